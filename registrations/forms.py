@@ -1,0 +1,128 @@
+"""Input checks for the public registration form; the booking rules live in services.py."""
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Field, Fieldset, Layout, Submit
+from django import forms
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.http import QueryDict
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .models import Registration
+
+TRACKING_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "ref")
+
+
+
+def tracking_params(query: QueryDict) -> dict[str, str]:
+    """The utm_*/ref values of a landing URL, trimmed to what the registration can store."""
+    return {name: query[name][:100] for name in TRACKING_FIELDS if query.get(name)}
+
+
+phone_validate = RegexValidator(
+    r"^\+?[0-9][0-9 ()\-]{5,28}$",
+    _("Enter a phone number using digits, spaces and an optional + country code, e.g. +852 2961 6901."),
+)
+
+
+class RegistrationForm(forms.ModelForm):
+    consent = forms.BooleanField(
+        label=_("I have read the personal information collection statement above and agree."),
+        error_messages={
+            "required": _("Please confirm you agree to the collection statement to register.")
+        },
+    )
+    news_opt_in = forms.BooleanField(
+        label=_("Send me news of future seminars and events (optional)."), required=False
+    )
+
+    class Meta:
+        model = Registration
+        fields = (
+            "salutation",
+            "name_en",
+            "name_zh",
+            "email",
+            "phone",
+            "organisation",
+            "job_title",
+            "participant_type",
+            "organisation_size",
+            "region",
+            "industry",
+            "preferred_language",
+            "heard_from",
+            *TRACKING_FIELDS,
+        )
+        widgets = {field: forms.HiddenInput for field in TRACKING_FIELDS}
+        help_texts = {
+            "name_zh": _("Optional, e.g. 陳大文."),
+            "email": _("Your confirmation and joining details go here."),
+            "organisation_size": _("For SME representatives."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].validators.append(phone_validate)
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["salutation"].required = False
+        if not self.is_bound:
+            self.fields["preferred_language"].initial = get_language()
+        autocomplete = {
+            "name_en": "name",
+            "email": "email",
+            "phone": "tel",
+            "organisation": "organization",
+            "job_title": "organization-title",
+        }
+        for name, token in autocomplete.items():
+            self.fields[name].widget.attrs["autocomplete"] = token
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                _("About you"),
+                Field("salutation", wrapper_class="col-sm-4"),
+                "name_en",
+                "name_zh",
+                "email",
+                "phone",
+            ),
+            Fieldset(
+                _("Your organisation"),
+                "organisation",
+                "job_title",
+                "participant_type",
+                "organisation_size",
+                "region",
+                "industry",
+            ),
+            Fieldset(_("Preferences"), "preferred_language", "heard_from"),
+            Fieldset(
+                _("Personal information collection statement"),
+                HTML('{% include "registrations/_collection_statement.html" %}'),
+                "consent",
+                "news_opt_in",
+            ),
+            *TRACKING_FIELDS,
+            Submit("register", _("Register"), css_class="btn-lg mt-2"),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        is_sme = cleaned.get("participant_type") == Registration.ParticipantType.SME
+        if is_sme and not cleaned.get("organisation_size"):
+            self.add_error(
+                "organisation_size", _("Please tell us the size of your organisation.")
+            )
+        return cleaned
+
+    def registration_data(self) -> dict[str, Any]:
+        """The validated fields as the booking service takes them."""
+        data = {name: self.cleaned_data[name] for name in self._meta.fields}
+        data["news_opt_in"] = self.cleaned_data["news_opt_in"]
+        data["consent_version"] = settings.PICS_VERSION
+        return data

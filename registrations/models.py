@@ -1,0 +1,160 @@
+"""Sign-ups for a seminar.
+
+Status changes (confirm, waitlist, cancel, promote) belong to services.py, which keeps the seminar's
+seat counter right under a row lock. The constraints here are the backstop if code ever forgets.
+"""
+
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from seminar.models import Seminar
+
+
+def token_generate() -> str:
+    """256 random bits, URL-safe; unrelated to the id or the email so it cannot be guessed."""
+    return secrets.token_urlsafe(32)
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waitlist")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Salutation(models.TextChoices):
+        MR = "mr", _("Mr")
+        MS = "ms", _("Ms")
+        MRS = "mrs", _("Mrs")
+        DR = "dr", _("Dr")
+        PROF = "prof", _("Professor")
+
+    class ParticipantType(models.TextChoices):
+        SME = "sme", _("SME representative")
+        IP_PRACTITIONER = "ip_practitioner", _("IP practitioner")
+        GOVERNMENT = "government", _("Government official")
+        ACADEMIC = "academic", _("Academic or student")
+        OTHER = "other", _("Other")
+
+    class OrganisationSize(models.TextChoices):
+        MICRO = "1-9", _("1 to 9 employees")
+        SMALL = "10-49", _("10 to 49 employees")
+        MEDIUM = "50-99", _("50 to 99 employees")
+        LARGE = "100+", _("100 or more employees")
+
+    class Region(models.TextChoices):
+        HONG_KONG = "hong_kong", _("Hong Kong")
+        MAINLAND = "mainland", _("Mainland China")
+        MACAO = "macao", _("Macao")
+        OTHER = "other", _("Other")
+
+    class Industry(models.TextChoices):
+        MANUFACTURING = "manufacturing", _("Manufacturing")
+        TRADING = "trading", _("Trading, wholesale and retail")
+        PROFESSIONAL = "professional", _("Legal and professional services")
+        TECHNOLOGY = "technology", _("Information technology and innovation")
+        CREATIVE = "creative", _("Design, media and creative industries")
+        FINANCE = "finance", _("Finance and insurance")
+        EDUCATION = "education", _("Education and research")
+        PUBLIC = "public", _("Public sector")
+        OTHER = "other", _("Other")
+
+    class Language(models.TextChoices):
+        EN = "en", "English"
+        ZH_HANT = "zh-hant", "繁體中文"
+        ZH_HANS = "zh-hans", "简体中文"
+
+    class HeardFrom(models.TextChoices):
+        ORGANISER_EMAIL = "organiser_email", _("Email from the organisers")
+        GOVERNMENT_WEBSITE = "government_website", _("Government website")
+        PARTNER = "partner", _("Trade association or partner body")
+        SOCIAL_MEDIA = "social_media", _("Social media")
+        COLLEAGUE = "colleague", _("Colleague or friend")
+        NEWS = "news", _("News or press")
+        OTHER = "other", _("Other")
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Registration form")
+        ADMIN = "admin", _("Added by an organiser")
+
+    seminar = models.ForeignKey(
+        Seminar, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("seminar")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, db_index=True)
+    salutation = models.CharField(_("title"), max_length=10, choices=Salutation, blank=True)
+    name_en = models.CharField(
+        _("name in English"),
+        max_length=200,
+        help_text=_("As on your business card or ID, e.g. CHAN Tai Man."),
+    )
+    name_zh = models.CharField(_("name in Chinese"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), max_length=254)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=255)
+    job_title = models.CharField(_("job title"), max_length=255, blank=True)
+    participant_type = models.CharField(
+        _("I am attending as"), max_length=20, choices=ParticipantType
+    )
+    organisation_size = models.CharField(
+        _("organisation size"), max_length=10, choices=OrganisationSize, blank=True
+    )
+    region = models.CharField(_("based in"), max_length=20, choices=Region)
+    industry = models.CharField(_("industry"), max_length=20, choices=Industry)
+    preferred_language = models.CharField(
+        _("preferred language for emails"), max_length=10, choices=Language, default=Language.EN
+    )
+    heard_from = models.CharField(
+        _("how did you hear about this seminar?"), max_length=30, choices=HeardFrom, blank=True
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source, default=Source.WEB)
+    utm_source = models.CharField(max_length=100, blank=True)
+    utm_medium = models.CharField(max_length=100, blank=True)
+    utm_campaign = models.CharField(max_length=100, blank=True)
+    utm_term = models.CharField(max_length=100, blank=True)
+    utm_content = models.CharField(max_length=100, blank=True)
+    ref = models.CharField(_("referral code"), max_length=100, blank=True)
+    consent_at = models.DateTimeField(_("consented to the collection statement at"))
+    consent_version = models.CharField(_("collection statement version"), max_length=20)
+    news_opt_in = models.BooleanField(_("agreed to receive news of future events"), default=False)
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    minutes_online = models.PositiveIntegerField(_("minutes online"), null=True, blank=True)
+    token = models.CharField(max_length=64, unique=True, default=token_generate, editable=False)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "seminar",
+                condition=~Q(status="cancelled"),
+                name="one_active_registration_per_email",
+                violation_error_message=_("This email address is already registered."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="cancelled", cancelled_at__isnull=False)
+                | (~Q(status="cancelled") & Q(cancelled_at__isnull=True)),
+                name="registration_cancelled_at_matches_status",
+            ),
+        ]
+        indexes = [models.Index(fields=["seminar", "status"], name="registration_seminar_status")]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} <{self.email}>"
+
+    @property
+    def display_name(self) -> str:
+        """English and Chinese name together, e.g. "CHAN Tai Man 陳大文"."""
+        return " ".join(part for part in (self.name_en, self.name_zh) if part)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != self.Status.CANCELLED

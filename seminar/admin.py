@@ -1,0 +1,122 @@
+"""Organisers set seminars up here; each translated field gets a tab per language."""
+
+from django import forms
+from django.contrib import admin
+from django.db import transaction
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+
+from registrations.services import waitlist_promote
+
+from .models import Organisation, Seminar, SeminarPartner, Session, SessionSpeaker, Speaker
+
+
+class SessionInline(TranslationTabularInline):
+    model = Session
+    extra = 0
+    fields = ("starts_at", "ends_at", "kind", "title", "order", "speakers_link")
+    readonly_fields = ("speakers_link",)
+    show_change_link = True
+
+    @admin.display(description=_("speakers"))
+    def speakers_link(self, session: Session) -> str:
+        if not session.pk:
+            return _("Save first, then add speakers.")
+        url = reverse("admin:seminar_session_change", args=[session.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Edit speakers"))
+
+
+class SeminarPartnerInline(admin.TabularInline):
+    model = SeminarPartner
+    extra = 0
+    autocomplete_fields = ("organisation",)
+
+
+class SeminarAdminForm(forms.ModelForm):
+    def clean_capacity(self) -> int | None:
+        capacity = self.cleaned_data.get("capacity")
+        taken = self.instance.seats_taken if self.instance.pk else 0
+        if capacity is not None and capacity < taken:
+            raise forms.ValidationError(
+                _(
+                    "%(taken)d registrations are confirmed; capacity cannot be lower. "
+                    "Cancel registrations first if you need fewer seats."
+                ),
+                params={"taken": taken},
+            )
+        return capacity
+
+
+@admin.register(Seminar)
+class SeminarAdmin(TabbedTranslationAdmin):
+    form = SeminarAdminForm
+    list_display = ("title", "starts_at", "format", "status", "capacity", "seats_taken")
+    list_filter = ("status", "format", "starts_at")
+    search_fields = ("title_en", "title_zh_hant", "title_zh_hans", "theme_en", "slug")
+    date_hierarchy = "starts_at"
+    prepopulated_fields = {"slug": ("title_en",)}
+    readonly_fields = ("seats_taken",)
+    inlines = (SessionInline, SeminarPartnerInline)
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "theme", "description", "status")}),
+        (_("When and where"), {"fields": ("starts_at", "ends_at", "format", "venue")}),
+        (
+            _("Joining details (private)"),
+            {
+                "fields": ("join_url", "joining_instructions"),
+                "description": _("Sent only to confirmed registrants; never on public pages."),
+            },
+        ),
+        (
+            _("Registration"),
+            {
+                "fields": (
+                    "capacity",
+                    "seats_taken",
+                    "waitlist_enabled",
+                    "registration_opens_at",
+                    "registration_closes_at",
+                )
+            },
+        ),
+    )
+
+    def save_model(self, request, obj: Seminar, form, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            # More seats, a waitlist switched back on, or a re-published seminar: offer the free
+            # seats to the waitlist, as a cancellation would.
+            if change:
+                waitlist_promote(seminar=obj)
+
+
+@admin.register(Session)
+class SessionAdmin(TabbedTranslationAdmin):
+    list_display = ("title", "seminar", "starts_at", "kind")
+    list_filter = ("seminar", "kind")
+    search_fields = ("title_en", "title_zh_hant", "title_zh_hans")
+    list_select_related = ("seminar",)
+    autocomplete_fields = ("seminar",)
+
+    class SpeakerInline(admin.TabularInline):
+        model = SessionSpeaker
+        extra = 1
+        autocomplete_fields = ("speaker",)
+
+    inlines = (SpeakerInline,)
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(TabbedTranslationAdmin):
+    list_display = ("name_en", "name_zh", "job_title", "organisation")
+    search_fields = ("name_en", "name_zh", "organisation__name_en")
+    list_select_related = ("organisation",)
+    autocomplete_fields = ("organisation",)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(TabbedTranslationAdmin):
+    list_display = ("name", "short_name", "website")
+    search_fields = ("name_en", "name_zh_hant", "name_zh_hans", "short_name_en")

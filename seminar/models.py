@@ -1,0 +1,326 @@
+"""The programme: seminars, their sessions, speakers and the bodies behind them.
+
+Organiser-entered text (titles, themes, bios, organisation names...) is stored once per language by
+django-modeltranslation (see translation.py): `title` reads the active language and falls back to
+English.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegistrationState(models.TextChoices):
+    """What a visitor can do about registering right now, in words for the seminar page."""
+
+    OPEN = "open", _("Registration open")
+    WAITLIST = "waitlist", _("Full: waitlist open")
+    FULL = "full", _("Full")
+    NOT_YET_OPEN = "not_yet_open", _("Registration not yet open")
+    CLOSED = "closed", _("Registration closed")
+    UNAVAILABLE = "unavailable", _("Registration unavailable")
+
+
+@dataclass(frozen=True)
+class Availability:
+    state: RegistrationState
+    seats_left: int | None  # None: no capacity limit
+    opens_at: datetime | None
+
+    @property
+    def accepts_registrations(self) -> bool:
+        return self.state in (RegistrationState.OPEN, RegistrationState.WAITLIST)
+
+
+class Seminar(models.Model):
+    class Format(models.TextChoices):
+        ONLINE = "online", _("Online")
+        IN_PERSON = "in_person", _("In person")
+        HYBRID = "hybrid", _("Hybrid (in person and online)")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft (not public)")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    slug = models.SlugField(_("web address"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=255)
+    theme = models.CharField(_("theme"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    format = models.CharField(_("format"), max_length=20, choices=Format, default=Format.ONLINE)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    venue = models.CharField(_("venue"), max_length=255, blank=True)
+    join_url = models.URLField(
+        _("join link"),
+        max_length=500,
+        blank=True,
+        help_text=_("Private: shown only in confirmation emails and on the registrant's own page."),
+    )
+    joining_instructions = models.TextField(
+        _("joining instructions"),
+        blank=True,
+        help_text=_("Private, like the join link: meeting ID, passcode, what to install."),
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Confirmed seats. Leave blank for no limit.")
+    )
+    waitlist_enabled = models.BooleanField(
+        _("waitlist"), default=True, help_text=_("When full, take further registrations on a waitlist.")
+    )
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(
+        _("registration closes"),
+        null=True,
+        blank=True,
+        help_text=_("Leave blank to close registration when the seminar starts."),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    # Confirmed registrations, kept by the booking services under the seminar's row lock so the
+    # database itself can refuse to go over capacity (see the check constraint below).
+    seats_taken = models.PositiveIntegerField(_("confirmed seats"), default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("seminar")
+        verbose_name_plural = _("seminars")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="seminar_ends_after_start",
+                violation_error_message=_("The seminar must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_opens_at__isnull=True)
+                | Q(registration_closes_at__isnull=True)
+                | Q(registration_closes_at__gt=F("registration_opens_at")),
+                name="seminar_registration_closes_after_opening",
+                violation_error_message=_("Registration must close after it opens."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(seats_taken__lte=F("capacity")),
+                name="seminar_never_over_capacity",
+                violation_error_message=_(
+                    "Capacity cannot be lower than the number of confirmed registrations."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        # seats_taken belongs to the booking services, which change it with F() updates under the
+        # row lock. A full save from an instance loaded earlier (an organiser editing the seminar
+        # in the admin while people register) must not write back a stale count.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "seats_taken"
+            ]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("seminar:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+    @property
+    def is_over(self) -> bool:
+        return self.ends_at <= timezone.now()
+
+    @property
+    def closes_at(self) -> datetime:
+        return self.registration_closes_at or self.starts_at
+
+    @property
+    def seats_left(self) -> int | None:
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.seats_taken, 0)
+
+    @property
+    def duration(self) -> timedelta:
+        return self.ends_at - self.starts_at
+
+    def availability(
+        self, *, now: datetime | None = None, ignore_window: bool = False
+    ) -> Availability:
+        """Whether registration is possible now and why not; the one place this rule lives.
+
+        The booking service calls it on the locked row, so what the page shows and what the
+        service decides cannot disagree. `ignore_window` is for organisers adding someone by hand
+        before registration opens or after it closes; capacity still applies.
+        """
+        now = now or timezone.now()
+        seats_left = self.seats_left
+        if self.status != self.Status.PUBLISHED:
+            state = RegistrationState.UNAVAILABLE
+        elif (
+            not ignore_window and self.registration_opens_at and now < self.registration_opens_at
+        ):
+            state = RegistrationState.NOT_YET_OPEN
+        elif not ignore_window and now >= self.closes_at:
+            state = RegistrationState.CLOSED
+        elif seats_left is None or seats_left > 0:
+            state = RegistrationState.OPEN
+        elif self.waitlist_enabled:
+            state = RegistrationState.WAITLIST
+        else:
+            state = RegistrationState.FULL
+        return Availability(state=state, seats_left=seats_left, opens_at=self.registration_opens_at)
+
+
+class Session(models.Model):
+    class Kind(models.TextChoices):
+        OPENING = "opening", _("Opening")
+        TALK = "talk", _("Talk")
+        PANEL = "panel", _("Panel discussion")
+        QA = "qa", _("Questions and answers")
+        BREAK = "break", _("Break")
+        CLOSING = "closing", _("Closing")
+
+    seminar = models.ForeignKey(
+        Seminar, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("seminar")
+    )
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.TALK)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Orders sessions that start at the same time.")
+    )
+    speakers = models.ManyToManyField(
+        "Speaker", through="SessionSpeaker", related_name="sessions", verbose_name=_("speakers")
+    )
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="session_ends_after_start",
+                violation_error_message=_("The session must end after it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Speaker(models.Model):
+    name_en = models.CharField(
+        _("name in English"), max_length=200, help_text=_('As it should be printed, e.g. "CHAN Tai Man".')
+    )
+    name_zh = models.CharField(_("name in Chinese"), max_length=100, blank=True)
+    honorific = models.CharField(
+        _("honorific"), max_length=50, blank=True, help_text=_("e.g. Mr, Ms, Dr, Professor.")
+    )
+    job_title = models.CharField(_("job title"), max_length=255, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="speakers",
+        verbose_name=_("organisation"),
+    )
+    bio = models.TextField(_("biography"), blank=True)
+
+    class Meta:
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        ordering = ["name_en"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(part for part in (self.name_en, self.name_zh) if part)
+
+
+class SessionSpeaker(models.Model):
+    class Role(models.TextChoices):
+        SPEAKER = "speaker", _("Speaker")
+        MODERATOR = "moderator", _("Moderator")
+        PANELLIST = "panellist", _("Panellist")
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="session_speakers", verbose_name=_("session")
+    )
+    speaker = models.ForeignKey(
+        Speaker, on_delete=models.CASCADE, related_name="session_speakers", verbose_name=_("speaker")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.SPEAKER)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("session speaker")
+        verbose_name_plural = _("session speakers")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "speaker"], name="session_speaker_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.speaker} ({self.get_role_display()})"
+
+
+class SeminarPartner(models.Model):
+    class Role(models.TextChoices):
+        ORGANISER = "organiser", _("Organiser")
+        CO_ORGANISER = "co_organiser", _("Co-organiser")
+        SUPPORTER = "supporter", _("Supporting organisation")
+
+    seminar = models.ForeignKey(
+        Seminar, on_delete=models.CASCADE, related_name="partners", verbose_name=_("seminar")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="partnerships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.ORGANISER)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("organising or supporting body")
+        verbose_name_plural = _("organising and supporting bodies")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seminar", "organisation"], name="seminar_partner_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"

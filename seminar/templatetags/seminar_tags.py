@@ -1,0 +1,65 @@
+"""Dates in Hong Kong time with the zone named, and the language switcher."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import timezone
+from django.utils.formats import date_format
+
+register = template.Library()
+
+HONG_KONG = ZoneInfo("Asia/Hong_Kong")
+
+
+def _local(value: datetime) -> datetime:
+    return timezone.localtime(value, HONG_KONG)
+
+
+@register.filter
+def hkt_date(value: datetime | None) -> str:
+    """"Friday, 12 August 2022" in the active language's format."""
+    if value is None:
+        return ""
+    local = _local(value)
+    return f"{date_format(local, 'DATE_FORMAT')} ({date_format(local, 'l')})"
+
+
+@register.filter
+def hkt_time(value: datetime | None) -> str:
+    """"14:30 HKT": 24-hour clock, as Hong Kong government notices print it."""
+    if value is None:
+        return ""
+    local = _local(value)
+    return f"{local:%H:%M} {local.tzname()}"
+
+
+@register.filter
+def hkt_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{hkt_date(value)} {hkt_time(value)}"
+
+
+@register.simple_tag
+def hkt_range(starts_at: datetime, ends_at: datetime) -> str:
+    """"12 August 2022 (Friday) 14:30–17:00 HKT"; both dates when it spans midnight."""
+    start, end = _local(starts_at), _local(ends_at)
+    if start.date() == end.date():
+        return f"{hkt_date(start)} {start:%H:%M}–{end:%H:%M} {end.tzname()}"
+    return f"{hkt_datetime(start)} – {hkt_datetime(end)}"
+
+
+@register.inclusion_tag("_language_switcher.html", takes_context=True)
+def language_switcher(context: template.Context) -> dict:
+    """Links to this same page in each language (the URL prefix picks the language)."""
+    request = context.get("request")
+    path = request.get_full_path() if request else "/"
+    current = context.get("LANGUAGE_CODE")
+    languages = [
+        {"code": code, "name": name, "url": translate_url(path, code), "current": code == current}
+        for code, name in settings.LANGUAGE_NATIVE_NAMES.items()
+    ]
+    return {"languages": languages}

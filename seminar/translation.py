@@ -1,0 +1,28 @@
+"""Fields organisers enter once per language (English, Traditional and Simplified Chinese)."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Organisation, Seminar, Session, Speaker
+
+
+@register(Seminar)
+class SeminarTranslation(TranslationOptions):
+    fields = ("title", "theme", "description", "venue", "joining_instructions")
+    required_languages = {"en": ("title",)}
+
+
+@register(Session)
+class SessionTranslation(TranslationOptions):
+    fields = ("title", "description")
+    required_languages = {"en": ("title",)}
+
+
+@register(Speaker)
+class SpeakerTranslation(TranslationOptions):
+    fields = ("honorific", "job_title", "bio")
+
+
+@register(Organisation)
+class OrganisationTranslation(TranslationOptions):
+    fields = ("name", "short_name")
+    required_languages = {"en": ("name",)}
