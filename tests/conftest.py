@@ -1,0 +1,26 @@
+import pytest
+from django.db import connection
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Tests log users in often; the production hasher is deliberately slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings):
+    # The database queue is exercised in its own tests; elsewhere tasks run at enqueue time.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+def pytest_collection_modifyitems(config, items):
+    if connection.vendor == "postgresql":
+        return
+    reason = (
+        "needs PostgreSQL (real row locks and concurrent connections); "
+        "run with DATABASE_URL=postgres://... as .ci/run does"
+    )
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason=reason))

@@ -1,0 +1,131 @@
+from datetime import timedelta
+
+import factory
+from django.conf import settings
+from django.db.models import F
+from django.utils import timezone
+
+from registrations.models import Registration
+from seminar.models import Organisation, Seminar, SeminarPartner, Session, SessionSpeaker, Speaker
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name_en = factory.Sequence(lambda n: f"Organisation {n}")
+    name_zh_hant = factory.Sequence(lambda n: f"機構{n}")
+
+
+class SeminarFactory(factory.django.DjangoModelFactory):
+    """A published seminar a month away, open for registration since yesterday."""
+
+    class Meta:
+        model = Seminar
+
+    slug = factory.Sequence(lambda n: f"seminar-{n}")
+    title_en = factory.Sequence(lambda n: f"Seminar on IP and SMEs {n}")
+    title_zh_hant = factory.Sequence(lambda n: f"知識產權與中小企業研討會 {n}")
+    theme_en = "IP trading in the Greater Bay Area"
+    format = Seminar.Format.ONLINE
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+    ends_at = factory.LazyAttribute(lambda seminar: seminar.starts_at + timedelta(hours=2))
+    join_url = "https://webinar.example.com/j/secret-room"
+    joining_instructions_en = "Passcode 424242"
+    capacity = 100
+    waitlist_enabled = True
+    registration_opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    status = Seminar.Status.PUBLISHED
+
+
+class SpeakerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Speaker
+
+    name_en = factory.Sequence(lambda n: f"CHAN Speaker {n}")
+    name_zh = "陳講者"
+    job_title_en = "Director"
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    seminar = factory.SubFactory(SeminarFactory)
+    title_en = factory.Sequence(lambda n: f"Talk {n}")
+    kind = Session.Kind.TALK
+    starts_at = factory.LazyAttribute(lambda session: session.seminar.starts_at)
+    ends_at = factory.LazyAttribute(lambda session: session.starts_at + timedelta(minutes=30))
+
+
+class SessionSpeakerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionSpeaker
+
+    session = factory.SubFactory(SessionFactory)
+    speaker = factory.SubFactory(SpeakerFactory)
+
+
+class SeminarPartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SeminarPartner
+
+    seminar = factory.SubFactory(SeminarFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+def registration_data(**overrides) -> dict:
+    """Valid registrant fields, as RegistrationForm.registration_data() gives them."""
+    data = {
+        "salutation": Registration.Salutation.MR,
+        "name_en": "CHAN Tai Man",
+        "name_zh": "陳大文",
+        "email": "tai.man.chan@example.com",
+        "phone": "+852 2961 6901",
+        "organisation": "Harbour Trading Co. Ltd.",
+        "job_title": "Director",
+        "participant_type": Registration.ParticipantType.SME,
+        "organisation_size": Registration.OrganisationSize.SMALL,
+        "region": Registration.Region.HONG_KONG,
+        "industry": Registration.Industry.TRADING,
+        "preferred_language": Registration.Language.ZH_HANT,
+        "heard_from": Registration.HeardFrom.ORGANISER_EMAIL,
+        "news_opt_in": False,
+        "consent_version": settings.PICS_VERSION,
+    }
+    data.update(overrides)
+    return data
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A registration row written directly, keeping the seminar's seat counter in step."""
+
+    class Meta:
+        model = Registration
+
+    seminar = factory.SubFactory(SeminarFactory)
+    status = Registration.Status.CONFIRMED
+    name_en = factory.Sequence(lambda n: f"WONG Participant {n}")
+    email = factory.Sequence(lambda n: f"participant{n}@example.com")
+    organisation = "Pearl River Technology Ltd."
+    participant_type = Registration.ParticipantType.SME
+    region = Registration.Region.HONG_KONG
+    industry = Registration.Industry.TECHNOLOGY
+    consent_at = factory.LazyFunction(timezone.now)
+    consent_version = settings.PICS_VERSION
+    cancelled_at = factory.LazyAttribute(
+        lambda registration: timezone.now()
+        if registration.status == Registration.Status.CANCELLED
+        else None
+    )
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        registration = super()._create(model_class, *args, **kwargs)
+        if registration.status == Registration.Status.CONFIRMED:
+            Seminar.objects.filter(pk=registration.seminar_id).update(
+                seats_taken=F("seats_taken") + 1
+            )
+            registration.seminar.refresh_from_db(fields=["seats_taken"])
+        return registration
