@@ -1,8 +1,9 @@
 """Settings for every environment.
 
-This is the only module that reads the environment. Local use needs no variables at all (SQLite under
-var/, emails written to var/mail/); production sets DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS and the
-EMAIL_* values. Real environment variables are the only source: there is no .env file to drift.
+This is the only module that reads the environment. Local use needs no variables at all
+(SQLite under var/, emails written to var/mail/); production sets DATABASE_URL, SECRET_KEY,
+ALLOWED_HOSTS and the EMAIL_* values. Real environment variables are the only source: there is
+no .env file to drift.
 """
 
 import os
@@ -181,7 +182,9 @@ else:
             "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
         }
     }
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Seminar registration <noreply@localhost>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Seminar registration <noreply@localhost>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute links in emails (the manage link) are built on this.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -210,7 +213,7 @@ LOGGING = {
 # Version of the personal information collection statement shown on the form; stored with each
 # consent so organisers can tell which wording a registrant agreed to.
 PICS_VERSION = os.environ.get("PICS_VERSION", "2026-11")
-# How each language names itself, for the switcher (a reader of one language cannot read the others).
+# How each language names itself, for the switcher: a reader of one cannot read the others.
 LANGUAGE_NATIVE_NAMES = {"en": "English", "zh-hant": "繁體中文", "zh-hans": "简体中文"}
 # Fixed password for the demo organiser that `load_demo` creates; random (and printed) when unset.
 DEMO_ORGANISER_PASSWORD = os.environ.get("DEMO_ORGANISER_PASSWORD", "")

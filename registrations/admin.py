@@ -167,7 +167,9 @@ class RegistrationAdmin(admin.ModelAdmin):
         obj.pk = created.pk
         obj.__dict__.update(created.__dict__)
 
-    @admin.action(description=_("Cancel selected registrations (offers their seats to the waitlist)"))
+    @admin.action(
+        description=_("Cancel selected registrations (offers their seats to the waitlist)")
+    )
     def cancel_registrations(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
         cancelled = 0
         for registration in queryset.exclude(status=Registration.Status.CANCELLED):

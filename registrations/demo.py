@@ -45,12 +45,16 @@ DESCRIPTION = {
     "of the Guangdong/Hong Kong Expert Group on the Protection of Intellectual Property Rights. "
     "Since 2004, Guangdong and Hong Kong have co-organised activities to promote the importance "
     "of IP protection and exploitation among SMEs.",
-    "zh_hant": "研討會讓企業了解前海創新科技生態的發展及相關知識產權司法案例，並鼓勵企業善用香港的專業"
-    "服務制定有效的知識產權策略，把握粵港澳大灣區及合作區的發展機遇，透過知識產權交易拓展全國及全球業務。"
+    "zh_hant": "研討會讓企業了解前海創新科技生態的發展及相關知識產權司法案例，"
+    "並鼓勵企業善用香港的專業"
+    "服務制定有效的知識產權策略，把握粵港澳大灣區及合作區的發展機遇，"
+    "透過知識產權交易拓展全國及全球業務。"
     "\n\n研討會是粵港保護知識產權合作專責小組框架下的重點合作項目之一。自2004年起，粵港兩地合辦多項活動，"
     "向中小企業推廣保護和運用知識產權的重要性。",
-    "zh_hans": "研讨会让企业了解前海创新科技生态的发展及相关知识产权司法案例，并鼓励企业善用香港的专业"
-    "服务制定有效的知识产权策略，把握粤港澳大湾区及合作区的发展机遇，透过知识产权交易拓展全国及全球业务。"
+    "zh_hans": "研讨会让企业了解前海创新科技生态的发展及相关知识产权司法案例，"
+    "并鼓励企业善用香港的专业"
+    "服务制定有效的知识产权策略，把握粤港澳大湾区及合作区的发展机遇，"
+    "透过知识产权交易拓展全国及全球业务。"
     "\n\n研讨会是粤港保护知识产权合作专责小组框架下的重点合作项目之一。自2004年起，粤港两地合办多项活动，"
     "向中小企业推广保护和运用知识产权的重要性。",
 }
@@ -65,39 +69,106 @@ JOINING_INSTRUCTIONS = {
 
 # (key, English, Traditional, Simplified, short name, role)
 ORGANISATIONS = [
-    ("ipd", "Intellectual Property Department, HKSAR Government", "香港特別行政區政府知識產權署",
-     "香港特别行政区政府知识产权署", "IPD", SeminarPartner.Role.ORGANISER),
-    ("hktdc", "Hong Kong Trade Development Council", "香港貿易發展局", "香港贸易发展局", "HKTDC",
-     SeminarPartner.Role.ORGANISER),
-    ("gdamr", "Guangdong Administration for Market Regulation (Guangdong Intellectual Property "
-     "Administration)", "廣東省市場監督管理局（知識產權局）", "广东省市场监督管理局（知识产权局）",
-     "GDAMR", SeminarPartner.Role.ORGANISER),
-    ("gdeto", "Hong Kong Economic and Trade Office in Guangdong, HKSAR Government",
-     "香港特別行政區政府駐粵經濟貿易辦事處", "香港特别行政区政府驻粤经济贸易办事处", "GDETO",
-     SeminarPartner.Role.CO_ORGANISER),
-    ("expert_group", "Members of the Guangdong/Hong Kong Expert Group on the Protection of "
-     "Intellectual Property Rights", "粵港保護知識產權合作專責小組成員", "粤港保护知识产权合作专责小组成员",
-     "", SeminarPartner.Role.SUPPORTER),
-    ("fhki", "Federation of Hong Kong Industries", "香港工業總會", "香港工业总会", "FHKI",
-     SeminarPartner.Role.SUPPORTER),
+    (
+        "ipd",
+        "Intellectual Property Department, HKSAR Government",
+        "香港特別行政區政府知識產權署",
+        "香港特别行政区政府知识产权署",
+        "IPD",
+        SeminarPartner.Role.ORGANISER,
+    ),
+    (
+        "hktdc",
+        "Hong Kong Trade Development Council",
+        "香港貿易發展局",
+        "香港贸易发展局",
+        "HKTDC",
+        SeminarPartner.Role.ORGANISER,
+    ),
+    (
+        "gdamr",
+        "Guangdong Administration for Market Regulation (Guangdong Intellectual Property "
+        "Administration)",
+        "廣東省市場監督管理局（知識產權局）",
+        "广东省市场监督管理局（知识产权局）",
+        "GDAMR",
+        SeminarPartner.Role.ORGANISER,
+    ),
+    (
+        "gdeto",
+        "Hong Kong Economic and Trade Office in Guangdong, HKSAR Government",
+        "香港特別行政區政府駐粵經濟貿易辦事處",
+        "香港特别行政区政府驻粤经济贸易办事处",
+        "GDETO",
+        SeminarPartner.Role.CO_ORGANISER,
+    ),
+    (
+        "expert_group",
+        "Members of the Guangdong/Hong Kong Expert Group on the Protection of "
+        "Intellectual Property Rights",
+        "粵港保護知識產權合作專責小組成員",
+        "粤港保护知识产权合作专责小组成员",
+        "",
+        SeminarPartner.Role.SUPPORTER,
+    ),
+    (
+        "fhki",
+        "Federation of Hong Kong Industries",
+        "香港工業總會",
+        "香港工业总会",
+        "FHKI",
+        SeminarPartner.Role.SUPPORTER,
+    ),
 ]
 
 # (minutes from start, minutes long, kind, English, Traditional, Simplified, speakers)
 PROGRAMME = [
     (0, 15, Session.Kind.OPENING, "Welcome remarks", "致歡迎辭", "致欢迎辞", ["ipd", "gdamr"]),
-    (15, 25, Session.Kind.TALK, "Building Qianhai into a world-class IP protection region",
-     "把前海打造成為世界一流的知識產權保護高地", "把前海打造成为世界一流的知识产权保护高地", ["gdamr"]),
-    (40, 25, Session.Kind.TALK, "Notable IP court cases related to Hong Kong",
-     "與香港相關的知識產權司法案例", "与香港相关的知识产权司法案例", ["lawyer"]),
-    (65, 25, Session.Kind.TALK, "Points to note for enterprises in handling IP disputes",
-     "企業處理知識產權糾紛的注意事項", "企业处理知识产权纠纷的注意事项", ["agent"]),
-    (90, 25, Session.Kind.TALK,
-     "Latest developments of IP and the original grant patent system in Hong Kong",
-     "香港知識產權及原授專利制度的最新發展", "香港知识产权及原授专利制度的最新发展", ["ipd"]),
-    (115, 30, Session.Kind.PANEL,
-     "Professional IP arbitration and mediation services provided by Hong Kong",
-     "香港的專業知識產權仲裁及調解服務", "香港的专业知识产权仲裁及调解服务",
-     ["mediator", "lawyer", "hktdc"]),
+    (
+        15,
+        25,
+        Session.Kind.TALK,
+        "Building Qianhai into a world-class IP protection region",
+        "把前海打造成為世界一流的知識產權保護高地",
+        "把前海打造成为世界一流的知识产权保护高地",
+        ["gdamr"],
+    ),
+    (
+        40,
+        25,
+        Session.Kind.TALK,
+        "Notable IP court cases related to Hong Kong",
+        "與香港相關的知識產權司法案例",
+        "与香港相关的知识产权司法案例",
+        ["lawyer"],
+    ),
+    (
+        65,
+        25,
+        Session.Kind.TALK,
+        "Points to note for enterprises in handling IP disputes",
+        "企業處理知識產權糾紛的注意事項",
+        "企业处理知识产权纠纷的注意事项",
+        ["agent"],
+    ),
+    (
+        90,
+        25,
+        Session.Kind.TALK,
+        "Latest developments of IP and the original grant patent system in Hong Kong",
+        "香港知識產權及原授專利制度的最新發展",
+        "香港知识产权及原授专利制度的最新发展",
+        ["ipd"],
+    ),
+    (
+        115,
+        30,
+        Session.Kind.PANEL,
+        "Professional IP arbitration and mediation services provided by Hong Kong",
+        "香港的專業知識產權仲裁及調解服務",
+        "香港的专业知识产权仲裁及调解服务",
+        ["mediator", "lawyer", "hktdc"],
+    ),
     (145, 5, Session.Kind.CLOSING, "Closing remarks", "閉幕辭", "闭幕辞", ["hktdc"]),
 ]
 
@@ -105,41 +176,129 @@ PROGRAMME = [
 SPEAKERS = {
     "ipd": ("WONG Ka Yan", "黃嘉欣", "Ms", ("Assistant Director", "助理署長", "助理署长"), "ipd"),
     "gdamr": ("LIN Zhiqiang", "林志强", "Mr", ("Deputy Director", "副局長", "副局长"), "gdamr"),
-    "hktdc": ("CHEUNG Wing Sze", "張詠詩", "Ms", ("Director, SME Services", "中小企服務總監",
-              "中小企服务总监"), "hktdc"),
-    "lawyer": ("LEE Chi Keung", "李志強", "Mr", ("Partner, IP litigation (demo speaker)",
-               "合夥人（知識產權訴訟）", "合伙人（知识产权诉讼）"), None),
-    "agent": ("CHEN Fang", "陈芳", "Dr", ("Patent attorney (demo speaker)", "專利代理師", "专利代理师"),
-              None),
-    "mediator": ("LAU Siu Ming", "劉小明", "Professor", ("Accredited mediator (demo speaker)",
-                 "認可調解員", "认可调解员"), None),
+    "hktdc": (
+        "CHEUNG Wing Sze",
+        "張詠詩",
+        "Ms",
+        ("Director, SME Services", "中小企服務總監", "中小企服务总监"),
+        "hktdc",
+    ),
+    "lawyer": (
+        "LEE Chi Keung",
+        "李志強",
+        "Mr",
+        (
+            "Partner, IP litigation (demo speaker)",
+            "合夥人（知識產權訴訟）",
+            "合伙人（知识产权诉讼）",
+        ),
+        None,
+    ),
+    "agent": (
+        "CHEN Fang",
+        "陈芳",
+        "Dr",
+        ("Patent attorney (demo speaker)", "專利代理師", "专利代理师"),
+        None,
+    ),
+    "mediator": (
+        "LAU Siu Ming",
+        "劉小明",
+        "Professor",
+        ("Accredited mediator (demo speaker)", "認可調解員", "认可调解员"),
+        None,
+    ),
 }
 
-SURNAMES_HK = [("CHAN", "陳"), ("WONG", "黃"), ("LEE", "李"), ("CHEUNG", "張"), ("LAU", "劉"),
-               ("NG", "吳"), ("HO", "何"), ("LEUNG", "梁"), ("LAM", "林"), ("TANG", "鄧")]
-GIVEN_HK = [("Tai Man", "大文"), ("Siu Ming", "小明"), ("Ka Yan", "嘉欣"), ("Wing Sze", "詠詩"),
-            ("Chi Keung", "志強"), ("Mei Ling", "美玲"), ("Ho Yin", "浩然"), ("Suk Yee", "淑儀")]
-SURNAMES_MAINLAND = [("CHEN", "陈"), ("HUANG", "黄"), ("LI", "李"), ("ZHANG", "张"), ("LIU", "刘"),
-                     ("WU", "吴"), ("HE", "何"), ("LIANG", "梁"), ("LIN", "林"), ("DENG", "邓")]
-GIVEN_MAINLAND = [("Wei", "伟"), ("Fang", "芳"), ("Jing", "静"), ("Lei", "磊"), ("Min", "敏"),
-                  ("Jun", "军"), ("Xiaoling", "晓玲"), ("Haoran", "浩然")]
-ORGANISATION_WORDS = ["Pearl River", "Harbour", "Greater Bay", "Lion Rock", "Qianhai", "Golden Bauhinia",
-                      "Kowloon", "Nansha", "Victoria", "Lotus"]
+SURNAMES_HK = [
+    ("CHAN", "陳"),
+    ("WONG", "黃"),
+    ("LEE", "李"),
+    ("CHEUNG", "張"),
+    ("LAU", "劉"),
+    ("NG", "吳"),
+    ("HO", "何"),
+    ("LEUNG", "梁"),
+    ("LAM", "林"),
+    ("TANG", "鄧"),
+]
+GIVEN_HK = [
+    ("Tai Man", "大文"),
+    ("Siu Ming", "小明"),
+    ("Ka Yan", "嘉欣"),
+    ("Wing Sze", "詠詩"),
+    ("Chi Keung", "志強"),
+    ("Mei Ling", "美玲"),
+    ("Ho Yin", "浩然"),
+    ("Suk Yee", "淑儀"),
+]
+SURNAMES_MAINLAND = [
+    ("CHEN", "陈"),
+    ("HUANG", "黄"),
+    ("LI", "李"),
+    ("ZHANG", "张"),
+    ("LIU", "刘"),
+    ("WU", "吴"),
+    ("HE", "何"),
+    ("LIANG", "梁"),
+    ("LIN", "林"),
+    ("DENG", "邓"),
+]
+GIVEN_MAINLAND = [
+    ("Wei", "伟"),
+    ("Fang", "芳"),
+    ("Jing", "静"),
+    ("Lei", "磊"),
+    ("Min", "敏"),
+    ("Jun", "军"),
+    ("Xiaoling", "晓玲"),
+    ("Haoran", "浩然"),
+]
+ORGANISATION_WORDS = [
+    "Pearl River",
+    "Harbour",
+    "Greater Bay",
+    "Lion Rock",
+    "Qianhai",
+    "Golden Bauhinia",
+    "Kowloon",
+    "Nansha",
+    "Victoria",
+    "Lotus",
+]
 ORGANISATION_KINDS = {
-    Registration.ParticipantType.SME: ["Trading Co. Ltd.", "Technology Ltd.", "Manufacturing Ltd.",
-                                       "Design Studio Ltd."],
-    Registration.ParticipantType.IP_PRACTITIONER: ["IP Law Firm", "Patent & Trade Mark Agency",
-                                                   "IP Consultancy"],
-    Registration.ParticipantType.GOVERNMENT: ["District IP Office", "Market Regulation Bureau",
-                                              "Trade and Industry Office"],
+    Registration.ParticipantType.SME: [
+        "Trading Co. Ltd.",
+        "Technology Ltd.",
+        "Manufacturing Ltd.",
+        "Design Studio Ltd.",
+    ],
+    Registration.ParticipantType.IP_PRACTITIONER: [
+        "IP Law Firm",
+        "Patent & Trade Mark Agency",
+        "IP Consultancy",
+    ],
+    Registration.ParticipantType.GOVERNMENT: [
+        "District IP Office",
+        "Market Regulation Bureau",
+        "Trade and Industry Office",
+    ],
     Registration.ParticipantType.ACADEMIC: ["University", "Polytechnic Institute"],
     Registration.ParticipantType.OTHER: ["Chamber of Commerce", "Industry Association"],
 }
-PARTICIPANT_MIX = [(Registration.ParticipantType.SME, 46), (Registration.ParticipantType.IP_PRACTITIONER, 28),
-                   (Registration.ParticipantType.GOVERNMENT, 16), (Registration.ParticipantType.ACADEMIC, 6),
-                   (Registration.ParticipantType.OTHER, 4)]
-REGION_MIX = [(Registration.Region.HONG_KONG, 50), (Registration.Region.MAINLAND, 43),
-              (Registration.Region.MACAO, 5), (Registration.Region.OTHER, 2)]
+PARTICIPANT_MIX = [
+    (Registration.ParticipantType.SME, 46),
+    (Registration.ParticipantType.IP_PRACTITIONER, 28),
+    (Registration.ParticipantType.GOVERNMENT, 16),
+    (Registration.ParticipantType.ACADEMIC, 6),
+    (Registration.ParticipantType.OTHER, 4),
+]
+REGION_MIX = [
+    (Registration.Region.HONG_KONG, 50),
+    (Registration.Region.MAINLAND, 43),
+    (Registration.Region.MACAO, 5),
+    (Registration.Region.OTHER, 2),
+]
 
 
 def _translated(prefix: str, values: dict[str, str], **format_args: str) -> dict[str, str]:
@@ -155,7 +314,11 @@ def organisations_load() -> dict[str, Organisation]:
     for key, name_en, name_hant, name_hans, short_name, _role in ORGANISATIONS:
         organisations[key], _ = Organisation.objects.update_or_create(
             name_en=name_en,
-            defaults={"name_zh_hant": name_hant, "name_zh_hans": name_hans, "short_name": short_name},
+            defaults={
+                "name_zh_hant": name_hant,
+                "name_zh_hans": name_hans,
+                "short_name": short_name,
+            },
         )
     return organisations
 
@@ -168,16 +331,25 @@ def speakers_load(organisations: dict[str, Organisation]) -> dict[str, Speaker]:
             defaults={
                 "name_zh": name_zh,
                 "honorific": honorific,
-                **_translated("job_title", dict(zip(("en", "zh_hant", "zh_hans"), job_titles, strict=True))),
+                **_translated(
+                    "job_title", dict(zip(("en", "zh_hant", "zh_hans"), job_titles, strict=True))
+                ),
                 "organisation": organisations.get(organisation_key) if organisation_key else None,
             },
         )
     return speakers
 
 
-def seminar_load(*, slug: str, starts_at: datetime, capacity: int, status: str,
-                 registration_opens_at: datetime, organisations: dict[str, Organisation],
-                 speakers: dict[str, Speaker]) -> tuple[Seminar, bool]:
+def seminar_load(
+    *,
+    slug: str,
+    starts_at: datetime,
+    capacity: int,
+    status: str,
+    registration_opens_at: datetime,
+    organisations: dict[str, Organisation],
+    speakers: dict[str, Speaker],
+) -> tuple[Seminar, bool]:
     """Create the seminar with its programme, or return the existing one untouched."""
     existing = Seminar.objects.filter(slug=slug).first()
     if existing:
@@ -200,21 +372,34 @@ def seminar_load(*, slug: str, starts_at: datetime, capacity: int, status: str,
         status=status,
     )
     for order, (key, *_names, role) in enumerate(ORGANISATIONS):
-        SeminarPartner.objects.create(seminar=seminar, organisation=organisations[key], role=role,
-                                      order=order)
-    for order, (offset, length, kind, title_en, title_hant, title_hans, speaker_keys) in enumerate(PROGRAMME):
+        SeminarPartner.objects.create(
+            seminar=seminar, organisation=organisations[key], role=role, order=order
+        )
+    for order, (offset, length, kind, title_en, title_hant, title_hans, speaker_keys) in enumerate(
+        PROGRAMME
+    ):
         session = Session.objects.create(
-            seminar=seminar, kind=kind, order=order,
-            title_en=title_en, title_zh_hant=title_hant, title_zh_hans=title_hans,
+            seminar=seminar,
+            kind=kind,
+            order=order,
+            title_en=title_en,
+            title_zh_hant=title_hant,
+            title_zh_hans=title_hans,
             starts_at=starts_at + timedelta(minutes=offset),
             ends_at=starts_at + timedelta(minutes=offset + length),
         )
         for position, key in enumerate(speaker_keys):
             if kind == Session.Kind.PANEL:
-                role = SessionSpeaker.Role.MODERATOR if position == 0 else SessionSpeaker.Role.PANELLIST
+                role = (
+                    SessionSpeaker.Role.MODERATOR
+                    if position == 0
+                    else SessionSpeaker.Role.PANELLIST
+                )
             else:
                 role = SessionSpeaker.Role.SPEAKER
-            SessionSpeaker.objects.create(session=session, speaker=speakers[key], role=role, order=position)
+            SessionSpeaker.objects.create(
+                session=session, speaker=speakers[key], role=role, order=position
+            )
     return seminar, True
 
 
@@ -224,11 +409,15 @@ def registrant_data(rng: random.Random, number: int) -> dict:
     mainland = region == Registration.Region.MAINLAND
     surname = rng.choice(SURNAMES_MAINLAND if mainland else SURNAMES_HK)
     given = rng.choice(GIVEN_MAINLAND if mainland else GIVEN_HK)
-    organisation = f"{rng.choice(ORGANISATION_WORDS)} {rng.choice(ORGANISATION_KINDS[participant_type])}"
+    organisation = (
+        f"{rng.choice(ORGANISATION_WORDS)} {rng.choice(ORGANISATION_KINDS[participant_type])}"
+    )
     if mainland:
         language = Registration.Language.ZH_HANS
     else:
-        language = rng.choice([Registration.Language.ZH_HANT, Registration.Language.ZH_HANT, Registration.Language.EN])
+        language = rng.choice(
+            [Registration.Language.ZH_HANT, Registration.Language.ZH_HANT, Registration.Language.EN]
+        )
     industry = {
         Registration.ParticipantType.IP_PRACTITIONER: Registration.Industry.PROFESSIONAL,
         Registration.ParticipantType.GOVERNMENT: Registration.Industry.PUBLIC,
@@ -239,12 +428,17 @@ def registrant_data(rng: random.Random, number: int) -> dict:
         "name_en": f"{surname[0]} {given[0]}",
         "name_zh": surname[1] + given[1] if rng.random() < 0.8 else "",
         "email": f"participant{number:04d}@example.com",
-        "phone": f"+852 {rng.randint(2000, 9999)} {rng.randint(1000, 9999)}" if rng.random() < 0.6 else "",
+        "phone": f"+852 {rng.randint(2000, 9999)} {rng.randint(1000, 9999)}"
+        if rng.random() < 0.6
+        else "",
         "organisation": organisation,
-        "job_title": rng.choice(["Director", "Manager", "Legal Counsel", "Officer", "Engineer", "Partner"]),
+        "job_title": rng.choice(
+            ["Director", "Manager", "Legal Counsel", "Officer", "Engineer", "Partner"]
+        ),
         "participant_type": participant_type,
         "organisation_size": rng.choice(list(Registration.OrganisationSize.values))
-        if participant_type == Registration.ParticipantType.SME else "",
+        if participant_type == Registration.ParticipantType.SME
+        else "",
         "region": region,
         "industry": industry,
         "preferred_language": language,
@@ -262,18 +456,24 @@ def past_registrations_load(seminar: Seminar, count: int, rng: random.Random) ->
         cancelled = rng.random() < 0.04
         consent_at = seminar.registration_opens_at + timedelta(minutes=rng.randint(0, 60 * 24 * 20))
         attended = None if cancelled else rng.random() < 0.86
-        registrations.append(Registration(
-            seminar=seminar,
-            **data,
-            status=Registration.Status.CANCELLED if cancelled else Registration.Status.CONFIRMED,
-            consent_at=consent_at,
-            confirmed_at=consent_at,
-            cancelled_at=consent_at + timedelta(days=1) if cancelled else None,
-            attended=attended,
-            minutes_online=rng.randint(20, 150) if attended else None,
-        ))
+        registrations.append(
+            Registration(
+                seminar=seminar,
+                **data,
+                status=Registration.Status.CANCELLED
+                if cancelled
+                else Registration.Status.CONFIRMED,
+                consent_at=consent_at,
+                confirmed_at=consent_at,
+                cancelled_at=consent_at + timedelta(days=1) if cancelled else None,
+                attended=attended,
+                minutes_online=rng.randint(20, 150) if attended else None,
+            )
+        )
     Registration.objects.bulk_create(registrations)
-    confirmed = sum(1 for registration in registrations if registration.status == Registration.Status.CONFIRMED)
+    confirmed = sum(
+        1 for registration in registrations if registration.status == Registration.Status.CONFIRMED
+    )
     Seminar.objects.filter(pk=seminar.pk).update(seats_taken=confirmed)
     return len(registrations)
 
@@ -321,12 +521,16 @@ def demo_load(*, password: str, now: datetime | None = None) -> list[str]:
 
     past_start = datetime(2022, 8, 12, 14, 30, tzinfo=HONG_KONG)
     past, created = seminar_load(
-        slug=PAST_SLUG, starts_at=past_start, capacity=300, status=Seminar.Status.PUBLISHED,
-        registration_opens_at=past_start - timedelta(days=30), organisations=organisations,
+        slug=PAST_SLUG,
+        starts_at=past_start,
+        capacity=300,
+        status=Seminar.Status.PUBLISHED,
+        registration_opens_at=past_start - timedelta(days=30),
+        organisations=organisations,
         speakers=speakers,
     )
     if created:
-        count = past_registrations_load(past, 268, rng)
+        count = past_registrations_load(past, 285, rng)
         report.append(f"Created the 2022 seminar with {count} registrations.")
     else:
         report.append("The 2022 seminar was already loaded; left as it is.")
@@ -334,13 +538,19 @@ def demo_load(*, password: str, now: datetime | None = None) -> list[str]:
     next_day = timezone.localtime(now, HONG_KONG).date() + timedelta(weeks=4)
     next_start = datetime.combine(next_day, time(14, 30), tzinfo=HONG_KONG)
     upcoming, created = seminar_load(
-        slug=f"{next_day.year}-gd-hk-ip-sme-seminar-online", starts_at=next_start, capacity=300,
-        status=Seminar.Status.PUBLISHED, registration_opens_at=now - timedelta(days=7),
-        organisations=organisations, speakers=speakers,
+        slug=f"{next_day.year}-gd-hk-ip-sme-seminar-online",
+        starts_at=next_start,
+        capacity=300,
+        status=Seminar.Status.PUBLISHED,
+        registration_opens_at=now - timedelta(days=7),
+        organisations=organisations,
+        speakers=speakers,
     )
     if created:
         count = upcoming_registrations_load(upcoming, 42, rng)
-        report.append(f"Created the upcoming seminar on {next_day:%d %B %Y} with {count} registrations.")
+        report.append(
+            f"Created the upcoming seminar on {next_day:%d %B %Y} with {count} registrations."
+        )
     else:
         report.append(f"The upcoming seminar {upcoming.slug} was already loaded; left as it is.")
 

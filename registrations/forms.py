@@ -16,7 +16,6 @@ from .models import Registration
 TRACKING_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "ref")
 
 
-
 def tracking_params(query: QueryDict) -> dict[str, str]:
     """The utm_*/ref values of a landing URL, trimmed to what the registration can store."""
     return {name: query[name][:100] for name in TRACKING_FIELDS if query.get(name)}
@@ -24,7 +23,10 @@ def tracking_params(query: QueryDict) -> dict[str, str]:
 
 phone_validate = RegexValidator(
     r"^\+?[0-9][0-9 ()\-]{5,28}$",
-    _("Enter a phone number using digits, spaces and an optional + country code, e.g. +852 2961 6901."),
+    _(
+        "Enter a phone number using digits, spaces and an optional + country code, "
+        "e.g. +852 2961 6901."
+    ),
 )
 
 
@@ -115,9 +117,7 @@ class RegistrationForm(forms.ModelForm):
         cleaned = super().clean()
         is_sme = cleaned.get("participant_type") == Registration.ParticipantType.SME
         if is_sme and not cleaned.get("organisation_size"):
-            self.add_error(
-                "organisation_size", _("Please tell us the size of your organisation.")
-            )
+            self.add_error("organisation_size", _("Please tell us the size of your organisation."))
         return cleaned
 
     def registration_data(self) -> dict[str, Any]:

@@ -68,7 +68,9 @@ def _active_registration_find(*, seminar: Seminar, email: str) -> Registration |
     return _active_registrations_for_email(seminar=seminar, email=email).first()
 
 
-def registration_active_exists(*, seminar: Seminar, email: str, exclude_pk: int | None = None) -> bool:
+def registration_active_exists(
+    *, seminar: Seminar, email: str, exclude_pk: int | None = None
+) -> bool:
     """Whether the email already holds an active registration (other than `exclude_pk`)."""
     registrations = _active_registrations_for_email(seminar=seminar, email=email)
     if exclude_pk is not None:

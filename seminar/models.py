@@ -82,10 +82,15 @@ class Seminar(models.Model):
         help_text=_("Private, like the join link: meeting ID, passcode, what to install."),
     )
     capacity = models.PositiveIntegerField(
-        _("capacity"), null=True, blank=True, help_text=_("Confirmed seats. Leave blank for no limit.")
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("Confirmed seats. Leave blank for no limit."),
     )
     waitlist_enabled = models.BooleanField(
-        _("waitlist"), default=True, help_text=_("When full, take further registrations on a waitlist.")
+        _("waitlist"),
+        default=True,
+        help_text=_("When full, take further registrations on a waitlist."),
     )
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(
@@ -180,9 +185,7 @@ class Seminar(models.Model):
         seats_left = self.seats_left
         if self.status != self.Status.PUBLISHED:
             state = RegistrationState.UNAVAILABLE
-        elif (
-            not ignore_window and self.registration_opens_at and now < self.registration_opens_at
-        ):
+        elif not ignore_window and self.registration_opens_at and now < self.registration_opens_at:
             state = RegistrationState.NOT_YET_OPEN
         elif not ignore_window and now >= self.closes_at:
             state = RegistrationState.CLOSED
@@ -237,7 +240,9 @@ class Session(models.Model):
 
 class Speaker(models.Model):
     name_en = models.CharField(
-        _("name in English"), max_length=200, help_text=_('As it should be printed, e.g. "CHAN Tai Man".')
+        _("name in English"),
+        max_length=200,
+        help_text=_('As it should be printed, e.g. "CHAN Tai Man".'),
     )
     name_zh = models.CharField(_("name in Chinese"), max_length=100, blank=True)
     honorific = models.CharField(
@@ -274,10 +279,16 @@ class SessionSpeaker(models.Model):
         PANELLIST = "panellist", _("Panellist")
 
     session = models.ForeignKey(
-        Session, on_delete=models.CASCADE, related_name="session_speakers", verbose_name=_("session")
+        Session,
+        on_delete=models.CASCADE,
+        related_name="session_speakers",
+        verbose_name=_("session"),
     )
     speaker = models.ForeignKey(
-        Speaker, on_delete=models.CASCADE, related_name="session_speakers", verbose_name=_("speaker")
+        Speaker,
+        on_delete=models.CASCADE,
+        related_name="session_speakers",
+        verbose_name=_("speaker"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.SPEAKER)
     order = models.PositiveSmallIntegerField(_("order"), default=0)

@@ -17,7 +17,7 @@ class SeminarListing:
 
 
 def seminar_public_queryset() -> QuerySet[Seminar]:
-    """Seminars the public may see: published and cancelled ones (a cancellation is news), no drafts."""
+    """Seminars the public may see: published and cancelled (a cancellation is news), not drafts."""
     return Seminar.objects.exclude(status=Seminar.Status.DRAFT)
 
 

@@ -115,9 +115,9 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     consent_at = factory.LazyFunction(timezone.now)
     consent_version = settings.PICS_VERSION
     cancelled_at = factory.LazyAttribute(
-        lambda registration: timezone.now()
-        if registration.status == Registration.Status.CANCELLED
-        else None
+        lambda registration: (
+            timezone.now() if registration.status == Registration.Status.CANCELLED else None
+        )
     )
 
     @classmethod

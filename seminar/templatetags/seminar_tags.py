@@ -20,7 +20,7 @@ def _local(value: datetime) -> datetime:
 
 @register.filter
 def hkt_date(value: datetime | None) -> str:
-    """"Friday, 12 August 2022" in the active language's format."""
+    """ "Friday, 12 August 2022" in the active language's format."""
     if value is None:
         return ""
     local = _local(value)
@@ -29,7 +29,7 @@ def hkt_date(value: datetime | None) -> str:
 
 @register.filter
 def hkt_time(value: datetime | None) -> str:
-    """"14:30 HKT": 24-hour clock, as Hong Kong government notices print it."""
+    """ "14:30 HKT": 24-hour clock, as Hong Kong government notices print it."""
     if value is None:
         return ""
     local = _local(value)
@@ -45,7 +45,7 @@ def hkt_datetime(value: datetime | None) -> str:
 
 @register.simple_tag
 def hkt_range(starts_at: datetime, ends_at: datetime) -> str:
-    """"12 August 2022 (Friday) 14:30–17:00 HKT"; both dates when it spans midnight."""
+    """ "12 August 2022 (Friday) 14:30–17:00 HKT"; both dates when it spans midnight."""
     start, end = _local(starts_at), _local(ends_at)
     if start.date() == end.date():
         return f"{hkt_date(start)} {start:%H:%M}–{end:%H:%M} {end.tzname()}"

@@ -70,7 +70,9 @@ def test_registration_create_without_capacity_never_fills():
     seminar = SeminarFactory(capacity=None)
 
     statuses = {
-        registration_create(seminar=seminar, data=registration_data(email=f"p{n}@example.com")).status
+        registration_create(
+            seminar=seminar, data=registration_data(email=f"p{n}@example.com")
+        ).status
         for n in range(5)
     }
 
@@ -127,7 +129,8 @@ def test_organiser_can_add_someone_outside_the_registration_window():
 
 
 @pytest.mark.parametrize(
-    "second_email", ["tai.man.chan@example.com", "  Tai.Man.Chan@EXAMPLE.com ", "TAI.MAN.CHAN@example.com"]
+    "second_email",
+    ["tai.man.chan@example.com", "  Tai.Man.Chan@EXAMPLE.com ", "TAI.MAN.CHAN@example.com"],
 )
 def test_registration_create_refuses_second_active_registration_for_the_same_email(second_email):
     seminar = SeminarFactory()
@@ -200,8 +203,12 @@ def test_registration_tokens_are_long_random_and_unrelated_to_the_email():
 def test_registration_cancel_promotes_the_first_waitlisted():
     seminar = SeminarFactory(capacity=1)
     confirmed = registration_create(seminar=seminar, data=registration_data(email="a@example.com"))
-    first_waiting = registration_create(seminar=seminar, data=registration_data(email="b@example.com"))
-    second_waiting = registration_create(seminar=seminar, data=registration_data(email="c@example.com"))
+    first_waiting = registration_create(
+        seminar=seminar, data=registration_data(email="b@example.com")
+    )
+    second_waiting = registration_create(
+        seminar=seminar, data=registration_data(email="c@example.com")
+    )
 
     registration_cancel(registration=confirmed)
 

@@ -53,7 +53,9 @@ def test_availability_closes_at_the_closing_time():
     closes_at = timezone.now() + timedelta(days=3)
     seminar = SeminarFactory(registration_closes_at=closes_at)
 
-    assert seminar.availability(now=closes_at - timedelta(seconds=1)).state == RegistrationState.OPEN
+    assert (
+        seminar.availability(now=closes_at - timedelta(seconds=1)).state == RegistrationState.OPEN
+    )
     assert seminar.availability(now=closes_at).state == RegistrationState.CLOSED
 
 

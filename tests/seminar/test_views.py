@@ -44,20 +44,27 @@ def test_draft_seminar_page_is_not_found(client):
 def test_seminar_page_shows_programme_in_time_order_with_speakers_and_partners(client):
     seminar = SeminarFactory(theme_en="IP trading in Qianhai")
     late = SessionFactory(
-        seminar=seminar, title_en="Panel on mediation", kind=Session.Kind.PANEL,
+        seminar=seminar,
+        title_en="Panel on mediation",
+        kind=Session.Kind.PANEL,
         starts_at=seminar.starts_at + timedelta(minutes=60),
     )
     early = SessionFactory(seminar=seminar, title_en="Opening remarks", starts_at=seminar.starts_at)
     SessionSpeakerFactory(
-        session=late, speaker__name_en="LEE Chi Keung", speaker__name_zh="李志強",
-        speaker__organisation__name_en="Harbour IP Law Firm", role=SessionSpeaker.Role.MODERATOR,
+        session=late,
+        speaker__name_en="LEE Chi Keung",
+        speaker__name_zh="李志強",
+        speaker__organisation__name_en="Harbour IP Law Firm",
+        role=SessionSpeaker.Role.MODERATOR,
     )
     SeminarPartnerFactory(
-        seminar=seminar, organisation__name_en="Intellectual Property Department",
+        seminar=seminar,
+        organisation__name_en="Intellectual Property Department",
         role=SeminarPartner.Role.ORGANISER,
     )
     SeminarPartnerFactory(
-        seminar=seminar, organisation__name_en="Federation of Hong Kong Industries",
+        seminar=seminar,
+        organisation__name_en="Federation of Hong Kong Industries",
         role=SeminarPartner.Role.SUPPORTER,
     )
 
@@ -103,11 +110,17 @@ def test_seminar_page_never_shows_join_link_or_instructions(client):
         ({"capacity": 2}, 1, "Registration is open: 1 seat left."),
         ({"capacity": 1, "waitlist_enabled": True}, 1, "You can join the waitlist"),
         ({"capacity": 1, "waitlist_enabled": False}, 1, "This seminar is full."),
-        ({"registration_closes_at": timezone.now() - timedelta(hours=1)}, 0, "Registration is closed."),
+        (
+            {"registration_closes_at": timezone.now() - timedelta(hours=1)},
+            0,
+            "Registration is closed.",
+        ),
         ({"status": "cancelled"}, 0, "This seminar has been cancelled."),
     ],
 )
-def test_seminar_page_says_the_registration_state_in_words(client, seminar_kwargs, confirmed, expected):
+def test_seminar_page_says_the_registration_state_in_words(
+    client, seminar_kwargs, confirmed, expected
+):
     seminar = SeminarFactory(**seminar_kwargs)
     for _ in range(confirmed):
         RegistrationFactory(seminar=seminar)
@@ -148,7 +161,9 @@ def test_seminar_page_in_chinese_shows_chinese_content_and_falls_back_to_english
     assert "English theme only" in page
 
 
-def test_seminar_page_query_count_does_not_grow_with_the_programme(client, django_assert_num_queries):
+def test_seminar_page_query_count_does_not_grow_with_the_programme(
+    client, django_assert_num_queries
+):
     small = SeminarFactory()
     SessionSpeakerFactory(session=SessionFactory(seminar=small))
     large = SeminarFactory()

@@ -1,0 +1,181 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+
+from registrations.models import Registration
+from registrations.services import registration_create
+from tests.factories import RegistrationFactory, SeminarFactory, registration_data
+
+Status = Registration.Status
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organiser_client(client):
+    user = get_user_model().objects.create_superuser("boss", "boss@example.com", "pw")
+    client.force_login(user)
+    return client
+
+
+def test_admin_cancel_action_frees_the_seat_for_the_first_waitlisted(organiser_client):
+    seminar = SeminarFactory(capacity=1)
+    confirmed = registration_create(seminar=seminar, data=registration_data(email="a@example.com"))
+    waiting = registration_create(seminar=seminar, data=registration_data(email="b@example.com"))
+
+    response = organiser_client.post(
+        reverse("admin:registrations_registration_changelist"),
+        {"action": "cancel_registrations", "_selected_action": [confirmed.pk]},
+        follow=True,
+    )
+
+    assert "1 registration cancelled." in response.content.decode()
+    assert Registration.objects.get(pk=confirmed.pk).status == Status.CANCELLED
+    assert Registration.objects.get(pk=waiting.pk).status == Status.CONFIRMED
+
+
+def test_admin_capacity_increase_promotes_the_waitlist(organiser_client):
+    seminar = SeminarFactory(capacity=1)
+    registration_create(seminar=seminar, data=registration_data(email="a@example.com"))
+    waiting = registration_create(seminar=seminar, data=registration_data(email="b@example.com"))
+    url = reverse("admin:seminar_seminar_change", args=[seminar.pk])
+    form = organiser_client.get(url).context["adminform"].form
+    data = seminar_form_post_data(form, capacity=2)
+
+    response = organiser_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Registration.objects.get(pk=waiting.pk).status == Status.CONFIRMED
+    seminar.refresh_from_db()
+    assert seminar.seats_taken == 2
+
+
+def test_admin_capacity_below_confirmed_count_is_refused_with_a_message(organiser_client):
+    seminar = SeminarFactory(capacity=5)
+    for n in range(3):
+        registration_create(seminar=seminar, data=registration_data(email=f"p{n}@example.com"))
+    url = reverse("admin:seminar_seminar_change", args=[seminar.pk])
+    form = organiser_client.get(url).context["adminform"].form
+
+    response = organiser_client.post(url, seminar_form_post_data(form, capacity=2))
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["capacity"]
+    assert errors == [
+        "3 registrations are confirmed; capacity cannot be lower. "
+        "Cancel registrations first if you need fewer seats."
+    ]
+    seminar.refresh_from_db()
+    assert seminar.capacity == 5
+
+
+def test_admin_add_registration_goes_through_the_booking_service(organiser_client):
+    seminar = SeminarFactory(capacity=0)
+    data = {
+        "seminar": seminar.pk,
+        "name_en": "NG Siu Ming",
+        "email": "siu.ming@example.com",
+        "organisation": "Nansha Technology Ltd.",
+        "participant_type": "sme",
+        "region": "mainland",
+        "industry": "technology",
+        "preferred_language": "zh-hans",
+        "consent": "on",
+    }
+
+    response = organiser_client.post(reverse("admin:registrations_registration_add"), data)
+
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    assert registration.status == Status.WAITLISTED  # capacity still applies
+    assert registration.source == Registration.Source.ADMIN
+
+
+def test_admin_add_registration_with_a_registered_email_shows_an_error(organiser_client):
+    seminar = SeminarFactory()
+    RegistrationFactory(seminar=seminar, email="taken@example.com")
+    data = {
+        "seminar": seminar.pk,
+        "name_en": "NG Siu Ming",
+        "email": "Taken@Example.com",
+        "organisation": "Nansha Technology Ltd.",
+        "participant_type": "other",
+        "region": "mainland",
+        "industry": "technology",
+        "preferred_language": "en",
+        "consent": "on",
+    }
+
+    response = organiser_client.post(reverse("admin:registrations_registration_add"), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["email"] == [
+        "This email address is already registered."
+    ]
+    assert Registration.objects.count() == 1
+
+
+def test_admin_cannot_change_status_by_editing_or_delete_registrations(organiser_client):
+    registration = RegistrationFactory()
+    url = reverse("admin:registrations_registration_change", args=[registration.pk])
+
+    response = organiser_client.get(url)
+
+    form = response.context["adminform"].form
+    assert "status" not in form.fields
+    assert "consent_at" not in form.fields
+    delete_url = reverse("admin:registrations_registration_delete", args=[registration.pk])
+    assert organiser_client.get(delete_url).status_code == 403
+
+
+def test_admin_registration_list_filters_and_searches(organiser_client):
+    seminar = SeminarFactory()
+    RegistrationFactory(seminar=seminar, name_en="LAM Mei Ling", region="macao")
+    RegistrationFactory(seminar=seminar, name_en="HO Ho Yin", region="hong_kong")
+    url = reverse("admin:registrations_registration_changelist")
+
+    by_region = organiser_client.get(url, {"region__exact": "macao"})
+    by_search = organiser_client.get(url, {"q": "Ho Yin"})
+
+    assert [r.name_en for r in by_region.context["cl"].result_list] == ["LAM Mei Ling"]
+    assert [r.name_en for r in by_search.context["cl"].result_list] == ["HO Ho Yin"]
+
+
+def test_admin_pages_for_the_programme_render(organiser_client):
+    seminar = SeminarFactory()
+
+    for name in ("seminar", "session", "speaker", "organisation"):
+        assert organiser_client.get(reverse(f"admin:seminar_{name}_changelist")).status_code == 200
+        assert organiser_client.get(reverse(f"admin:seminar_{name}_add")).status_code == 200
+    page = organiser_client.get(reverse("admin:seminar_seminar_change", args=[seminar.pk]))
+    assert "jquery-ui/jquery-ui.min" in page.content.decode()  # served locally, no CDN
+
+
+def seminar_form_post_data(form, **changes) -> dict:
+    """The change form as the browser would submit it, with the inlines' empty management forms."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None:
+            continue
+        if hasattr(value, "isoformat"):
+            local = timezone.localtime(value)
+            data[f"{name}_0"] = local.strftime("%Y-%m-%d")
+            data[f"{name}_1"] = local.strftime("%H:%M:%S")
+            continue
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+            continue
+        data[name] = value
+    data.update(changes)
+    for prefix in ("sessions", "partners"):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    return data

@@ -1,0 +1,67 @@
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.utils import timezone
+
+from registrations.models import Registration
+from seminar.models import RegistrationState, Seminar
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo(password: str = "demo-pass-123") -> str:
+    out = StringIO()
+    call_command("load_demo", password=password, stdout=out)
+    return out.getvalue()
+
+
+def test_load_demo_recreates_the_2022_reference_seminar():
+    load_demo()
+
+    seminar = Seminar.objects.get(slug="2022-gd-hk-ip-sme-seminar")
+    assert seminar.title_en.startswith("2022 Guangdong/Hong Kong Seminar on Intellectual Property")
+    assert seminar.title_zh_hant.startswith("2022粵港知識產權")
+    assert "IP Trading" in seminar.theme_en
+    assert timezone.localtime(seminar.starts_at).date().isoformat() == "2022-08-12"
+    assert seminar.is_over
+    talks = seminar.sessions.filter(kind__in=["talk", "panel"])
+    assert talks.count() == 5
+    roles = Counter(seminar.partners.values_list("role", flat=True))
+    assert roles == {"organiser": 3, "co_organiser": 1, "supporter": 2}
+    confirmed = seminar.registrations.filter(status=Registration.Status.CONFIRMED).count()
+    assert 260 <= confirmed <= 285  # "over 260 participants"
+    assert seminar.seats_taken == confirmed
+    types = set(seminar.registrations.values_list("participant_type", flat=True))
+    regions = set(seminar.registrations.values_list("region", flat=True))
+    assert {"sme", "ip_practitioner", "government"} <= types
+    assert {"hong_kong", "mainland", "macao"} <= regions
+
+
+def test_load_demo_adds_an_upcoming_edition_open_for_registration():
+    load_demo()
+
+    upcoming = Seminar.objects.filter(starts_at__gt=timezone.now()).get()
+    assert upcoming.capacity == 300
+    assert upcoming.availability().state == RegistrationState.OPEN
+    assert (
+        upcoming.sessions.count()
+        == Seminar.objects.get(slug="2022-gd-hk-ip-sme-seminar").sessions.count()
+    )
+
+
+def test_load_demo_twice_creates_nothing_new_and_resets_the_organiser_password():
+    load_demo(password="first-password")
+    counts = (Seminar.objects.count(), Registration.objects.count())
+
+    output = load_demo(password="second-password")
+
+    assert (Seminar.objects.count(), Registration.objects.count()) == counts
+    assert "second-password" in output
+    organiser = authenticate(username="organiser", password="second-password")
+    assert organiser is not None
+    assert organiser.is_staff
+    assert organiser.has_perm("registrations.view_registration")
+    assert not organiser.has_perm("registrations.delete_registration")
