@@ -53,11 +53,12 @@ run: $(STAMP) | var
 	$(PY) manage.py load_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (organisers: http://127.0.0.1:$(PORT)/admin/)"
 	@trap 'kill 0' EXIT INT TERM; \
-	  $(PY) manage.py db_worker & \
+	  $(PY) manage.py db_worker --no-reload & \
 	  $(PY) manage.py runserver --nostatic 127.0.0.1:$(PORT)
 
+# -n 2: these machines have two cores; the suite is split across both.
 test: $(STAMP)
-	$(PY) -m pytest -n auto -p no:cacheprovider $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
