@@ -84,6 +84,7 @@ class RegistrationForm(forms.ModelForm):
             self.fields[name].widget.attrs["autocomplete"] = token
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template renders the token with the <form> tag
         self.helper.layout = Layout(
             Fieldset(
                 _("About you"),

@@ -45,6 +45,7 @@ def test_register_form_shows_the_collection_statement_in_full(client):
     assert 'name="consent"' in page
     assert 'name="news_opt_in"' in page
     assert "checked" not in page  # neither consent nor news opt-in comes pre-ticked
+    assert page.count('name="csrfmiddlewaretoken"') == 1
 
 
 def test_register_creates_confirmed_registration_and_lands_on_confirmation(client):
