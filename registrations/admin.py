@@ -8,14 +8,17 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationStackedInline
 
-from .models import Registration
+from .delivery import notification_retry
+from .models import EmailText, Notification, Registration
 from .services import (
     REFUSAL_MESSAGES,
     email_normalise,
     registration_active_exists,
     registration_cancel,
     registration_create,
+    registration_details_resend,
 )
 
 PERSONAL_FIELDS = (
@@ -69,6 +72,70 @@ class RegistrationAdminForm(forms.ModelForm):
         return cleaned
 
 
+class NotificationInline(admin.TabularInline):
+    model = Notification
+    extra = 0
+    can_delete = False
+    fields = (
+        "kind",
+        "status",
+        "attempts",
+        "created_at",
+        "sent_at",
+        "next_attempt_at",
+        "last_error",
+    )
+    readonly_fields = fields
+    verbose_name_plural = _("emails sent to this registrant")
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class EmailTextInline(TranslationStackedInline):
+    """Shown on the seminar: the organiser's opening paragraph for each kind of email."""
+
+    model = EmailText
+    extra = 0
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("registration", "kind", "status", "attempts", "created_at", "sent_at")
+    list_filter = ("status", "kind", "registration__seminar")
+    search_fields = ("registration__email", "registration__name_en")
+    list_select_related = ("registration",)
+    readonly_fields = (
+        "registration",
+        "kind",
+        "reminder_key",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "last_attempt_at",
+        "next_attempt_at",
+        "sent_at",
+    )
+    actions = ("retry_failed",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Send failed emails again"))
+    def retry_failed(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        retried = sum(notification_retry(notification=notification) for notification in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d email queued again.", "%(count)d emails queued again.", retried)
+            % {"count": retried},
+            messages.SUCCESS,
+        )
+
+
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
     form = RegistrationAdminForm
@@ -95,7 +162,8 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_select_related = ("seminar",)
     date_hierarchy = "created_at"
     autocomplete_fields = ("seminar",)
-    actions = ("cancel_registrations",)
+    actions = ("cancel_registrations", "resend_details")
+    inlines = (NotificationInline,)
     readonly_fields = (
         "status",
         "source",
@@ -181,5 +249,17 @@ class RegistrationAdmin(admin.ModelAdmin):
                 "%(count)d registration cancelled.", "%(count)d registrations cancelled.", cancelled
             )
             % {"count": cancelled},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Email selected registrants their details again"))
+    def resend_details(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
+        sent = sum(
+            registration_details_resend(registration=registration) is not None
+            for registration in queryset
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d email queued.", "%(count)d emails queued.", sent) % {"count": sent},
             messages.SUCCESS,
         )

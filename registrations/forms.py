@@ -30,36 +30,33 @@ phone_validate = RegexValidator(
 )
 
 
-class RegistrationForm(forms.ModelForm):
-    consent = forms.BooleanField(
-        label=_("I have read the personal information collection statement above and agree."),
-        error_messages={
-            "required": _("Please confirm you agree to the collection statement to register.")
-        },
-    )
+PERSONAL_FIELDS = (
+    "salutation",
+    "name_en",
+    "name_zh",
+    "email",
+    "phone",
+    "organisation",
+    "job_title",
+    "participant_type",
+    "organisation_size",
+    "region",
+    "industry",
+    "preferred_language",
+    "heard_from",
+)
+
+
+class RegistrantDetailsForm(forms.ModelForm):
+    """The registrant's own details, as first entered and as later updated on their page."""
+
     news_opt_in = forms.BooleanField(
         label=_("Send me news of future seminars and events (optional)."), required=False
     )
 
     class Meta:
         model = Registration
-        fields = (
-            "salutation",
-            "name_en",
-            "name_zh",
-            "email",
-            "phone",
-            "organisation",
-            "job_title",
-            "participant_type",
-            "organisation_size",
-            "region",
-            "industry",
-            "preferred_language",
-            "heard_from",
-            *TRACKING_FIELDS,
-        )
-        widgets = {field: forms.HiddenInput for field in TRACKING_FIELDS}
+        fields = PERSONAL_FIELDS
         help_texts = {
             "name_zh": _("Optional, e.g. 陳大文."),
             "email": _("Your confirmation and joining details go here."),
@@ -71,8 +68,6 @@ class RegistrationForm(forms.ModelForm):
         self.fields["phone"].validators.append(phone_validate)
         self.fields["phone"].widget.input_type = "tel"
         self.fields["salutation"].required = False
-        if not self.is_bound:
-            self.fields["preferred_language"].initial = get_language()
         autocomplete = {
             "name_en": "name",
             "email": "email",
@@ -85,7 +80,10 @@ class RegistrationForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template renders the token with the <form> tag
-        self.helper.layout = Layout(
+        self.helper.layout = Layout(*self.layout_sections())
+
+    def layout_sections(self) -> list:
+        return [
             Fieldset(
                 _("About you"),
                 Field("salutation", wrapper_class="col-sm-4"),
@@ -103,16 +101,9 @@ class RegistrationForm(forms.ModelForm):
                 "region",
                 "industry",
             ),
-            Fieldset(_("Preferences"), "preferred_language", "heard_from"),
-            Fieldset(
-                _("Personal information collection statement"),
-                HTML('{% include "registrations/_collection_statement.html" %}'),
-                "consent",
-                "news_opt_in",
-            ),
-            *TRACKING_FIELDS,
-            Submit("register", _("Register"), css_class="btn-lg mt-2"),
-        )
+            Fieldset(_("Preferences"), "preferred_language", "heard_from", "news_opt_in"),
+            Submit("save", _("Save changes"), css_class="btn-lg mt-2"),
+        ]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -122,8 +113,63 @@ class RegistrationForm(forms.ModelForm):
         return cleaned
 
     def registration_data(self) -> dict[str, Any]:
-        """The validated fields as the booking service takes them."""
-        data = {name: self.cleaned_data[name] for name in self._meta.fields}
+        """The validated fields as the services take them."""
+        data = {name: self.cleaned_data[name] for name in PERSONAL_FIELDS}
         data["news_opt_in"] = self.cleaned_data["news_opt_in"]
+        return data
+
+
+class RegistrationForm(RegistrantDetailsForm):
+    """Sign-up: the details, consent to the collection statement, and where they came from."""
+
+    consent = forms.BooleanField(
+        label=_("I have read the personal information collection statement above and agree."),
+        error_messages={
+            "required": _("Please confirm you agree to the collection statement to register.")
+        },
+    )
+
+    class Meta(RegistrantDetailsForm.Meta):
+        fields = (*PERSONAL_FIELDS, *TRACKING_FIELDS)
+        widgets = {field: forms.HiddenInput for field in TRACKING_FIELDS}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["preferred_language"].initial = get_language()
+
+    def layout_sections(self) -> list:
+        about, organisation, _preferences, _submit = super().layout_sections()
+        return [
+            about,
+            organisation,
+            Fieldset(_("Preferences"), "preferred_language", "heard_from"),
+            Fieldset(
+                _("Personal information collection statement"),
+                HTML('{% include "registrations/_collection_statement.html" %}'),
+                "consent",
+                "news_opt_in",
+            ),
+            *TRACKING_FIELDS,
+            Submit("register", _("Register"), css_class="btn-lg mt-2"),
+        ]
+
+    def registration_data(self) -> dict[str, Any]:
+        data = super().registration_data()
+        data.update({name: self.cleaned_data[name] for name in TRACKING_FIELDS})
         data["consent_version"] = settings.PICS_VERSION
         return data
+
+
+class ResendForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address you registered with"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout("email", Submit("send", _("Send my link"), css_class="mt-2"))

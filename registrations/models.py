@@ -9,6 +9,7 @@ import secrets
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from seminar.models import Seminar
@@ -150,6 +151,10 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"{self.display_name} <{self.email}>"
 
+    def get_absolute_url(self) -> str:
+        """The registrant's private page; anyone holding this URL can manage the registration."""
+        return reverse("registrations:manage", kwargs={"token": self.token})
+
     @property
     def display_name(self) -> str:
         """English and Chinese name together, e.g. "CHAN Tai Man 陳大文"."""
@@ -158,3 +163,80 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status != self.Status.CANCELLED
+
+
+class Notification(models.Model):
+    """One email to one registrant: the outbox row written in the same transaction as the change
+    it reports, so no email is lost if the worker or SMTP is down, and organisers can see it."""
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("Confirmation")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        PROMOTED = "promoted", _("Promoted from the waitlist")
+        CANCELLED = "cancelled", _("Cancellation")
+        REMINDER = "reminder", _("Reminder")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Not sent: no longer applied")
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("registration"),
+    )
+    kind = models.CharField(_("message"), max_length=20, choices=Kind)
+    # For reminders, which offset this is ("24h"); the unique constraint below makes each
+    # reminder exactly-once per registrant however many schedulers or workers run.
+    reminder_key = models.CharField(max_length=20, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("email")
+        verbose_name_plural = _("emails")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "reminder_key"],
+                condition=Q(kind="reminder"),
+                name="one_reminder_per_offset",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.registration.email}"
+
+
+class EmailText(models.Model):
+    """The organiser's own opening paragraph for one kind of message, per language."""
+
+    seminar = models.ForeignKey(
+        Seminar, on_delete=models.CASCADE, related_name="email_texts", verbose_name=_("seminar")
+    )
+    kind = models.CharField(_("message"), max_length=20, choices=Notification.Kind)
+    intro = models.TextField(
+        _("opening paragraph"),
+        help_text=_("Shown at the top of the email, before the standard content."),
+    )
+
+    class Meta:
+        verbose_name = _("email text")
+        verbose_name_plural = _("email texts")
+        constraints = [
+            models.UniqueConstraint(fields=["seminar", "kind"], name="one_email_text_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

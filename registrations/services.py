@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from seminar.models import RegistrationState, Seminar
 
-from .models import Registration
+from .delivery import notification_create
+from .models import Notification, Registration
 
 Status = Registration.Status
 
@@ -133,7 +134,60 @@ def registration_create(
         raise DuplicateRegistration(existing) from None
     if confirmed:
         _seats_take(seminar=seminar, count=1)
+    notification_create(
+        registration=registration,
+        kind=Notification.Kind.CONFIRMATION if confirmed else Notification.Kind.WAITLISTED,
+    )
     return registration
+
+
+@transaction.atomic
+def registration_update(*, registration: Registration, data: dict[str, Any]) -> Registration:
+    """Change the registrant's own details; status, consent and history stay as they are.
+
+    Raises DuplicateRegistration if the new email belongs to another active registration for
+    the same seminar.
+    """
+    _seminar_lock(seminar=registration.seminar)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    email = email_normalise(data.get("email", registration.email))
+    if email.lower() != registration.email.lower() and registration_active_exists(
+        seminar=registration.seminar, email=email, exclude_pk=registration.pk
+    ):
+        raise DuplicateRegistration(
+            _active_registration_find(seminar=registration.seminar, email=email)
+        )
+    for field, value in data.items():
+        setattr(registration, field, value)
+    registration.email = email
+    registration.save()
+    return registration
+
+
+def registration_details_resend(*, registration: Registration) -> Notification | None:
+    """Send the registrant their current details again (confirmation or waitlist email).
+
+    Nothing is sent for a cancelled registration.
+    """
+    kinds = {
+        Status.CONFIRMED: Notification.Kind.CONFIRMATION,
+        Status.WAITLISTED: Notification.Kind.WAITLISTED,
+    }
+    if registration.status not in kinds:
+        return None
+    with transaction.atomic():
+        return notification_create(registration=registration, kind=kinds[registration.status])
+
+
+def registration_resend_by_email(*, seminar: Seminar, email: str) -> Notification | None:
+    """The "resend my link" request: sends only if the address holds an active registration.
+
+    Callers answer the same way whatever this returns, so the page reveals nothing.
+    """
+    registration = _active_registration_find(seminar=seminar, email=email_normalise(email))
+    if registration is None:
+        return None
+    return registration_details_resend(registration=registration)
 
 
 @transaction.atomic
@@ -151,6 +205,7 @@ def registration_cancel(*, registration: Registration, now: datetime | None = No
     registration.status = Status.CANCELLED
     registration.cancelled_at = now
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+    notification_create(registration=registration, kind=Notification.Kind.CANCELLED)
     if was_confirmed:
         _seats_take(seminar=seminar, count=-1)
         _waitlist_promote_locked(seminar=seminar, now=now)
@@ -184,4 +239,5 @@ def _waitlist_promote_locked(*, seminar: Seminar, now: datetime | None) -> list[
     for registration in promoted:
         registration.status = Status.CONFIRMED
         registration.confirmed_at = now
+        notification_create(registration=registration, kind=Notification.Kind.PROMOTED)
     return promoted

@@ -1,6 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import views
+from . import self_service, views
+
+
+class TokenConverter:
+    """Exactly the shape token_generate() makes; anything else is a 404 before any query."""
+
+    regex = r"[A-Za-z0-9_-]{43}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(TokenConverter, "token")
 
 app_name = "registrations"
 
@@ -12,4 +27,10 @@ urlpatterns = [
         views.registration_already_registered,
         name="already_registered",
     ),
+    path("seminars/<slug:slug>/resend/", views.registration_resend, name="resend"),
+    path("seminars/<slug:slug>/calendar.ics", views.seminar_calendar, name="seminar_calendar"),
+    path("r/<token:token>/", self_service.registration_manage, name="manage"),
+    path("r/<token:token>/edit/", self_service.registration_edit, name="edit"),
+    path("r/<token:token>/cancel/", self_service.registration_cancel_view, name="cancel"),
+    path("r/<token:token>/calendar.ics", self_service.registration_calendar, name="calendar"),
 ]

@@ -5,10 +5,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from seminar.selectors import seminar_public_queryset
 
-from .forms import RegistrationForm, tracking_params
+from .calendar import calendar_ics
+from .forms import RegistrationForm, ResendForm, tracking_params
 from .models import Registration
 from .selectors import registration_waitlist_position
-from .services import DuplicateRegistration, RegistrationRefused, registration_create
+from .services import (
+    DuplicateRegistration,
+    RegistrationRefused,
+    registration_create,
+    registration_details_resend,
+    registration_resend_by_email,
+)
 
 
 def _session_key(seminar_id: int) -> str:
@@ -26,7 +33,8 @@ def registration_create_view(request: HttpRequest, slug: str) -> HttpResponse:
                 # Registration closed or filled up while the form was open: say so and keep
                 # everything typed.
                 form.add_error(None, refusal.message)
-            except DuplicateRegistration:
+            except DuplicateRegistration as duplicate:
+                registration_details_resend(registration=duplicate.existing)
                 return redirect("registrations:already_registered", slug=seminar.slug)
             else:
                 request.session[_session_key(seminar.pk)] = registration.pk
@@ -55,3 +63,26 @@ def registration_already_registered(request: HttpRequest, slug: str) -> HttpResp
     """The same answer whether or not the address was registered, so it reveals nothing."""
     seminar = get_object_or_404(seminar_public_queryset(), slug=slug)
     return render(request, "registrations/already_registered.html", {"seminar": seminar})
+
+
+def registration_resend(request: HttpRequest, slug: str) -> HttpResponse:
+    """ "Resend my link": the answer is the same whether or not the address is registered."""
+    seminar = get_object_or_404(seminar_public_queryset(), slug=slug)
+    if request.method == "POST":
+        form = ResendForm(request.POST)
+        if form.is_valid():
+            registration_resend_by_email(seminar=seminar, email=form.cleaned_data["email"])
+            return redirect("registrations:already_registered", slug=seminar.slug)
+    else:
+        form = ResendForm()
+    return render(request, "registrations/resend.html", {"seminar": seminar, "form": form})
+
+
+def seminar_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    """The public calendar entry: no join link, which only registrants get."""
+    seminar = get_object_or_404(seminar_public_queryset(), slug=slug)
+    response = HttpResponse(
+        calendar_ics(seminar=seminar), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{seminar.slug}.ics"'
+    return response

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
+from registrations.admin import EmailTextInline
 from registrations.services import waitlist_promote
 
 from .models import Organisation, Seminar, SeminarPartner, Session, SessionSpeaker, Speaker
@@ -58,7 +59,7 @@ class SeminarAdmin(TabbedTranslationAdmin):
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ("title_en",)}
     readonly_fields = ("seats_taken",)
-    inlines = (SessionInline, SeminarPartnerInline)
+    inlines = (SessionInline, SeminarPartnerInline, EmailTextInline)
     fieldsets = (
         (None, {"fields": ("title", "slug", "theme", "description", "status")}),
         (_("When and where"), {"fields": ("starts_at", "ends_at", "format", "venue")}),
@@ -81,6 +82,7 @@ class SeminarAdmin(TabbedTranslationAdmin):
                 )
             },
         ),
+        (_("Emails"), {"fields": ("reminder_hours", "join_details_hours_before")}),
     )
 
     def save_model(self, request, obj: Seminar, form, change: bool) -> None:

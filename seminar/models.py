@@ -8,11 +8,35 @@ English.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+MAX_REMINDER_HOURS = 168
+
+
+def reminder_hours_parse(value: str) -> list[float]:
+    """ "24, 1" -> [24.0, 1.0]; raises ValueError on anything else."""
+    hours = [float(part) for part in value.replace("，", ",").split(",") if part.strip()]
+    if any(not 0 < hour <= MAX_REMINDER_HOURS for hour in hours):
+        raise ValueError("out of range")
+    return sorted(set(hours), reverse=True)
+
+
+def reminder_hours_validate(value: str) -> None:
+    try:
+        reminder_hours_parse(value)
+    except ValueError:
+        raise ValidationError(
+            _(
+                "Enter hours before the start separated by commas, e.g. 24, 1 "
+                "(each more than 0 and at most %(max)d)."
+            ),
+            params={"max": MAX_REMINDER_HOURS},
+        ) from None
 
 
 class Organisation(models.Model):
@@ -100,6 +124,26 @@ class Seminar(models.Model):
         help_text=_("Leave blank to close registration when the seminar starts."),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    reminder_hours = models.CharField(
+        _("reminders (hours before the start)"),
+        max_length=50,
+        default="24, 1",
+        validators=[reminder_hours_validate],
+        help_text=_(
+            "Confirmed registrants get a reminder email this many hours before the start. "
+            "Separate several with commas, e.g. 24, 1. Leave blank for none."
+        ),
+    )
+    join_details_hours_before = models.PositiveIntegerField(
+        _("show joining details from (hours before the start)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "On the registrant's own page, show the join link only from this many hours before "
+            "the start. Leave blank to show it as soon as the seat is confirmed. Emails always "
+            "carry it."
+        ),
+    )
     # Confirmed registrations, kept by the booking services under the seminar's row lock so the
     # database itself can refuse to go over capacity (see the check constraint below).
     seats_taken = models.PositiveIntegerField(_("confirmed seats"), default=0, editable=False)
@@ -171,6 +215,18 @@ class Seminar(models.Model):
     @property
     def duration(self) -> timedelta:
         return self.ends_at - self.starts_at
+
+    @property
+    def reminder_offsets(self) -> list[timedelta]:
+        """How long before the start each reminder goes out, earliest reminder first."""
+        return [timedelta(hours=hours) for hours in reminder_hours_parse(self.reminder_hours)]
+
+    def join_details_visible(self, *, now: datetime | None = None) -> bool:
+        """Whether the registrant's own page may show the join link yet (emails always may)."""
+        if self.join_details_hours_before is None:
+            return True
+        now = now or timezone.now()
+        return now >= self.starts_at - timedelta(hours=self.join_details_hours_before)
 
     def availability(
         self, *, now: datetime | None = None, ignore_window: bool = False

@@ -1,0 +1,69 @@
+"""Calendar files (.ics) for a seminar: public (no join link) or for one registrant."""
+
+import hashlib
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from seminar.models import Seminar
+
+from .models import Registration
+
+HONG_KONG = ZoneInfo("Asia/Hong_Kong")
+
+
+def _uid(*parts: str) -> str:
+    # Stable across re-sends so calendars update the entry instead of adding another; hashed so
+    # the UID does not carry the registrant's secret token.
+    digest = hashlib.sha256(":".join(parts).encode()).hexdigest()[:32]
+    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return f"{digest}@{host or 'localhost'}"
+
+
+def calendar_ics(*, seminar: Seminar, registration: Registration | None = None) -> bytes:
+    """The seminar as one VEVENT in Hong Kong time.
+
+    With a registration, the event carries the join link and instructions (only for a confirmed
+    seat) and the registrant's manage link; without one, it is the public entry.
+    """
+    event = Event()
+    event.add(
+        "uid",
+        _uid("registration", registration.token) if registration else _uid("seminar", seminar.slug),
+    )
+    event.add("dtstamp", timezone.now())
+    # SEQUENCE grows with every organiser edit, so an updated file replaces the old entry.
+    event.add("sequence", int(seminar.updated_at.timestamp()) if seminar.updated_at else 0)
+    event.add("summary", seminar.title)
+    event.add("dtstart", timezone.localtime(seminar.starts_at, HONG_KONG))
+    event.add("dtend", timezone.localtime(seminar.ends_at, HONG_KONG))
+    event.add("url", settings.SITE_URL + seminar.get_absolute_url())
+    lines = [seminar.theme] if seminar.theme else []
+    if registration and registration.status == Registration.Status.CONFIRMED and seminar.join_url:
+        event.add("location", seminar.join_url)
+        lines += [_("Join: %(url)s") % {"url": seminar.join_url}]
+        if seminar.joining_instructions:
+            lines.append(seminar.joining_instructions)
+    elif seminar.venue:
+        event.add("location", seminar.venue)
+    if registration:
+        manage_url = settings.SITE_URL + registration.get_absolute_url()
+        lines.append(_("Your registration: %(url)s") % {"url": manage_url})
+    event.add("description", "\n\n".join(lines))
+    if seminar.status == Seminar.Status.CANCELLED or (
+        registration and registration.status == Registration.Status.CANCELLED
+    ):
+        event.add("status", "CANCELLED")
+    else:
+        event.add("status", "CONFIRMED")
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Seminar registration//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

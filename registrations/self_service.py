@@ -1,0 +1,91 @@
+"""The registrant's own pages, reached only through the private token in their emails.
+
+The token is looked up whole (a unique index), never compared piecemeal, so a wrong, truncated or
+foreign token costs the same as any miss and gives the same 404.
+"""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from .calendar import calendar_ics
+from .forms import RegistrantDetailsForm
+from .models import Registration
+from .selectors import registration_waitlist_position
+from .services import DuplicateRegistration, registration_cancel, registration_update
+
+
+def _registration_get(token: str) -> Registration:
+    registration = Registration.objects.select_related("seminar").filter(token=token).first()
+    if registration is None:
+        raise Http404("No registration with this link.")
+    return registration
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    # Personal data behind a secret URL: keep it out of shared caches and search engines.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def registration_manage(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _registration_get(token)
+    seminar = registration.seminar
+    context = {
+        "registration": registration,
+        "seminar": seminar,
+        "waitlist_position": registration_waitlist_position(registration=registration),
+        "show_join_details": registration.status == Registration.Status.CONFIRMED
+        and seminar.join_details_visible(),
+        "can_change": registration.is_active and not seminar.is_over,
+    }
+    return _private(render(request, "registrations/manage.html", context))
+
+
+def registration_edit(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _registration_get(token)
+    if not registration.is_active or registration.seminar.is_over:
+        return redirect(registration)
+    if request.method == "POST":
+        form = RegistrantDetailsForm(
+            request.POST, instance=Registration.objects.get(pk=registration.pk)
+        )
+        if form.is_valid():
+            try:
+                registration_update(registration=registration, data=form.registration_data())
+            except DuplicateRegistration:
+                form.add_error(
+                    "email",
+                    _("Another registration for this seminar already uses this email address."),
+                )
+            else:
+                return redirect(registration)
+    else:
+        form = RegistrantDetailsForm(
+            instance=registration, initial={"news_opt_in": registration.news_opt_in}
+        )
+    context = {"registration": registration, "seminar": registration.seminar, "form": form}
+    return _private(render(request, "registrations/edit.html", context))
+
+
+def registration_cancel_view(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks for confirmation; only a POST cancels (link scanners and prefetchers send GETs)."""
+    registration = _registration_get(token)
+    if request.method == "POST" and registration.is_active:
+        registration_cancel(registration=registration)
+        return redirect(registration)
+    if not registration.is_active:
+        return redirect(registration)
+    context = {"registration": registration, "seminar": registration.seminar}
+    return _private(render(request, "registrations/cancel.html", context))
+
+
+def registration_calendar(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _registration_get(token)
+    response = HttpResponse(
+        calendar_ics(seminar=registration.seminar, registration=registration),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="seminar.ics"'
+    return _private(response)
