@@ -212,6 +212,9 @@ class RegistrationAdmin(admin.ModelAdmin):
             ),
         )
 
+    def get_inlines(self, request: HttpRequest, obj: Registration | None = None):
+        return self.inlines if obj else ()
+
     def get_readonly_fields(self, request: HttpRequest, obj: Registration | None = None):
         if obj is None:
             return ()

@@ -37,7 +37,11 @@ def _send_enqueue(*, notification_id: int, run_after: datetime | None = None) ->
     from .tasks import notification_send  # tasks.py imports this module
 
     task = notification_send
-    if run_after is not None and default_task_backend.supports_defer:
+    if run_after is not None:
+        if not default_task_backend.supports_defer:
+            # Running it now would spend every retry at once; the sweeper in send_reminders
+            # (notifications_requeue_stale) queues it when its time has come.
+            return
         task = task.using(run_after=run_after)
     task.enqueue(notification_id=notification_id)
 

@@ -169,7 +169,7 @@ def seminar_form_post_data(form, **changes) -> dict:
             continue
         data[name] = value
     data.update(changes)
-    for prefix in ("sessions", "partners"):
+    for prefix in ("sessions", "partners", "email_texts"):
         data.update(
             {
                 f"{prefix}-TOTAL_FORMS": "0",
