@@ -83,7 +83,9 @@ def test_scheduler_that_was_down_sends_only_the_latest_reminder(seminar):
 @pytest.mark.django_db
 def test_registration_made_after_the_reminder_time_does_not_get_that_reminder(seminar):
     RegistrationFactory(
-        seminar=seminar, email="late@example.com", confirmed_at=seminar.starts_at - timedelta(hours=20)
+        seminar=seminar,
+        email="late@example.com",
+        confirmed_at=seminar.starts_at - timedelta(hours=20),
     )
 
     reminders_schedule(now=seminar.starts_at - timedelta(hours=19))
@@ -143,7 +145,7 @@ def test_two_workers_scheduling_and_sending_at_once_send_each_reminder_once():
             barrier.wait()
             for _ in range(3):
                 reminders_schedule()
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+        except Exception as error:
             errors.append(error)
         finally:
             connection.close()
