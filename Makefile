@@ -5,6 +5,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Links in emails point at the local server unless told otherwise.
+export SITE_URL ?= http://127.0.0.1:$(PORT)
 STAMP := $(VENV)/.installed
 
 # Django 6.1 needs Python 3.12 or newer. Look for one on PATH, then among pyenv's installs,
