@@ -178,7 +178,7 @@ if _email_host:
 else:
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "BACKEND": "config.mail.ReadableFileEmailBackend",
             "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
         }
     }

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from seminar.models import Organisation, Seminar, SeminarPartner, Session, SessionSpeaker, Speaker
 
-from .models import Registration
+from .models import Notification, Registration
 from .services import DuplicateRegistration, RegistrationRefused, registration_create
 
 HONG_KONG = ZoneInfo("Asia/Hong_Kong")
@@ -479,7 +479,10 @@ def past_registrations_load(seminar: Seminar, count: int, rng: random.Random) ->
 
 
 def upcoming_registrations_load(seminar: Seminar, count: int, rng: random.Random) -> int:
-    """Early sign-ups for the next edition, through the booking service like real ones."""
+    """Early sign-ups for the next edition, through the booking service like real ones.
+
+    Their confirmation emails are marked as not sent: synthetic people get no mail.
+    """
     created = 0
     for number in range(count):
         data = registrant_data(rng, 5000 + number)
@@ -488,6 +491,9 @@ def upcoming_registrations_load(seminar: Seminar, count: int, rng: random.Random
         except (DuplicateRegistration, RegistrationRefused):
             continue
         created += 1
+    Notification.objects.filter(registration__seminar=seminar).update(
+        status=Notification.Status.SKIPPED
+    )
     return created
 
 

@@ -3,6 +3,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
+from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -65,3 +66,10 @@ def test_load_demo_twice_creates_nothing_new_and_resets_the_organiser_password()
     assert organiser.is_staff
     assert organiser.has_perm("registrations.view_registration")
     assert not organiser.has_perm("registrations.delete_registration")
+
+
+def test_load_demo_sends_no_email_to_its_synthetic_people(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo()
+
+    assert mail.outbox == []
