@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,7 +35,9 @@ def test_admin_cancel_action_frees_the_seat_for_the_first_waitlisted(organiser_c
     assert Registration.objects.get(pk=waiting.pk).status == Status.CONFIRMED
 
 
-def test_admin_capacity_increase_promotes_the_waitlist(organiser_client):
+def test_admin_capacity_increase_promotes_the_waitlist(
+    organiser_client, django_capture_on_commit_callbacks
+):
     seminar = SeminarFactory(capacity=1)
     registration_create(seminar=seminar, data=registration_data(email="a@example.com"))
     waiting = registration_create(seminar=seminar, data=registration_data(email="b@example.com"))
@@ -42,10 +45,12 @@ def test_admin_capacity_increase_promotes_the_waitlist(organiser_client):
     form = organiser_client.get(url).context["adminform"].form
     data = seminar_form_post_data(form, capacity=2)
 
-    response = organiser_client.post(url, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(url, data)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Registration.objects.get(pk=waiting.pk).status == Status.CONFIRMED
+    assert [m.to for m in mail.outbox if m.subject.startswith("A seat")] == [[waiting.email]]
     seminar.refresh_from_db()
     assert seminar.seats_taken == 2
 
