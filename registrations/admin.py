@@ -4,21 +4,29 @@ through the services (cancel action, promotion), which keep the seat count right
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline
 
 from .delivery import notification_retry
-from .models import EmailText, Notification, Registration
+from .models import AuditEntry, EmailText, Notification, Registration
+from .organiser_views import attendees_export_response
 from .services import (
+    OVER_CAPACITY_MESSAGE,
     REFUSAL_MESSAGES,
+    OverCapacity,
     email_normalise,
     registration_active_exists,
+    registration_attendance_set,
     registration_cancel,
+    registration_confirm,
     registration_create,
     registration_details_resend,
+    registration_update,
 )
 
 PERSONAL_FIELDS = (
@@ -92,6 +100,18 @@ class NotificationInline(admin.TabularInline):
         return False
 
 
+class AuditEntryInline(admin.TabularInline):
+    model = AuditEntry
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "actor_label", "action", "details")
+    readonly_fields = fields
+    verbose_name_plural = _("history")
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 class EmailTextInline(TranslationStackedInline):
     """Shown on the seminar: the organiser's opening paragraph for each kind of email."""
 
@@ -156,14 +176,26 @@ class RegistrationAdmin(admin.ModelAdmin):
         "participant_type",
         "region",
         "preferred_language",
+        "attended",
         "source",
+        "heard_from",
+        "utm_source",
+        "ref",
     )
     search_fields = ("name_en", "name_zh", "email", "organisation")
     list_select_related = ("seminar",)
     date_hierarchy = "created_at"
     autocomplete_fields = ("seminar",)
-    actions = ("cancel_registrations", "resend_details")
-    inlines = (NotificationInline,)
+    actions = (
+        "cancel_registrations",
+        "confirm_from_waitlist",
+        "mark_attended",
+        "mark_not_attended",
+        "resend_details",
+        "export_csv",
+        "export_xlsx",
+    )
+    inlines = (NotificationInline, AuditEntryInline)
     readonly_fields = (
         "status",
         "source",
@@ -225,44 +257,157 @@ class RegistrationAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Registration, form, change: bool) -> None:
-        if change:
-            obj.email = email_normalise(obj.email)
-            super().save_model(request, obj, form, change)
-            return
         data = {name: form.cleaned_data[name] for name in PERSONAL_FIELDS}
-        data["consent_version"] = settings.PICS_VERSION
-        created = registration_create(
-            seminar=form.cleaned_data["seminar"], data=data, source=Registration.Source.ADMIN
-        )
+        if change:
+            saved = registration_update(registration=obj, data=data, actor=request.user)
+        else:
+            data["consent_version"] = settings.PICS_VERSION
+            saved = registration_create(
+                seminar=form.cleaned_data["seminar"],
+                data=data,
+                source=Registration.Source.ADMIN,
+                actor=request.user,
+            )
         # The admin goes on to log and link the object it saved; hand it the service's.
-        obj.pk = created.pk
-        obj.__dict__.update(created.__dict__)
+        obj.__dict__.update(saved.__dict__)
+
+    def _report(self, request: HttpRequest, count: int, singular: str, plural: str) -> None:
+        self.message_user(request, ngettext(singular, plural, count) % {"count": count})
 
     @admin.action(
-        description=_("Cancel selected registrations (offers their seats to the waitlist)")
+        description=_("Cancel selected registrations (offers their seats to the waitlist)"),
+        permissions=["change"],
     )
     def cancel_registrations(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
         cancelled = 0
         for registration in queryset.exclude(status=Registration.Status.CANCELLED):
-            registration_cancel(registration=registration)
+            registration_cancel(registration=registration, actor=request.user)
             cancelled += 1
-        self.message_user(
+        self._report(
             request,
-            ngettext(
-                "%(count)d registration cancelled.", "%(count)d registrations cancelled.", cancelled
-            )
-            % {"count": cancelled},
-            messages.SUCCESS,
+            cancelled,
+            "%(count)d registration cancelled.",
+            "%(count)d registrations cancelled.",
         )
 
-    @admin.action(description=_("Email selected registrants their details again"))
+    @admin.action(description=_("Confirm selected from the waitlist"), permissions=["change"])
+    def confirm_from_waitlist(self, request: HttpRequest, queryset: QuerySet[Registration]):
+        """Asks first; confirming beyond capacity needs the organiser to tick a box."""
+        waiting = list(queryset.filter(status=Registration.Status.WAITLISTED).order_by("pk"))
+        if "confirm" not in request.POST:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Confirm from the waitlist"),
+                "registrations": waiting,
+                "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+                "opts": self.model._meta,
+                "over_capacity_message": OVER_CAPACITY_MESSAGE,
+            }
+            return TemplateResponse(
+                request, "admin/registrations/confirm_from_waitlist.html", context
+            )
+        allow = request.POST.get("allow_over_capacity") == "on"
+        confirmed, refused = 0, 0
+        for registration in waiting:
+            try:
+                registration_confirm(
+                    registration=registration, actor=request.user, allow_over_capacity=allow
+                )
+            except OverCapacity:
+                refused += 1
+            else:
+                confirmed += 1
+        self._report(
+            request,
+            confirmed,
+            "%(count)d registration confirmed.",
+            "%(count)d registrations confirmed.",
+        )
+        if refused:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d not confirmed: the seminar is full.",
+                    "%(count)d not confirmed: the seminar is full.",
+                    refused,
+                )
+                % {"count": refused}
+                + " "
+                + str(OVER_CAPACITY_MESSAGE),
+                messages.WARNING,
+            )
+        return None
+
+    def _attendance_set(self, request, queryset, attended: bool) -> None:
+        changed = 0
+        for registration in queryset.filter(status=Registration.Status.CONFIRMED):
+            before = registration.attended
+            registration_attendance_set(
+                registration=registration, attended=attended, actor=request.user
+            )
+            changed += before != attended
+        self._report(
+            request, changed, "%(count)d registration updated.", "%(count)d registrations updated."
+        )
+
+    @admin.action(description=_("Mark selected as attended"), permissions=["change"])
+    def mark_attended(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
+        self._attendance_set(request, queryset, attended=True)
+
+    @admin.action(description=_("Mark selected as not attended"), permissions=["change"])
+    def mark_not_attended(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
+        self._attendance_set(request, queryset, attended=False)
+
+    @admin.action(
+        description=_("Email selected registrants their details again"), permissions=["change"]
+    )
     def resend_details(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
         sent = sum(
-            registration_details_resend(registration=registration) is not None
+            registration_details_resend(registration=registration, actor=request.user) is not None
             for registration in queryset
         )
-        self.message_user(
-            request,
-            ngettext("%(count)d email queued.", "%(count)d emails queued.", sent) % {"count": sent},
-            messages.SUCCESS,
+        self._report(request, sent, "%(count)d email queued.", "%(count)d emails queued.")
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("registrations.export_registration")
+
+    def _export(self, request: HttpRequest, queryset: QuerySet[Registration], file_format: str):
+        filters = request.GET.urlencode() or "selected rows"
+        return attendees_export_response(
+            request=request, queryset=queryset, file_format=file_format, filters=filters
         )
+
+    @admin.action(description=_("Export selected as CSV"), permissions=["export"])
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Registration]):
+        return self._export(request, queryset, "csv")
+
+    @admin.action(description=_("Export selected as XLSX"), permissions=["export"])
+    def export_xlsx(self, request: HttpRequest, queryset: QuerySet[Registration]):
+        return self._export(request, queryset, "xlsx")
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "actor_label", "action", "seminar", "registration")
+    list_filter = ("action", "seminar", "actor_label")
+    search_fields = ("actor_label", "registration__email", "registration__name_en")
+    list_select_related = ("seminar", "registration")
+    date_hierarchy = "created_at"
+    readonly_fields = (
+        "created_at",
+        "actor",
+        "actor_label",
+        "action",
+        "seminar",
+        "registration",
+        "details",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

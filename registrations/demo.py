@@ -10,19 +10,19 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from seminar.models import Organisation, Seminar, SeminarPartner, Session, SessionSpeaker, Speaker
 
 from .models import Notification, Registration
+from .permissions import ORGANISERS, groups_ensure
 from .services import DuplicateRegistration, RegistrationRefused, registration_create
 
 HONG_KONG = ZoneInfo("Asia/Hong_Kong")
 PAST_SLUG = "2022-gd-hk-ip-sme-seminar"
 ORGANISER_USERNAME = "organiser"
-ORGANISERS_GROUP = "Seminar organisers"
 
 TITLE = {
     "en": "{year} Guangdong/Hong Kong Seminar on Intellectual Property and Development of Small "
@@ -498,11 +498,8 @@ def upcoming_registrations_load(seminar: Seminar, count: int, rng: random.Random
 
 
 def organiser_load(password: str) -> tuple[str, bool]:
-    group, _ = Group.objects.get_or_create(name=ORGANISERS_GROUP)
-    permissions = Permission.objects.filter(
-        content_type__app_label__in=["seminar", "registrations"]
-    ).exclude(codename="delete_registration")
-    group.permissions.set(permissions)
+    groups_ensure()
+    group = Group.objects.get(name=ORGANISERS)
     user, created = get_user_model().objects.get_or_create(
         username=ORGANISER_USERNAME, defaults={"is_staff": True, "email": "organiser@example.com"}
     )

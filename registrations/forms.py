@@ -173,3 +173,18 @@ class ResendForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout("email", Submit("send", _("Send my link"), css_class="mt-2"))
+
+
+class AttendanceImportForm(forms.Form):
+    report = forms.FileField(
+        label=_("Attendance report (CSV)"),
+        help_text=_(
+            "The file as Zoom (attendee or participant report) or Microsoft Teams (attendance "
+            "list) produced it."
+        ),
+    )
+    mark_absent = forms.BooleanField(
+        label=_("Mark confirmed registrants who are not in this report as absent"),
+        required=False,
+        initial=True,
+    )

@@ -6,6 +6,7 @@ seat counter right under a row lock. The constraints here are the backstop if co
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -147,6 +148,11 @@ class Registration(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["seminar", "status"], name="registration_seminar_status")]
+        permissions = [
+            ("view_dashboard", _("Can view the headcount dashboard and post-event summary")),
+            ("export_registration", _("Can export attendee lists")),
+            ("import_attendance", _("Can import attendance reports")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name} <{self.email}>"
@@ -240,3 +246,55 @@ class EmailText(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class AuditEntry(models.Model):
+    """Who did what to a registration, or which list someone exported: visible to organisers."""
+
+    class Action(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        UPDATED = "updated", _("Details changed")
+        CANCELLED = "cancelled", _("Cancelled")
+        PROMOTED = "promoted", _("Promoted from the waitlist")
+        CONFIRMED = "confirmed", _("Confirmed by an organiser")
+        ATTENDANCE = "attendance", _("Attendance recorded")
+        RESENT = "resent", _("Details sent again")
+        EXPORTED = "exported", _("Attendee list exported")
+        IMPORTED = "imported", _("Attendance report imported")
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    # Kept as text too, so the record survives the user account and names the registrant or
+    # the system when nobody was logged in.
+    actor_label = models.CharField(_("by"), max_length=150)
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    seminar = models.ForeignKey(
+        Seminar,
+        on_delete=models.CASCADE,
+        related_name="audit_entries",
+        verbose_name=_("seminar"),
+    )
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+        verbose_name=_("registration"),
+    )
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.actor_label}"

@@ -1,6 +1,21 @@
-"""Reads about registrations that need care."""
+"""Reads about registrations that need care: positions, headcounts, breakdowns, daily counts.
+
+Every function here runs a fixed number of queries, whatever the number of registrations.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+
+from seminar.models import Seminar
 
 from .models import Registration
+
+Status = Registration.Status
+HONG_KONG = ZoneInfo("Asia/Hong_Kong")
 
 
 def registration_waitlist_position(*, registration: Registration) -> int | None:
@@ -8,10 +23,171 @@ def registration_waitlist_position(*, registration: Registration) -> int | None:
 
     Derived from booking order rather than stored, so promotions never need renumbering.
     """
-    if registration.status != Registration.Status.WAITLISTED:
+    if registration.status != Status.WAITLISTED:
         return None
     return Registration.objects.filter(
         seminar_id=registration.seminar_id,
-        status=Registration.Status.WAITLISTED,
+        status=Status.WAITLISTED,
         pk__lte=registration.pk,
     ).count()
+
+
+def _percent(part: int, whole: int | None) -> float | None:
+    if not whole:
+        return None
+    return round(100 * part / whole, 1)
+
+
+@dataclass(frozen=True)
+class Headcounts:
+    confirmed: int
+    waitlisted: int
+    cancelled: int
+    total: int
+    capacity: int | None
+    seats_left: int | None
+    attended: int
+    attendance_known: int
+
+    @property
+    def fill_percent(self) -> float | None:
+        return _percent(self.confirmed, self.capacity)
+
+    @property
+    def attendance_rate(self) -> float | None:
+        """Attended as a share of confirmed, once any attendance has been recorded."""
+        if not self.attendance_known:
+            return None
+        return _percent(self.attended, self.confirmed)
+
+
+def seminar_headcounts(*, seminar: Seminar) -> Headcounts:
+    """All the headline numbers in one aggregate query."""
+    counts = seminar.registrations.aggregate(
+        confirmed=Count("pk", filter=Q(status=Status.CONFIRMED)),
+        waitlisted=Count("pk", filter=Q(status=Status.WAITLISTED)),
+        cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
+        total=Count("pk"),
+        attended=Count("pk", filter=Q(status=Status.CONFIRMED, attended=True)),
+        attendance_known=Count("pk", filter=Q(attended__isnull=False)),
+    )
+    seats_left = (
+        None if seminar.capacity is None else max(seminar.capacity - counts["confirmed"], 0)
+    )
+    return Headcounts(capacity=seminar.capacity, seats_left=seats_left, **counts)
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    value: str
+    label: str
+    count: int
+    percent: float | None
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    key: str
+    title: str
+    rows: list[BreakdownRow] = field(default_factory=list)
+    total: int = 0
+
+
+# (key, model field): the dimensions the dashboard breaks registrations down by.
+BREAKDOWN_FIELDS = [
+    ("participant_type", Registration._meta.get_field("participant_type")),
+    ("region", Registration._meta.get_field("region")),
+    ("industry", Registration._meta.get_field("industry")),
+    ("preferred_language", Registration._meta.get_field("preferred_language")),
+    ("organisation_size", Registration._meta.get_field("organisation_size")),
+    ("heard_from", Registration._meta.get_field("heard_from")),
+    ("source", Registration._meta.get_field("source")),
+    ("utm_source", Registration._meta.get_field("utm_source")),
+    ("ref", Registration._meta.get_field("ref")),
+]
+
+
+def seminar_breakdowns(
+    *, seminar: Seminar, statuses: tuple[str, ...] = (Status.CONFIRMED, Status.WAITLISTED)
+) -> list[Breakdown]:
+    """Counts and percentages of registrations (active ones by default) per value of each
+    dimension, largest first; one grouped query per dimension, however many registrations."""
+    registrations = seminar.registrations.filter(status__in=statuses)
+    breakdowns = []
+    for key, model_field in BREAKDOWN_FIELDS:
+        labels = dict(model_field.choices or [])
+        counts = list(
+            registrations.order_by()
+            .values_list(key)
+            .annotate(count=Count("pk"))
+            .order_by("-count", key)
+        )
+        total = sum(count for _, count in counts)
+        rows = [
+            BreakdownRow(
+                value=value,
+                label=str(labels.get(value, value)) if value else "—",
+                count=count,
+                percent=_percent(count, total),
+            )
+            for value, count in counts
+        ]
+        breakdowns.append(
+            Breakdown(key=key, title=str(model_field.verbose_name), rows=rows, total=total)
+        )
+    return breakdowns
+
+
+def seminar_registrations_per_day(*, seminar: Seminar) -> list[tuple[date, int]]:
+    """How many registrations arrived on each day (Hong Kong dates), oldest first, gaps filled."""
+    counts = dict(
+        seminar.registrations.annotate(day=TruncDate("created_at", tzinfo=HONG_KONG))
+        .order_by()
+        .values_list("day")
+        .annotate(count=Count("pk"))
+    )
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+    return [(day, counts.get(day, 0)) for day in days]
+
+
+def registrations_for_export(*, queryset: QuerySet[Registration]) -> QuerySet[Registration]:
+    """The rows an attendee list exports, with what each row needs loaded in the same query."""
+    return queryset.select_related("seminar").order_by("seminar_id", "pk")
+
+
+@dataclass(frozen=True)
+class EventSummary:
+    """The figures an organiser quotes after the event."""
+
+    participants: int
+    counted_attendance: bool  # True: attended registrants; False: confirmed (no report yet)
+    by_type: list[BreakdownRow]
+    by_region: list[BreakdownRow]
+
+
+def seminar_event_summary(*, seminar: Seminar) -> EventSummary:
+    """Participants by type and region: those who attended once a report is imported, else the
+    confirmed registrations."""
+    headcounts = seminar_headcounts(seminar=seminar)
+    counted_attendance = headcounts.attendance_known > 0
+    registrations = seminar.registrations.filter(status=Status.CONFIRMED)
+    if counted_attendance:
+        registrations = registrations.filter(attended=True)
+    participants = headcounts.attended if counted_attendance else headcounts.confirmed
+    groups = {}
+    for key in ("participant_type", "region"):
+        labels = dict(Registration._meta.get_field(key).choices)
+        counts = registrations.order_by().values_list(key).annotate(count=Count("pk"))
+        groups[key] = [
+            BreakdownRow(value, str(labels.get(value, value)), count, _percent(count, participants))
+            for value, count in sorted(counts, key=lambda item: (-item[1], item[0]))
+        ]
+    return EventSummary(
+        participants=participants,
+        counted_attendance=counted_attendance,
+        by_type=groups["participant_type"],
+        by_region=groups["region"],
+    )

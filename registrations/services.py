@@ -1,27 +1,35 @@
-"""Every write with a business rule: booking a seat, the waitlist, cancelling.
+"""Every write with a business rule: booking a seat, the waitlist, cancelling, organisers'
+confirmations and attendance. Each records who acted in the audit log.
 
 The seat rule: lock the seminar row, read its seat counter, insert, bump the counter, all in one
 transaction. On PostgreSQL the lock is `SELECT ... FOR UPDATE`; on SQLite the transaction begins
 IMMEDIATE (see settings), which serialises writers the same way. The check constraint on
 `Seminar.seats_taken` and the unique index on active emails back the rule up in the database.
+
+`actor` is the logged-in organiser, or None when the registrant acts through the public pages.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from seminar.models import RegistrationState, Seminar
 
+from .attendance import AttendanceReport, Attendee
+from .audit import audit_record
 from .delivery import notification_create
-from .models import Notification, Registration
+from .models import AuditEntry, Notification, Registration
 
 Status = Registration.Status
+Action = AuditEntry.Action
+Actor = AbstractBaseUser | None
 
 REFUSAL_MESSAGES = {
     RegistrationState.FULL: _("Sorry, this seminar is full and is not taking a waitlist."),
@@ -29,6 +37,10 @@ REFUSAL_MESSAGES = {
     RegistrationState.CLOSED: _("Registration for this seminar has closed."),
     RegistrationState.UNAVAILABLE: _("This seminar is not taking registrations."),
 }
+OVER_CAPACITY_MESSAGE = _(
+    "The seminar is full. Tick “allow over capacity” to confirm anyway; the capacity is then "
+    "raised to fit."
+)
 
 
 class RegistrationRefused(Exception):
@@ -48,6 +60,12 @@ class DuplicateRegistration(Exception):
         super().__init__(f"registration {existing.pk} is already active for this email")
 
 
+class OverCapacity(Exception):
+    """Confirming would go over capacity and the organiser did not allow it."""
+
+    message = OVER_CAPACITY_MESSAGE
+
+
 def email_normalise(email: str) -> str:
     """Trim and lower-case the domain; uniqueness is checked case-insensitively on top of this."""
     return BaseUserManager.normalize_email(email.strip())
@@ -57,7 +75,7 @@ def _seminar_lock(*, seminar: Seminar) -> Seminar:
     return Seminar.objects.select_for_update().get(pk=seminar.pk)
 
 
-def _active_registrations_for_email(*, seminar: Seminar, email: str):
+def _active_registrations_for_email(*, seminar: Seminar, email: str) -> QuerySet[Registration]:
     return (
         Registration.objects.annotate(email_lower=Lower("email"))
         .filter(seminar=seminar, email_lower=email.lower())
@@ -90,6 +108,7 @@ def registration_create(
     seminar: Seminar,
     data: dict[str, Any],
     source: str = Registration.Source.WEB,
+    actor: Actor = None,
     now: datetime | None = None,
 ) -> Registration:
     """Book a seat, or a waitlist place when the seminar is full.
@@ -138,33 +157,52 @@ def registration_create(
         registration=registration,
         kind=Notification.Kind.CONFIRMATION if confirmed else Notification.Kind.WAITLISTED,
     )
+    audit_record(
+        action=Action.REGISTERED,
+        actor=actor,
+        seminar=seminar,
+        registration=registration,
+        details={"status": registration.status, "source": source},
+    )
     return registration
 
 
 @transaction.atomic
-def registration_update(*, registration: Registration, data: dict[str, Any]) -> Registration:
+def registration_update(
+    *, registration: Registration, data: dict[str, Any], actor: Actor = None
+) -> Registration:
     """Change the registrant's own details; status, consent and history stay as they are.
 
     Raises DuplicateRegistration if the new email belongs to another active registration for
     the same seminar.
     """
-    _seminar_lock(seminar=registration.seminar)
+    seminar = _seminar_lock(seminar=registration.seminar)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     email = email_normalise(data.get("email", registration.email))
     if email.lower() != registration.email.lower() and registration_active_exists(
-        seminar=registration.seminar, email=email, exclude_pk=registration.pk
+        seminar=seminar, email=email, exclude_pk=registration.pk
     ):
-        raise DuplicateRegistration(
-            _active_registration_find(seminar=registration.seminar, email=email)
+        raise DuplicateRegistration(_active_registration_find(seminar=seminar, email=email))
+    changed = {}
+    for field, value in {**data, "email": email}.items():
+        if getattr(registration, field) != value:
+            changed[field] = {"from": getattr(registration, field), "to": value}
+            setattr(registration, field, value)
+    if changed:
+        registration.save()
+        audit_record(
+            action=Action.UPDATED,
+            actor=actor,
+            seminar=seminar,
+            registration=registration,
+            details={"changed": changed},
         )
-    for field, value in data.items():
-        setattr(registration, field, value)
-    registration.email = email
-    registration.save()
     return registration
 
 
-def registration_details_resend(*, registration: Registration) -> Notification | None:
+def registration_details_resend(
+    *, registration: Registration, actor: Actor = None
+) -> Notification | None:
     """Send the registrant their current details again (confirmation or waitlist email).
 
     Nothing is sent for a cancelled registration.
@@ -176,6 +214,12 @@ def registration_details_resend(*, registration: Registration) -> Notification |
     if registration.status not in kinds:
         return None
     with transaction.atomic():
+        audit_record(
+            action=Action.RESENT,
+            actor=actor,
+            seminar=registration.seminar,
+            registration=registration,
+        )
         return notification_create(registration=registration, kind=kinds[registration.status])
 
 
@@ -191,7 +235,9 @@ def registration_resend_by_email(*, seminar: Seminar, email: str) -> Notificatio
 
 
 @transaction.atomic
-def registration_cancel(*, registration: Registration, now: datetime | None = None) -> Registration:
+def registration_cancel(
+    *, registration: Registration, actor: Actor = None, now: datetime | None = None
+) -> Registration:
     """Cancel; a confirmed seat goes to the first person on the waitlist in the same transaction.
 
     Cancelling twice is harmless: the second call changes nothing.
@@ -206,23 +252,75 @@ def registration_cancel(*, registration: Registration, now: datetime | None = No
     registration.cancelled_at = now
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
     notification_create(registration=registration, kind=Notification.Kind.CANCELLED)
+    audit_record(
+        action=Action.CANCELLED,
+        actor=actor,
+        seminar=seminar,
+        registration=registration,
+        details={"was": Status.CONFIRMED if was_confirmed else Status.WAITLISTED},
+    )
     if was_confirmed:
         _seats_take(seminar=seminar, count=-1)
-        _waitlist_promote_locked(seminar=seminar, now=now)
+        _waitlist_promote_locked(seminar=seminar, actor=actor, now=now)
     return registration
 
 
 @transaction.atomic
-def waitlist_promote(*, seminar: Seminar, now: datetime | None = None) -> list[Registration]:
+def registration_confirm(
+    *,
+    registration: Registration,
+    actor: Actor,
+    allow_over_capacity: bool = False,
+    now: datetime | None = None,
+) -> Registration:
+    """An organiser confirms a waitlisted registration out of turn.
+
+    Raises OverCapacity when no seat is free, unless `allow_over_capacity`: then the capacity is
+    raised by one so the database's never-over-capacity rule still holds and the dashboard shows
+    the real number of seats. Confirming a confirmed registration changes nothing.
+    """
+    now = now or timezone.now()
+    seminar = _seminar_lock(seminar=registration.seminar)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != Status.WAITLISTED:
+        return registration
+    details: dict[str, Any] = {}
+    if seminar.seats_left == 0:
+        if not allow_over_capacity:
+            raise OverCapacity
+        details["capacity"] = {"from": seminar.capacity, "to": seminar.capacity + 1}
+        seminar.capacity += 1
+        Seminar.objects.filter(pk=seminar.pk).update(capacity=seminar.capacity)
+    registration.status = Status.CONFIRMED
+    registration.confirmed_at = now
+    registration.save(update_fields=["status", "confirmed_at", "updated_at"])
+    _seats_take(seminar=seminar, count=1)
+    notification_create(registration=registration, kind=Notification.Kind.PROMOTED)
+    audit_record(
+        action=Action.CONFIRMED,
+        actor=actor,
+        seminar=seminar,
+        registration=registration,
+        details=details,
+    )
+    return registration
+
+
+@transaction.atomic
+def waitlist_promote(
+    *, seminar: Seminar, actor: Actor = None, now: datetime | None = None
+) -> list[Registration]:
     """Confirm waitlisted registrations, first come first served, while seats are free.
 
     Call it after anything that frees seats or adds them (a capacity increase). Returns the
     promoted registrations.
     """
-    return _waitlist_promote_locked(seminar=_seminar_lock(seminar=seminar), now=now)
+    return _waitlist_promote_locked(seminar=_seminar_lock(seminar=seminar), actor=actor, now=now)
 
 
-def _waitlist_promote_locked(*, seminar: Seminar, now: datetime | None) -> list[Registration]:
+def _waitlist_promote_locked(
+    *, seminar: Seminar, actor: Actor, now: datetime | None
+) -> list[Registration]:
     if seminar.status != Seminar.Status.PUBLISHED:
         return []
     waitlist = seminar.registrations.filter(status=Status.WAITLISTED).order_by("pk")
@@ -240,4 +338,127 @@ def _waitlist_promote_locked(*, seminar: Seminar, now: datetime | None) -> list[
         registration.status = Status.CONFIRMED
         registration.confirmed_at = now
         notification_create(registration=registration, kind=Notification.Kind.PROMOTED)
+        audit_record(
+            action=Action.PROMOTED,
+            actor=actor,
+            seminar=seminar,
+            registration=registration,
+            actor_label="system",
+        )
     return promoted
+
+
+@transaction.atomic
+def registration_attendance_set(
+    *,
+    registration: Registration,
+    attended: bool | None,
+    actor: Actor,
+    minutes_online: int | None = None,
+) -> Registration:
+    """Record whether the registrant attended (None: not known). Unchanged values are not
+    logged again, so re-importing a report leaves no trace of changes that did not happen."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if minutes_online is None and attended:
+        minutes_online = registration.minutes_online
+    if not attended:
+        minutes_online = None
+    if (registration.attended, registration.minutes_online) == (attended, minutes_online):
+        return registration
+    details = {
+        "attended": {"from": registration.attended, "to": attended},
+        "minutes_online": {"from": registration.minutes_online, "to": minutes_online},
+    }
+    registration.attended = attended
+    registration.minutes_online = minutes_online
+    registration.save(update_fields=["attended", "minutes_online", "updated_at"])
+    audit_record(
+        action=Action.ATTENDANCE,
+        actor=actor,
+        seminar=registration.seminar,
+        registration=registration,
+        details=details,
+    )
+    return registration
+
+
+@dataclass(frozen=True)
+class AttendanceImportResult:
+    matched: int
+    changed: int
+    marked_absent: int
+    unmatched: list[Attendee]
+
+
+@transaction.atomic
+def attendance_import(
+    *,
+    seminar: Seminar,
+    report: AttendanceReport,
+    actor: Actor,
+    mark_absent: bool = True,
+    file_name: str = "",
+) -> AttendanceImportResult:
+    """Mark who attended from a parsed platform report, with their total minutes online.
+
+    Emails match case-insensitively against the seminar's active registrations. With
+    `mark_absent`, confirmed registrants missing from the report are marked as not attended.
+    Importing the same report again changes nothing. Unmatched report rows are returned for the
+    organiser to look at.
+    """
+    active = {
+        registration.email.lower(): registration
+        for registration in seminar.registrations.exclude(status=Status.CANCELLED)
+    }
+    matched, changed, unmatched = 0, 0, []
+    for email, attendee in report.attendees.items():
+        registration = active.pop(email, None)
+        if registration is None:
+            unmatched.append(attendee)
+            continue
+        matched += 1
+        before = (registration.attended, registration.minutes_online)
+        updated = registration_attendance_set(
+            registration=registration, attended=True, minutes_online=attendee.minutes, actor=actor
+        )
+        changed += before != (updated.attended, updated.minutes_online)
+    marked_absent = 0
+    if mark_absent:
+        for registration in active.values():
+            if registration.status == Status.CONFIRMED and registration.attended is not False:
+                registration_attendance_set(registration=registration, attended=False, actor=actor)
+                marked_absent += 1
+    if changed or marked_absent:
+        audit_record(
+            action=Action.IMPORTED,
+            actor=actor,
+            seminar=seminar,
+            details={
+                "file": file_name,
+                "platform": report.platform,
+                "rows": report.rows_read,
+                "matched": matched,
+                "changed": changed,
+                "marked_absent": marked_absent,
+                "unmatched": len(unmatched),
+            },
+        )
+    return AttendanceImportResult(
+        matched=matched, changed=changed, marked_absent=marked_absent, unmatched=unmatched
+    )
+
+
+def attendees_export_record(
+    *, queryset: QuerySet[Registration], actor: Actor, file_format: str, filters: str = ""
+) -> int:
+    """Record an export in each exported seminar's audit log (whose data left the system, in
+    what form, with which filters). Returns the number of rows exported."""
+    counts = dict(queryset.order_by().values_list("seminar_id").annotate(rows=Count("pk")))
+    for seminar in Seminar.objects.filter(pk__in=counts):
+        audit_record(
+            action=Action.EXPORTED,
+            actor=actor,
+            seminar=seminar,
+            details={"format": file_format, "rows": counts[seminar.pk], "filters": filters},
+        )
+    return sum(counts.values())

@@ -3,11 +3,12 @@
 from django import forms
 from django.contrib import admin
 from django.db import transaction
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
+from registrations import organiser_views
 from registrations.admin import EmailTextInline
 from registrations.services import waitlist_promote
 
@@ -59,6 +60,7 @@ class SeminarAdmin(TabbedTranslationAdmin):
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ("title_en",)}
     readonly_fields = ("seats_taken",)
+    change_form_template = "admin/seminar/seminar/change_form.html"
     inlines = (SessionInline, SeminarPartnerInline, EmailTextInline)
     fieldsets = (
         (None, {"fields": ("title", "slug", "theme", "description", "status")}),
@@ -91,7 +93,45 @@ class SeminarAdmin(TabbedTranslationAdmin):
             # More seats, a waitlist switched back on, or a re-published seminar: offer the free
             # seats to the waitlist, as a cancellation would.
             if change:
-                waitlist_promote(seminar=obj)
+                waitlist_promote(seminar=obj, actor=request.user)
+
+    def get_urls(self):
+        def wrap(view):
+            return self.admin_site.admin_view(view)
+
+        urls = [
+            path(
+                "<int:seminar_id>/dashboard/",
+                wrap(organiser_views.seminar_dashboard),
+                name="seminar_seminar_dashboard",
+            ),
+            path(
+                "<int:seminar_id>/summary/",
+                wrap(organiser_views.seminar_summary),
+                name="seminar_seminar_summary",
+            ),
+            path(
+                "<int:seminar_id>/export.<str:file_format>",
+                wrap(organiser_views.seminar_export),
+                name="seminar_seminar_export",
+            ),
+            path(
+                "<int:seminar_id>/import-attendance/",
+                wrap(organiser_views.seminar_attendance_import),
+                name="seminar_seminar_attendance_import",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    @admin.display(description=_("dashboard"))
+    def dashboard_link(self, seminar: Seminar) -> str:
+        url = reverse("admin:seminar_seminar_dashboard", kwargs={"seminar_id": seminar.pk})
+        return format_html('<a href="{}">{}</a>', url, _("Dashboard"))
+
+    def get_list_display(self, request):
+        if request.user.has_perm("registrations.view_dashboard"):
+            return (*self.list_display, "dashboard_link")
+        return self.list_display
 
 
 @admin.register(Session)

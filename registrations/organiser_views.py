@@ -1,0 +1,145 @@
+"""Organisers' pages inside the admin: dashboard, post-event summary, exports, attendance import.
+
+Each view is wrapped by the admin site (staff login) in SeminarAdmin.get_urls and checks its own
+permission here.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.auth.decorators import permission_required
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from seminar.models import Seminar
+
+from .attendance import AttendanceReportError, attendance_report_parse
+from .charts import bar_chart
+from .exporters import attendee_rows, attendees_csv_stream, attendees_xlsx_write
+from .forms import AttendanceImportForm
+from .models import Registration
+from .selectors import (
+    seminar_breakdowns,
+    seminar_event_summary,
+    seminar_headcounts,
+    seminar_registrations_per_day,
+)
+from .services import attendance_import, attendees_export_record
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _context(request: HttpRequest, seminar: Seminar, title: str) -> dict:
+    return {
+        **admin.site.each_context(request),
+        "seminar": seminar,
+        "title": title,
+        "opts": Seminar._meta,
+        "can_export": request.user.has_perm("registrations.export_registration"),
+        "can_import": request.user.has_perm("registrations.import_attendance"),
+    }
+
+
+@permission_required("registrations.view_dashboard", raise_exception=True)
+def seminar_dashboard(request: HttpRequest, seminar_id: int) -> HttpResponse:
+    seminar = get_object_or_404(Seminar, pk=seminar_id)
+    per_day = seminar_registrations_per_day(seminar=seminar)
+    context = {
+        **_context(request, seminar, _("Dashboard: %(title)s") % {"title": seminar.title}),
+        "headcounts": seminar_headcounts(seminar=seminar),
+        "breakdowns": seminar_breakdowns(seminar=seminar),
+        "per_day": per_day,
+        "chart": bar_chart(per_day),
+    }
+    return render(request, "admin/registrations/dashboard.html", context)
+
+
+@permission_required("registrations.view_dashboard", raise_exception=True)
+def seminar_summary(request: HttpRequest, seminar_id: int) -> HttpResponse:
+    seminar = get_object_or_404(Seminar, pk=seminar_id)
+    context = {
+        **_context(request, seminar, _("Post-event summary: %(title)s") % {"title": seminar.title}),
+        "summary": seminar_event_summary(seminar=seminar),
+        "headcounts": seminar_headcounts(seminar=seminar),
+    }
+    return render(request, "admin/registrations/summary.html", context)
+
+
+def attendees_export_response(
+    *, request: HttpRequest, queryset: QuerySet[Registration], file_format: str, filters: str
+) -> HttpResponse:
+    """The attendee list as a download (CSV streams; XLSX is built in constant memory first)."""
+    attendees_export_record(
+        queryset=queryset, actor=request.user, file_format=file_format, filters=filters
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    rows = attendee_rows(queryset=queryset)
+    if file_format == "xlsx":
+        return FileResponse(
+            attendees_xlsx_write(rows=rows),
+            as_attachment=True,
+            filename=f"attendees-{stamp}.xlsx",
+            content_type=XLSX_TYPE,
+        )
+    response = StreamingHttpResponse(
+        attendees_csv_stream(rows=rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="attendees-{stamp}.csv"'
+    return response
+
+
+@permission_required("registrations.export_registration", raise_exception=True)
+def seminar_export(request: HttpRequest, seminar_id: int, file_format: str) -> HttpResponse:
+    seminar = get_object_or_404(Seminar, pk=seminar_id)
+    return attendees_export_response(
+        request=request,
+        queryset=seminar.registrations.all(),
+        file_format=file_format,
+        filters=f"seminar={seminar.slug}",
+    )
+
+
+@permission_required("registrations.import_attendance", raise_exception=True)
+def seminar_attendance_import(request: HttpRequest, seminar_id: int) -> HttpResponse:
+    seminar = get_object_or_404(Seminar, pk=seminar_id)
+    result = None
+    if request.method == "POST":
+        form = AttendanceImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["report"]
+            try:
+                report = attendance_report_parse(upload.read())
+            except AttendanceReportError as error:
+                form.add_error("report", error.message)
+            else:
+                result = attendance_import(
+                    seminar=seminar,
+                    report=report,
+                    actor=request.user,
+                    mark_absent=form.cleaned_data["mark_absent"],
+                    file_name=upload.name,
+                )
+                messages.success(
+                    request,
+                    _(
+                        "%(matched)d participants matched (%(changed)d changed), "
+                        "%(absent)d marked absent, %(unmatched)d rows matched nobody."
+                    )
+                    % {
+                        "matched": result.matched,
+                        "changed": result.changed,
+                        "absent": result.marked_absent,
+                        "unmatched": len(result.unmatched),
+                    },
+                )
+                if not result.unmatched:
+                    return redirect("admin:seminar_seminar_dashboard", seminar_id=seminar.pk)
+    else:
+        form = AttendanceImportForm()
+    context = {
+        **_context(request, seminar, _("Import attendance: %(title)s") % {"title": seminar.title}),
+        "form": form,
+        "result": result,
+    }
+    return render(request, "admin/registrations/attendance_import.html", context)

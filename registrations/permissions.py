@@ -1,0 +1,31 @@
+"""The two organiser roles, kept in step with the code after every migrate."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+ORGANISERS = "Seminar organisers"
+VIEWERS = "Seminar viewers"
+
+
+def groups_ensure(**kwargs) -> None:
+    """Create or refresh the groups (a post_migrate handler; safe to run any number of times).
+
+    Organisers manage the programme and registrations, export and import; nobody deletes a
+    registration (cancel instead). Viewers see the dashboard and the programme, not the list of
+    people.
+    """
+    organisers, _ = Group.objects.get_or_create(name=ORGANISERS)
+    organisers.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["seminar", "registrations"]).exclude(
+            Q(codename="delete_registration")
+            | Q(codename__in=["add_auditentry", "change_auditentry", "delete_auditentry"])
+            | Q(codename__in=["add_notification", "delete_notification"])
+        )
+    )
+    viewers, _ = Group.objects.get_or_create(name=VIEWERS)
+    viewers.permissions.set(
+        Permission.objects.filter(
+            Q(content_type__app_label="registrations", codename="view_dashboard")
+            | Q(content_type__app_label="seminar", codename="view_seminar")
+        )
+    )
