@@ -93,19 +93,57 @@ def _find_column(header: list[str], names: tuple[str, ...]) -> int | None:
     return None
 
 
-def _participants_table(lines: list[list[str]]) -> tuple[int, list[str], int, int]:
-    """Where the first table with an email and a duration column starts, and those columns."""
-    for index, header in enumerate(lines):
-        email_column = _find_column(header, EMAIL_HEADERS)
-        duration_column = _find_column(header, DURATION_HEADERS)
+@dataclass
+class _Table:
+    title: str
+    header: list[str]
+    email_column: int
+    duration_column: int
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+
+
+def _tables(lines: list[list[str]]) -> list[_Table]:
+    """Every table with an email and a duration column, with the section title above it.
+
+    A table ends at a blank line or at a section title (a line of one or two cells, such as
+    Zoom's "Attendee Details,"), whichever comes first.
+    """
+    tables: list[_Table] = []
+    current: _Table | None = None
+    title = ""
+    for line_number, row in enumerate(lines, start=1):
+        cells = [cell.strip() for cell in row]
+        filled = [cell for cell in cells if cell]
+        if current is not None and len(row) > 2 and filled:
+            current.rows.append((line_number, row))
+            continue
+        current = None
+        email_column = _find_column(row, EMAIL_HEADERS)
+        duration_column = _find_column(row, DURATION_HEADERS)
         if email_column is not None and duration_column is not None:
-            return index, header, email_column, duration_column
-    raise AttendanceReportError(
-        _(
-            "No participants table found: the file needs an email column and a duration "
-            "column, as in Zoom's attendee or participant report and Teams' attendance list."
+            current = _Table(title, row, email_column, duration_column)
+            tables.append(current)
+        elif 0 < len(filled) <= 2:
+            title = filled[0].lower()
+    return tables
+
+
+def _participants_table(lines: list[list[str]]) -> _Table:
+    """The attendees' table: the one titled for attendees or participants (Zoom's "Attendee
+    Details", Teams' "2. Participants"), else the first. Zoom's host and panellist tables and
+    Teams' per-join activity table (which repeats the participants) are left out."""
+    tables = _tables(lines)
+    if not tables:
+        raise AttendanceReportError(
+            _(
+                "No participants table found: the file needs an email column and a duration "
+                "column, as in Zoom's attendee or participant report and Teams' attendance list."
+            )
         )
-    )
+    titled = [
+        table for table in tables if "attendee" in table.title or "participant" in table.title
+    ]
+    return (titled or tables)[0]
 
 
 def attendance_report_parse(data: bytes) -> AttendanceReport:
@@ -116,19 +154,16 @@ def attendance_report_parse(data: bytes) -> AttendanceReport:
         raise AttendanceReportError(_("The file is larger than 10 MB; is it the right report?"))
     text = _decode(data)
     delimiter = "\t" if text.count("\t") > text.count(",") else ","
-    lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    index, header, email_column, duration_column = _participants_table(lines)
-    name_column = _find_column(header, NAME_HEADERS)
-    minutes_column = "minutes" in header[duration_column].lower()
+    table = _participants_table(list(csv.reader(io.StringIO(text), delimiter=delimiter)))
+    name_column = _find_column(table.header, NAME_HEADERS)
+    minutes_column = "minutes" in table.header[table.duration_column].lower()
     report = AttendanceReport(platform="teams" if delimiter == "\t" else "zoom")
-    for line_number, row in enumerate(lines[index + 1 :], start=index + 2):
-        if not any(cell.strip() for cell in row):
-            break  # the table ends at the first blank line (Teams' next section follows)
-        if len(row) <= max(email_column, duration_column):
+    for line_number, row in table.rows:
+        if len(row) <= max(table.email_column, table.duration_column):
             raise AttendanceReportError(
                 _("Line %(line)d has fewer columns than the header.") % {"line": line_number}
             )
-        email = row[email_column].strip()
+        email = row[table.email_column].strip()
         if not email:
             continue  # phone dial-ins and guests without an email cannot be matched
         if not EMAIL_PATTERN.match(email):
@@ -136,11 +171,11 @@ def attendance_report_parse(data: bytes) -> AttendanceReport:
                 _("Line %(line)d: “%(email)s” is not an email address.")
                 % {"line": line_number, "email": email[:100]}
             )
-        seconds = _seconds(row[duration_column], minutes_column=minutes_column)
+        seconds = _seconds(row[table.duration_column], minutes_column=minutes_column)
         if seconds is None:
             raise AttendanceReportError(
                 _("Line %(line)d: “%(value)s” is not a duration.")
-                % {"line": line_number, "value": row[duration_column][:50]}
+                % {"line": line_number, "value": row[table.duration_column][:50]}
             )
         name = row[name_column].strip() if name_column is not None else ""
         attendee = report.attendees.setdefault(email.lower(), Attendee(email=email, name=name))

@@ -68,13 +68,23 @@ def seminar_headcounts(*, seminar: Seminar) -> Headcounts:
         waitlisted=Count("pk", filter=Q(status=Status.WAITLISTED)),
         cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
         total=Count("pk"),
-        attended=Count("pk", filter=Q(status=Status.CONFIRMED, attended=True)),
-        attendance_known=Count("pk", filter=Q(attended__isnull=False)),
+        # Named apart from the `attended` field, which an aggregate alias may not shadow.
+        attended_count=Count("pk", filter=Q(status=Status.CONFIRMED, attended=True)),
+        attendance_known_count=Count("pk", filter=Q(attended__isnull=False)),
     )
     seats_left = (
         None if seminar.capacity is None else max(seminar.capacity - counts["confirmed"], 0)
     )
-    return Headcounts(capacity=seminar.capacity, seats_left=seats_left, **counts)
+    return Headcounts(
+        confirmed=counts["confirmed"],
+        waitlisted=counts["waitlisted"],
+        cancelled=counts["cancelled"],
+        total=counts["total"],
+        capacity=seminar.capacity,
+        seats_left=seats_left,
+        attended=counts["attended_count"],
+        attendance_known=counts["attendance_known_count"],
+    )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,120 @@
+import csv
+import io
+from datetime import datetime
+
+import openpyxl
+import pytest
+
+from registrations.exporters import (
+    HEADER,
+    attendee_rows,
+    attendees_csv_stream,
+    attendees_xlsx_write,
+    cell_neutralise,
+)
+from registrations.models import Registration
+from tests.factories import RegistrationFactory, SeminarFactory
+
+pytestmark = pytest.mark.django_db
+
+DANGEROUS = ['=HYPERLINK("http://x")', "+852 2961 6901", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
+
+
+def read_csv(queryset) -> list[list[str]]:
+    content = b"".join(attendees_csv_stream(rows=attendee_rows(queryset=queryset)))
+    assert content.startswith(b"\xef\xbb\xbf")  # byte-order mark for Excel
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def read_xlsx(queryset) -> list[tuple]:
+    workbook = openpyxl.load_workbook(attendees_xlsx_write(rows=attendee_rows(queryset=queryset)))
+    return list(workbook.active.iter_rows(values_only=True))
+
+
+@pytest.mark.parametrize("value", DANGEROUS)
+def test_cell_neutralise_defuses_formula_triggers(value):
+    assert cell_neutralise(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["CHAN Tai Man", "陳大文", "", 42, None, "a=b"])
+def test_cell_neutralise_leaves_safe_values(value):
+    assert cell_neutralise(value) == value
+
+
+def test_csv_export_reads_back_with_chinese_names_and_the_documented_columns():
+    seminar = SeminarFactory(slug="ip-seminar")
+    RegistrationFactory(
+        seminar=seminar,
+        name_en="CHAN Tai Man",
+        name_zh="陳大文",
+        participant_type="sme",
+        region="hong_kong",
+        news_opt_in=True,
+    )
+
+    rows = read_csv(Registration.objects.all())
+
+    assert rows[0] == HEADER
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert record["Seminar"] == "ip-seminar"
+    assert record["Name (English)"] == "CHAN Tai Man"
+    assert record["Name (Chinese)"] == "陳大文"
+    assert record["Status"] == "Confirmed"
+    assert record["Participant type"] == "SME representative"
+    assert record["Region"] == "Hong Kong"
+    assert record["News opt-in"] == "Yes"
+    assert record["Attended"] == ""
+    assert len(record["Registered at (HKT)"]) == len("2030-08-12 14:30")
+
+
+def test_xlsx_export_has_a_header_and_typed_dates():
+    RegistrationFactory(name_en="WONG Ka Yan", attended=True, minutes_online=95)
+
+    rows = read_xlsx(Registration.objects.all())
+
+    assert list(rows[0]) == HEADER
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert record["Name (English)"] == "WONG Ka Yan"
+    assert isinstance(record["Registered at (HKT)"], datetime)
+    assert record["Attended"] is True
+    assert record["Minutes online"] == 95
+    assert isinstance(record["Registration ID"], int)
+
+
+def test_both_formats_neutralise_formulas_typed_by_registrants():
+    RegistrationFactory(
+        name_en=DANGEROUS[0], organisation=DANGEROUS[3], phone=DANGEROUS[1], job_title=DANGEROUS[4]
+    )
+
+    csv_record = dict(zip(*read_csv(Registration.objects.all())[:2], strict=True))
+    xlsx_record = dict(zip(*read_xlsx(Registration.objects.all())[:2], strict=True))
+
+    for record in (csv_record, xlsx_record):
+        assert record["Name (English)"] == "'" + DANGEROUS[0]
+        assert record["Organisation"] == "'" + DANGEROUS[3]
+        assert record["Phone"] == "'" + DANGEROUS[1]
+        assert record["Job title"] == "'" + DANGEROUS[4]
+
+
+def test_exports_contain_exactly_the_rows_asked_for():
+    seminar, other = SeminarFactory(), SeminarFactory()
+    RegistrationFactory.create_batch(3, seminar=seminar)
+    RegistrationFactory.create_batch(2, seminar=other)
+
+    csv_rows = read_csv(seminar.registrations.all())
+    xlsx_rows = read_xlsx(seminar.registrations.all())
+
+    assert len(csv_rows) == len(xlsx_rows) == 4
+    assert {row[1] for row in csv_rows[1:]} == {seminar.slug}
+
+
+def test_export_query_count_does_not_grow_with_rows(django_assert_num_queries):
+    seminar = SeminarFactory()
+    RegistrationFactory.create_batch(3, seminar=seminar)
+    big = SeminarFactory()
+    RegistrationFactory.create_batch(40, seminar=big)
+
+    with django_assert_num_queries(1):
+        list(attendee_rows(queryset=seminar.registrations.all()))
+    with django_assert_num_queries(1):
+        list(attendee_rows(queryset=big.registrations.all()))
