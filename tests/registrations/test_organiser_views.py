@@ -1,0 +1,311 @@
+"""The organisers' pages in the admin: who may see them, what they show, what they change."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from registrations.models import AuditEntry, Registration
+from registrations.permissions import ORGANISERS, VIEWERS, groups_ensure
+from tests.factories import RegistrationFactory, SeminarFactory
+
+Status = Registration.Status
+pytestmark = pytest.mark.django_db
+
+
+def user_in(group_name: str | None, *, staff: bool = True):
+    user = get_user_model().objects.create_user(
+        f"user-{group_name or 'none'}-{staff}", password="pw", is_staff=staff
+    )
+    if group_name:
+        groups_ensure()
+        user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def seminar():
+    seminar = SeminarFactory(capacity=3, title_en="IP Seminar")
+    RegistrationFactory(seminar=seminar, email="a@example.com", participant_type="sme")
+    RegistrationFactory(seminar=seminar, participant_type="government", region="mainland")
+    RegistrationFactory(seminar=seminar, status=Status.WAITLISTED)
+    return seminar
+
+
+def urls(seminar) -> dict[str, str]:
+    return {
+        "dashboard": reverse("admin:seminar_seminar_dashboard", kwargs={"seminar_id": seminar.pk}),
+        "summary": reverse("admin:seminar_seminar_summary", kwargs={"seminar_id": seminar.pk}),
+        "export_csv": reverse(
+            "admin:seminar_seminar_export", kwargs={"seminar_id": seminar.pk, "file_format": "csv"}
+        ),
+        "export_xlsx": reverse(
+            "admin:seminar_seminar_export", kwargs={"seminar_id": seminar.pk, "file_format": "xlsx"}
+        ),
+        "import": reverse(
+            "admin:seminar_seminar_attendance_import", kwargs={"seminar_id": seminar.pk}
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", ["dashboard", "summary", "export_csv", "export_xlsx", "import"])
+def test_anonymous_and_non_staff_users_get_the_admin_login(client, seminar, name):
+    url = urls(seminar)[name]
+
+    anonymous = client.get(url)
+    client.force_login(user_in(None, staff=False))
+    non_staff = client.get(url)
+
+    for response in (anonymous, non_staff):
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize(
+    ("group", "allowed"),
+    [
+        (None, set()),
+        (VIEWERS, {"dashboard", "summary"}),
+        (ORGANISERS, {"dashboard", "summary", "export_csv", "export_xlsx", "import"}),
+    ],
+)
+def test_each_role_reaches_only_its_pages(client, seminar, group, allowed):
+    client.force_login(user_in(group))
+
+    statuses = {name: client.get(url).status_code for name, url in urls(seminar).items()}
+
+    assert {name for name, status in statuses.items() if status == 200} == allowed
+    assert {status for name, status in statuses.items() if name not in allowed} <= {403}
+
+
+def test_viewers_cannot_see_the_list_of_people(client, seminar):
+    client.force_login(user_in(VIEWERS))
+
+    response = client.get(reverse("admin:registrations_registration_changelist"))
+
+    assert response.status_code == 403
+
+
+def test_dashboard_shows_the_figures(client, seminar):
+    client.force_login(user_in(ORGANISERS))
+
+    response = client.get(urls(seminar)["dashboard"])
+
+    page = response.content.decode()
+    assert '<dd data-figure="confirmed">2</dd>' in page
+    assert '<dd data-figure="waitlisted">1</dd>' in page
+    assert '<dd data-figure="seats_left">1</dd>' in page
+    assert '<dd data-figure="fill">66.7%</dd>' in page
+    assert "<svg" in page and "<table" in page
+    assert "Government official" in page
+
+
+def test_dashboard_query_count_does_not_grow_with_registrations(client, django_assert_num_queries):
+    client.force_login(user_in(ORGANISERS))
+    small = SeminarFactory()
+    RegistrationFactory.create_batch(2, seminar=small)
+    large = SeminarFactory()
+    RegistrationFactory.create_batch(60, seminar=large, participant_type="academic")
+    RegistrationFactory.create_batch(20, seminar=large, status=Status.WAITLISTED, region="macao")
+    client.get(urls(small)["dashboard"])  # warm the session and permission caches
+
+    with django_assert_num_queries(16) as small_queries:
+        client.get(urls(small)["dashboard"])
+    with django_assert_num_queries(len(small_queries)):
+        client.get(urls(large)["dashboard"])
+
+
+def test_summary_gives_the_sentence_for_the_press_release(client):
+    seminar = SeminarFactory()
+    for participant_type, region in [
+        ("sme", "hong_kong"),
+        ("sme", "mainland"),
+        ("ip_practitioner", "hong_kong"),
+        ("government", "macao"),
+    ]:
+        RegistrationFactory(
+            seminar=seminar, participant_type=participant_type, region=region, attended=True
+        )
+    client.force_login(user_in(VIEWERS))
+
+    page = client.get(urls(seminar)["summary"]).content.decode()
+
+    assert (
+        "4 participants attended: 2 SME representative, 1 Government official, "
+        "1 IP practitioner; from Hong Kong, Macao and Mainland China."
+    ) in " ".join(page.split())
+
+
+def test_dashboard_export_downloads_this_seminars_attendees_and_is_logged(client, seminar):
+    RegistrationFactory(email="elsewhere@example.com")
+    organiser = user_in(ORGANISERS)
+    client.force_login(organiser)
+
+    response = client.get(urls(seminar)["export_csv"])
+
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))
+    assert len(rows) == 4
+    assert "elsewhere@example.com" not in content
+    entry = AuditEntry.objects.get(action="exported")
+    assert (entry.actor, entry.seminar, entry.details["rows"]) == (organiser, seminar, 3)
+
+
+def test_dashboard_xlsx_export_opens(client, seminar):
+    client.force_login(user_in(ORGANISERS))
+
+    response = client.get(urls(seminar)["export_xlsx"])
+
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook.active.max_row == 4
+
+
+def test_attendance_import_page_imports_and_lists_unmatched(client, seminar):
+    client.force_login(user_in(ORGANISERS))
+    report = (
+        b"Name (Original Name),User Email,Duration (Minutes)\n"
+        b"A,a@example.com,50\n"
+        b"Z,z@example.com,5\n"
+    )
+
+    response = client.post(
+        urls(seminar)["import"],
+        {"report": SimpleUploadedFile("zoom.csv", report), "mark_absent": "on"},
+    )
+
+    page = response.content.decode()
+    assert "z@example.com" in page
+    assert "1 participants matched" in page
+    registration = Registration.objects.get(email="a@example.com")
+    assert (registration.attended, registration.minutes_online) == (True, 50)
+
+
+def test_attendance_import_of_a_bad_file_says_why_and_changes_nothing(client, seminar):
+    client.force_login(user_in(ORGANISERS))
+
+    response = client.post(
+        urls(seminar)["import"], {"report": SimpleUploadedFile("photo.csv", b"Name\nx\n")}
+    )
+
+    assert "No participants table found" in response.content.decode()
+    assert not Registration.objects.filter(attended__isnull=False).exists()
+
+
+def changelist_action(client, action: str, registrations, **extra):
+    return client.post(
+        reverse("admin:registrations_registration_changelist"),
+        {"action": action, "_selected_action": [r.pk for r in registrations], **extra},
+        follow=True,
+    )
+
+
+def test_confirm_from_waitlist_asks_first_then_confirms_and_emails(
+    client, django_capture_on_commit_callbacks
+):
+    seminar = SeminarFactory(capacity=2)
+    RegistrationFactory(seminar=seminar)
+    waiting = RegistrationFactory(seminar=seminar, status=Status.WAITLISTED)
+    client.force_login(user_in(ORGANISERS))
+
+    question = changelist_action(client, "confirm_from_waitlist", [waiting])
+    with django_capture_on_commit_callbacks(execute=True):
+        changelist_action(client, "confirm_from_waitlist", [waiting], confirm="yes")
+
+    assert "Allow over capacity" in question.content.decode()
+    assert Registration.objects.get(pk=waiting.pk).status == Status.CONFIRMED
+    assert [m.to for m in mail.outbox] == [[waiting.email]]
+    assert AuditEntry.objects.filter(registration=waiting, action="confirmed").exists()
+
+
+def test_confirm_from_waitlist_refuses_beyond_capacity_unless_allowed(client):
+    seminar = SeminarFactory(capacity=1)
+    RegistrationFactory(seminar=seminar)
+    waiting = RegistrationFactory(seminar=seminar, status=Status.WAITLISTED)
+    client.force_login(user_in(ORGANISERS))
+
+    refused = changelist_action(client, "confirm_from_waitlist", [waiting], confirm="yes")
+    assert "1 not confirmed: the seminar is full." in refused.content.decode()
+    assert Registration.objects.get(pk=waiting.pk).status == Status.WAITLISTED
+
+    changelist_action(
+        client, "confirm_from_waitlist", [waiting], confirm="yes", allow_over_capacity="on"
+    )
+
+    assert Registration.objects.get(pk=waiting.pk).status == Status.CONFIRMED
+    seminar.refresh_from_db()
+    assert (seminar.capacity, seminar.seats_taken) == (2, 2)
+
+
+def test_mark_attended_and_not_attended_actions(client, seminar):
+    client.force_login(user_in(ORGANISERS))
+    confirmed = list(seminar.registrations.filter(status=Status.CONFIRMED))
+
+    changelist_action(client, "mark_attended", confirmed[:1])
+    changelist_action(client, "mark_not_attended", confirmed[1:])
+
+    assert Registration.objects.get(pk=confirmed[0].pk).attended is True
+    assert Registration.objects.get(pk=confirmed[1].pk).attended is False
+    assert AuditEntry.objects.filter(action="attendance").count() == 2
+
+
+def test_resend_action_queues_the_details_again(
+    client, seminar, django_capture_on_commit_callbacks
+):
+    client.force_login(user_in(ORGANISERS))
+    registration = seminar.registrations.get(email="a@example.com")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        changelist_action(client, "resend_details", [registration])
+
+    assert [m.to for m in mail.outbox] == [["a@example.com"]]
+
+
+def test_export_action_exports_the_filtered_selection(client, seminar):
+    RegistrationFactory(email="other@example.com")
+    client.force_login(user_in(ORGANISERS))
+    selected = list(seminar.registrations.filter(status=Status.CONFIRMED))
+
+    response = client.post(
+        reverse("admin:registrations_registration_changelist") + "?status__exact=confirmed",
+        {"action": "export_csv", "_selected_action": [r.pk for r in selected]},
+    )
+
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert len(rows) == 3
+    entry = AuditEntry.objects.get(action="exported")
+    assert entry.details["filters"] == "status__exact=confirmed"
+
+
+def test_export_action_needs_the_export_permission(client, seminar):
+    user = user_in(None)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_registration", "change_registration"])
+    )
+    client.force_login(user)
+
+    page = client.get(reverse("admin:registrations_registration_changelist")).content.decode()
+
+    assert 'value="cancel_registrations"' in page
+    assert 'value="export_csv"' not in page
+
+
+def test_changes_in_the_admin_are_recorded_with_who_made_them(client, seminar):
+    organiser = user_in(ORGANISERS)
+    client.force_login(organiser)
+    registration = seminar.registrations.get(email="a@example.com")
+
+    changelist_action(client, "cancel_registrations", [registration])
+
+    entry = AuditEntry.objects.get(registration=registration, action="cancelled")
+    assert entry.actor == organiser
+    assert entry.actor_label == organiser.username
+    page = client.get(
+        reverse("admin:registrations_registration_change", args=[registration.pk])
+    ).content.decode()
+    assert "Cancelled" in page and organiser.username in page
