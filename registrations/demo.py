@@ -471,6 +471,10 @@ def past_registrations_load(seminar: Seminar, count: int, rng: random.Random) ->
             )
         )
     Registration.objects.bulk_create(registrations)
+    # Arrival times as they were in 2022, so the dashboard's registrations-per-day has a shape.
+    for registration in registrations:
+        registration.created_at = registration.consent_at
+    Registration.objects.bulk_update(registrations, ["created_at"])
     confirmed = sum(
         1 for registration in registrations if registration.status == Registration.Status.CONFIRMED
     )
@@ -494,6 +498,13 @@ def upcoming_registrations_load(seminar: Seminar, count: int, rng: random.Random
     Notification.objects.filter(registration__seminar=seminar).update(
         status=Notification.Status.SKIPPED
     )
+    # Spread the sign-ups over the week since registration opened.
+    now = timezone.now()
+    for registration in seminar.registrations.all():
+        arrived = now - timedelta(minutes=rng.randint(0, 60 * 24 * 7))
+        Registration.objects.filter(pk=registration.pk).update(
+            created_at=arrived, consent_at=arrived, confirmed_at=arrived
+        )
     return created
 
 

@@ -24,6 +24,7 @@ from .selectors import (
     seminar_event_summary,
     seminar_headcounts,
     seminar_registrations_per_day,
+    seminar_summary_headline,
 )
 from .services import attendance_import, attendees_export_record
 
@@ -58,9 +59,11 @@ def seminar_dashboard(request: HttpRequest, seminar_id: int) -> HttpResponse:
 @permission_required("registrations.view_dashboard", raise_exception=True)
 def seminar_summary(request: HttpRequest, seminar_id: int) -> HttpResponse:
     seminar = get_object_or_404(Seminar, pk=seminar_id)
+    summary = seminar_event_summary(seminar=seminar)
     context = {
         **_context(request, seminar, _("Post-event summary: %(title)s") % {"title": seminar.title}),
-        "summary": seminar_event_summary(seminar=seminar),
+        "summary": summary,
+        "headline": seminar_summary_headline(summary=summary),
         "headcounts": seminar_headcounts(seminar=seminar),
     }
     return render(request, "admin/registrations/summary.html", context)

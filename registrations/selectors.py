@@ -9,6 +9,9 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from seminar.models import Seminar
 
@@ -103,17 +106,17 @@ class Breakdown:
     total: int = 0
 
 
-# (key, model field): the dimensions the dashboard breaks registrations down by.
+# (field, title): the dimensions the dashboard breaks registrations down by.
 BREAKDOWN_FIELDS = [
-    ("participant_type", Registration._meta.get_field("participant_type")),
-    ("region", Registration._meta.get_field("region")),
-    ("industry", Registration._meta.get_field("industry")),
-    ("preferred_language", Registration._meta.get_field("preferred_language")),
-    ("organisation_size", Registration._meta.get_field("organisation_size")),
-    ("heard_from", Registration._meta.get_field("heard_from")),
-    ("source", Registration._meta.get_field("source")),
-    ("utm_source", Registration._meta.get_field("utm_source")),
-    ("ref", Registration._meta.get_field("ref")),
+    ("participant_type", _("Participant type")),
+    ("region", _("Region")),
+    ("industry", _("Industry")),
+    ("preferred_language", _("Preferred language")),
+    ("organisation_size", _("Organisation size")),
+    ("heard_from", _("How they heard")),
+    ("source", _("Registered through")),
+    ("utm_source", _("Campaign source (utm_source)")),
+    ("ref", _("Referral code")),
 ]
 
 
@@ -124,8 +127,8 @@ def seminar_breakdowns(
     dimension, largest first; one grouped query per dimension, however many registrations."""
     registrations = seminar.registrations.filter(status__in=statuses)
     breakdowns = []
-    for key, model_field in BREAKDOWN_FIELDS:
-        labels = dict(model_field.choices or [])
+    for key, title in BREAKDOWN_FIELDS:
+        labels = dict(Registration._meta.get_field(key).choices or [])
         counts = list(
             registrations.order_by()
             .values_list(key)
@@ -142,9 +145,7 @@ def seminar_breakdowns(
             )
             for value, count in counts
         ]
-        breakdowns.append(
-            Breakdown(key=key, title=str(model_field.verbose_name), rows=rows, total=total)
-        )
+        breakdowns.append(Breakdown(key=key, title=str(title), rows=rows, total=total))
     return breakdowns
 
 
@@ -201,3 +202,55 @@ def seminar_event_summary(*, seminar: Seminar) -> EventSummary:
         by_type=groups["participant_type"],
         by_region=groups["region"],
     )
+
+
+PARTICIPANT_PHRASES = {
+    Registration.ParticipantType.SME: ngettext_lazy(
+        "%(count)d SME representative", "%(count)d SME representatives", "count"
+    ),
+    Registration.ParticipantType.IP_PRACTITIONER: ngettext_lazy(
+        "%(count)d IP practitioner", "%(count)d IP practitioners", "count"
+    ),
+    Registration.ParticipantType.GOVERNMENT: ngettext_lazy(
+        "%(count)d government official", "%(count)d government officials", "count"
+    ),
+    Registration.ParticipantType.ACADEMIC: ngettext_lazy(
+        "%(count)d academic or student", "%(count)d academics and students", "count"
+    ),
+    Registration.ParticipantType.OTHER: ngettext_lazy(
+        "%(count)d other participant", "%(count)d other participants", "count"
+    ),
+}
+REGION_PHRASES = {
+    Registration.Region.HONG_KONG: _("Hong Kong"),
+    Registration.Region.MAINLAND: _("the Mainland"),
+    Registration.Region.MACAO: _("Macao"),
+    Registration.Region.OTHER: _("other places"),
+}
+
+
+def seminar_summary_headline(*, summary: EventSummary) -> str:
+    """ "264 participants attended: 120 SME representatives, ... from Hong Kong, the Mainland
+    and Macao." in the active language, ready to paste into a press release."""
+    if summary.counted_attendance:
+        lead = ngettext(
+            "%(count)d participant attended",
+            "%(count)d participants attended",
+            summary.participants,
+        )
+    else:
+        lead = ngettext(
+            "%(count)d confirmed registration",
+            "%(count)d confirmed registrations",
+            summary.participants,
+        )
+    sentence = lead % {"count": summary.participants}
+    types = [PARTICIPANT_PHRASES[row.value] % {"count": row.count} for row in summary.by_type]
+    regions = [str(REGION_PHRASES[row.value]) for row in summary.by_region]
+    if types:
+        sentence += ": " + get_text_list(types, gettext("and"))
+    if regions:
+        sentence += gettext(", from %(regions)s") % {
+            "regions": get_text_list(regions, gettext("and"))
+        }
+    return sentence + "."

@@ -9,6 +9,7 @@ from registrations.selectors import (
     seminar_event_summary,
     seminar_headcounts,
     seminar_registrations_per_day,
+    seminar_summary_headline,
 )
 from tests.factories import RegistrationFactory, SeminarFactory
 
@@ -136,6 +137,9 @@ def test_event_summary_before_attendance_counts_confirmed():
     assert [(row.label, row.count, row.percent) for row in summary.by_type] == [
         ("SME representative", 2, 100.0)
     ]
+    assert seminar_summary_headline(summary=summary) == (
+        "2 confirmed registrations: 2 SME representatives, from Hong Kong and Macao."
+    )
 
 
 def test_registrations_per_day_is_empty_without_registrations():
