@@ -72,7 +72,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 bench: $(STAMP)
-	@echo "Benchmarks arrive with the benchmark issue (bench/README.md)."
+	bash bench/run
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

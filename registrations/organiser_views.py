@@ -20,10 +20,9 @@ from .exporters import attendee_rows, attendees_csv_stream, attendees_xlsx_write
 from .forms import AttendanceImportForm
 from .models import Registration
 from .selectors import (
-    seminar_breakdowns,
+    seminar_dashboard_figures,
     seminar_event_summary,
     seminar_headcounts,
-    seminar_registrations_per_day,
     seminar_summary_headline,
 )
 from .services import attendance_import, attendees_export_record
@@ -45,13 +44,13 @@ def _context(request: HttpRequest, seminar: Seminar, title: str) -> dict:
 @permission_required("registrations.view_dashboard", raise_exception=True)
 def seminar_dashboard(request: HttpRequest, seminar_id: int) -> HttpResponse:
     seminar = get_object_or_404(Seminar, pk=seminar_id)
-    per_day = seminar_registrations_per_day(seminar=seminar)
+    figures = seminar_dashboard_figures(seminar=seminar)
     context = {
         **_context(request, seminar, _("Dashboard: %(title)s") % {"title": seminar.title}),
-        "headcounts": seminar_headcounts(seminar=seminar),
-        "breakdowns": seminar_breakdowns(seminar=seminar),
-        "per_day": per_day,
-        "chart": bar_chart(per_day),
+        "headcounts": figures.headcounts,
+        "breakdowns": figures.breakdowns,
+        "per_day": figures.per_day,
+        "chart": bar_chart(figures.per_day),
     }
     return render(request, "admin/registrations/dashboard.html", context)
 

@@ -1,6 +1,6 @@
 import csv
 import io
-from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -43,7 +43,7 @@ def test_cell_neutralise_leaves_safe_values(value):
 
 def test_csv_export_reads_back_with_chinese_names_and_the_documented_columns():
     seminar = SeminarFactory(slug="ip-seminar")
-    RegistrationFactory(
+    registration = RegistrationFactory(
         seminar=seminar,
         name_en="CHAN Tai Man",
         name_zh="陳大文",
@@ -62,9 +62,10 @@ def test_csv_export_reads_back_with_chinese_names_and_the_documented_columns():
     assert record["Status"] == "Confirmed"
     assert record["Participant type"] == "SME representative"
     assert record["Region"] == "Hong Kong"
-    assert record["News opt-in"] == "Yes"
+    assert record["News opt-in"] == "True"
     assert record["Attended"] == ""
-    assert len(record["Registered at (HKT)"]) == len("2030-08-12 14:30")
+    hong_kong_time = registration.created_at.astimezone(ZoneInfo("Asia/Hong_Kong"))
+    assert record["Registered at (HKT)"] == f"{hong_kong_time:%Y-%m-%d %H:%M:%S}"
 
 
 def test_xlsx_export_has_a_header_and_typed_dates():
@@ -75,7 +76,8 @@ def test_xlsx_export_has_a_header_and_typed_dates():
     assert list(rows[0]) == HEADER
     record = dict(zip(rows[0], rows[1], strict=True))
     assert record["Name (English)"] == "WONG Ka Yan"
-    assert isinstance(record["Registered at (HKT)"], datetime)
+    registered = Registration.objects.get().created_at.astimezone(ZoneInfo("Asia/Hong_Kong"))
+    assert record["Registered at (HKT)"] == registered.replace(tzinfo=None, microsecond=0)
     assert record["Attended"] is True
     assert record["Minutes online"] == 95
     assert isinstance(record["Registration ID"], int)
@@ -118,3 +120,12 @@ def test_export_query_count_does_not_grow_with_rows(django_assert_num_queries):
         list(attendee_rows(queryset=seminar.registrations.all()))
     with django_assert_num_queries(1):
         list(attendee_rows(queryset=big.registrations.all()))
+
+
+def test_xlsx_keeps_text_that_xml_cannot_carry_readable():
+    RegistrationFactory(name_en="CHAN\x00Tai\x1fMan <&> ", organisation="  spaced  ")
+
+    record = dict(zip(*read_xlsx(Registration.objects.all())[:2], strict=True))
+
+    assert record["Name (English)"] == "CHANTaiMan <&> "
+    assert record["Organisation"] == "  spaced  "
