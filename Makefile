@@ -50,6 +50,7 @@ var:
 	@mkdir -p var
 
 run: $(STAMP) | var
+	$(PY) manage.py compile_catalogues
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
@@ -61,6 +62,7 @@ run: $(STAMP) | var
 
 # -n 2: these machines have two cores; the suite is split across both.
 test: $(STAMP)
+	$(PY) manage.py compile_catalogues
 	$(PY) -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: $(STAMP)

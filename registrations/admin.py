@@ -271,8 +271,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         # The admin goes on to log and link the object it saved; hand it the service's.
         obj.__dict__.update(saved.__dict__)
 
-    def _report(self, request: HttpRequest, count: int, singular: str, plural: str) -> None:
-        self.message_user(request, ngettext(singular, plural, count) % {"count": count})
+    def _report(self, request: HttpRequest, message: str, count: int) -> None:
+        self.message_user(request, message % {"count": count})
 
     @admin.action(
         description=_("Cancel selected registrations (offers their seats to the waitlist)"),
@@ -285,9 +285,10 @@ class RegistrationAdmin(admin.ModelAdmin):
             cancelled += 1
         self._report(
             request,
+            ngettext(
+                "%(count)d registration cancelled.", "%(count)d registrations cancelled.", cancelled
+            ),
             cancelled,
-            "%(count)d registration cancelled.",
-            "%(count)d registrations cancelled.",
         )
 
     @admin.action(description=_("Confirm selected from the waitlist"), permissions=["change"])
@@ -319,9 +320,10 @@ class RegistrationAdmin(admin.ModelAdmin):
                 confirmed += 1
         self._report(
             request,
+            ngettext(
+                "%(count)d registration confirmed.", "%(count)d registrations confirmed.", confirmed
+            ),
             confirmed,
-            "%(count)d registration confirmed.",
-            "%(count)d registrations confirmed.",
         )
         if refused:
             self.message_user(
@@ -347,7 +349,11 @@ class RegistrationAdmin(admin.ModelAdmin):
             )
             changed += before != attended
         self._report(
-            request, changed, "%(count)d registration updated.", "%(count)d registrations updated."
+            request,
+            ngettext(
+                "%(count)d registration updated.", "%(count)d registrations updated.", changed
+            ),
+            changed,
         )
 
     @admin.action(description=_("Mark selected as attended"), permissions=["change"])
@@ -366,7 +372,9 @@ class RegistrationAdmin(admin.ModelAdmin):
             registration_details_resend(registration=registration, actor=request.user) is not None
             for registration in queryset
         )
-        self._report(request, sent, "%(count)d email queued.", "%(count)d emails queued.")
+        self._report(
+            request, ngettext("%(count)d email queued.", "%(count)d emails queued.", sent), sent
+        )
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("registrations.export_registration")

@@ -10,8 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
-from django.utils.text import get_text_list
-from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext, ngettext, ngettext_lazy, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from seminar.models import Seminar
@@ -319,9 +318,21 @@ def seminar_summary_headline(*, summary: EventSummary) -> str:
     types = [PARTICIPANT_PHRASES[row.value] % {"count": row.count} for row in summary.by_type]
     regions = [str(REGION_PHRASES[row.value]) for row in summary.by_region]
     if types:
-        sentence += ": " + get_text_list(types, gettext("and"))
+        sentence = gettext("%(lead)s: %(types)s") % {"lead": sentence, "types": text_list(types)}
     if regions:
-        sentence += gettext(", from %(regions)s") % {
-            "regions": get_text_list(regions, gettext("and"))
+        sentence = gettext("%(sentence)s, from %(regions)s") % {
+            "sentence": sentence,
+            "regions": text_list(regions),
         }
-    return sentence + "."
+    return gettext("%(sentence)s.") % {"sentence": sentence}
+
+
+def text_list(items: list[str]) -> str:
+    """ "a, b and c" in the active language ("a、b及c" in Chinese)."""
+    if len(items) < 2:
+        return "".join(items)
+    separator = pgettext("separator between items of a list", ", ")
+    return gettext("%(items)s and %(last)s") % {
+        "items": separator.join(items[:-1]),
+        "last": items[-1],
+    }

@@ -48,3 +48,10 @@ def _static_files_without_collectstatic(settings):
 @pytest.fixture(autouse=True)
 def _site_url(settings):
     settings.SITE_URL = "http://testserver-site"
+
+
+def pytest_configure(config):
+    # Running pytest directly (not through make) still gets compiled catalogues.
+    from config.catalogues import catalogues_compile
+
+    catalogues_compile()

@@ -89,7 +89,7 @@ def registration_data(**overrides) -> dict:
         "organisation_size": Registration.OrganisationSize.SMALL,
         "region": Registration.Region.HONG_KONG,
         "industry": Registration.Industry.TRADING,
-        "preferred_language": Registration.Language.ZH_HANT,
+        "preferred_language": Registration.Language.EN,
         "heard_from": Registration.HeardFrom.ORGANISER_EMAIL,
         "news_opt_in": False,
         "consent_version": settings.PICS_VERSION,

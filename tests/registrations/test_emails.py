@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 
 from registrations.delivery import notification_create, notification_deliver
@@ -156,7 +156,38 @@ def test_confirmation_in_traditional_chinese_uses_the_chinese_content_and_links(
         assert "多謝閣下報名參加。" in part
         assert "Thank you for joining us." not in part
         assert f"/zh-hant/r/{registration.token}/" in part
-    assert "知識產權與中小企業研討會" in message.subject
+    assert message.subject == "報名確認：知識產權與中小企業研討會"
+    assert "你的報名已獲確認。" in message.body
+    assert "參與方法" in message.body
+    assert "2030年8月12日 (星期一) 14:30–17:00 HKT" in message.body
+
+
+def test_simplified_chinese_registrant_gets_a_simplified_email(
+    seminar, django_capture_on_commit_callbacks
+):
+    send_all(
+        django_capture_on_commit_callbacks,
+        lambda: registration_create(
+            seminar=seminar, data=registration_data(preferred_language="zh-hans")
+        ),
+    )
+
+    (message,) = mail.outbox
+    assert message.subject.startswith("报名确认：")
+    assert "你的报名已获确认。" in message.body
+
+
+def test_email_language_is_the_registrants_whatever_the_organisers_language(
+    seminar, django_capture_on_commit_callbacks
+):
+    registration = registration_create(
+        seminar=seminar, data=registration_data(preferred_language="en")
+    )
+
+    with translation.override("zh-hans"), django_capture_on_commit_callbacks(execute=True):
+        registration_details_resend(registration=registration)
+
+    assert mail.outbox[0].subject == "Registration confirmed: Seminar on IP and SMEs"
 
 
 def test_organiser_intro_falls_back_to_english_where_not_translated(
