@@ -210,6 +210,12 @@ SPEAKERS = {
     ),
 }
 
+HONORIFICS = {
+    "Mr": {"en": "Mr", "zh_hant": "先生", "zh_hans": "先生"},
+    "Ms": {"en": "Ms", "zh_hant": "女士", "zh_hans": "女士"},
+    "Dr": {"en": "Dr", "zh_hant": "博士", "zh_hans": "博士"},
+    "Professor": {"en": "Professor", "zh_hant": "教授", "zh_hans": "教授"},
+}
 SURNAMES_HK = [
     ("CHAN", "陳"),
     ("WONG", "黃"),
@@ -330,7 +336,7 @@ def speakers_load(organisations: dict[str, Organisation]) -> dict[str, Speaker]:
             name_en=name_en,
             defaults={
                 "name_zh": name_zh,
-                "honorific": honorific,
+                **_translated("honorific", HONORIFICS[honorific]),
                 **_translated(
                     "job_title", dict(zip(("en", "zh_hant", "zh_hans"), job_titles, strict=True))
                 ),
