@@ -4,6 +4,9 @@ from django.urls import include, path
 
 from .views import healthz
 
+handler400 = "config.views.bad_request"
+handler500 = "config.views.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

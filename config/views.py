@@ -1,6 +1,17 @@
+"""Project-level views: the health check and the error pages."""
+
+import logging
+import sys
+
 from django.db import connection
-from django.db.utils import DatabaseError
-from django.http import HttpRequest, JsonResponse
+from django.db.utils import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import TemplateDoesNotExist
+
+from .middleware import unavailable_response
+
+logger = logging.getLogger(__name__)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -11,3 +22,24 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: 503 with a plain page when the database is down, else the friendly 500 page.
+
+    Neither path may need the database, and a failure to render the page must not end in a
+    traceback either.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        logger.error("Database unavailable: %s", error)
+        return unavailable_response()
+    try:
+        return render(request, "500.html", status=500)
+    except (TemplateDoesNotExist, DatabaseError, ValueError):
+        return HttpResponse("Server error. Please try again later.", status=500)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: also what an oversized request body gets."""
+    return render(request, "400.html", status=400)

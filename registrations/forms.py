@@ -1,11 +1,13 @@
 """Input checks for the public registration form; the booking rules live in services.py."""
 
+import time
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Field, Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
+from django.core.signing import BadSignature, TimestampSigner
 from django.core.validators import RegexValidator
 from django.http import QueryDict
 from django.utils.translation import get_language
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Registration
 
+STARTED_SALT = "registrations.form-started"
 TRACKING_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "ref")
 
 
@@ -120,7 +123,19 @@ class RegistrantDetailsForm(forms.ModelForm):
 
 
 class RegistrationForm(RegistrantDetailsForm):
-    """Sign-up: the details, consent to the collection statement, and where they came from."""
+    """Sign-up: the details, consent to the collection statement, and where they came from.
+
+    Two quiet bot traps: `website` is hidden from people (CSS) but filled by form-filling bots,
+    and `started` is a signed time from when the page was served, so a form sent back faster than
+    a person could fill it is recognised. Neither shows anything to a person.
+    """
+
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
 
     consent = forms.BooleanField(
         label=_("I have read the personal information collection statement above and agree."),
@@ -137,6 +152,19 @@ class RegistrationForm(RegistrantDetailsForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.fields["preferred_language"].initial = get_language()
+        self.fields["started"].initial = TimestampSigner(salt=STARTED_SALT).sign(str(time.time()))
+
+    def looks_automated(self) -> bool:
+        """True when the hidden field was filled or the form came back implausibly fast."""
+        if self.cleaned_data.get("website"):
+            return True
+        try:
+            started = float(
+                TimestampSigner(salt=STARTED_SALT).unsign(self.cleaned_data.get("started", ""))
+            )
+        except (BadSignature, ValueError):
+            return True
+        return time.time() - started < settings.REGISTRATION_MIN_FILL_SECONDS
 
     def layout_sections(self) -> list:
         about, organisation, _preferences, _submit = super().layout_sections()
@@ -151,6 +179,8 @@ class RegistrationForm(RegistrantDetailsForm):
                 "news_opt_in",
             ),
             *TRACKING_FIELDS,
+            "started",
+            Div(Field("website"), css_class="form-extra-field", aria_hidden="true"),
             Submit("register", _("Register"), css_class="btn-lg mt-2"),
         ]
 

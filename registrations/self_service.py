@@ -8,6 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from config.ratelimit import ratelimited
+
 from .calendar import calendar_ics
 from .forms import RegistrantDetailsForm
 from .models import Registration
@@ -29,6 +31,7 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+@ratelimited("manage", methods=("GET", "HEAD", "POST"))
 def registration_manage(request: HttpRequest, token: str) -> HttpResponse:
     registration = _registration_get(token)
     seminar = registration.seminar
@@ -43,6 +46,7 @@ def registration_manage(request: HttpRequest, token: str) -> HttpResponse:
     return _private(render(request, "registrations/manage.html", context))
 
 
+@ratelimited("manage", methods=("GET", "HEAD", "POST"))
 def registration_edit(request: HttpRequest, token: str) -> HttpResponse:
     registration = _registration_get(token)
     if not registration.is_active or registration.seminar.is_over:
@@ -69,6 +73,7 @@ def registration_edit(request: HttpRequest, token: str) -> HttpResponse:
     return _private(render(request, "registrations/edit.html", context))
 
 
+@ratelimited("manage", methods=("GET", "HEAD", "POST"))
 def registration_cancel_view(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks for confirmation; only a POST cancels (link scanners and prefetchers send GETs)."""
     registration = _registration_get(token)
@@ -81,6 +86,7 @@ def registration_cancel_view(request: HttpRequest, token: str) -> HttpResponse:
     return _private(render(request, "registrations/cancel.html", context))
 
 
+@ratelimited("manage", methods=("GET", "HEAD", "POST"))
 def registration_calendar(request: HttpRequest, token: str) -> HttpResponse:
     registration = _registration_get(token)
     response = HttpResponse(

@@ -3,6 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from config.ratelimit import ratelimited
 from seminar.selectors import seminar_public_queryset
 
 from .calendar import calendar_ics
@@ -22,10 +23,15 @@ def _session_key(seminar_id: int) -> str:
     return f"registration:{seminar_id}"
 
 
+@ratelimited("register")
 def registration_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     seminar = get_object_or_404(seminar_public_queryset(), slug=slug)
     if request.method == "POST":
         form = RegistrationForm(request.POST)
+        if form.is_valid() and form.looks_automated():
+            # A bot filled the hidden field or answered faster than a person can: answer as if
+            # all went well, save nothing.
+            return redirect("registrations:already_registered", slug=seminar.slug)
         if form.is_valid():
             try:
                 registration = registration_create(seminar=seminar, data=form.registration_data())
@@ -65,6 +71,7 @@ def registration_already_registered(request: HttpRequest, slug: str) -> HttpResp
     return render(request, "registrations/already_registered.html", {"seminar": seminar})
 
 
+@ratelimited("resend")
 def registration_resend(request: HttpRequest, slug: str) -> HttpResponse:
     """ "Resend my link": the answer is the same whether or not the address is registered."""
     seminar = get_object_or_404(seminar_public_queryset(), slug=slug)

@@ -55,3 +55,13 @@ def pytest_configure(config):
     from config.catalogues import catalogues_compile
 
     catalogues_compile()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings):
+    # Each test starts with empty counters; the limits themselves are tested on their own.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -129,3 +129,14 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
             )
             registration.seminar.refresh_from_db(fields=["seats_taken"])
         return registration
+
+
+def form_started(seconds_ago: float = 30) -> str:
+    """The registration form's signed start time, as if the page was served `seconds_ago`."""
+    import time
+
+    from django.core.signing import TimestampSigner
+
+    from registrations.forms import STARTED_SALT
+
+    return TimestampSigner(salt=STARTED_SALT).sign(str(time.time() - seconds_ago))

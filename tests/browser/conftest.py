@@ -54,6 +54,8 @@ def browser():
 @pytest.fixture
 def page(browser, live_server, settings):
     settings.SITE_URL = live_server.url
+    # Playwright fills a form in milliseconds, which the bot trap would take for a bot.
+    settings.REGISTRATION_MIN_FILL_SECONDS = 0
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(10_000)

@@ -21,7 +21,7 @@ from registrations.delivery import (
 )
 from registrations.models import Notification, Registration
 from registrations.services import registration_create
-from tests.factories import SeminarFactory, registration_data
+from tests.factories import SeminarFactory, form_started, registration_data
 
 NotificationStatus = Notification.Status
 pytestmark = pytest.mark.django_db
@@ -71,6 +71,7 @@ def register_form_data() -> dict:
         "industry": "professional",
         "preferred_language": "en",
         "consent": "on",
+        "started": form_started(),
     }
 
 

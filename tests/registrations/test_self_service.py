@@ -11,7 +11,7 @@ from icalendar import Calendar
 
 from registrations.models import Registration
 from registrations.services import registration_create
-from tests.factories import RegistrationFactory, SeminarFactory, registration_data
+from tests.factories import RegistrationFactory, SeminarFactory, form_started, registration_data
 
 Status = Registration.Status
 pytestmark = pytest.mark.django_db
@@ -248,7 +248,7 @@ def test_resend_link_answers_the_same_way_and_emails_only_a_registered_address(
 def test_registering_twice_sends_the_details_again(client, django_capture_on_commit_callbacks):
     seminar = SeminarFactory()
     registration = registration_create(seminar=seminar, data=registration_data())
-    form = details_form(email="tai.man.chan@example.com", consent="on")
+    form = details_form(email="tai.man.chan@example.com", consent="on", started=form_started())
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("registrations:create", kwargs={"slug": seminar.slug}), form)

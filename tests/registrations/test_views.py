@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from registrations.models import Registration
 from seminar.models import Seminar
-from tests.factories import RegistrationFactory, SeminarFactory
+from tests.factories import RegistrationFactory, SeminarFactory, form_started
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,7 @@ def form_data(**overrides) -> dict:
         "preferred_language": "zh-hant",
         "heard_from": "government_website",
         "consent": "on",
+        "started": form_started(),
     }
     data.update(overrides)
     return data
