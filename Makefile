@@ -57,7 +57,7 @@ run: $(STAMP) | var
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (organisers: http://127.0.0.1:$(PORT)/admin/)"
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(PY) manage.py db_worker --no-reload & \
-	  $(PY) manage.py send_reminders --every 60 & \
+	  $(PY) manage.py scheduler --every 60 & \
 	  $(PY) manage.py runserver --nostatic 127.0.0.1:$(PORT)
 
 # -n 2: these machines have two cores; the suite is split across both.

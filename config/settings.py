@@ -291,6 +291,9 @@ LOGGING = {
 PICS_VERSION = os.environ.get("PICS_VERSION", "2026-11")
 # How each language names itself, for the switcher: a reader of one cannot read the others.
 LANGUAGE_NATIVE_NAMES = {"en": "English", "zh-hant": "繁體中文", "zh-hans": "简体中文"}
+# Personal data of registrants is anonymised this many days after their seminar ends.
+PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "180"))
+
 # Fixed password for the demo organiser that `load_demo` creates; random (and printed) when unset.
 DEMO_ORGANISER_PASSWORD = os.environ.get("DEMO_ORGANISER_PASSWORD", "")
 FORMAT_MODULE_PATH = ["config.formats"]

@@ -39,7 +39,7 @@ def _send_enqueue(*, notification_id: int, run_after: datetime | None = None) ->
     task = notification_send
     if run_after is not None:
         if not default_task_backend.supports_defer:
-            # Running it now would spend every retry at once; the sweeper in send_reminders
+            # Running it now would spend every retry at once; the sweeper in scheduler
             # (notifications_requeue_stale) queues it when its time has come.
             return
         task = task.using(run_after=run_after)

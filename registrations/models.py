@@ -128,6 +128,7 @@ class Registration(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("registration")

@@ -119,13 +119,13 @@ def test_reminder_queued_before_a_cancellation_is_not_sent(seminar, settings):
 
 
 @pytest.mark.django_db
-def test_send_reminders_command_queues_what_is_due(seminar):
+def test_scheduler_command_queues_reminders_that_are_due(seminar):
     RegistrationFactory(seminar=seminar, confirmed_at=seminar.starts_at - timedelta(days=5))
     seminar.starts_at = timezone.now() + timedelta(minutes=30)
     seminar.ends_at = seminar.starts_at + timedelta(hours=2)
     seminar.save()
 
-    call_command("send_reminders", verbosity=0)
+    call_command("scheduler", verbosity=0)
 
     assert len(reminders_sent()) == 1
 

@@ -3,12 +3,16 @@ import time
 from django.core.management.base import BaseCommand
 
 from registrations.delivery import notifications_requeue_stale, reminders_schedule
+from registrations.tasks import personal_data_purge_daily
+
+DAY = 24 * 60 * 60
 
 
 class Command(BaseCommand):
     help = (
-        "Queue reminder emails that are due and re-queue emails whose task was lost. Safe to run "
-        "from several hosts at once; run it every minute (cron), or with --every to loop."
+        "Periodic work: queue due reminder emails and re-queue emails whose task was lost; with "
+        "--every, also queue the personal data clean-up once a day. Safe to run on several hosts "
+        "at once. From cron: this every minute and purge_personal_data once a day."
     )
 
     def add_arguments(self, parser) -> None:
@@ -17,9 +21,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, every: int, **options) -> None:
+        last_purge = 0.0
         while True:
             reminders = reminders_schedule()
             requeued = notifications_requeue_stale()
+            if every and (not last_purge or time.monotonic() - last_purge >= DAY):
+                personal_data_purge_daily.enqueue()
+                last_purge = time.monotonic()
             if reminders or requeued or options["verbosity"] > 1:
                 self.stdout.write(f"Queued {reminders} reminder(s); re-queued {requeued} email(s).")
             if not every:

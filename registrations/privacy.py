@@ -1,0 +1,75 @@
+"""Removing registrants' personal data once it is no longer needed (PDPO data principle 2).
+
+What identifies a person goes; what the dashboard and the post-event summary count stays:
+status, participant type, organisation size, region, industry, language, how they heard,
+registration source, attendance and the dates.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from seminar.models import Seminar
+
+from .models import AuditEntry, Notification, Registration, token_generate
+
+# Fields cleared to "" (or False) on anonymisation; the rest are kept for the aggregates.
+CLEARED_TEXT = (
+    "salutation",
+    "name_en",
+    "name_zh",
+    "phone",
+    "organisation",
+    "job_title",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "ref",
+)
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    seminars: list[str]
+    registrations: int
+
+
+def personal_data_purge(*, now: datetime | None = None, days: int | None = None) -> PurgeReport:
+    """Anonymise the registrations of seminars that ended more than `days` ago.
+
+    Safe to run any number of times: registrations already anonymised are left alone, so a
+    second run reports nothing. Emails are replaced by a placeholder that keeps the one-active-
+    registration-per-email rule satisfied, tokens are replaced so old private links stop working,
+    and the emails log and audit details that could name the person are removed.
+    """
+    now = now or timezone.now()
+    days = settings.PERSONAL_DATA_RETENTION_DAYS if days is None else days
+    cutoff = now - timedelta(days=days)
+    waiting = Registration.objects.filter(anonymised_at__isnull=True).values("seminar_id")
+    seminars = list(Seminar.objects.filter(ends_at__lt=cutoff, pk__in=waiting))
+    total = 0
+    for seminar in seminars:
+        with transaction.atomic():
+            registrations = list(
+                seminar.registrations.filter(anonymised_at__isnull=True).select_for_update()
+            )
+            for registration in registrations:
+                for field in CLEARED_TEXT:
+                    setattr(registration, field, "")
+                registration.email = f"anonymised-{registration.pk}@invalid"
+                registration.token = token_generate()
+                registration.news_opt_in = False
+                registration.anonymised_at = now
+            Registration.objects.bulk_update(
+                registrations, [*CLEARED_TEXT, "email", "token", "news_opt_in", "anonymised_at"],
+                batch_size=1000,
+            )
+            Notification.objects.filter(registration__in=registrations).update(last_error="")
+            AuditEntry.objects.filter(registration__in=registrations).update(details={})
+            total += len(registrations)
+    return PurgeReport(seminars=[seminar.slug for seminar in seminars], registrations=total)
