@@ -66,7 +66,8 @@ def personal_data_purge(*, now: datetime | None = None, days: int | None = None)
                 registration.news_opt_in = False
                 registration.anonymised_at = now
             Registration.objects.bulk_update(
-                registrations, [*CLEARED_TEXT, "email", "token", "news_opt_in", "anonymised_at"],
+                registrations,
+                [*CLEARED_TEXT, "email", "token", "news_opt_in", "anonymised_at"],
                 batch_size=1000,
             )
             Notification.objects.filter(registration__in=registrations).update(last_error="")

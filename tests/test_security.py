@@ -1,0 +1,332 @@
+"""Abuse and access: rate limits, bot traps, admin lockout, headers, error pages."""
+
+import os
+import subprocess
+import sys
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.db.utils import OperationalError
+from django.urls import reverse
+
+from registrations.models import Registration
+from tests.factories import RegistrationFactory, SeminarFactory, form_started
+
+pytestmark = pytest.mark.django_db
+
+
+def registration_post(**overrides) -> dict:
+    data = {
+        "name_en": "CHAN Tai Man",
+        "email": "tai.man@example.com",
+        "organisation": "Harbour Trading Co. Ltd.",
+        "participant_type": "government",
+        "region": "hong_kong",
+        "industry": "public",
+        "preferred_language": "en",
+        "consent": "on",
+        "started": form_started(),
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def tight_limits(settings):
+    settings.RATELIMITS = {"register": (2, 600), "resend": (2, 600), "manage": (3, 600)}
+
+
+def test_registration_posts_over_the_limit_get_a_friendly_429(client, tight_limits):
+    seminar = SeminarFactory()
+    url = reverse("registrations:create", kwargs={"slug": seminar.slug})
+    for n in range(2):
+        client.post(url, registration_post(email=f"p{n}@example.com"))
+
+    response = client.post(url, registration_post(email="third@example.com"))
+
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert "Too many requests" in response.content.decode()
+    assert not Registration.objects.filter(email="third@example.com").exists()
+    assert client.get(url).status_code == 200  # reading the form is not limited
+
+
+def test_429_page_is_in_the_visitors_language(client, tight_limits):
+    seminar = SeminarFactory()
+    url = f"/zh-hant/seminars/{seminar.slug}/resend/"
+    for _ in range(2):
+        client.post(url, {"email": "a@example.com"})
+
+    response = client.post(url, {"email": "a@example.com"})
+
+    assert response.status_code == 429
+    assert "要求過多" in response.content.decode()
+
+
+def test_manage_pages_are_limited_per_address_including_wrong_tokens(client, tight_limits):
+    registration = RegistrationFactory()
+    for _ in range(3):
+        client.get(f"/r/{'A' * 43}/")
+
+    response = client.get(f"/r/{registration.token}/")
+
+    assert response.status_code == 429
+
+
+def test_forwarded_header_is_ignored_unless_configured(client, tight_limits, settings):
+    seminar = SeminarFactory()
+    url = reverse("registrations:resend", kwargs={"slug": seminar.slug})
+    statuses = [
+        client.post(url, {"email": "a@example.com"}, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code
+        for n in range(3)
+    ]
+    assert statuses[-1] == 429  # same REMOTE_ADDR, whatever the header claims
+
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    trusted = [
+        client.post(
+            url, {"email": "a@example.com"}, HTTP_X_FORWARDED_FOR=f"10.0.1.{n}, 192.0.2.1"
+        ).status_code
+        for n in range(3)
+    ]
+    assert 429 not in trusted  # each client address counted on its own
+
+
+def redis_available() -> bool:
+    import redis
+
+    try:
+        return redis.Redis.from_url("redis://127.0.0.1:6379/15").ping()
+    except redis.exceptions.ConnectionError:
+        return False
+
+
+@pytest.mark.skipif(not redis_available(), reason="no Redis on 127.0.0.1:6379 (.ci/run starts one)")
+def test_limits_are_shared_by_app_servers_through_redis(client, tight_limits, settings):
+    import redis
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": f"test-{os.getpid()}",
+        }
+    }
+    caches["default"].clear()
+    seminar = SeminarFactory()
+    url = reverse("registrations:resend", kwargs={"slug": seminar.slug})
+
+    client.post(url, {"email": "a@example.com"})
+    # A second app server is another process with its own cache connection to the same Redis.
+    server_two = subprocess.run(
+        [sys.executable, "-c", REDIS_COUNTER_PROBE, f"test-{os.getpid()}"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+    )
+    third = client.post(url, {"email": "a@example.com"})
+
+    assert server_two.stdout.strip().endswith("counted")
+    assert third.status_code == 429
+    keys = redis.Redis.from_url("redis://127.0.0.1:6379/15").keys(f"test-{os.getpid()}*")
+    assert keys
+    caches["default"].clear()
+
+
+# The second app server: its own process and cache connection, counting one request.
+REDIS_COUNTER_PROBE = """
+import sys, django
+from django.conf import settings
+settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": "redis://127.0.0.1:6379/15", "KEY_PREFIX": sys.argv[1]}}
+settings.RATELIMITS = {"register": (2, 600), "resend": (2, 600), "manage": (3, 600)}
+django.setup()
+from django.test import RequestFactory
+from config.ratelimit import ratelimit_exceeded
+exceeded, _ = ratelimit_exceeded(RequestFactory().post("/", REMOTE_ADDR="127.0.0.1"), "resend")
+print("exceeded" if exceeded else "counted")
+"""
+
+
+@pytest.mark.parametrize(
+    "trap",
+    [
+        {"website": "http://spam.example"},
+        {"started": form_started(seconds_ago=1)},
+        {"started": ""},
+        {"started": "forged:value"},
+    ],
+    ids=["honeypot-filled", "too-fast", "no-start-time", "forged-start-time"],
+)
+def test_bots_are_quietly_turned_away(client, trap):
+    seminar = SeminarFactory()
+
+    response = client.post(
+        reverse("registrations:create", kwargs={"slug": seminar.slug}), registration_post(**trap)
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("/register/check-your-email/")
+    assert not Registration.objects.exists()
+
+
+def test_a_person_taking_their_time_is_registered(client):
+    seminar = SeminarFactory()
+
+    response = client.post(
+        reverse("registrations:create", kwargs={"slug": seminar.slug}), registration_post()
+    )
+
+    assert response["Location"].endswith("/register/done/")
+    assert Registration.objects.count() == 1
+
+
+def test_honeypot_is_hidden_from_people(client):
+    seminar = SeminarFactory()
+
+    page = client.get(reverse("registrations:create", kwargs={"slug": seminar.slug}))
+
+    content = page.content.decode()
+    assert 'class="form-extra-field"' in content
+    assert 'name="website"' in content
+
+
+def test_admin_login_locks_out_after_repeated_failures_and_logs_it(
+    client, django_user_model, caplog
+):
+    django_user_model.objects.create_user("organiser", password="right-password", is_staff=True)
+    login = reverse("admin:login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(login, {"username": "organiser", "password": "wrong"})
+
+    locked = client.post(login, {"username": "organiser", "password": "right-password"})
+
+    assert locked.status_code == 429
+    assert "Account locked" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert any("Locking out" in record.getMessage() for record in caplog.records)
+
+
+def test_security_headers_on_public_pages(client):
+    response = client.get("/")
+
+    csp = response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_pages_have_no_inline_script(client):
+    seminar = SeminarFactory()
+
+    for url in ("/", seminar.get_absolute_url(), f"/seminars/{seminar.slug}/register/"):
+        page = client.get(url).content.decode()
+        assert "<script>" not in page
+        assert "onclick=" not in page
+
+
+def test_production_settings_pass_djangos_deployment_checks():
+    env = {
+        **os.environ,
+        "PRODUCTION": "1",
+        "SECRET_KEY": "x" * 60 + "-not-a-real-key-but-long-and-random-enough",
+        "ALLOWED_HOSTS": "seminars.example.gov.hk",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    env.pop("DEBUG", None)
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**os.environ, "PRODUCTION": "1", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env.pop("SECRET_KEY", None)
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode != 0
+    assert "PRODUCTION=1 needs SECRET_KEY" in result.stderr
+
+
+def test_friendly_404_in_the_visitors_language(client):
+    english = client.get("/seminars/no-such-seminar/")
+    chinese = client.get("/zh-hans/seminars/no-such-seminar/")
+
+    assert english.status_code == chinese.status_code == 404
+    assert "Page not found" in english.content.decode()
+    assert "找不到网页" in chinese.content.decode()
+
+
+def test_unexpected_error_gives_the_friendly_500_page(client):
+    client.raise_request_exception = False
+    with mock.patch("seminar.views.seminar_listing", side_effect=RuntimeError("boom")):
+        response = client.get("/zh-hant/")
+
+    assert response.status_code == 500
+    assert "出現問題" in response.content.decode()
+    assert "Traceback" not in response.content.decode()
+
+
+def test_database_down_gives_a_plain_503_page(client):
+    client.raise_request_exception = False
+    with mock.patch(
+        "seminar.views.seminar_listing", side_effect=OperationalError("connection refused")
+    ):
+        response = client.get("/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert "Temporarily unavailable" in response.content.decode()
+    assert "connection refused" not in response.content.decode()
+
+
+def test_health_check_reports_a_database_failure(client):
+    with mock.patch("config.views.connection") as connection:
+        connection.cursor.side_effect = OperationalError("down")
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "unreachable"}
+
+
+def test_oversized_request_bodies_are_refused_with_a_clear_page(client):
+    seminar = SeminarFactory()
+    url = reverse("registrations:create", kwargs={"slug": seminar.slug})
+
+    response = client.post(url, registration_post(organisation="x" * (2 * 1024 * 1024)))
+
+    assert response.status_code == 400
+    assert "too large" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_oversized_fields_get_a_message_by_the_field(client):
+    seminar = SeminarFactory()
+    url = reverse("registrations:create", kwargs={"slug": seminar.slug})
+
+    response = client.post(url, registration_post(name_en="x" * 500))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["name_en"] == [
+        "Ensure this value has at most 200 characters (it has 500)."
+    ]
