@@ -154,7 +154,15 @@ def attendance_report_parse(data: bytes) -> AttendanceReport:
         raise AttendanceReportError(_("The file is larger than 10 MB; is it the right report?"))
     text = _decode(data)
     delimiter = "\t" if text.count("\t") > text.count(",") else ","
-    table = _participants_table(list(csv.reader(io.StringIO(text), delimiter=delimiter)))
+    try:
+        lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        raise AttendanceReportError(
+            _(
+                "The file is not a CSV file we can read. Upload the report as Zoom or Teams saved it."
+            )
+        ) from None
+    table = _participants_table(lines)
     name_column = _find_column(table.header, NAME_HEADERS)
     minutes_column = "minutes" in table.header[table.duration_column].lower()
     report = AttendanceReport(platform="teams" if delimiter == "\t" else "zoom")

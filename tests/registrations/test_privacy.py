@@ -1,0 +1,115 @@
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from registrations.models import AuditEntry, Registration
+from registrations.privacy import personal_data_purge
+from registrations.selectors import seminar_event_summary, seminar_headcounts
+from registrations.services import registration_create
+from tests.factories import RegistrationFactory, SeminarFactory, registration_data
+
+pytestmark = pytest.mark.django_db
+
+
+def ended(days_ago: int):
+    ends_at = timezone.now() - timedelta(days=days_ago)
+    return SeminarFactory(starts_at=ends_at - timedelta(hours=2), ends_at=ends_at, capacity=None)
+
+
+def test_purge_anonymises_old_seminars_and_keeps_the_figures():
+    old = ended(days_ago=200)
+    registration = RegistrationFactory(
+        seminar=old,
+        name_en="CHAN Tai Man",
+        name_zh="陳大文",
+        phone="+852 2961 6901",
+        email="tai.man@example.com",
+        organisation="Harbour Ltd",
+        utm_source="newsletter",
+        participant_type="sme",
+        region="hong_kong",
+        attended=True,
+        minutes_online=90,
+    )
+    RegistrationFactory(seminar=old, participant_type="government", region="macao", attended=True)
+    AuditEntry.objects.create(
+        action="updated",
+        actor_label="registrant",
+        seminar=old,
+        registration=registration,
+        details={"changed": {"email": {"from": "old@example.com", "to": "tai.man@example.com"}}},
+    )
+    figures_before = (seminar_headcounts(seminar=old), seminar_event_summary(seminar=old))
+    old_token = registration.token
+
+    report = personal_data_purge()
+
+    registration.refresh_from_db()
+    assert report.registrations == 2
+    assert report.seminars == [old.slug]
+    assert (registration.name_en, registration.name_zh, registration.phone) == ("", "", "")
+    assert registration.organisation == registration.utm_source == ""
+    assert registration.email == f"anonymised-{registration.pk}@invalid"
+    assert registration.token != old_token
+    assert registration.anonymised_at is not None
+    assert (registration.participant_type, registration.region, registration.attended) == (
+        "sme",
+        "hong_kong",
+        True,
+    )
+    assert AuditEntry.objects.get(registration=registration).details == {}
+    assert (seminar_headcounts(seminar=old), seminar_event_summary(seminar=old)) == figures_before
+
+
+def test_purge_leaves_recent_and_upcoming_seminars_alone():
+    recent = ended(days_ago=30)
+    kept = RegistrationFactory(seminar=recent, email="recent@example.com")
+    upcoming = registration_create(seminar=SeminarFactory(), data=registration_data())
+
+    report = personal_data_purge()
+
+    assert report.registrations == 0
+    assert Registration.objects.get(pk=kept.pk).email == "recent@example.com"
+    assert Registration.objects.get(pk=upcoming.pk).anonymised_at is None
+
+
+def test_purge_command_reports_and_is_safe_to_run_twice():
+    old = ended(days_ago=400)
+    RegistrationFactory.create_batch(3, seminar=old)
+    first, second = StringIO(), StringIO()
+
+    call_command("purge_personal_data", stdout=first)
+    anonymised = list(Registration.objects.values_list("email", "token"))
+    call_command("purge_personal_data", stdout=second)
+
+    assert f"Anonymised 3 registration(s) of 1 seminar(s): {old.slug}." in first.getvalue()
+    assert "Nothing to anonymise" in second.getvalue()
+    assert list(Registration.objects.values_list("email", "token")) == anonymised
+
+
+def test_retention_period_is_configurable(settings):
+    settings.PERSONAL_DATA_RETENTION_DAYS = 10
+    RegistrationFactory(seminar=ended(days_ago=20))
+
+    assert personal_data_purge().registrations == 1
+
+
+def test_old_private_links_stop_working_after_the_purge(client):
+    registration = RegistrationFactory(seminar=ended(days_ago=200))
+
+    personal_data_purge()
+
+    assert client.get(f"/r/{registration.token}/").status_code == 404
+
+
+def test_consent_version_and_time_are_stored_and_news_is_a_separate_choice(client, settings):
+    seminar = SeminarFactory()
+
+    registration = registration_create(seminar=seminar, data=registration_data(news_opt_in=False))
+
+    assert registration.consent_version == settings.PICS_VERSION
+    assert registration.consent_at is not None
+    assert registration.news_opt_in is False
