@@ -159,7 +159,8 @@ def attendance_report_parse(data: bytes) -> AttendanceReport:
     except csv.Error:
         raise AttendanceReportError(
             _(
-                "The file is not a CSV file we can read. Upload the report as Zoom or Teams saved it."
+                "The file is not a CSV file we can read. "
+                "Upload the report as Zoom or Teams saved it."
             )
         ) from None
     table = _participants_table(lines)

@@ -154,10 +154,10 @@ print("exceeded" if exceeded else "counted")
 @pytest.mark.parametrize(
     "trap",
     [
-        {"website": "http://spam.example"},
-        {"started": form_started(seconds_ago=1)},
-        {"started": ""},
-        {"started": "forged:value"},
+        lambda: {"website": "http://spam.example"},
+        lambda: {"started": form_started(seconds_ago=1)},
+        lambda: {"started": ""},
+        lambda: {"started": "forged:value"},
     ],
     ids=["honeypot-filled", "too-fast", "no-start-time", "forged-start-time"],
 )
@@ -165,7 +165,8 @@ def test_bots_are_quietly_turned_away(client, trap):
     seminar = SeminarFactory()
 
     response = client.post(
-        reverse("registrations:create", kwargs={"slug": seminar.slug}), registration_post(**trap)
+        reverse("registrations:create", kwargs={"slug": seminar.slug}),
+        registration_post(**trap()),
     )
 
     assert response.status_code == 302
