@@ -59,8 +59,19 @@ def page(browser, live_server, settings):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    blocked = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(f"{page.url}: {message.text[:60]}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    # Anything the Content Security Policy blocked is a broken feature for a real visitor.
+    assert blocked == []
 
 
 def screenshot(page, name: str) -> Path:
