@@ -7,6 +7,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language_from_path, get_language_from_request
 
 ONE_YEAR = 365 * 24 * 60 * 60
+NOT_TRANSLATED = ("/admin/", "/static/", "/healthz")
 
 
 class PreferredLanguageMiddleware:
@@ -48,9 +49,12 @@ class PreferredLanguageMiddleware:
 
     @staticmethod
     def _translatable(request: HttpRequest) -> bool:
-        """Public pages live under i18n_patterns; the admin, static files and /healthz do not."""
-        path = request.path_info
-        return translate_url(path, "zh-hant") != path or translate_url(path, "en") != path
+        """Public pages live under i18n_patterns; the admin, static files and /healthz do not.
+
+        Decided from the path's first segment rather than by resolving it: this runs on every
+        request.
+        """
+        return not request.path_info.startswith(NOT_TRANSLATED)
 
 
 UNAVAILABLE_PAGE = """<!doctype html>

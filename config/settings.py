@@ -291,6 +291,10 @@ LOGGING = {
 PICS_VERSION = os.environ.get("PICS_VERSION", "2026-11")
 # How each language names itself, for the switcher: a reader of one cannot read the others.
 LANGUAGE_NATIVE_NAMES = {"en": "English", "zh-hant": "繁體中文", "zh-hans": "简体中文"}
+# Public programme pages (home, seminar page) are served from the cache for this many seconds,
+# so an organiser's edit or a seat count shows within that time. 0 turns the cache off.
+PUBLIC_PAGE_CACHE_SECONDS = float(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "1"))
+
 # Personal data of registrants is anonymised this many days after their seminar ends.
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "180"))
 

@@ -1,7 +1,9 @@
 """Public registration pages: parse, call the booking service, render."""
 
+from crispy_forms.utils import render_crispy_form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 
 from config.ratelimit import ratelimited
 from seminar.selectors import seminar_public_queryset
@@ -47,8 +49,33 @@ def registration_create_view(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("registrations:done", slug=seminar.slug)
     else:
         form = RegistrationForm(initial=tracking_params(request.GET))
-    context = {"seminar": seminar, "form": form, "availability": seminar.availability()}
+    context = {
+        "seminar": seminar,
+        "form": form,
+        "form_html": None if form.is_bound or request.GET else empty_form_html(form),
+        "availability": seminar.availability(),
+    }
     return render(request, "registrations/register.html", context)
+
+
+_empty_forms: dict[str, str] = {}
+STARTED_PLACEHOLDER = "__registration_form_started__"
+
+
+def empty_form_html(form: RegistrationForm) -> str:
+    """The empty form, rendered once per language and process.
+
+    Laying out the form is most of the cost of the registration page, and an empty form differs
+    between visitors only in its signed start time, which is put in afterwards. Kept in process
+    memory, so a deploy (a restart) never serves an old form.
+    """
+    language = get_language()
+    if language not in _empty_forms:
+        started = form.fields["started"].initial
+        form.fields["started"].initial = STARTED_PLACEHOLDER
+        _empty_forms[language] = render_crispy_form(form)
+        form.fields["started"].initial = started
+    return _empty_forms[language].replace(STARTED_PLACEHOLDER, form.fields["started"].initial)
 
 
 def registration_done(request: HttpRequest, slug: str) -> HttpResponse:

@@ -1,24 +1,57 @@
+"""Public programme pages. Their HTML is cached for a moment (PUBLIC_PAGE_CACHE_SECONDS): an
+announcement can send thousands of visitors to one page in a minute, while an organiser's edit or
+a new seat count shows within that moment."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 
 from registrations.forms import tracking_params
 
 from .selectors import seminar_get_public, seminar_listing, seminar_partners_by_role
 
 
+def _cached_page(request: HttpRequest, render: Callable[[], str]) -> HttpResponse:
+    """The page's HTML from the cache when the URL has no query string, else freshly rendered.
+
+    Only pages without forms or per-visitor content use this; the key is language and path.
+    `render` may raise Http404, which is never cached.
+    """
+    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    if request.GET or not seconds:
+        return HttpResponse(render())
+    key = f"page:{get_language()}:{request.path}"
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, seconds)
+    return HttpResponse(html)
+
+
 def seminar_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "seminar/seminar_list.html", {"listing": seminar_listing()})
+    return _cached_page(
+        request,
+        lambda: render_to_string(
+            "seminar/seminar_list.html", {"listing": seminar_listing()}, request
+        ),
+    )
 
 
 def seminar_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    seminar = seminar_get_public(slug=slug)
-    # utm_*/ref on the landing URL travel on to the form through the Register link.
-    tracking = urlencode(tracking_params(request.GET))
-    context = {
-        "seminar": seminar,
-        "availability": seminar.availability(),
-        "partner_groups": seminar_partners_by_role(seminar=seminar),
-        "tracking_query": tracking,
-    }
-    return render(request, "seminar/seminar_detail.html", context)
+    def render() -> str:
+        seminar = seminar_get_public(slug=slug)  # Http404 for unknown slugs and drafts
+        # utm_*/ref on the landing URL travel on to the form through the Register link.
+        context = {
+            "seminar": seminar,
+            "availability": seminar.availability(),
+            "partner_groups": seminar_partners_by_role(seminar=seminar),
+            "tracking_query": urlencode(tracking_params(request.GET)),
+        }
+        return render_to_string("seminar/seminar_detail.html", context, request)
+
+    return _cached_page(request, render)

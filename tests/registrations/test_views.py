@@ -1,9 +1,12 @@
+import re
 from datetime import timedelta
 
 import pytest
+from django.core.signing import TimestampSigner
 from django.urls import reverse
 from django.utils import timezone
 
+from registrations.forms import STARTED_SALT
 from registrations.models import Registration
 from seminar.models import Seminar
 from tests.factories import RegistrationFactory, SeminarFactory, form_started
@@ -184,3 +187,21 @@ def test_register_in_chinese_defaults_preferred_language_to_the_page_language(cl
     response = client.get(f"/zh-hans/seminars/{seminar.slug}/register/")
 
     assert response.context["form"]["preferred_language"].value() == "zh-hans"
+
+
+def test_register_page_gives_each_visitor_their_own_signed_start_time(client):
+    seminar = SeminarFactory()
+    first = client.get(register_url(seminar)).content.decode()
+    second = client.get(register_url(seminar)).content.decode()
+
+    started = [
+        re.search(r'name="started" value="([^"]+)"', page).group(1) for page in (first, second)
+    ]
+
+    assert started[0] != started[1]
+    for value in started:
+        TimestampSigner(salt=STARTED_SALT).unsign(value)
+    assert first.replace(started[0], "") == second.replace(started[1], "").replace(
+        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', second).group(1),
+        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', first).group(1),
+    )

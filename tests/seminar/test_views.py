@@ -1,3 +1,4 @@
+import time
 from datetime import timedelta
 
 import pytest
@@ -184,3 +185,28 @@ def test_healthz_reports_the_database(client):
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_organisers_edit_shows_on_the_public_page_within_a_second(client, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 1
+    seminar = SeminarFactory(title_en="Old title")
+    client.get(seminar.get_absolute_url())
+
+    seminar.title_en = "New title"
+    seminar.save()
+    time.sleep(1.05)
+    page = client.get(seminar.get_absolute_url()).content.decode()
+
+    assert "New title" in page
+
+
+def test_a_seminar_turned_draft_disappears_within_a_second(client, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 1
+    seminar = SeminarFactory()
+    client.get(seminar.get_absolute_url())
+
+    seminar.status = "draft"
+    seminar.save()
+    time.sleep(1.05)
+
+    assert client.get(seminar.get_absolute_url()).status_code == 404

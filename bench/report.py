@@ -1,0 +1,159 @@
+"""make bench: run the benchmarks and write docs/benchmarks.md from this run's figures."""
+
+import json
+import os
+import platform
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "benchmarks.md"
+
+
+def run(script: str) -> str:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ,
+    ).stdout
+
+
+def versions() -> str:
+    import django
+
+    postgres = subprocess.run(  # noqa: S607 - the machine's own psql
+        ["psql", os.environ["DATABASE_URL"], "-tAc", "SHOW server_version"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    wrk = subprocess.run(  # noqa: S607 - the machine's own wrk
+        ["wrk", "--version"], capture_output=True, text=True
+    ).stdout.split()[1]
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+        f"Django {django.get_version()}, PostgreSQL {postgres}, wrk {wrk}"
+    )
+
+
+def ratio(ours: float, baseline: float) -> str:
+    return f"{ours / baseline:.2f}"
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    organiser = run("organiser.py")
+    organiser_table = organiser[organiser.index("| Measure") :].strip()
+    web = json.loads(run("web.py").strip().splitlines()[-1])
+    constant, insert = web["constant"]["rate"], web["insert"]["rate"]
+    register = web["register"]
+    capacity = web["capacity"]
+    rows = [
+        ("Home page", web["home"], constant, 0.6),
+        ("Seminar page", web["seminar"], constant, 0.6),
+    ]
+    lines = [
+        "| Load (32 connections, 2 gunicorn workers) | Ours, req/s | Baseline, req/s | Ratio | "
+        "Target | p99 | Errors |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, figures, baseline, target in rows:
+        lines.append(
+            f"| {name} | {figures['rate']:.0f} | {baseline:.0f} (constant view) | "
+            f"{ratio(figures['rate'], baseline)} | ≥ {target} | {figures['p99']} | "
+            f"{figures['errors']} |"
+        )
+    lines.append(
+        f"| Registration (form + POST) | {register['registrations_per_second']:.0f} "
+        f"registrations/s ({register['rate']:.0f} req/s) | {insert:.0f} (insert view) | "
+        f"{ratio(register['registrations_per_second'], insert)} | ≥ 0.5 | {register['p99']} "
+        f"(p99 < 100 ms) | {register['errors']} |"
+    )
+    exact = (
+        capacity["confirmed"]
+        == min(capacity["capacity"], register["registrations"])
+        == (capacity["seats_taken"])
+    )
+    report = f"""# Benchmarks
+
+Written by `make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. Machine: {versions()}.
+Absolute numbers vary between machines; the ratios to the bare-Django baseline are the targets.
+
+Set-up: `PRODUCTION=1` settings (HTTPS redirect off, as TLS ends at a proxy), PostgreSQL,
+`DEBUG` off, collected static files, gunicorn with 2 sync workers, rate limits off (every request
+comes from one address), wrk with 2 threads and 32 connections for {
+        os.environ.get("BENCH_SECONDS", "15")
+    } s per figure, all on loopback. The baseline is a bare Django project under the same
+gunicorn set-up (`bench/baseline`): a view returning a constant 8 kB page and a view inserting one
+row.
+
+## Pages and registration
+
+{chr(10).join(lines)}
+
+Capacity after the registration run: {capacity["confirmed"]} confirmed of {capacity["capacity"]}
+seats, {capacity["waitlisted"]} waitlisted, seat counter {capacity["seats_taken"]}:
+{"exact" if exact else "NOT EXACT"}.
+
+## Email worker
+
+- Delay from registration to the email leaving, with two `db_worker` processes running beside the
+  registration load: median {web["delay"]["p50"]:.1f} s, p99 {web["delay"]["p99"]:.1f} s
+  ({web["delay"]["emails"]} emails).
+- Throughput on a backlog of {web["worker"]["emails"]} emails, two workers, local SMTP sink:
+  {web["worker"]["per_second"]} emails/s.
+
+## Organiser tools at 100,000 registrations
+
+{organiser_table}
+
+## Where the time goes, and what was changed
+
+- **Public pages** met their target only with caching: rendering the seminar page (programme,
+  speakers, partners, four queries) takes about 7 ms, a third of a constant response's budget.
+  Home and seminar pages are now served from the cache for `PUBLIC_PAGE_CACHE_SECONDS` (1 s), so
+  an organiser's edit or a new seat count shows within a second. The language middleware decides
+  which paths are public from their prefix instead of resolving every URL twice.
+- **Registration** falls well short of half the insert baseline, for two reasons:
+  1. Laying out the crispy form was 80% of the form page (26 ms). The empty form is now rendered
+     once per language and process, with only the signed start time put in per visitor: the page
+     takes about 5 ms.
+  2. The POST is correct before it is fast: one transaction locks the seminar's row, checks the
+     email, inserts the registration, its outbox email and its audit entry, and bumps the seat
+     counter (16 queries in all, 3 commits with the task and the session). Every registration for
+     one seminar waits for that lock, so one seminar's sign-ups are serialised by design (it is
+     what makes overbooking impossible, and the 40-thread and two-server tests prove it); the
+     insert baseline has no such contention. The ceiling is one lock hold (about 5 ms with the
+     commit's fsync) per registration, whatever the number of app servers. Ways to go further,
+     not taken: shortening the locked section by inserting the registration before taking the
+     lock and deciding its status last, or splitting a large seminar's seats into several
+     counter rows so that sign-ups lock one of N rows.
+- **Email delay** is the queue's: at the registration rate, two workers keep up with sign-ups,
+  but every email waits for a worker poll and an SMTP round trip. The workers compete with the
+  app servers for the same two cores here.
+- **Dashboard and exports**: see `bench/organiser.py`; the dashboard went from 556 ms (14
+  queries) to one grouped scan, the CSV from 14 s to a tuple stream, the XLSX from 27 s to a
+  streaming writer (`registrations/xlsx.py`), all in constant memory.
+"""
+    DOC.write_text(report)
+    print(report)
+
+
+if __name__ == "__main__":
+    main()
