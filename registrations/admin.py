@@ -13,6 +13,8 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline
 
 from .delivery import notification_retry
+from .forms import PERSONAL_FIELDS as FORM_PERSONAL_FIELDS
+from .forms import TRACKING_FIELDS
 from .models import AuditEntry, EmailText, Notification, Registration
 from .organiser_views import attendees_export_response
 from .services import (
@@ -29,22 +31,8 @@ from .services import (
     registration_update,
 )
 
-PERSONAL_FIELDS = (
-    "salutation",
-    "name_en",
-    "name_zh",
-    "email",
-    "phone",
-    "organisation",
-    "job_title",
-    "participant_type",
-    "organisation_size",
-    "region",
-    "industry",
-    "preferred_language",
-    "heard_from",
-    "news_opt_in",
-)
+# What an organiser may edit: the registrant's own details, as on the public form.
+PERSONAL_FIELDS = (*FORM_PERSONAL_FIELDS, "news_opt_in")
 
 
 class RegistrationAdminForm(forms.ModelForm):
@@ -205,12 +193,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "updated_at",
         "confirmed_at",
         "cancelled_at",
-        "utm_source",
-        "utm_medium",
-        "utm_campaign",
-        "utm_term",
-        "utm_content",
-        "ref",
+        *TRACKING_FIELDS,
         "attended",
         "minutes_online",
     )
@@ -227,14 +210,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             (
                 _("Where they came from"),
                 {
-                    "fields": (
-                        "utm_source",
-                        "utm_medium",
-                        "utm_campaign",
-                        "utm_term",
-                        "utm_content",
-                        "ref",
-                    ),
+                    "fields": TRACKING_FIELDS,
                     "classes": ("collapse",),
                 },
             ),

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from seminar.models import Seminar
 
+from .forms import TRACKING_FIELDS
 from .models import AuditEntry, Notification, Registration, token_generate
 
 # Fields cleared to "" (or False) on anonymisation; the rest are kept for the aggregates.
@@ -24,12 +25,7 @@ CLEARED_TEXT = (
     "phone",
     "organisation",
     "job_title",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "ref",
+    *TRACKING_FIELDS,  # a referral code or campaign can point at one person
 )
 
 
