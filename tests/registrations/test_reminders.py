@@ -145,7 +145,7 @@ def test_two_workers_scheduling_and_sending_at_once_send_each_reminder_once():
             barrier.wait()
             for _ in range(3):
                 reminders_schedule()
-        except Exception as error:
+        except Exception as error:  # reported by the assertion below
             errors.append(error)
         finally:
             connection.close()
