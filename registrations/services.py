@@ -123,15 +123,17 @@ def registration_create(
     registration window, only to capacity.
     """
     now = now or timezone.now()
+    email = email_normalise(data["email"])
+    # Checked before taking the lock, which every sign-up for this seminar waits for: a
+    # duplicate that slips in between is caught by the unique index below.
+    existing = _active_registration_find(seminar=seminar, email=email)
+    if existing is not None:
+        raise DuplicateRegistration(existing)
+
     seminar = _seminar_lock(seminar=seminar)
     availability = seminar.availability(now=now, ignore_window=source == Registration.Source.ADMIN)
     if not availability.accepts_registrations:
         raise RegistrationRefused(availability.state)
-
-    email = email_normalise(data["email"])
-    existing = _active_registration_find(seminar=seminar, email=email)
-    if existing is not None:
-        raise DuplicateRegistration(existing)
 
     confirmed = availability.state == RegistrationState.OPEN
     registration = Registration(

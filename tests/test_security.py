@@ -331,3 +331,16 @@ def test_oversized_fields_get_a_message_by_the_field(client):
     assert response.context["form"].errors["name_en"] == [
         "Ensure this value has at most 200 characters (it has 500)."
     ]
+
+
+def test_expired_form_gets_a_friendly_403_in_the_visitors_language():
+    from django.test import Client
+
+    seminar = SeminarFactory()
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(f"/zh-hant/seminars/{seminar.slug}/register/", registration_post())
+
+    assert response.status_code == 403
+    assert "表格已過期" in response.content.decode()
+    assert not Registration.objects.exists()
