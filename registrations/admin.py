@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -20,7 +20,9 @@ from .organiser_views import attendees_export_response
 from .services import (
     OVER_CAPACITY_MESSAGE,
     REFUSAL_MESSAGES,
+    DuplicateRegistration,
     OverCapacity,
+    RegistrationRefused,
     email_normalise,
     registration_active_exists,
     registration_attendance_set,
@@ -231,6 +233,20 @@ class RegistrationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Registration | None = None) -> bool:
         # Deleting would free a seat without promoting anyone; cancel instead.
         return False
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form checks capacity and duplicates first, but seats can fill up or someone can
+        # register the same address between that check and the save: the service then refuses,
+        # and the organiser gets its reason instead of an error page.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except RegistrationRefused as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
+        except DuplicateRegistration:
+            self.message_user(
+                request, _("This email address is already registered."), messages.ERROR
+            )
+        return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request: HttpRequest, obj: Registration, form, change: bool) -> None:
         data = {name: form.cleaned_data[name] for name in PERSONAL_FIELDS}

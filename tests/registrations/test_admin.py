@@ -1,3 +1,5 @@
+from unittest import mock
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -5,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registrations.models import Registration
-from registrations.services import registration_create
+from registrations.services import RegistrationRefused, registration_create
+from seminar.models import RegistrationState
 from tests.factories import RegistrationFactory, SeminarFactory, registration_data
 
 Status = Registration.Status
@@ -184,3 +187,29 @@ def seminar_form_post_data(form, **changes) -> dict:
             }
         )
     return data
+
+
+def test_admin_add_when_the_last_seat_goes_meanwhile_says_so_instead_of_failing(organiser_client):
+    seminar = SeminarFactory(capacity=1, waitlist_enabled=False)
+    data = {
+        "seminar": seminar.pk,
+        "name_en": "NG Siu Ming",
+        "email": "siu.ming@example.com",
+        "organisation": "Nansha Technology Ltd.",
+        "participant_type": "other",
+        "region": "mainland",
+        "industry": "technology",
+        "preferred_language": "en",
+        "consent": "on",
+    }
+    url = reverse("admin:registrations_registration_add")
+    # The form saw a free seat; someone takes it before the save.
+    with mock.patch(
+        "registrations.admin.registration_create",
+        side_effect=RegistrationRefused(RegistrationState.FULL),
+    ):
+        response = organiser_client.post(url, data, follow=True)
+
+    assert response.status_code == 200
+    assert "Sorry, this seminar is full" in response.content.decode()
+    assert not Registration.objects.exists()
