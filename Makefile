@@ -26,7 +26,7 @@ endef
 help:
 	@echo "make run    set up .venv, migrate, load demo data, serve http://127.0.0.1:$(PORT) with a task worker"
 	@echo "make test   run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL points there)"
-	@echo "make lint   ruff check and format check"
+	@echo "make lint   ruff check and format check, and the import layers (lint-imports)"
 	@echo "make bench  benchmarks (not part of make test)"
 
 $(PY):
@@ -50,7 +50,7 @@ var:
 	@mkdir -p var
 
 run: $(STAMP) | var
-	$(PY) manage.py compile_catalogues
+	$(PY) -m config.catalogues
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
@@ -62,12 +62,13 @@ run: $(STAMP) | var
 
 # -n 2: these machines have two cores; the suite is split across both.
 test: $(STAMP)
-	$(PY) manage.py compile_catalogues
+	$(PY) -m config.catalogues
 	$(PY) -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -99,7 +99,7 @@ def measure(what: str) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from registrations.exporters import attendee_rows, attendees_csv_stream, attendees_xlsx_write
+    from organiser.exporters import attendee_rows, attendees_csv_stream, attendees_xlsx_write
     from seminar.models import Seminar
 
     seminar = Seminar.objects.get(slug=SLUG)

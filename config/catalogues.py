@@ -33,3 +33,12 @@ def catalogues_compile(*, locale_dir: Path = LOCALE_DIR, force: bool = False) ->
         os.replace(temporary, mo_path)
         written.append(mo_path)
     return written
+
+
+if __name__ == "__main__":
+    # `python -m config.catalogues [--force]`: a project-wide step, not any app's command, and
+    # it needs no settings.
+    import sys
+
+    for path in catalogues_compile(force="--force" in sys.argv[1:]):
+        print(f"Compiled {path}")

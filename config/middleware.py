@@ -55,23 +55,3 @@ class PreferredLanguageMiddleware:
         request.
         """
         return not request.path_info.startswith(NOT_TRANSLATED)
-
-
-UNAVAILABLE_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>Temporarily unavailable</title></head>
-<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto; padding: 0 1em">
-<h1>Temporarily unavailable</h1>
-<p>The registration system cannot reach its database. Please try again in a few minutes;
-nothing you sent has been lost.</p>
-<p lang="zh-Hant">系統暫時未能連接資料庫，請於數分鐘後再試。</p>
-<p lang="zh-Hans">系统暂时未能连接数据库，请于数分钟后再试。</p>
-</body></html>"""
-
-
-def unavailable_response() -> HttpResponse:
-    """503 with a plain page that needs neither the database nor templates."""
-    response = HttpResponse(UNAVAILABLE_PAGE, status=503)
-    response["Retry-After"] = "60"
-    response["Cache-Control"] = "no-store"
-    return response

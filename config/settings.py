@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "axes",
     "seminar",
     "registrations",
+    "organiser",
 ]
 
 MIDDLEWARE = [

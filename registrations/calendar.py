@@ -1,7 +1,6 @@
 """Calendar files (.ics) for a seminar: public (no join link) or for one registrant."""
 
 import hashlib
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
@@ -11,8 +10,6 @@ from icalendar import Calendar, Event
 from seminar.models import Seminar
 
 from .models import Registration
-
-HONG_KONG = ZoneInfo("Asia/Hong_Kong")
 
 
 def _uid(*parts: str) -> str:
@@ -38,8 +35,8 @@ def calendar_ics(*, seminar: Seminar, registration: Registration | None = None) 
     # SEQUENCE grows with every organiser edit, so an updated file replaces the old entry.
     event.add("sequence", int(seminar.updated_at.timestamp()) if seminar.updated_at else 0)
     event.add("summary", seminar.title)
-    event.add("dtstart", timezone.localtime(seminar.starts_at, HONG_KONG))
-    event.add("dtend", timezone.localtime(seminar.ends_at, HONG_KONG))
+    event.add("dtstart", timezone.localtime(seminar.starts_at, timezone.get_default_timezone()))
+    event.add("dtend", timezone.localtime(seminar.ends_at, timezone.get_default_timezone()))
     event.add("url", settings.SITE_URL + seminar.get_absolute_url())
     lines = [seminar.theme] if seminar.theme else []
     if registration and registration.status == Registration.Status.CONFIRMED and seminar.join_url:

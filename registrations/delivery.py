@@ -13,7 +13,7 @@ from smtplib import SMTPException
 
 from django.db import transaction
 from django.db.models import F, Q
-from django.tasks import default_task_backend
+from django.tasks import default_task_backend, task
 from django.utils import timezone
 
 from seminar.models import Seminar
@@ -34,16 +34,14 @@ PENDING_GRACE = timedelta(minutes=5)
 
 
 def _send_enqueue(*, notification_id: int, run_after: datetime | None = None) -> None:
-    from .tasks import notification_send  # tasks.py imports this module
-
-    task = notification_send
+    send = notification_send
     if run_after is not None:
         if not default_task_backend.supports_defer:
             # Running it now would spend every retry at once; the sweeper in scheduler
             # (notifications_requeue_stale) queues it when its time has come.
             return
-        task = task.using(run_after=run_after)
-    task.enqueue(notification_id=notification_id)
+        send = send.using(run_after=run_after)
+    send.enqueue(notification_id=notification_id)
 
 
 def notification_create(
@@ -92,6 +90,12 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
     notification.last_error = ""
     notification.save(update_fields=["status", "sent_at", "last_error"])
     return notification
+
+
+@task()
+def notification_send(*, notification_id: int) -> None:
+    """The worker's side of the outbox: send one queued email (see notification_deliver)."""
+    notification_deliver(notification_id=notification_id)
 
 
 def _still_applies(notification: Notification) -> bool:

@@ -9,19 +9,12 @@ from django import forms
 from django.conf import settings
 from django.core.signing import BadSignature, TimestampSigner
 from django.core.validators import RegexValidator
-from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import Registration
+from .models import REGISTRANT_FIELDS, TRACKING_FIELDS, Registration
 
 STARTED_SALT = "registrations.form-started"
-TRACKING_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "ref")
-
-
-def tracking_params(query: QueryDict) -> dict[str, str]:
-    """The utm_*/ref values of a landing URL, trimmed to what the registration can store."""
-    return {name: query[name][:100] for name in TRACKING_FIELDS if query.get(name)}
 
 
 phone_validate = RegexValidator(
@@ -30,23 +23,6 @@ phone_validate = RegexValidator(
         "Enter a phone number using digits, spaces and an optional + country code, "
         "e.g. +852 2961 6901."
     ),
-)
-
-
-PERSONAL_FIELDS = (
-    "salutation",
-    "name_en",
-    "name_zh",
-    "email",
-    "phone",
-    "organisation",
-    "job_title",
-    "participant_type",
-    "organisation_size",
-    "region",
-    "industry",
-    "preferred_language",
-    "heard_from",
 )
 
 
@@ -59,7 +35,7 @@ class RegistrantDetailsForm(forms.ModelForm):
 
     class Meta:
         model = Registration
-        fields = PERSONAL_FIELDS
+        fields = REGISTRANT_FIELDS
         help_texts = {
             "name_zh": _("Optional, e.g. 陳大文."),
             "email": _("Your confirmation and joining details go here."),
@@ -117,9 +93,7 @@ class RegistrantDetailsForm(forms.ModelForm):
 
     def registration_data(self) -> dict[str, Any]:
         """The validated fields as the services take them."""
-        data = {name: self.cleaned_data[name] for name in PERSONAL_FIELDS}
-        data["news_opt_in"] = self.cleaned_data["news_opt_in"]
-        return data
+        return {name: self.cleaned_data[name] for name in REGISTRANT_FIELDS}
 
 
 class RegistrationForm(RegistrantDetailsForm):
@@ -145,7 +119,7 @@ class RegistrationForm(RegistrantDetailsForm):
     )
 
     class Meta(RegistrantDetailsForm.Meta):
-        fields = (*PERSONAL_FIELDS, *TRACKING_FIELDS)
+        fields = (*REGISTRANT_FIELDS, *TRACKING_FIELDS)
         widgets = {field: forms.HiddenInput for field in TRACKING_FIELDS}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -203,18 +177,3 @@ class ResendForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout("email", Submit("send", _("Send my link"), css_class="mt-2"))
-
-
-class AttendanceImportForm(forms.Form):
-    report = forms.FileField(
-        label=_("Attendance report (CSV)"),
-        help_text=_(
-            "The file as Zoom (attendee or participant report) or Microsoft Teams (attendance "
-            "list) produced it."
-        ),
-    )
-    mark_absent = forms.BooleanField(
-        label=_("Mark confirmed registrants who are not in this report as absent"),
-        required=False,
-        initial=True,
-    )

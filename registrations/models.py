@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from seminar.models import Seminar
+from seminar.tracking import TRACKING_PARAMETERS
 
 
 def token_generate() -> str:
@@ -299,3 +300,52 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.actor_label}"
+
+
+# The domain's lists of Registration fields. Forms, the admin, the privacy clean-up and the exports
+# read them from here, so adding a field means adding it to the right list once; a test fails if a
+# field that can name a person is in no list the clean-up clears.
+
+# What the registrant tells us and may change later: the public form, their own page, the admin.
+REGISTRANT_FIELDS = (
+    "salutation",
+    "name_en",
+    "name_zh",
+    "email",
+    "phone",
+    "organisation",
+    "job_title",
+    "participant_type",
+    "organisation_size",
+    "region",
+    "industry",
+    "preferred_language",
+    "heard_from",
+    "news_opt_in",
+)
+# Where they came from: the landing URL's campaign parameters, one column each.
+TRACKING_FIELDS = TRACKING_PARAMETERS
+# What can identify a person: cleared when personal data is removed (privacy.py). Email and token
+# are replaced rather than cleared, which keeps the unique constraints satisfied.
+IDENTIFYING_FIELDS = (
+    "salutation",
+    "name_en",
+    "name_zh",
+    "email",
+    "phone",
+    "organisation",
+    "job_title",
+    "token",
+    *TRACKING_FIELDS,  # a referral code or campaign can point at one person
+)
+# Kept after the clean-up because the dashboard and the post-event figures count them; none of
+# them names a person on its own.
+FIGURES_FIELDS = (
+    "participant_type",
+    "organisation_size",
+    "region",
+    "industry",
+    "preferred_language",
+    "heard_from",
+    "source",
+)

@@ -10,23 +10,15 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.tasks import task
 from django.utils import timezone
 
 from seminar.models import Seminar
 
-from .forms import TRACKING_FIELDS
-from .models import AuditEntry, Notification, Registration, token_generate
+from .models import IDENTIFYING_FIELDS, AuditEntry, Notification, Registration, token_generate
 
-# Fields cleared to "" (or False) on anonymisation; the rest are kept for the aggregates.
-CLEARED_TEXT = (
-    "salutation",
-    "name_en",
-    "name_zh",
-    "phone",
-    "organisation",
-    "job_title",
-    *TRACKING_FIELDS,  # a referral code or campaign can point at one person
-)
+# Cleared to ""; email and token are replaced instead (they must stay unique).
+CLEARED_TEXT = tuple(field for field in IDENTIFYING_FIELDS if field not in ("email", "token"))
 
 
 @dataclass(frozen=True)
@@ -70,3 +62,9 @@ def personal_data_purge(*, now: datetime | None = None, days: int | None = None)
             AuditEntry.objects.filter(registration__in=registrations).update(details={})
             total += len(registrations)
     return PurgeReport(seminars=[seminar.slug for seminar in seminars], registrations=total)
+
+
+@task()
+def personal_data_purge_daily() -> int:
+    """The daily clean-up, enqueued by the scheduler; returns how many it anonymised."""
+    return personal_data_purge().registrations

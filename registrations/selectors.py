@@ -4,13 +4,13 @@ Every function here runs a fixed number of queries, whatever the number of regis
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
-from django.utils.translation import gettext, ngettext, ngettext_lazy, pgettext
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from seminar.models import Seminar
@@ -18,7 +18,6 @@ from seminar.models import Seminar
 from .models import Registration
 
 Status = Registration.Status
-HONG_KONG = ZoneInfo("Asia/Hong_Kong")
 
 
 def registration_waitlist_position(*, registration: Registration) -> int | None:
@@ -64,30 +63,42 @@ class Headcounts:
         return _percent(self.attended, self.confirmed)
 
 
-def seminar_headcounts(*, seminar: Seminar) -> Headcounts:
-    """All the headline numbers in one aggregate query."""
-    counts = seminar.registrations.aggregate(
-        confirmed=Count("pk", filter=Q(status=Status.CONFIRMED)),
-        waitlisted=Count("pk", filter=Q(status=Status.WAITLISTED)),
-        cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
-        total=Count("pk"),
-        # Named apart from the `attended` field, which an aggregate alias may not shadow.
-        attended_count=Count("pk", filter=Q(status=Status.CONFIRMED, attended=True)),
-        attendance_known_count=Count("pk", filter=Q(attended__isnull=False)),
-    )
-    seats_left = (
-        None if seminar.capacity is None else max(seminar.capacity - counts["confirmed"], 0)
-    )
+# Counted in every group of a grouped registrations query that includes the status; the
+# headcounts are added up from them.
+HEADCOUNT_COUNTS = {
+    "rows": Count("pk"),
+    "attended_rows": Count("pk", filter=Q(attended=True)),
+    "known_rows": Count("pk", filter=Q(attended__isnull=False)),
+}
+
+
+def _headcounts_add_up(*, seminar: Seminar, groups: Iterable[dict]) -> Headcounts:
+    """The headline numbers from groups carrying a status and HEADCOUNT_COUNTS: the one place
+    they are worked out, for the headcounts alone and for the dashboard's single scan."""
+    by_status: dict[str, int] = defaultdict(int)
+    attended = known = 0
+    for group in groups:
+        by_status[group["status"]] += group["rows"]
+        known += group["known_rows"]
+        if group["status"] == Status.CONFIRMED:
+            attended += group["attended_rows"]
+    confirmed = by_status[Status.CONFIRMED]
     return Headcounts(
-        confirmed=counts["confirmed"],
-        waitlisted=counts["waitlisted"],
-        cancelled=counts["cancelled"],
-        total=counts["total"],
+        confirmed=confirmed,
+        waitlisted=by_status[Status.WAITLISTED],
+        cancelled=by_status[Status.CANCELLED],
+        total=sum(by_status.values()),
         capacity=seminar.capacity,
-        seats_left=seats_left,
-        attended=counts["attended_count"],
-        attendance_known=counts["attendance_known_count"],
+        seats_left=None if seminar.capacity is None else max(seminar.capacity - confirmed, 0),
+        attended=attended,
+        attendance_known=known,
     )
+
+
+def seminar_headcounts(*, seminar: Seminar) -> Headcounts:
+    """All the headline numbers in one grouped query (one row per status)."""
+    groups = seminar.registrations.order_by().values("status").annotate(**HEADCOUNT_COUNTS)
+    return _headcounts_add_up(seminar=seminar, groups=groups)
 
 
 @dataclass(frozen=True)
@@ -143,11 +154,7 @@ def seminar_dashboard_figures(*, seminar: Seminar) -> DashboardFigures:
     """
     # Groups already carry the status, so the per-value counts need no status condition: the
     # loop below keeps the active groups' counts only.
-    counts: dict[str, Count] = {
-        "rows": Count("*"),
-        "attended_rows": Count("pk", filter=Q(attended=True)),
-        "known_rows": Count("pk", filter=Q(attended__isnull=False)),
-    }
+    counts: dict[str, Count] = dict(HEADCOUNT_COUNTS)
     cells: dict[str, tuple[str, str]] = {}
     for key in CHOICE_DIMENSIONS:
         model_field = Registration._meta.get_field(key)
@@ -156,42 +163,26 @@ def seminar_dashboard_figures(*, seminar: Seminar) -> DashboardFigures:
             alias = f"c{len(cells)}"
             cells[alias] = (key, value)
             counts[alias] = Count("pk", filter=Q(**{key: value}))
-    groups = (
-        seminar.registrations.annotate(day=TruncDate("created_at", tzinfo=HONG_KONG))
+    groups = list(
+        seminar.registrations.annotate(
+            day=TruncDate("created_at", tzinfo=timezone.get_default_timezone())
+        )
         .order_by()
         .values("day", "status", *TEXT_DIMENSIONS)
         .annotate(**counts)
     )
-    by_status: dict[str, int] = defaultdict(int)
     by_day: dict[date, int] = defaultdict(int)
     by_value: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    attended = known = 0
     for group in groups:
-        status = group["status"]
-        by_status[status] += group["rows"]
         by_day[group["day"]] += group["rows"]
-        known += group["known_rows"]
-        if status == Status.CONFIRMED:
-            attended += group["attended_rows"]
-        if status not in ACTIVE:
+        if group["status"] not in ACTIVE:
             continue
         for alias, (key, value) in cells.items():
             by_value[key][value] += group[alias]
         for key in TEXT_DIMENSIONS:
             by_value[key][group[key]] += group["rows"]
-    confirmed = by_status[Status.CONFIRMED]
-    headcounts = Headcounts(
-        confirmed=confirmed,
-        waitlisted=by_status[Status.WAITLISTED],
-        cancelled=by_status[Status.CANCELLED],
-        total=sum(by_status.values()),
-        capacity=seminar.capacity,
-        seats_left=None if seminar.capacity is None else max(seminar.capacity - confirmed, 0),
-        attended=attended,
-        attendance_known=known,
-    )
     return DashboardFigures(
-        headcounts=headcounts,
+        headcounts=_headcounts_add_up(seminar=seminar, groups=groups),
         breakdowns=[_breakdown(key, title, by_value[key]) for key, title in BREAKDOWN_FIELDS],
         per_day=_days_filled(by_day),
     )
@@ -224,16 +215,6 @@ def _days_filled(counts: dict[date, int]) -> list[tuple[date, int]]:
     return [(day, counts.get(day, 0)) for day in days]
 
 
-def seminar_breakdowns(*, seminar: Seminar) -> list[Breakdown]:
-    """Counts and percentages of active registrations per value of each dimension."""
-    return seminar_dashboard_figures(seminar=seminar).breakdowns
-
-
-def seminar_registrations_per_day(*, seminar: Seminar) -> list[tuple[date, int]]:
-    """How many registrations arrived on each day (Hong Kong dates), oldest first, gaps filled."""
-    return seminar_dashboard_figures(seminar=seminar).per_day
-
-
 def registrations_for_export(*, queryset: QuerySet[Registration]) -> QuerySet[Registration]:
     """The rows an attendee list exports, with what each row needs loaded in the same query."""
     return queryset.select_related("seminar").order_by("seminar_id", "pk")
@@ -247,6 +228,7 @@ class EventSummary:
     counted_attendance: bool  # True: attended registrants; False: confirmed (no report yet)
     by_type: list[BreakdownRow]
     by_region: list[BreakdownRow]
+    headcounts: Headcounts
 
 
 def seminar_event_summary(*, seminar: Seminar) -> EventSummary:
@@ -271,68 +253,5 @@ def seminar_event_summary(*, seminar: Seminar) -> EventSummary:
         counted_attendance=counted_attendance,
         by_type=groups["participant_type"],
         by_region=groups["region"],
+        headcounts=headcounts,
     )
-
-
-PARTICIPANT_PHRASES = {
-    Registration.ParticipantType.SME: ngettext_lazy(
-        "%(count)d SME representative", "%(count)d SME representatives", "count"
-    ),
-    Registration.ParticipantType.IP_PRACTITIONER: ngettext_lazy(
-        "%(count)d IP practitioner", "%(count)d IP practitioners", "count"
-    ),
-    Registration.ParticipantType.GOVERNMENT: ngettext_lazy(
-        "%(count)d government official", "%(count)d government officials", "count"
-    ),
-    Registration.ParticipantType.ACADEMIC: ngettext_lazy(
-        "%(count)d academic or student", "%(count)d academics and students", "count"
-    ),
-    Registration.ParticipantType.OTHER: ngettext_lazy(
-        "%(count)d other participant", "%(count)d other participants", "count"
-    ),
-}
-REGION_PHRASES = {
-    Registration.Region.HONG_KONG: _("Hong Kong"),
-    Registration.Region.MAINLAND: _("the Mainland"),
-    Registration.Region.MACAO: _("Macao"),
-    Registration.Region.OTHER: _("other places"),
-}
-
-
-def seminar_summary_headline(*, summary: EventSummary) -> str:
-    """ "264 participants attended: 120 SME representatives, ... from Hong Kong, the Mainland
-    and Macao." in the active language, ready to paste into a press release."""
-    if summary.counted_attendance:
-        lead = ngettext(
-            "%(count)d participant attended",
-            "%(count)d participants attended",
-            summary.participants,
-        )
-    else:
-        lead = ngettext(
-            "%(count)d confirmed registration",
-            "%(count)d confirmed registrations",
-            summary.participants,
-        )
-    sentence = lead % {"count": summary.participants}
-    types = [PARTICIPANT_PHRASES[row.value] % {"count": row.count} for row in summary.by_type]
-    regions = [str(REGION_PHRASES[row.value]) for row in summary.by_region]
-    if types:
-        sentence = gettext("%(lead)s: %(types)s") % {"lead": sentence, "types": text_list(types)}
-    if regions:
-        sentence = gettext("%(sentence)s, from %(regions)s") % {
-            "sentence": sentence,
-            "regions": text_list(regions),
-        }
-    return gettext("%(sentence)s.") % {"sentence": sentence}
-
-
-def text_list(items: list[str]) -> str:
-    """ "a, b and c" in the active language ("a、b及c" in Chinese)."""
-    if len(items) < 2:
-        return "".join(items)
-    separator = pgettext("separator between items of a list", ", ")
-    return gettext("%(items)s and %(last)s") % {
-        "items": separator.join(items[:-1]),
-        "last": items[-1],
-    }

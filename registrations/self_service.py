@@ -6,15 +6,15 @@ foreign token costs the same as any miss and gives the same 404.
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 
 from config.ratelimit import ratelimited
 
 from .calendar import calendar_ics
+from .errors import RegistrationError
 from .forms import RegistrantDetailsForm
 from .models import Registration
 from .selectors import registration_waitlist_position
-from .services import DuplicateRegistration, registration_cancel, registration_update
+from .services import registration_cancel, registration_update
 
 
 def _registration_get(token: str) -> Registration:
@@ -58,17 +58,12 @@ def registration_edit(request: HttpRequest, token: str) -> HttpResponse:
         if form.is_valid():
             try:
                 registration_update(registration=registration, data=form.registration_data())
-            except DuplicateRegistration:
-                form.add_error(
-                    "email",
-                    _("Another registration for this seminar already uses this email address."),
-                )
+            except RegistrationError as error:
+                form.add_error(error.field, error.message)
             else:
                 return redirect(registration)
     else:
-        form = RegistrantDetailsForm(
-            instance=registration, initial={"news_opt_in": registration.news_opt_in}
-        )
+        form = RegistrantDetailsForm(instance=registration)
     context = {"registration": registration, "seminar": registration.seminar, "form": form}
     return _private(render(request, "registrations/edit.html", context))
 

@@ -18,52 +18,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from seminar.models import RegistrationState, Seminar
 
 from .attendance import AttendanceReport, Attendee
-from .audit import audit_record
+from .audit import REGISTRANT, SYSTEM, audit_record
 from .delivery import notification_create
+from .errors import DuplicateRegistration, OverCapacity, RegistrationRefused
 from .models import AuditEntry, Notification, Registration
 
 Status = Registration.Status
 Action = AuditEntry.Action
 Actor = AbstractBaseUser | None
-
-REFUSAL_MESSAGES = {
-    RegistrationState.FULL: _("Sorry, this seminar is full and is not taking a waitlist."),
-    RegistrationState.NOT_YET_OPEN: _("Registration for this seminar has not opened yet."),
-    RegistrationState.CLOSED: _("Registration for this seminar has closed."),
-    RegistrationState.UNAVAILABLE: _("This seminar is not taking registrations."),
-}
-OVER_CAPACITY_MESSAGE = _(
-    "The seminar is full. Tick “allow over capacity” to confirm anyway; the capacity is then "
-    "raised to fit."
-)
-
-
-class RegistrationRefused(Exception):
-    """The seminar cannot take this registration now; `message` says why, for the registrant."""
-
-    def __init__(self, state: RegistrationState):
-        self.state = state
-        self.message = REFUSAL_MESSAGES[state]
-        super().__init__(str(self.message))
-
-
-class DuplicateRegistration(Exception):
-    """The email already holds an active registration for this seminar."""
-
-    def __init__(self, existing: Registration):
-        self.existing = existing
-        super().__init__(f"registration {existing.pk} is already active for this email")
-
-
-class OverCapacity(Exception):
-    """Confirming would go over capacity and the organiser did not allow it."""
-
-    message = OVER_CAPACITY_MESSAGE
 
 
 def email_normalise(email: str) -> str:
@@ -100,6 +66,61 @@ def registration_active_exists(
 def _seats_take(*, seminar: Seminar, count: int) -> None:
     Seminar.objects.filter(pk=seminar.pk).update(seats_taken=F("seats_taken") + count)
     seminar.seats_taken += count
+
+
+def _change_announce(
+    *,
+    seminar: Seminar,
+    registration: Registration,
+    email: str,
+    action: str,
+    actor: Actor,
+    details: dict[str, Any] | None = None,
+    actor_label: str = REGISTRANT,
+) -> Notification:
+    """Queue the email that tells the registrant and record who did it, in the transaction that
+    made the change, so the email and the audit entry exist exactly when the change does."""
+    notification = notification_create(registration=registration, kind=email)
+    audit_record(
+        action=action,
+        actor=actor,
+        seminar=seminar,
+        registration=registration,
+        details=details,
+        actor_label=actor_label,
+    )
+    return notification
+
+
+def _status_change(
+    *,
+    seminar: Seminar,
+    registration: Registration,
+    to: str,
+    email: str,
+    action: str,
+    actor: Actor,
+    now: datetime,
+    details: dict[str, Any] | None = None,
+    actor_label: str = REGISTRANT,
+) -> None:
+    """Save a new status with its timestamp, then announce it: the one way a registration's
+    status changes after booking. The caller holds the locks and keeps the seat counter."""
+    registration.status = to
+    if to == Status.CONFIRMED:
+        registration.confirmed_at = now
+    elif to == Status.CANCELLED:
+        registration.cancelled_at = now
+    registration.save(update_fields=["status", "confirmed_at", "cancelled_at", "updated_at"])
+    _change_announce(
+        seminar=seminar,
+        registration=registration,
+        email=email,
+        action=action,
+        actor=actor,
+        details=details,
+        actor_label=actor_label,
+    )
 
 
 @transaction.atomic
@@ -155,15 +176,12 @@ def registration_create(
         raise DuplicateRegistration(existing) from None
     if confirmed:
         _seats_take(seminar=seminar, count=1)
-    notification_create(
-        registration=registration,
-        kind=Notification.Kind.CONFIRMATION if confirmed else Notification.Kind.WAITLISTED,
-    )
-    audit_record(
-        action=Action.REGISTERED,
-        actor=actor,
+    _change_announce(
         seminar=seminar,
         registration=registration,
+        email=Notification.Kind.CONFIRMATION if confirmed else Notification.Kind.WAITLISTED,
+        action=Action.REGISTERED,
+        actor=actor,
         details={"status": registration.status, "source": source},
     )
     return registration
@@ -216,13 +234,13 @@ def registration_details_resend(
     if registration.status not in kinds:
         return None
     with transaction.atomic():
-        audit_record(
-            action=Action.RESENT,
-            actor=actor,
+        return _change_announce(
             seminar=registration.seminar,
             registration=registration,
+            email=kinds[registration.status],
+            action=Action.RESENT,
+            actor=actor,
         )
-        return notification_create(registration=registration, kind=kinds[registration.status])
 
 
 def registration_resend_by_email(*, seminar: Seminar, email: str) -> Notification | None:
@@ -250,16 +268,15 @@ def registration_cancel(
     if registration.status == Status.CANCELLED:
         return registration
     was_confirmed = registration.status == Status.CONFIRMED
-    registration.status = Status.CANCELLED
-    registration.cancelled_at = now
-    registration.save(update_fields=["status", "cancelled_at", "updated_at"])
-    notification_create(registration=registration, kind=Notification.Kind.CANCELLED)
-    audit_record(
-        action=Action.CANCELLED,
-        actor=actor,
+    _status_change(
         seminar=seminar,
         registration=registration,
-        details={"was": Status.CONFIRMED if was_confirmed else Status.WAITLISTED},
+        to=Status.CANCELLED,
+        email=Notification.Kind.CANCELLED,
+        action=Action.CANCELLED,
+        actor=actor,
+        now=now,
+        details={"was": registration.status},
     )
     if was_confirmed:
         _seats_take(seminar=seminar, count=-1)
@@ -293,16 +310,15 @@ def registration_confirm(
         details["capacity"] = {"from": seminar.capacity, "to": seminar.capacity + 1}
         seminar.capacity += 1
         Seminar.objects.filter(pk=seminar.pk).update(capacity=seminar.capacity)
-    registration.status = Status.CONFIRMED
-    registration.confirmed_at = now
-    registration.save(update_fields=["status", "confirmed_at", "updated_at"])
     _seats_take(seminar=seminar, count=1)
-    notification_create(registration=registration, kind=Notification.Kind.PROMOTED)
-    audit_record(
-        action=Action.CONFIRMED,
-        actor=actor,
+    _status_change(
         seminar=seminar,
         registration=registration,
+        to=Status.CONFIRMED,
+        email=Notification.Kind.PROMOTED,
+        action=Action.CONFIRMED,
+        actor=actor,
+        now=now,
         details=details,
     )
     return registration
@@ -332,20 +348,17 @@ def _waitlist_promote_locked(
     if not promoted:
         return []
     now = now or timezone.now()
-    Registration.objects.filter(pk__in=[registration.pk for registration in promoted]).update(
-        status=Status.CONFIRMED, confirmed_at=now, updated_at=now
-    )
     _seats_take(seminar=seminar, count=len(promoted))
     for registration in promoted:
-        registration.status = Status.CONFIRMED
-        registration.confirmed_at = now
-        notification_create(registration=registration, kind=Notification.Kind.PROMOTED)
-        audit_record(
-            action=Action.PROMOTED,
-            actor=actor,
+        _status_change(
             seminar=seminar,
             registration=registration,
-            actor_label="system",
+            to=Status.CONFIRMED,
+            email=Notification.Kind.PROMOTED,
+            action=Action.PROMOTED,
+            actor=actor,
+            now=now,
+            actor_label=SYSTEM,
         )
     return promoted
 

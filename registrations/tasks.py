@@ -1,17 +1,12 @@
-"""Background tasks: thin wrappers that take ids and call the delivery services."""
+"""Old import paths of the background tasks, kept for one release.
 
-from django.tasks import task
+The task queue stores each task by import path. Tasks queued by the previous release name
+`registrations.tasks.notification_send` and `registrations.tasks.personal_data_purge_daily`; a
+worker running this release still finds them here. Each task now lives beside the service it runs
+(the outbox in delivery.py, the clean-up in privacy.py). Remove this module in the next release.
+"""
 
-from .delivery import notification_deliver
-from .privacy import personal_data_purge
+from .delivery import notification_send
+from .privacy import personal_data_purge_daily
 
-
-@task()
-def notification_send(*, notification_id: int) -> None:
-    notification_deliver(notification_id=notification_id)
-
-
-@task()
-def personal_data_purge_daily() -> int:
-    """The daily clean-up, enqueued by the scheduler; returns how many it anonymised."""
-    return personal_data_purge().registrations
+__all__ = ["notification_send", "personal_data_purge_daily"]

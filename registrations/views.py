@@ -7,14 +7,14 @@ from django.utils.translation import get_language
 
 from config.ratelimit import ratelimited
 from seminar.selectors import seminar_public_queryset
+from seminar.tracking import tracking_params
 
 from .calendar import calendar_ics
-from .forms import RegistrationForm, ResendForm, tracking_params
+from .errors import DuplicateRegistration, RegistrationError
+from .forms import RegistrationForm, ResendForm
 from .models import Registration
 from .selectors import registration_waitlist_position
 from .services import (
-    DuplicateRegistration,
-    RegistrationRefused,
     registration_create,
     registration_details_resend,
     registration_resend_by_email,
@@ -37,13 +37,15 @@ def registration_create_view(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             try:
                 registration = registration_create(seminar=seminar, data=form.registration_data())
-            except RegistrationRefused as refusal:
-                # Registration closed or filled up while the form was open: say so and keep
-                # everything typed.
-                form.add_error(None, refusal.message)
             except DuplicateRegistration as duplicate:
+                # Saying "already registered" here would tell anyone which addresses are; the
+                # address's owner gets their link by email instead.
                 registration_details_resend(registration=duplicate.existing)
                 return redirect("registrations:already_registered", slug=seminar.slug)
+            except RegistrationError as error:
+                # Registration closed or filled up while the form was open: say so and keep
+                # everything typed.
+                form.add_error(error.field, error.message)
             else:
                 request.session[_session_key(seminar.pk)] = registration.pk
                 return redirect("registrations:done", slug=seminar.slug)

@@ -11,9 +11,8 @@ from django.template.loader import render_to_string
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 
-from registrations.forms import tracking_params
-
 from .selectors import seminar_get_public, seminar_listing, seminar_partners_by_role
+from .tracking import tracking_params
 
 
 def _cached_page(request: HttpRequest, render: Callable[[], str]) -> HttpResponse:

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from registrations.exporters import attendee_rows, attendees_csv_stream
+from organiser.exporters import attendee_rows, attendees_csv_stream
 from registrations.models import Registration
 from tests.factories import SeminarFactory, SessionFactory, form_started
 

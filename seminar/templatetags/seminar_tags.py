@@ -1,7 +1,6 @@
 """Dates in Hong Kong time with the zone named, and the language switcher."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django import template
 from django.conf import settings
@@ -11,11 +10,10 @@ from django.utils.formats import date_format
 
 register = template.Library()
 
-HONG_KONG = ZoneInfo("Asia/Hong_Kong")
-
 
 def _local(value: datetime) -> datetime:
-    return timezone.localtime(value, HONG_KONG)
+    # Seminars are held in Hong Kong time (settings.TIME_ZONE), whatever zone a request activated.
+    return timezone.localtime(value, timezone.get_default_timezone())
 
 
 @register.filter

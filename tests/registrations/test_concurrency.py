@@ -10,8 +10,9 @@ from collections import Counter
 import pytest
 from django.db import connection
 
+from registrations.errors import DuplicateRegistration
 from registrations.models import Registration
-from registrations.services import DuplicateRegistration, registration_create
+from registrations.services import registration_create
 from seminar.models import Seminar
 from tests.factories import RegistrationFactory, SeminarFactory, registration_data
 

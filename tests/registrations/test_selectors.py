@@ -1,19 +1,17 @@
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from registrations.models import Registration
 from registrations.selectors import (
-    seminar_breakdowns,
+    seminar_dashboard_figures,
     seminar_event_summary,
     seminar_headcounts,
-    seminar_registrations_per_day,
-    seminar_summary_headline,
 )
 from tests.factories import RegistrationFactory, SeminarFactory
 
-HONG_KONG = ZoneInfo("Asia/Hong_Kong")
+HONG_KONG = timezone.get_default_timezone()
 Status = Registration.Status
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +68,7 @@ def test_seminar_headcounts_without_attendance_or_capacity():
 
 
 def test_seminar_breakdowns_count_active_registrations_with_percentages(seminar):
-    breakdowns = {b.key: b for b in seminar_breakdowns(seminar=seminar)}
+    breakdowns = {b.key: b for b in seminar_dashboard_figures(seminar=seminar).breakdowns}
 
     by_type = [(row.label, row.count, row.percent) for row in breakdowns["participant_type"].rows]
     assert by_type == [
@@ -105,7 +103,7 @@ def test_registrations_per_day_uses_hong_kong_dates_and_fills_gaps():
         registration = RegistrationFactory(seminar=seminar)
         Registration.objects.filter(pk=registration.pk).update(created_at=when)
 
-    per_day = seminar_registrations_per_day(seminar=seminar)
+    per_day = seminar_dashboard_figures(seminar=seminar).per_day
 
     assert [(day.isoformat(), count) for day, count in per_day] == [
         ("2030-07-01", 1),
@@ -137,13 +135,10 @@ def test_event_summary_before_attendance_counts_confirmed():
     assert [(row.label, row.count, row.percent) for row in summary.by_type] == [
         ("SME representative", 2, 100.0)
     ]
-    assert seminar_summary_headline(summary=summary) == (
-        "2 confirmed registrations: 2 SME representatives, from Hong Kong and Macao."
-    )
 
 
 def test_registrations_per_day_is_empty_without_registrations():
-    assert seminar_registrations_per_day(seminar=SeminarFactory()) == []
+    assert seminar_dashboard_figures(seminar=SeminarFactory()).per_day == []
 
 
 def test_seminar_headcounts_ignore_other_seminars(seminar):
@@ -152,3 +147,10 @@ def test_seminar_headcounts_ignore_other_seminars(seminar):
 
     assert seminar_headcounts(seminar=seminar).total == 6
     assert seminar_headcounts(seminar=other).total == 3
+
+
+def test_dashboard_and_headcounts_agree(seminar):
+    assert seminar_dashboard_figures(seminar=seminar).headcounts == seminar_headcounts(
+        seminar=seminar
+    )
+    assert seminar_event_summary(seminar=seminar).headcounts == seminar_headcounts(seminar=seminar)

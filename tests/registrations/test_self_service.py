@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from registrations.errors import DuplicateRegistration
 from registrations.models import Registration
 from registrations.services import registration_create
 from tests.factories import RegistrationFactory, SeminarFactory, form_started, registration_data
@@ -155,9 +156,8 @@ def test_update_email_to_one_already_registered_is_refused(client):
         manage_url(registration, "edit"), details_form(email="TAKEN@example.com")
     )
 
-    assert response.context["form"].errors["email"] == [
-        "Another registration for this seminar already uses this email address."
-    ]
+    # The same words as the public form and the admin: the error carries them.
+    assert response.context["form"].errors["email"] == [DuplicateRegistration.message]
     assert Registration.objects.get(pk=registration.pk).email == "tai.man.chan@example.com"
 
 

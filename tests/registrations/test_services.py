@@ -4,12 +4,10 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
+from registrations.errors import REFUSAL_MESSAGES, DuplicateRegistration, RegistrationRefused
 from registrations.models import Registration
 from registrations.selectors import registration_waitlist_position
 from registrations.services import (
-    REFUSAL_MESSAGES,
-    DuplicateRegistration,
-    RegistrationRefused,
     registration_cancel,
     registration_create,
     waitlist_promote,

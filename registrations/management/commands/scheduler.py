@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from registrations.delivery import notifications_requeue_stale, reminders_schedule
-from registrations.tasks import personal_data_purge_daily
+from registrations.privacy import personal_data_purge_daily
 
 DAY = 24 * 60 * 60
 

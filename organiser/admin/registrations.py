@@ -6,25 +6,20 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TranslationStackedInline
 
-from .delivery import notification_retry
-from .forms import PERSONAL_FIELDS as FORM_PERSONAL_FIELDS
-from .forms import TRACKING_FIELDS
-from .models import AuditEntry, EmailText, Notification, Registration
-from .organiser_views import attendees_export_response
-from .services import (
-    OVER_CAPACITY_MESSAGE,
-    REFUSAL_MESSAGES,
-    DuplicateRegistration,
-    OverCapacity,
-    RegistrationRefused,
-    email_normalise,
-    registration_active_exists,
+from registrations.errors import OverCapacity, RegistrationError
+from registrations.models import (
+    REGISTRANT_FIELDS,
+    TRACKING_FIELDS,
+    AuditEntry,
+    Notification,
+    Registration,
+)
+from registrations.services import (
     registration_attendance_set,
     registration_cancel,
     registration_confirm,
@@ -33,19 +28,24 @@ from .services import (
     registration_update,
 )
 
-# What an organiser may edit: the registrant's own details, as on the public form.
-PERSONAL_FIELDS = (*FORM_PERSONAL_FIELDS, "news_opt_in")
+from ..views import attendees_export_response
 
 
 class RegistrationAdminForm(forms.ModelForm):
+    """The registrant's details as on the public form. Whether the seminar can take them (seats,
+    duplicates) is the booking service's to decide: its refusal comes back through `refusal`."""
+
     consent = forms.BooleanField(
         label=_("The registrant agreed to the personal information collection statement"),
         required=False,
     )
+    # Set on a second pass after the service refused to save this form (see
+    # RegistrationAdmin.changeform_view): shown next to its field, with everything typed kept.
+    refusal: RegistrationError | None = None
 
     class Meta:
         model = Registration
-        fields = ("seminar", *PERSONAL_FIELDS)
+        fields = ("seminar", *REGISTRANT_FIELDS)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -54,19 +54,10 @@ class RegistrationAdminForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        seminar = cleaned.get("seminar") or getattr(self.instance, "seminar", None)
-        email = cleaned.get("email")
-        if not self.instance.pk and "consent" in self.fields and not cleaned.get("consent"):
+        if "consent" in self.fields and not cleaned.get("consent"):
             self.add_error("consent", _("Registrations need the registrant's consent."))
-        if seminar and email:
-            if registration_active_exists(
-                seminar=seminar, email=email_normalise(email), exclude_pk=self.instance.pk
-            ):
-                self.add_error("email", _("This email address is already registered."))
-            if not self.instance.pk:
-                availability = seminar.availability(ignore_window=True)
-                if not availability.accepts_registrations:
-                    self.add_error(None, REFUSAL_MESSAGES[availability.state])
+        if self.refusal is not None:
+            self.add_error(self.refusal.field, self.refusal.message)
         return cleaned
 
 
@@ -100,50 +91,6 @@ class AuditEntryInline(admin.TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
-
-
-class EmailTextInline(TranslationStackedInline):
-    """Shown on the seminar: the organiser's opening paragraph for each kind of email."""
-
-    model = EmailText
-    extra = 0
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("registration", "kind", "status", "attempts", "created_at", "sent_at")
-    list_filter = ("status", "kind", "registration__seminar")
-    search_fields = ("registration__email", "registration__name_en")
-    list_select_related = ("registration",)
-    readonly_fields = (
-        "registration",
-        "kind",
-        "reminder_key",
-        "status",
-        "attempts",
-        "last_error",
-        "created_at",
-        "last_attempt_at",
-        "next_attempt_at",
-        "sent_at",
-    )
-    actions = ("retry_failed",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    @admin.action(description=_("Send failed emails again"))
-    def retry_failed(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
-        retried = sum(notification_retry(notification=notification) for notification in queryset)
-        self.message_user(
-            request,
-            ngettext("%(count)d email queued again.", "%(count)d emails queued again.", retried)
-            % {"count": retried},
-            messages.SUCCESS,
-        )
 
 
 @admin.register(Registration)
@@ -201,7 +148,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     )
 
     def get_fieldsets(self, request: HttpRequest, obj: Registration | None = None):
-        registrant = (None, {"fields": ("seminar", *PERSONAL_FIELDS)})
+        registrant = (None, {"fields": ("seminar", *REGISTRANT_FIELDS)})
         if obj is None:
             return (registrant, (_("Consent"), {"fields": ("consent",)}))
         return (
@@ -234,34 +181,44 @@ class RegistrationAdmin(admin.ModelAdmin):
         # Deleting would free a seat without promoting anyone; cancel instead.
         return False
 
+    def get_form(self, request: HttpRequest, obj: Registration | None = None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        refusal = getattr(request, "registration_refusal", None)
+        if refusal is not None:
+            form = type(form.__name__, (form,), {"refusal": refusal})
+        return form
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # The form checks capacity and duplicates first, but seats can fill up or someone can
-        # register the same address between that check and the save: the service then refuses,
-        # and the organiser gets its reason instead of an error page.
+        # The booking service decides whether the seminar takes this registration (seats,
+        # duplicates); when it refuses, the admin's transaction has rolled back, and the form is
+        # shown again with the service's own words next to the field they concern.
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except RegistrationRefused as refusal:
-            self.message_user(request, refusal.message, messages.ERROR)
-        except DuplicateRegistration:
-            self.message_user(
-                request, _("This email address is already registered."), messages.ERROR
-            )
-        return HttpResponseRedirect(request.get_full_path())
+        except RegistrationError as refusal:
+            request.registration_refusal = refusal
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_form(self, request: HttpRequest, form, change: bool) -> Registration:
+        """Saved through the services, which own the booking rules; the admin then logs and links
+        the registration they return."""
+        data = {name: form.cleaned_data[name] for name in REGISTRANT_FIELDS}
+        if change:
+            return registration_update(registration=form.instance, data=data, actor=request.user)
+        return registration_create(
+            seminar=form.cleaned_data["seminar"],
+            data={**data, "consent_version": settings.PICS_VERSION},
+            source=Registration.Source.ADMIN,
+            actor=request.user,
+        )
 
     def save_model(self, request: HttpRequest, obj: Registration, form, change: bool) -> None:
-        data = {name: form.cleaned_data[name] for name in PERSONAL_FIELDS}
-        if change:
-            saved = registration_update(registration=obj, data=data, actor=request.user)
-        else:
-            data["consent_version"] = settings.PICS_VERSION
-            saved = registration_create(
-                seminar=form.cleaned_data["seminar"],
-                data=data,
-                source=Registration.Source.ADMIN,
-                actor=request.user,
-            )
-        # The admin goes on to log and link the object it saved; hand it the service's.
-        obj.__dict__.update(saved.__dict__)
+        """Nothing left to do: save_form saved it through the services."""
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        # A registration has no many-to-many fields, and the form was never saved by the admin
+        # (the services did it), so there is no save_m2m to call.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def _report(self, request: HttpRequest, message: str, count: int) -> None:
         self.message_user(request, message % {"count": count})
@@ -294,7 +251,7 @@ class RegistrationAdmin(admin.ModelAdmin):
                 "registrations": waiting,
                 "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
                 "opts": self.model._meta,
-                "over_capacity_message": OVER_CAPACITY_MESSAGE,
+                "over_capacity_message": OverCapacity.message,
             }
             return TemplateResponse(
                 request, "admin/registrations/confirm_from_waitlist.html", context
@@ -327,7 +284,7 @@ class RegistrationAdmin(admin.ModelAdmin):
                 )
                 % {"count": refused}
                 + " "
-                + str(OVER_CAPACITY_MESSAGE),
+                + str(OverCapacity.message),
                 messages.WARNING,
             )
         return None
@@ -384,30 +341,3 @@ class RegistrationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Export selected as XLSX"), permissions=["export"])
     def export_xlsx(self, request: HttpRequest, queryset: QuerySet[Registration]):
         return self._export(request, queryset, "xlsx")
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "actor_label", "action", "seminar", "registration")
-    list_filter = ("action", "seminar", "actor_label")
-    search_fields = ("actor_label", "registration__email", "registration__name_en")
-    list_select_related = ("seminar", "registration")
-    date_hierarchy = "created_at"
-    readonly_fields = (
-        "created_at",
-        "actor",
-        "actor_label",
-        "action",
-        "seminar",
-        "registration",
-        "details",
-    )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

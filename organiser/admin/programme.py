@@ -1,4 +1,5 @@
-"""Organisers set seminars up here; each translated field gets a tab per language."""
+"""Organisers set seminars up here; each translated field gets a tab per language. The seminar's
+registration tools (dashboard, summary, exports, attendance import) hang off its admin URLs."""
 
 from django import forms
 from django.contrib import admin
@@ -8,11 +9,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from registrations import organiser_views
-from registrations.admin import EmailTextInline
 from registrations.services import waitlist_promote
+from seminar.models import Organisation, Seminar, SeminarPartner, Session, SessionSpeaker, Speaker
 
-from .models import Organisation, Seminar, SeminarPartner, Session, SessionSpeaker, Speaker
+from .. import views
+from .outbox import EmailTextInline
 
 
 class SessionInline(TranslationTabularInline):
@@ -102,22 +103,22 @@ class SeminarAdmin(TabbedTranslationAdmin):
         urls = [
             path(
                 "<int:seminar_id>/dashboard/",
-                wrap(organiser_views.seminar_dashboard),
+                wrap(views.seminar_dashboard),
                 name="seminar_seminar_dashboard",
             ),
             path(
                 "<int:seminar_id>/summary/",
-                wrap(organiser_views.seminar_summary),
+                wrap(views.seminar_summary),
                 name="seminar_seminar_summary",
             ),
             path(
                 "<int:seminar_id>/export.<str:file_format>",
-                wrap(organiser_views.seminar_export),
+                wrap(views.seminar_export),
                 name="seminar_seminar_export",
             ),
             path(
                 "<int:seminar_id>/import-attendance/",
-                wrap(organiser_views.seminar_attendance_import),
+                wrap(views.seminar_attendance_import),
                 name="seminar_seminar_attendance_import",
             ),
         ]

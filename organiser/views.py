@@ -1,7 +1,7 @@
 """Organisers' pages inside the admin: dashboard, post-event summary, exports, attendance import.
 
-Each view is wrapped by the admin site (staff login) in SeminarAdmin.get_urls and checks its own
-permission here.
+Each view is wrapped by the admin site (staff login) in SeminarAdmin.get_urls
+(organiser/admin/programme.py) and checks its own permission here.
 """
 
 from django.contrib import admin, messages
@@ -12,20 +12,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registrations.attendance import AttendanceReportError, attendance_report_parse
+from registrations.models import Registration
+from registrations.selectors import seminar_dashboard_figures, seminar_event_summary
+from registrations.services import attendance_import, attendees_export_record
 from seminar.models import Seminar
 
-from .attendance import AttendanceReportError, attendance_report_parse
 from .charts import bar_chart
 from .exporters import attendee_rows, attendees_csv_stream, attendees_xlsx_write
 from .forms import AttendanceImportForm
-from .models import Registration
-from .selectors import (
-    seminar_dashboard_figures,
-    seminar_event_summary,
-    seminar_headcounts,
-    seminar_summary_headline,
-)
-from .services import attendance_import, attendees_export_record
+from .summary import seminar_summary_headline
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -63,7 +59,7 @@ def seminar_summary(request: HttpRequest, seminar_id: int) -> HttpResponse:
         **_context(request, seminar, _("Post-event summary: %(title)s") % {"title": seminar.title}),
         "summary": summary,
         "headline": seminar_summary_headline(summary=summary),
-        "headcounts": seminar_headcounts(seminar=seminar),
+        "headcounts": summary.headcounts,
     }
     return render(request, "admin/registrations/summary.html", context)
 

@@ -6,8 +6,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from registrations.errors import RegistrationRefused
 from registrations.models import Registration
-from registrations.services import RegistrationRefused, registration_create
+from registrations.services import registration_create
 from seminar.models import RegistrationState
 from tests.factories import RegistrationFactory, SeminarFactory, registration_data
 
@@ -205,7 +206,7 @@ def test_admin_add_when_the_last_seat_goes_meanwhile_says_so_instead_of_failing(
     url = reverse("admin:registrations_registration_add")
     # The form saw a free seat; someone takes it before the save.
     with mock.patch(
-        "registrations.admin.registration_create",
+        "organiser.admin.registrations.registration_create",
         side_effect=RegistrationRefused(RegistrationState.FULL),
     ):
         response = organiser_client.post(url, data, follow=True)

@@ -13,19 +13,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import batched
 from typing import IO, Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
-from django.utils import translation
+from django.utils import timezone, translation
 
-from .models import Registration
-from .selectors import registrations_for_export
+from registrations.models import Registration
+from registrations.selectors import registrations_for_export
+
 from .xlsx import xlsx_write
 
-HONG_KONG = ZoneInfo("Asia/Hong_Kong")
 # Characters that make Excel, LibreOffice or Google Sheets treat a cell as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-TRIGGER_CHARACTERS = frozenset(FORMULA_TRIGGERS)
+FORMULA_TRIGGERS = frozenset("=+-@\t\r")
 
 
 @dataclass(frozen=True)
@@ -71,17 +69,6 @@ COLUMNS = [
 HEADER = [column.header for column in COLUMNS]
 
 
-def cell_neutralise(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe; other values pass.
-
-    Names, organisations and even phone numbers ("+852 ...") are typed by the public, so any of
-    them could be "=HYPERLINK(...)".
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
 def _converter(column: Column) -> Callable[[Any], Any]:
     if column.kind == "choice":
         labels = {
@@ -91,12 +78,22 @@ def _converter(column: Column) -> Callable[[Any], Any]:
     if column.kind == "datetime":
         # Wall-clock Hong Kong time to the second, as the header says: spreadsheets have no time
         # zones, and str() of it is already the CSV text.
+        hong_kong = timezone.get_default_timezone()
         return lambda value: (
-            value.astimezone(HONG_KONG).replace(tzinfo=None, microsecond=0) if value else None
+            value.astimezone(hong_kong).replace(tzinfo=None, microsecond=0) if value else None
         )
     if column.kind == "text":
-        return lambda value: "'" + value if value[:1] in TRIGGER_CHARACTERS else value
+        return _text_neutralise
     return lambda value: value
+
+
+def _text_neutralise(value: str) -> str:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe.
+
+    Names, organisations and even phone numbers ("+852 ...") are typed by the public, so any of
+    them could be "=HYPERLINK(...)". The one place exports defuse formulas.
+    """
+    return "'" + value if value[:1] in FORMULA_TRIGGERS else value
 
 
 def attendee_rows(*, queryset: QuerySet[Registration]) -> Iterator[list[Any]]:

@@ -1,0 +1,58 @@
+"""The one error type the domain raises when a rule refuses a request.
+
+`message` is what the person reads, in their language; the public form, the registrant's page, the
+admin and any API show it as it is and never write their own. `field` names the form field the
+message belongs next to, or None for the form as a whole.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from seminar.models import RegistrationState
+
+
+class RegistrationError(Exception):
+    """A rule refused the request; nothing was saved."""
+
+    message = _("This registration cannot be made.")
+    field: str | None = None
+
+    def __init__(self, message=None):
+        self.message = message or self.message
+        super().__init__(str(self.message))
+
+
+# Why a seminar takes no registrations now, in the words the visitor reads.
+REFUSAL_MESSAGES = {
+    RegistrationState.FULL: _("Sorry, this seminar is full and is not taking a waitlist."),
+    RegistrationState.NOT_YET_OPEN: _("Registration for this seminar has not opened yet."),
+    RegistrationState.CLOSED: _("Registration for this seminar has closed."),
+    RegistrationState.UNAVAILABLE: _("This seminar is not taking registrations."),
+}
+
+
+class RegistrationRefused(RegistrationError):
+    """The seminar cannot take a registration now; `state` says why (full, closed...)."""
+
+    def __init__(self, state: RegistrationState):
+        self.state = state
+        super().__init__(REFUSAL_MESSAGES[state])
+
+
+class DuplicateRegistration(RegistrationError):
+    """The email already holds an active registration for this seminar; `existing` is it."""
+
+    message = _("This email address is already registered.")
+    field = "email"
+
+    def __init__(self, existing=None, message=None):
+        self.existing = existing
+        super().__init__(message)
+
+
+class OverCapacity(RegistrationError):
+    """Confirming would go over capacity and the organiser did not allow it."""
+
+    message = _(
+        "The seminar is full. Tick “allow over capacity” to confirm anyway; the capacity is then "
+        "raised to fit."
+    )
