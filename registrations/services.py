@@ -41,26 +41,15 @@ def _seminar_lock(*, seminar: Seminar) -> Seminar:
     return Seminar.objects.select_for_update().get(pk=seminar.pk)
 
 
-def _active_registrations_for_email(*, seminar: Seminar, email: str) -> QuerySet[Registration]:
+def _active_registration_find(*, seminar: Seminar, email: str) -> Registration | None:
+    """The registration that holds this address (compared case-insensitively) for the seminar,
+    unless it was cancelled."""
     return (
         Registration.objects.annotate(email_lower=Lower("email"))
         .filter(seminar=seminar, email_lower=email.lower())
         .exclude(status=Status.CANCELLED)
+        .first()
     )
-
-
-def _active_registration_find(*, seminar: Seminar, email: str) -> Registration | None:
-    return _active_registrations_for_email(seminar=seminar, email=email).first()
-
-
-def registration_active_exists(
-    *, seminar: Seminar, email: str, exclude_pk: int | None = None
-) -> bool:
-    """Whether the email already holds an active registration (other than `exclude_pk`)."""
-    registrations = _active_registrations_for_email(seminar=seminar, email=email)
-    if exclude_pk is not None:
-        registrations = registrations.exclude(pk=exclude_pk)
-    return registrations.exists()
 
 
 def _seats_take(*, seminar: Seminar, count: int) -> None:
@@ -199,10 +188,10 @@ def registration_update(
     seminar = _seminar_lock(seminar=registration.seminar)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     email = email_normalise(data.get("email", registration.email))
-    if email.lower() != registration.email.lower() and registration_active_exists(
-        seminar=seminar, email=email, exclude_pk=registration.pk
-    ):
-        raise DuplicateRegistration(_active_registration_find(seminar=seminar, email=email))
+    if email.lower() != registration.email.lower():
+        existing = _active_registration_find(seminar=seminar, email=email)
+        if existing is not None:
+            raise DuplicateRegistration(existing)
     changed = {}
     for field, value in {**data, "email": email}.items():
         if getattr(registration, field) != value:

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from registrations.models import Registration
+from registrations.models import REGISTRANT_FIELDS, Registration
 from seminar.models import Organisation, Seminar, SeminarPartner, Session, SessionSpeaker, Speaker
 
 
@@ -96,6 +96,30 @@ def registration_data(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def registration_post_data(**overrides) -> dict:
+    """registration_data() as a browser posts the registrant's details: text values, blank for
+    empty, an unticked checkbox left out. Overrides are taken as they are posted."""
+    data = {}
+    for name in REGISTRANT_FIELDS:
+        value = registration_data()[name]
+        if value is True:
+            data[name] = "on"
+        elif value is not False:
+            data[name] = str(value)
+    data.update(overrides)
+    return {name: value for name, value in data.items() if value is not None}
+
+
+def registration_form_data(**overrides) -> dict:
+    """The public registration form, filled in and sent back after a person's pause."""
+    return registration_post_data(**{"consent": "on", "started": form_started(), **overrides})
+
+
+def registration_admin_data(*, seminar: Seminar, **overrides) -> dict:
+    """The admin's "add registration" form, with the registrant's consent ticked."""
+    return registration_post_data(**{"seminar": seminar.pk, "consent": "on", **overrides})
 
 
 class RegistrationFactory(factory.django.DjangoModelFactory):

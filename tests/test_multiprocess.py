@@ -20,7 +20,7 @@ from django.db import connection
 
 from registrations.models import Registration
 from seminar.models import Seminar
-from tests.factories import SeminarFactory
+from tests.factories import SeminarFactory, registration_post_data
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 CLIENTS = 300
@@ -116,18 +116,13 @@ def register(base: str, slug: str, number: int) -> tuple[int, str]:
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     started = re.search(r'name="started" value="([^"]+)"', page).group(1)
     form = urllib.parse.urlencode(
-        {
-            "csrfmiddlewaretoken": token,
-            "started": started,
-            "name_en": f"WONG Person {number}",
-            "email": f"person{number}@example.com",
-            "organisation": "Lion Rock Ltd.",
-            "participant_type": "government",
-            "region": "hong_kong",
-            "industry": "public",
-            "preferred_language": "en",
-            "consent": "on",
-        }
+        registration_post_data(
+            csrfmiddlewaretoken=token,
+            started=started,
+            consent="on",
+            name_en=f"WONG Person {number}",
+            email=f"person{number}@example.com",
+        )
     ).encode()
     request = urllib.request.Request(url, data=form, headers={"Referer": url})
     try:

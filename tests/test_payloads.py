@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from organiser.exporters import attendee_rows, attendees_csv_stream
 from registrations.models import Registration
-from tests.factories import SeminarFactory, SessionFactory, form_started
+from tests.factories import SeminarFactory, SessionFactory, registration_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -24,18 +24,15 @@ def registration(client, django_capture_on_commit_callbacks):
         title_en=f"Seminar {PAYLOAD}", theme_en=PAYLOAD, joining_instructions_en=PAYLOAD
     )
     SessionFactory(seminar=seminar, title_en=f"Talk {PAYLOAD}")
-    data = {
+    data = registration_form_data(
         **{field: f"{field} {PAYLOAD}" for field in TEXT_FIELDS},
-        "email": "payload@example.com",
-        "participant_type": "other",
-        "region": "other",
-        "industry": "other",
-        "preferred_language": "en",
-        "consent": "on",
-        "started": form_started(),
-        "utm_source": PAYLOAD,
-        "ref": PAYLOAD,
-    }
+        email="payload@example.com",
+        participant_type="other",
+        region="other",
+        industry="other",
+        utm_source=PAYLOAD,
+        ref=PAYLOAD,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("registrations:create", kwargs={"slug": seminar.slug}), data, follow=True

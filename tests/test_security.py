@@ -11,25 +11,26 @@ from django.db.utils import OperationalError
 from django.urls import reverse
 
 from registrations.models import Registration
-from tests.factories import RegistrationFactory, SeminarFactory, form_started
+from tests.factories import (
+    RegistrationFactory,
+    SeminarFactory,
+    form_started,
+    registration_form_data,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def registration_post(**overrides) -> dict:
-    data = {
-        "name_en": "CHAN Tai Man",
-        "email": "tai.man@example.com",
-        "organisation": "Harbour Trading Co. Ltd.",
-        "participant_type": "government",
-        "region": "hong_kong",
-        "industry": "public",
-        "preferred_language": "en",
-        "consent": "on",
-        "started": form_started(),
-    }
-    data.update(overrides)
-    return data
+    return registration_form_data(
+        **{
+            "name_en": "CHAN Tai Man",
+            "email": "tai.man@example.com",
+            "participant_type": "government",
+            "organisation_size": "",
+            **overrides,
+        }
+    )
 
 
 @pytest.fixture

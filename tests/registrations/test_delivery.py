@@ -21,7 +21,7 @@ from registrations.delivery import (
 )
 from registrations.models import Notification, Registration
 from registrations.services import registration_create
-from tests.factories import SeminarFactory, form_started, registration_data
+from tests.factories import SeminarFactory, registration_data, registration_form_data
 
 NotificationStatus = Notification.Status
 pytestmark = pytest.mark.django_db
@@ -62,17 +62,7 @@ def database_queue(settings):
 
 
 def register_form_data() -> dict:
-    return {
-        "name_en": "LEUNG Ho Yin",
-        "email": "ho.yin@example.com",
-        "organisation": "Victoria IP Consultancy",
-        "participant_type": "ip_practitioner",
-        "region": "hong_kong",
-        "industry": "professional",
-        "preferred_language": "en",
-        "consent": "on",
-        "started": form_started(),
-    }
+    return registration_form_data(email="ho.yin@example.com")
 
 
 # The worker closes its database connections between tasks, as a real process would; that needs a

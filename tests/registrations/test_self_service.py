@@ -12,7 +12,13 @@ from icalendar import Calendar
 from registrations.errors import DuplicateRegistration
 from registrations.models import Registration
 from registrations.services import registration_create
-from tests.factories import RegistrationFactory, SeminarFactory, form_started, registration_data
+from tests.factories import (
+    RegistrationFactory,
+    SeminarFactory,
+    registration_data,
+    registration_form_data,
+    registration_post_data,
+)
 
 Status = Registration.Status
 pytestmark = pytest.mark.django_db
@@ -23,23 +29,14 @@ def manage_url(registration: Registration, page: str = "manage") -> str:
 
 
 def details_form(**overrides) -> dict:
-    data = {
-        "salutation": "mr",
-        "name_en": "CHAN Tai Man",
-        "name_zh": "陳大文",
-        "email": "tai.man.chan@example.com",
-        "phone": "",
-        "organisation": "New Harbour Trading Ltd.",
-        "job_title": "Managing Director",
-        "participant_type": "sme",
-        "organisation_size": "10-49",
-        "region": "hong_kong",
-        "industry": "trading",
-        "preferred_language": "en",
-        "heard_from": "",
-    }
-    data.update(overrides)
-    return data
+    """The registrant's own page, with a new organisation and job title."""
+    return registration_post_data(
+        **{
+            "organisation": "New Harbour Trading Ltd.",
+            "job_title": "Managing Director",
+            **overrides,
+        }
+    )
 
 
 def test_manage_page_shows_status_details_and_join_information(client):
@@ -248,7 +245,7 @@ def test_resend_link_answers_the_same_way_and_emails_only_a_registered_address(
 def test_registering_twice_sends_the_details_again(client, django_capture_on_commit_callbacks):
     seminar = SeminarFactory()
     registration = registration_create(seminar=seminar, data=registration_data())
-    form = details_form(email="tai.man.chan@example.com", consent="on", started=form_started())
+    form = registration_form_data(email="tai.man.chan@example.com")
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("registrations:create", kwargs={"slug": seminar.slug}), form)

@@ -9,7 +9,11 @@ from django.utils import timezone
 from registrations.forms import STARTED_SALT
 from registrations.models import Registration
 from seminar.models import Seminar
-from tests.factories import RegistrationFactory, SeminarFactory, form_started
+from tests.factories import (
+    RegistrationFactory,
+    SeminarFactory,
+    registration_form_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,25 +23,17 @@ def register_url(seminar: Seminar) -> str:
 
 
 def form_data(**overrides) -> dict:
-    data = {
-        "salutation": "ms",
-        "name_en": "WONG Ka Yan",
-        "name_zh": "黃嘉欣",
-        "email": "ka.yan@example.com",
-        "phone": "+852 2961 6901",
-        "organisation": "Lion Rock Design Studio Ltd.",
-        "job_title": "Founder",
-        "participant_type": "sme",
-        "organisation_size": "1-9",
-        "region": "hong_kong",
-        "industry": "creative",
-        "preferred_language": "zh-hant",
-        "heard_from": "government_website",
-        "consent": "on",
-        "started": form_started(),
-    }
-    data.update(overrides)
-    return data
+    return registration_form_data(
+        **{
+            "salutation": "ms",
+            "name_en": "WONG Ka Yan",
+            "name_zh": "黃嘉欣",
+            "email": "ka.yan@example.com",
+            "organisation": "Lion Rock Design Studio Ltd.",
+            "preferred_language": "zh-hant",
+            **overrides,
+        }
+    )
 
 
 def test_register_form_shows_the_collection_statement_in_full(client):
