@@ -349,3 +349,19 @@ FIGURES_FIELDS = (
     "heard_from",
     "source",
 )
+# Facts about the booking rather than the person: its state, dates, consent and attendance.
+RECORD_FIELDS = (
+    "id",
+    "seminar",
+    "status",
+    "consent_at",
+    "consent_version",
+    "news_opt_in",  # switched off by the clean-up: nobody is left to send news to
+    "attended",
+    "minutes_online",
+    "created_at",
+    "updated_at",
+    "confirmed_at",
+    "cancelled_at",
+    "anonymised_at",
+)

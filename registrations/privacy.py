@@ -17,8 +17,12 @@ from seminar.models import Seminar
 
 from .models import IDENTIFYING_FIELDS, AuditEntry, Notification, Registration, token_generate
 
-# Cleared to ""; email and token are replaced instead (they must stay unique).
-CLEARED_TEXT = tuple(field for field in IDENTIFYING_FIELDS if field not in ("email", "token"))
+# Cleared ("" or None); email and token are replaced instead (they must stay unique).
+CLEARED = {
+    name: None if Registration._meta.get_field(name).null else ""
+    for name in IDENTIFYING_FIELDS
+    if name not in ("email", "token")
+}
 
 
 @dataclass(frozen=True)
@@ -47,15 +51,15 @@ def personal_data_purge(*, now: datetime | None = None, days: int | None = None)
                 seminar.registrations.filter(anonymised_at__isnull=True).select_for_update()
             )
             for registration in registrations:
-                for field in CLEARED_TEXT:
-                    setattr(registration, field, "")
+                for field, empty in CLEARED.items():
+                    setattr(registration, field, empty)
                 registration.email = f"anonymised-{registration.pk}@invalid"
                 registration.token = token_generate()
                 registration.news_opt_in = False
                 registration.anonymised_at = now
             Registration.objects.bulk_update(
                 registrations,
-                [*CLEARED_TEXT, "email", "token", "news_opt_in", "anonymised_at"],
+                [*CLEARED, "email", "token", "news_opt_in", "anonymised_at"],
                 batch_size=1000,
             )
             Notification.objects.filter(registration__in=registrations).update(last_error="")

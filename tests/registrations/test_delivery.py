@@ -92,6 +92,24 @@ def test_registration_request_only_queues_the_email_and_the_worker_sends_it(
     assert notification.status == NotificationStatus.SENT
 
 
+@pytest.mark.django_db(transaction=True)
+def test_emails_queued_under_the_previous_task_path_are_still_sent(
+    database_queue, django_capture_on_commit_callbacks
+):
+    # The queue stores tasks by import path; the release before this one queued
+    # registrations.tasks.notification_send, which now lives in registrations.delivery.
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = registration_create(seminar=SeminarFactory(), data=registration_data())
+    DBTaskResult.objects.update(task_path="registrations.tasks.notification_send")
+
+    call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
+
+    (message,) = mail.outbox
+    assert message.to == [registration.email]
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert registration.notifications.get().status == NotificationStatus.SENT
+
+
 def test_smtp_outage_is_retried_and_nothing_is_lost_or_duplicated(smtp_settings):
     seminar = SeminarFactory()
     registration = registration_create(seminar=seminar, data=registration_data())

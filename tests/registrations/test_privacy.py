@@ -5,7 +5,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from registrations.models import AuditEntry, Registration
+from registrations.models import (
+    FIGURES_FIELDS,
+    IDENTIFYING_FIELDS,
+    RECORD_FIELDS,
+    AuditEntry,
+    Registration,
+)
 from registrations.privacy import personal_data_purge
 from registrations.selectors import seminar_event_summary, seminar_headcounts
 from registrations.services import registration_create
@@ -113,3 +119,44 @@ def test_consent_version_and_time_are_stored_and_news_is_a_separate_choice(clien
     assert registration.consent_version == settings.PICS_VERSION
     assert registration.consent_at is not None
     assert registration.news_opt_in is False
+
+
+def test_every_registration_field_says_whether_it_can_identify_a_person():
+    """A new field must be put in one list in registrations/models.py: identifying ones are
+    cleared by the purge, the others are kept on purpose."""
+    lists = {
+        "IDENTIFYING_FIELDS": set(IDENTIFYING_FIELDS),
+        "FIGURES_FIELDS": set(FIGURES_FIELDS),
+        "RECORD_FIELDS": set(RECORD_FIELDS),
+    }
+    fields = {field.name for field in Registration._meta.concrete_fields}
+
+    unclassified = fields - set().union(*lists.values())
+    in_two = [
+        (name, other)
+        for name, members in lists.items()
+        for other, others in lists.items()
+        if name < other and members & others
+    ]
+
+    assert sorted(unclassified) == []
+    assert in_two == []
+    assert set().union(*lists.values()) <= fields  # no list names a field that is gone
+
+
+def test_purge_removes_every_identifying_field():
+    old = ended(days_ago=200)
+    registration = RegistrationFactory(seminar=old)
+    values = {}
+    for name in IDENTIFYING_FIELDS:
+        field = Registration._meta.get_field(name)
+        values[name] = field.choices[0][0] if field.choices else f"{name}-identifies-me"[:20]
+    values["email"] = "identifies.me@example.com"
+    Registration.objects.filter(pk=registration.pk).update(**values)
+
+    personal_data_purge()
+
+    registration.refresh_from_db()
+    left = {name: getattr(registration, name) for name in IDENTIFYING_FIELDS}
+    assert [name for name, value in left.items() if value == values[name]] == []
+    assert [name for name in left if str(left[name]).find("identifies") >= 0] == []
