@@ -152,7 +152,7 @@ seats, {capacity["waitlisted"]} waitlisted, seat counter {capacity["seats_taken"
   PostgreSQL. Workers on other hosts share the queue (`SKIP LOCKED`) and scale it out.
 - **Dashboard and exports**: see `bench/organiser.py`; the dashboard went from 556 ms (14
   queries) to one grouped scan, the CSV from 14 s to a tuple stream, the XLSX from 27 s to a
-  streaming writer (`registrations/xlsx.py`), all in constant memory.
+  streaming writer (`organiser/xlsx.py`), all in constant memory.
 """
     DOC.write_text(report)
     print(report)
