@@ -65,6 +65,14 @@ JOINING_INSTRUCTIONS = {
     "zh_hans": "请使用电脑或手机经以下链接加入。网络研讨会编号：912 3456 7890，密码：2022。"
     "请提前10分钟加入并保持麦克风静音。",
 }
+# Who answers registrants' questions; a made-up address and number.
+ENQUIRIES = {
+    "enquiries_name_en": "Seminar Secretariat, Intellectual Property Department",
+    "enquiries_name_zh_hant": "知識產權署研討會秘書處",
+    "enquiries_name_zh_hans": "知识产权署研讨会秘书处",
+    "enquiries_email": "ip-seminar@example.gov.hk",
+    "enquiries_phone": "+852 2100 2200",
+}
 
 # (key, English, Traditional, Simplified, short name, role)
 ORGANISATIONS = [
@@ -358,6 +366,10 @@ def seminar_load(
     """Create the seminar with its programme, or return the existing one untouched."""
     existing = Seminar.objects.filter(slug=slug).first()
     if existing:
+        if not existing.enquiries_contact:
+            # Loaded before seminars had a contact: give it one, so the demo shows where it goes.
+            Seminar.objects.filter(pk=existing.pk).update(**ENQUIRIES)
+            existing.refresh_from_db()
         return existing, False
     year = str(timezone.localtime(starts_at).year)
     seminar = Seminar.objects.create(
@@ -375,6 +387,7 @@ def seminar_load(
         registration_opens_at=registration_opens_at,
         registration_closes_at=starts_at - timedelta(hours=2),
         status=status,
+        **ENQUIRIES,
     )
     for order, (key, *_names, role) in enumerate(ORGANISATIONS):
         SeminarPartner.objects.create(

@@ -8,22 +8,14 @@ from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.core.signing import BadSignature, TimestampSigner
-from django.core.validators import RegexValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from seminar.validators import phone_validate
 
 from .models import REGISTRANT_FIELDS, TRACKING_FIELDS, Registration
 
 STARTED_SALT = "registrations.form-started"
-
-
-phone_validate = RegexValidator(
-    r"^\+?[0-9][0-9 ()\-]{5,28}$",
-    _(
-        "Enter a phone number using digits, spaces and an optional + country code, "
-        "e.g. +852 2961 6901."
-    ),
-)
 
 
 class RegistrantDetailsForm(forms.ModelForm):
@@ -148,7 +140,8 @@ class RegistrationForm(RegistrantDetailsForm):
             Fieldset(_("Preferences"), "preferred_language", "heard_from"),
             Fieldset(
                 _("Personal information collection statement"),
-                HTML('{% include "registrations/_collection_statement.html" %}'),
+                # Rendered by the view: it names this seminar's organisers and contact.
+                HTML("{{ collection_statement }}"),
                 "consent",
                 "news_opt_in",
             ),

@@ -1,12 +1,15 @@
 """Public registration pages: parse, call the booking service, render."""
 
 from crispy_forms.utils import render_crispy_form
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from config.ratelimit import ratelimited
-from seminar.selectors import seminar_public_queryset
+from seminar.models import Seminar
+from seminar.selectors import seminar_organisers, seminar_public_queryset
 from seminar.tracking import tracking_params
 
 from .calendar import calendar_ics
@@ -51,33 +54,54 @@ def registration_create_view(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("registrations:done", slug=seminar.slug)
     else:
         form = RegistrationForm(initial=tracking_params(request.GET))
+    statement = collection_statement_html(seminar=seminar)
     context = {
         "seminar": seminar,
         "form": form,
-        "form_html": None if form.is_bound or request.GET else empty_form_html(form),
+        "collection_statement": statement,
+        "form_html": None if form.is_bound or request.GET else empty_form_html(form, statement),
         "availability": seminar.availability(),
     }
     return render(request, "registrations/register.html", context)
 
 
+def collection_statement_html(*, seminar: Seminar) -> str:
+    """The personal information collection statement for this seminar's form: it names the
+    organisers (the data users) and the enquiries contact, and the retention period in force."""
+    context = {
+        "seminar": seminar,
+        "organisers": seminar_organisers(seminar=seminar),
+        "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
+    }
+    return render_to_string("registrations/_collection_statement.html", context)
+
+
 _empty_forms: dict[str, str] = {}
 STARTED_PLACEHOLDER = "__registration_form_started__"
+STATEMENT_PLACEHOLDER = "__collection_statement__"
 
 
-def empty_form_html(form: RegistrationForm) -> str:
+def empty_form_html(form: RegistrationForm, collection_statement: str) -> str:
     """The empty form, rendered once per language and process.
 
     Laying out the form is most of the cost of the registration page, and an empty form differs
-    between visitors only in its signed start time, which is put in afterwards. Kept in process
-    memory, so a deploy (a restart) never serves an old form.
+    between visitors only in its signed start time and between seminars only in the collection
+    statement, which are put in afterwards. Kept in process memory, so a deploy (a restart) never
+    serves an old form.
     """
     language = get_language()
     if language not in _empty_forms:
         started = form.fields["started"].initial
         form.fields["started"].initial = STARTED_PLACEHOLDER
-        _empty_forms[language] = render_crispy_form(form)
+        _empty_forms[language] = render_crispy_form(
+            form, context={"collection_statement": STATEMENT_PLACEHOLDER}
+        )
         form.fields["started"].initial = started
-    return _empty_forms[language].replace(STARTED_PLACEHOLDER, form.fields["started"].initial)
+    return (
+        _empty_forms[language]
+        .replace(STARTED_PLACEHOLDER, form.fields["started"].initial)
+        .replace(STATEMENT_PLACEHOLDER, collection_statement)
+    )
 
 
 def registration_done(request: HttpRequest, slug: str) -> HttpResponse:

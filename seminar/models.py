@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .validators import phone_validate, session_within_seminar_validate
+
 MAX_REMINDER_HOURS = 168
 
 
@@ -144,6 +146,20 @@ class Seminar(models.Model):
             "carry it."
         ),
     )
+    enquiries_name = models.CharField(
+        _("enquiries contact"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The person or office that answers questions about this seminar, e.g. "
+            "Seminar Secretariat. Shown on the seminar page, in every email to registrants and "
+            "in the collection statement as the contact for access and correction requests."
+        ),
+    )
+    enquiries_email = models.EmailField(_("enquiries email"), blank=True)
+    enquiries_phone = models.CharField(
+        _("enquiries phone"), max_length=30, blank=True, validators=[phone_validate]
+    )
     # Confirmed registrations, kept by the booking services under the seminar's row lock so the
     # database itself can refuse to go over capacity (see the check constraint below).
     seats_taken = models.PositiveIntegerField(_("confirmed seats"), default=0, editable=False)
@@ -211,6 +227,12 @@ class Seminar(models.Model):
         if self.capacity is None:
             return None
         return max(self.capacity - self.seats_taken, 0)
+
+    @property
+    def enquiries_contact(self) -> list[str]:
+        """Name, email and phone of the enquiries contact, leaving out what is not given."""
+        parts = (self.enquiries_name, self.enquiries_email, self.enquiries_phone)
+        return [part for part in parts if part]
 
     @property
     def duration(self) -> timedelta:
@@ -292,6 +314,16 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if self.seminar_id is not None:
+            session_within_seminar_validate(
+                starts_at=self.starts_at,
+                ends_at=self.ends_at,
+                seminar_starts_at=self.seminar.starts_at,
+                seminar_ends_at=self.seminar.ends_at,
+            )
 
 
 class Speaker(models.Model):

@@ -5,9 +5,11 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Seminar, SeminarPartner, Session, SessionSpeaker
+from .models import Organisation, Seminar, SeminarPartner, Session, SessionSpeaker
+from .templatetags.seminar_tags import hkt_range
 
 
 @dataclass(frozen=True)
@@ -58,3 +60,40 @@ def seminar_partners_by_role(*, seminar: Seminar) -> list[tuple[str, list[Semina
         if members:
             groups.append((label, members))
     return groups
+
+
+def seminar_organisers(*, seminar: Seminar) -> list[Organisation]:
+    """The seminar's organisers (partners with the organiser role), in their order.
+
+    They are the data users the collection statement names and the organisers a shared link
+    shows. Uses the partners seminar_get_public prefetched; otherwise one query.
+    """
+    if "partners" in getattr(seminar, "_prefetched_objects_cache", {}):
+        partners = seminar.partners.all()
+    else:
+        partners = seminar.partners.select_related("organisation")
+    return [
+        partner.organisation
+        for partner in partners
+        if partner.role == SeminarPartner.Role.ORGANISER
+    ]
+
+
+def seminar_share_summary(*, seminar: Seminar, organisers: list[Organisation]) -> str:
+    """What a shared link previews under the title (WeChat, WhatsApp, LinkedIn) and what search
+    engines show: when (in HKT), who organises it, and the theme, in the active language."""
+    when = hkt_range(seminar.starts_at, seminar.ends_at)
+    if organisers:
+        separator = pgettext("separator between items of a list", ", ")
+        summary = gettext("%(when)s. Organised by %(organisers)s.") % {
+            "when": when,
+            "organisers": separator.join(organisation.name for organisation in organisers),
+        }
+    else:
+        summary = gettext("%(when)s.") % {"when": when}
+    if seminar.theme:
+        summary = pgettext("two sentences in a row", "%(first)s %(second)s") % {
+            "first": summary,
+            "second": seminar.theme,
+        }
+    return summary

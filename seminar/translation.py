@@ -7,7 +7,14 @@ from .models import Organisation, Seminar, Session, Speaker
 
 @register(Seminar)
 class SeminarTranslation(TranslationOptions):
-    fields = ("title", "theme", "description", "venue", "joining_instructions")
+    fields = (
+        "title",
+        "theme",
+        "description",
+        "venue",
+        "joining_instructions",
+        "enquiries_name",
+    )
     required_languages = {"en": ("title",)}
 
 

@@ -11,8 +11,18 @@ from django.template.loader import render_to_string
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 
-from .selectors import seminar_get_public, seminar_listing, seminar_partners_by_role
+from .selectors import (
+    seminar_get_public,
+    seminar_listing,
+    seminar_organisers,
+    seminar_partners_by_role,
+    seminar_share_summary,
+)
 from .tracking import tracking_params
+
+# Open Graph names a page's language as a locale: Hong Kong for Traditional Chinese (the region
+# the seminars are for), the Mainland for Simplified Chinese.
+OG_LOCALES = {"en": "en_GB", "zh-hant": "zh_HK", "zh-hans": "zh_CN"}
 
 
 def _cached_page(request: HttpRequest, render: Callable[[], str]) -> HttpResponse:
@@ -44,12 +54,20 @@ def seminar_list(request: HttpRequest) -> HttpResponse:
 def seminar_detail(request: HttpRequest, slug: str) -> HttpResponse:
     def render() -> str:
         seminar = seminar_get_public(slug=slug)  # Http404 for unknown slugs and drafts
-        # utm_*/ref on the landing URL travel on to the form through the Register link.
+        organisers = seminar_organisers(seminar=seminar)
         context = {
             "seminar": seminar,
             "availability": seminar.availability(),
             "partner_groups": seminar_partners_by_role(seminar=seminar),
+            # utm_*/ref on the landing URL travel on to the form through the Register link.
             "tracking_query": urlencode(tracking_params(request.GET)),
+            "share_summary": seminar_share_summary(seminar=seminar, organisers=organisers),
+            # Shared links must work from anywhere, so they are absolute, in this language.
+            "share_url": settings.SITE_URL + seminar.get_absolute_url(),
+            "og_locale": OG_LOCALES[get_language()],
+            "og_locale_alternates": [
+                locale for code, locale in OG_LOCALES.items() if code != get_language()
+            ],
         }
         return render_to_string("seminar/seminar_detail.html", context, request)
 

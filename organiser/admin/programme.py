@@ -1,16 +1,20 @@
 """Organisers set seminars up here; each translated field gets a tab per language. The seminar's
 registration tools (dashboard, summary, exports, attendance import) hang off its admin URLs."""
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin
 from django.db import transaction
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from registrations.services import waitlist_promote
 from seminar.models import Organisation, Seminar, SeminarPartner, Session, SessionSpeaker, Speaker
+from seminar.services import seminar_reschedule
 
 from .. import views
 from .outbox import EmailTextInline
@@ -38,6 +42,36 @@ class SeminarPartnerInline(admin.TabularInline):
 
 
 class SeminarAdminForm(forms.ModelForm):
+    move_programme = forms.BooleanField(
+        label=_("Move the programme with the seminar"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "When you change the start, every session moves by the same amount, including "
+            "sessions you change below. Untick it to keep the sessions' times as they are."
+        ),
+    )
+    programme_offset = timedelta(0)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # How far the programme moves on saving; the initial start is the one in the database.
+        self.programme_offset = timedelta(0)
+        starts_at = cleaned.get("starts_at")
+        if self.instance.pk and starts_at and cleaned.get("move_programme"):
+            self.programme_offset = starts_at - self.initial["starts_at"]
+        return cleaned
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.programme_offset:
+            # The session inline is checked after this form, against this instance, and its
+            # sessions are still at their old times: seminar_reschedule moves them once they are
+            # saved. Until then the instance holds the seminar's new time as seen from the old
+            # date, so each session is checked where it will end up.
+            self.instance.starts_at -= self.programme_offset
+            self.instance.ends_at -= self.programme_offset
+
     def clean_capacity(self) -> int | None:
         capacity = self.cleaned_data.get("capacity")
         taken = self.instance.seats_taken if self.instance.pk else 0
@@ -85,8 +119,31 @@ class SeminarAdmin(TabbedTranslationAdmin):
                 )
             },
         ),
+        (
+            _("Enquiries"),
+            {
+                "fields": ("enquiries_name", "enquiries_email", "enquiries_phone"),
+                "description": _(
+                    "Public: on the seminar page, in every email to registrants and in the "
+                    "personal information collection statement."
+                ),
+            },
+        ),
         (_("Emails"), {"fields": ("reminder_hours", "join_details_hours_before")}),
     )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.sessions.exists():
+            return fieldsets
+        # Offer to move the programme only where there is one, right under the seminar's times.
+        with_move = []
+        for name, options in fieldsets:
+            fields = list(options["fields"])
+            if "ends_at" in fields:
+                fields.insert(fields.index("ends_at") + 1, "move_programme")
+            with_move.append((name, {**options, "fields": fields}))
+        return with_move
 
     def save_model(self, request, obj: Seminar, form, change: bool) -> None:
         with transaction.atomic():
@@ -95,6 +152,28 @@ class SeminarAdmin(TabbedTranslationAdmin):
             # seats to the waitlist, as a cancellation would.
             if change:
                 waitlist_promote(seminar=obj, actor=request.user)
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if not change or not {"starts_at", "ends_at"} & set(form.changed_data):
+            return
+        # After the inline has saved the sessions, so the rule sees the programme as typed.
+        moved = seminar_reschedule(
+            seminar=form.instance,
+            starts_at=form.cleaned_data["starts_at"],
+            ends_at=form.cleaned_data["ends_at"],
+            move_programme=bool(form.programme_offset),
+        )
+        if moved:
+            self.message_user(
+                request,
+                ngettext(
+                    "The programme moved with the seminar: %(count)d session moved.",
+                    "The programme moved with the seminar: %(count)d sessions moved.",
+                    moved,
+                )
+                % {"count": moved},
+            )
 
     def get_urls(self):
         def wrap(view):

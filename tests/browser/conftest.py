@@ -2,7 +2,8 @@
 
 Playwright's own browser download is not used (it cannot be fetched here): the tests need
 /usr/bin/chromium (Debian package `chromium`), which .ci/run installs. Without it they are
-skipped with a message saying so. Screenshots go to test-artifacts/screenshots/ (ignored by git).
+skipped with a message saying so. Screenshots go to test-artifacts/screenshots/ (ignored by git);
+the few the README shows go to docs/screenshots/ and are committed, so every run keeps them current.
 """
 
 import os
@@ -13,6 +14,7 @@ from django.conf import settings
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
+README_SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -78,6 +80,14 @@ def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def readme_screenshot(page, name: str) -> Path:
+    """What the visitor sees first (the viewport, not the whole page), small enough to commit."""
+    README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = README_SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False, animations="disabled", caret="hide")
     return path
 
 

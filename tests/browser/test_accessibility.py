@@ -6,7 +6,13 @@ from django.core import mail
 
 from registrations.demo import demo_load
 from registrations.models import Registration
-from tests.browser.conftest import LANGUAGES, PREFIX, screenshot, serious_violations
+from tests.browser.conftest import (
+    LANGUAGES,
+    PREFIX,
+    readme_screenshot,
+    screenshot,
+    serious_violations,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,6 +50,8 @@ def test_every_public_page_passes_axe(page, live_server, language):
     scan("seminar")
     page.goto(f"{base}/seminars/{slug}/register/")
     scan("register-empty")
+    if language == "en":
+        readme_screenshot(page, "registration-form")
     page.click("form.registration-form [type=submit]")
     page.wait_for_selector(".is-invalid")
     scan("register-errors")
@@ -163,6 +171,8 @@ def test_pages_fit_a_360px_phone(browser, live_server, language):
         page.goto(live_server.url + PREFIX[language] + path)
         widths[name] = page.evaluate("document.documentElement.scrollWidth")
         screenshot(page, f"phone-{language}-{name}")
+        if (language, name) == ("zh-hant", "seminar"):
+            readme_screenshot(page, "seminar-phone-zh-hant")
     context.close()
 
     assert widths == {"home": 360, "seminar": 360, "register": 360}

@@ -9,7 +9,7 @@ from django.core import mail
 
 from registrations.demo import demo_load
 from registrations.models import Registration
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import readme_screenshot, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,6 +67,7 @@ def test_organiser_opens_the_dashboard_and_downloads_the_csv(page, live_server):
     page.get_by_role("link", name="Seminars").first.click()
     page.get_by_role("link", name="Dashboard").first.click()
     screenshot(page, "flow-organiser-2-dashboard")
+    readme_screenshot(page, "organiser-dashboard")
     assert page.locator("[data-figure=confirmed]").inner_text() == "42"
 
     with page.expect_download() as download_info:

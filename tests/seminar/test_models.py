@@ -1,9 +1,10 @@
 from datetime import timedelta
 
 import pytest
+from django.forms import modelform_factory
 from django.utils import timezone
 
-from seminar.models import RegistrationState, Seminar
+from seminar.models import RegistrationState, Seminar, Session
 from tests.factories import RegistrationFactory, SeminarFactory, SpeakerFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +70,60 @@ def test_speaker_display_name_puts_english_and_chinese_names_together():
     speaker = SpeakerFactory(name_en="CHAN Tai Man", name_zh="陳大文")
 
     assert speaker.display_name == "CHAN Tai Man 陳大文"
+
+
+def session_form_data(seminar, starts_at, ends_at) -> dict:
+    local_start, local_end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    return {
+        "seminar": seminar.pk,
+        "title_en": "Closing remarks",
+        "kind": Session.Kind.CLOSING,
+        "order": 0,
+        "starts_at": local_start.strftime("%Y-%m-%d %H:%M"),
+        "ends_at": local_end.strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+SessionForm = modelform_factory(
+    Session, fields=("seminar", "title_en", "kind", "order", "starts_at", "ends_at")
+)
+
+
+def test_a_session_after_the_seminar_is_refused_next_to_its_times():
+    seminar = SeminarFactory(
+        starts_at=timezone.datetime(2030, 8, 12, 6, 30, tzinfo=timezone.UTC),
+        ends_at=timezone.datetime(2030, 8, 12, 9, 0, tzinfo=timezone.UTC),
+    )
+    day_later = seminar.starts_at + timedelta(days=1)
+
+    form = SessionForm(session_form_data(seminar, day_later, day_later + timedelta(minutes=30)))
+
+    expected = (
+        "Sessions must be within the seminar's time (12 August 2030 (Monday) 14:30–17:00 HKT)."
+    )
+    assert form.errors == {"starts_at": [expected], "ends_at": [expected]}
+
+
+def test_a_session_running_past_the_seminars_end_is_refused_at_its_end_only():
+    seminar = SeminarFactory()
+
+    form = SessionForm(
+        session_form_data(
+            seminar,
+            seminar.ends_at - timedelta(minutes=15),
+            seminar.ends_at + timedelta(minutes=15),
+        )
+    )
+
+    assert list(form.errors) == ["ends_at"]
+
+
+def test_a_session_filling_the_seminar_exactly_is_accepted():
+    seminar = SeminarFactory(
+        starts_at=timezone.datetime(2030, 8, 12, 6, 30, tzinfo=timezone.UTC),
+        ends_at=timezone.datetime(2030, 8, 12, 9, 0, tzinfo=timezone.UTC),
+    )
+
+    form = SessionForm(session_form_data(seminar, seminar.starts_at, seminar.ends_at))
+
+    assert form.errors == {}

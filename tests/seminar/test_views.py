@@ -1,11 +1,13 @@
 import time
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from seminar.models import SeminarPartner, Session, SessionSpeaker
+from registrations.demo import demo_load
+from seminar.models import Seminar, SeminarPartner, Session, SessionSpeaker
 from tests.factories import (
     RegistrationFactory,
     SeminarFactory,
@@ -210,3 +212,163 @@ def test_a_seminar_turned_draft_disappears_within_a_second(client, settings):
     time.sleep(1.05)
 
     assert client.get(seminar.get_absolute_url()).status_code == 404
+
+
+def meta_tags(page: str) -> dict[str, list[str]]:
+    """The page's <meta> tags, name or property to contents, as a link preview reads them."""
+    parser = MetaParser()
+    parser.feed(page)
+    return parser.tags
+
+
+class MetaParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        key = attributes.get("property") or attributes.get("name")
+        if tag == "meta" and key:
+            self.tags.setdefault(key, []).append(attributes.get("content"))
+
+
+@pytest.fixture
+def shared_seminar():
+    seminar = SeminarFactory(
+        slug="ip-seminar-2030",
+        title_en="Seminar on IP & SMEs",
+        title_zh_hant="知識產權與中小企業研討會",
+        title_zh_hans="知识产权与中小企业研讨会",
+        theme_en="IP trading in the Greater Bay Area",
+        theme_zh_hant="大灣區知識產權交易",
+        theme_zh_hans="大湾区知识产权交易",
+        starts_at=timezone.datetime(2030, 8, 12, 6, 30, tzinfo=timezone.UTC),
+        ends_at=timezone.datetime(2030, 8, 12, 9, 0, tzinfo=timezone.UTC),
+    )
+    for order, (name_en, name_zh_hant, name_zh_hans, role) in enumerate(
+        [
+            ("Intellectual Property Department", "知識產權署", "知识产权署", "organiser"),
+            ("Trade Development Council", "貿易發展局", "贸易发展局", "organiser"),
+            ("Federation of Industries", "工業總會", "工业总会", "supporter"),
+        ]
+    ):
+        SeminarPartnerFactory(
+            seminar=seminar,
+            role=role,
+            order=order,
+            organisation__name_en=name_en,
+            organisation__name_zh_hant=name_zh_hant,
+            organisation__name_zh_hans=name_zh_hans,
+        )
+    return seminar
+
+
+@pytest.mark.parametrize(
+    ("prefix", "title", "description", "locale", "alternates"),
+    [
+        (
+            "",
+            "Seminar on IP & SMEs",
+            "12 August 2030 (Monday) 14:30–17:00 HKT. Organised by Intellectual Property "
+            "Department, Trade Development Council. IP trading in the Greater Bay Area",
+            "en_GB",
+            ["zh_HK", "zh_CN"],
+        ),
+        (
+            "/zh-hant",
+            "知識產權與中小企業研討會",
+            "2030年8月12日 (星期一) 14:30–17:00 HKT。主辦機構：知識產權署、貿易發展局。"
+            "大灣區知識產權交易",
+            "zh_HK",
+            ["en_GB", "zh_CN"],
+        ),
+        (
+            "/zh-hans",
+            "知识产权与中小企业研讨会",
+            "2030年8月12日 (星期一) 14:30–17:00 HKT。主办机构：知识产权署、贸易发展局。"
+            "大湾区知识产权交易",
+            "zh_CN",
+            ["en_GB", "zh_HK"],
+        ),
+    ],
+)
+def test_seminar_page_previews_when_shared_in_its_language(
+    client, settings, shared_seminar, prefix, title, description, locale, alternates
+):
+    settings.SITE_URL = "https://seminars.example.gov.hk"
+
+    page = client.get(f"{prefix}/seminars/ip-seminar-2030/").content.decode()
+
+    assert meta_tags(page) == {
+        "viewport": ["width=device-width, initial-scale=1"],
+        "description": [description],
+        "og:type": ["website"],
+        "og:site_name": [{"": "Seminars", "/zh-hant": "研討會", "/zh-hans": "研讨会"}[prefix]],
+        "og:title": [title],
+        "og:description": [description],
+        "og:url": [f"https://seminars.example.gov.hk{prefix}/seminars/ip-seminar-2030/"],
+        "og:locale": [locale],
+        "og:locale:alternate": alternates,
+    }
+
+
+def test_seminar_page_preview_without_organisers_or_theme_gives_the_time(client):
+    seminar = SeminarFactory(
+        theme_en="",
+        starts_at=timezone.datetime(2030, 8, 12, 6, 30, tzinfo=timezone.UTC),
+        ends_at=timezone.datetime(2030, 8, 12, 9, 0, tzinfo=timezone.UTC),
+    )
+
+    page = client.get(seminar.get_absolute_url()).content.decode()
+
+    assert meta_tags(page)["og:description"] == ["12 August 2030 (Monday) 14:30–17:00 HKT."]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "start"),
+    [("", "Upcoming and past seminars"), ("/zh-hant", "即將舉行"), ("/zh-hans", "即将举行")],
+)
+def test_home_page_has_a_description_in_its_language(client, prefix, start):
+    page = client.get(f"{prefix}/").content.decode()
+
+    (description,) = meta_tags(page)["description"]
+    assert description.startswith(start)
+
+
+def test_seminar_page_shows_the_enquiries_contact_in_its_language(client):
+    seminar = SeminarFactory(
+        enquiries_name_en="Seminar Secretariat",
+        enquiries_name_zh_hant="研討會秘書處",
+        enquiries_email="ip-seminar@example.gov.hk",
+        enquiries_phone="+852 2100 2200",
+    )
+
+    english = client.get(seminar.get_absolute_url()).content.decode()
+    chinese = client.get(f"/zh-hant/seminars/{seminar.slug}/").content.decode()
+
+    assert "Enquiries</h2>" in english
+    assert "Seminar Secretariat" in english
+    assert '<a href="mailto:ip-seminar@example.gov.hk">ip-seminar@example.gov.hk</a>' in english
+    assert '<a href="tel:+85221002200">+852 2100 2200</a>' in english
+    assert "查詢</h2>" in chinese
+    assert "研討會秘書處" in chinese
+
+
+def test_seminar_page_without_a_contact_has_no_enquiries_section(client):
+    seminar = SeminarFactory()
+
+    page = client.get(seminar.get_absolute_url()).content.decode()
+
+    assert "enquiries-heading" not in page
+
+
+def test_demo_seminars_show_whom_to_ask(client):
+    demo_load(password="demo-pass-123")
+    upcoming = Seminar.objects.filter(starts_at__gt=timezone.now()).get()
+
+    page = client.get(f"/zh-hant/seminars/{upcoming.slug}/").content.decode()
+
+    assert "知識產權署研討會秘書處" in page
+    assert "mailto:ip-seminar@example.gov.hk" in page
+    assert all(seminar.enquiries_contact for seminar in Seminar.objects.all())

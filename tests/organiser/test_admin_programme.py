@@ -1,0 +1,238 @@
+"""The seminar's time and its programme in the admin: sessions stay inside the seminar, and moving
+the seminar offers to move the programme with it."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+
+from seminar.models import Seminar, Session
+from tests.factories import SeminarFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+STARTS_AT = timezone.datetime(2030, 8, 12, 6, 30, tzinfo=timezone.UTC)  # 14:30 HKT
+WEEK = timedelta(days=7)
+OUTSIDE = "Sessions must be within the seminar's time"
+
+
+@pytest.fixture
+def organiser_client(client):
+    user = get_user_model().objects.create_superuser("boss", "boss@example.com", "pw")
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def seminar():
+    seminar = SeminarFactory(
+        starts_at=STARTS_AT, ends_at=STARTS_AT + timedelta(hours=2, minutes=30)
+    )
+    SessionFactory(seminar=seminar, title_en="Welcome remarks", starts_at=STARTS_AT)
+    SessionFactory(
+        seminar=seminar, title_en="Closing remarks", starts_at=STARTS_AT + timedelta(hours=2)
+    )
+    return seminar
+
+
+def local(value: datetime) -> tuple[str, str]:
+    value = timezone.localtime(value)
+    return value.strftime("%Y-%m-%d"), value.strftime("%H:%M:%S")
+
+
+def posted_form(page) -> dict:
+    """The change form and its inlines as the browser would send them back unchanged."""
+    forms = [page.context["adminform"].form]
+    data = {}
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update(
+            {management[name].html_name: management[name].value() for name in management.fields}
+        )
+        forms.extend(inline.formset.forms)
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if value is None or value is False or value == "":
+                continue
+            if isinstance(value, datetime):
+                data[f"{field.html_name}_0"], data[f"{field.html_name}_1"] = local(value)
+            elif value is True:
+                data[field.html_name] = "on"
+            else:
+                data[field.html_name] = value
+    return data
+
+
+def with_times(data: dict, name: str, starts_at: datetime, ends_at: datetime) -> dict:
+    data[f"{name}starts_at_0"], data[f"{name}starts_at_1"] = local(starts_at)
+    data[f"{name}ends_at_0"], data[f"{name}ends_at_1"] = local(ends_at)
+    return data
+
+
+def change_url(seminar: Seminar) -> str:
+    return reverse("admin:seminar_seminar_change", args=[seminar.pk])
+
+
+def session_starts(seminar: Seminar) -> list[datetime]:
+    return list(seminar.sessions.values_list("starts_at", flat=True))
+
+
+def test_moving_the_seminar_moves_its_programme_and_says_so(organiser_client, seminar):
+    data = posted_form(organiser_client.get(change_url(seminar)))
+    assert data["move_programme"] == "on"  # offered, and ticked unless the organiser unticks it
+
+    response = organiser_client.post(
+        change_url(seminar),
+        with_times(data, "", seminar.starts_at + WEEK, seminar.ends_at + WEEK),
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "The programme moved with the seminar: 2 sessions moved." in page
+    seminar.refresh_from_db()
+    assert seminar.starts_at == STARTS_AT + WEEK
+    assert session_starts(seminar) == [STARTS_AT + WEEK, STARTS_AT + timedelta(hours=2) + WEEK]
+
+
+def test_a_session_changed_on_the_same_form_moves_with_the_seminar(organiser_client, seminar):
+    data = posted_form(organiser_client.get(change_url(seminar)))
+    with_times(data, "", seminar.starts_at + WEEK, seminar.ends_at + WEEK)
+    # The organiser also moves the closing remarks 15 minutes earlier, on the old date.
+    closing = STARTS_AT + timedelta(hours=1, minutes=45)
+    with_times(data, "sessions-1-", closing, closing + timedelta(minutes=30))
+
+    response = organiser_client.post(change_url(seminar), data)
+
+    assert response.status_code == 302
+    assert session_starts(seminar) == [STARTS_AT + WEEK, closing + WEEK]
+
+
+def test_moving_the_seminar_without_its_programme_is_refused_next_to_each_session(
+    organiser_client, seminar
+):
+    data = posted_form(organiser_client.get(change_url(seminar)))
+    del data["move_programme"]
+    data["title_en"] = "New title typed at the same time"
+
+    response = organiser_client.post(
+        change_url(seminar), with_times(data, "", seminar.starts_at + WEEK, seminar.ends_at + WEEK)
+    )
+
+    assert response.status_code == 200
+    sessions = response.context["inline_admin_formsets"][0].formset
+    assert [sorted(form.errors) for form in sessions.forms] == [["ends_at", "starts_at"]] * 2
+    assert OUTSIDE in sessions.forms[0].errors["starts_at"][0]
+    form = response.context["adminform"].form
+    assert form["title_en"].value() == "New title typed at the same time"  # nothing typed lost
+    seminar.refresh_from_db()
+    assert seminar.starts_at == STARTS_AT
+    assert seminar.title_en != "New title typed at the same time"
+
+
+def test_moving_the_seminar_and_each_session_by_hand_is_accepted(organiser_client, seminar):
+    data = posted_form(organiser_client.get(change_url(seminar)))
+    del data["move_programme"]
+    with_times(data, "", seminar.starts_at + WEEK, seminar.ends_at + WEEK)
+    for index, session in enumerate(seminar.sessions.all()):
+        with_times(data, f"sessions-{index}-", session.starts_at + WEEK, session.ends_at + WEEK)
+
+    response = organiser_client.post(change_url(seminar), data, follow=True)
+
+    assert "The programme moved" not in response.content.decode()
+    assert session_starts(seminar) == [STARTS_AT + WEEK, STARTS_AT + timedelta(hours=2) + WEEK]
+    seminar.refresh_from_db()
+    assert seminar.starts_at == STARTS_AT + WEEK
+
+
+def test_a_moved_programme_that_no_longer_fits_a_shorter_seminar_is_refused(
+    organiser_client, seminar
+):
+    data = posted_form(organiser_client.get(change_url(seminar)))
+    new_start = seminar.starts_at + WEEK
+
+    response = organiser_client.post(
+        change_url(seminar), with_times(data, "", new_start, new_start + timedelta(hours=1))
+    )
+
+    sessions = response.context["inline_admin_formsets"][0].formset
+    assert [sorted(form.errors) for form in sessions.forms] == [[], ["ends_at", "starts_at"]]
+    assert session_starts(seminar) == [STARTS_AT, STARTS_AT + timedelta(hours=2)]
+
+
+def test_a_session_added_in_the_inline_outside_the_seminar_is_refused(organiser_client, seminar):
+    data = posted_form(organiser_client.get(change_url(seminar)))
+    data.update(
+        {
+            "sessions-TOTAL_FORMS": "3",
+            "sessions-2-title_en": "Networking the next day",
+            "sessions-2-kind": Session.Kind.BREAK,
+            "sessions-2-order": "0",
+        }
+    )
+    next_day = seminar.starts_at + timedelta(days=1)
+    with_times(data, "sessions-2-", next_day, next_day + timedelta(hours=1))
+
+    response = organiser_client.post(change_url(seminar), data)
+
+    sessions = response.context["inline_admin_formsets"][0].formset
+    assert OUTSIDE in sessions.forms[2].errors["starts_at"][0]
+    assert seminar.sessions.count() == 2
+
+
+def test_the_session_admin_refuses_a_session_outside_its_seminar(organiser_client, seminar):
+    session = seminar.sessions.first()
+    url = reverse("admin:seminar_session_change", args=[session.pk])
+    data = posted_form(organiser_client.get(url))
+    next_day = seminar.starts_at + timedelta(days=1)
+
+    response = organiser_client.post(
+        url, with_times(data, "", next_day, next_day + timedelta(minutes=30))
+    )
+
+    assert response.status_code == 200
+    assert OUTSIDE in response.context["adminform"].form.errors["starts_at"][0]
+    session.refresh_from_db()
+    assert session.starts_at == STARTS_AT
+
+
+def test_move_the_programme_is_offered_only_when_there_is_a_programme(organiser_client):
+    bare = SeminarFactory()
+
+    page = organiser_client.get(change_url(bare)).content.decode()
+
+    assert "Move the programme with the seminar" not in page
+
+
+def test_the_enquiries_contact_is_edited_in_the_seminar_admin(organiser_client, seminar):
+    data = posted_form(organiser_client.get(change_url(seminar)))
+    data.update(
+        {
+            "enquiries_name_en": "Seminar Secretariat",
+            "enquiries_name_zh_hant": "研討會秘書處",
+            "enquiries_email": "seminar@example.gov.hk",
+            "enquiries_phone": "+852 2100 2200",
+        }
+    )
+
+    response = organiser_client.post(change_url(seminar), data)
+
+    assert response.status_code == 302
+    seminar.refresh_from_db()
+    assert seminar.enquiries_contact == [
+        "Seminar Secretariat",
+        "seminar@example.gov.hk",
+        "+852 2100 2200",
+    ]
+    assert seminar.enquiries_name_zh_hant == "研討會秘書處"
+
+
+def test_an_enquiries_phone_that_is_not_a_number_is_refused_next_to_it(organiser_client, seminar):
+    data = posted_form(organiser_client.get(change_url(seminar)))
+    data["enquiries_phone"] = "call us"
+
+    response = organiser_client.post(change_url(seminar), data)
+
+    assert "enquiries_phone" in response.context["adminform"].form.errors
