@@ -15,7 +15,9 @@ class AttendanceImportForm(forms.Form):
         ),
     )
     mark_absent = forms.BooleanField(
-        label=_("Also mark confirmed registrants the report does not show as present as absent"),
+        label=_(
+            "Also mark as absent every confirmed registrant this report does not show as present"
+        ),
         help_text=_(
             "Off unless you tick it. The preview lists everyone who would be marked absent."
         ),
