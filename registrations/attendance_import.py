@@ -27,7 +27,13 @@ from django.utils.translation import gettext_lazy as _
 
 from seminar.models import Seminar
 
-from .attendance import AttendanceReport, Attendee, ReportProblem, attendance_report_parse
+from .attendance import (
+    PROBLEMS_LISTED,
+    AttendanceReport,
+    Attendee,
+    ReportProblem,
+    attendance_report_parse,
+)
 from .audit import SYSTEM, audit_record
 from .errors import RegistrationError
 from .models import AttendanceChange, AttendanceImport, AuditEntry, Registration
@@ -115,6 +121,14 @@ class AttendancePlan:
     @property
     def changes(self) -> list[PlannedChange]:
         return [change for change in (*self.attended, *self.absent) if change.changes]
+
+    @property
+    def problems_listed(self) -> list[ReportProblem]:
+        return self.problems[:PROBLEMS_LISTED]
+
+    @property
+    def problems_not_listed(self) -> int:
+        return max(len(self.problems) - PROBLEMS_LISTED, 0)
 
     @property
     def digest(self) -> str:
@@ -223,9 +237,7 @@ def attendance_import_preview(
     plan = _plan(seminar=seminar, report=report, mark_absent=mark_absent, now=now)
     if not plan.matches_active:
         raise NothingMatches
-    AttendanceImport.objects.filter(
-        status=BatchStatus.PREVIEWED, created_at__lt=now - PREVIEW_LIFETIME
-    ).delete()
+    attendance_previews_expire(now=now)
     return AttendanceImport.objects.create(
         seminar=seminar,
         file_name=file_name[:255],
@@ -237,6 +249,16 @@ def attendance_import_preview(
         rows_read=report.rows_read,
         problems=len(report.problems),
     )
+
+
+def attendance_previews_expire(*, now: datetime | None = None) -> int:
+    """Delete previews left unconfirmed for longer than PREVIEW_LIFETIME, with the names and
+    emails of their files; returns how many. Every upload runs it; a daily task may too."""
+    cutoff = (now or timezone.now()) - PREVIEW_LIFETIME
+    deleted, _by_model = AttendanceImport.objects.filter(
+        status=BatchStatus.PREVIEWED, created_at__lt=cutoff
+    ).delete()
+    return deleted
 
 
 def attendance_import_check_pending(

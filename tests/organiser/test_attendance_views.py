@@ -298,3 +298,19 @@ def test_dashboard_list_filter_and_summary_agree_after_an_import(organiser_clien
     assert 'data-figure="attended">3<' in dashboard.content.decode()
     assert filtered.context["cl"].result_count == 3
     assert summary.context["headline"].startswith("3 participants attended:")
+
+
+def test_the_preview_lists_the_first_twenty_unreadable_rows_and_counts_the_rest(
+    organiser_client, seminar
+):
+    rows = [b"CHAN,tai.man@harbour-trading.example.hk,60"] + [
+        f"Bad {number},bad{number}@example.com,soon".encode() for number in range(25)
+    ]
+    content = b"Name,Email,Duration (Minutes)\n" + b"\n".join(rows) + b"\n"
+
+    response = upload(organiser_client, seminar, content)
+
+    page = organiser_client.get(response["Location"]).content.decode()
+    problems = re.search(r'<ul id="problems">.*?</ul>', page, re.S).group(0)
+    assert problems.count("is not a duration") == 20
+    assert "…and 5 more lines that could not be read." in problems
