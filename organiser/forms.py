@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from registrations.attendance import MAX_REPORT_BYTES
+
 
 class AttendanceImportForm(forms.Form):
     report = forms.FileField(
@@ -13,7 +15,19 @@ class AttendanceImportForm(forms.Form):
         ),
     )
     mark_absent = forms.BooleanField(
-        label=_("Mark confirmed registrants who are not in this report as absent"),
+        label=_(
+            "Also mark as absent every confirmed registrant this report does not show as present"
+        ),
+        help_text=_(
+            "Off unless you tick it. The preview lists everyone who would be marked absent."
+        ),
         required=False,
-        initial=True,
+        initial=False,
     )
+
+    def clean_report(self):
+        report = self.cleaned_data["report"]
+        # Refused before reading it into memory; the parser refuses the same size again.
+        if report.size > MAX_REPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB; is it the right report?"))
+        return report

@@ -9,19 +9,33 @@ from django.contrib.auth.decorators import permission_required
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from registrations.attendance import AttendanceReportError, attendance_report_parse
-from registrations.models import Registration
+from registrations.attendance import PROBLEMS_LISTED
+from registrations.attendance_import import (
+    PlanChanged,
+    attendance_import_apply,
+    attendance_import_check_pending,
+    attendance_import_check_revertible,
+    attendance_import_plan,
+    attendance_import_preview,
+    attendance_import_revert,
+    attendance_import_revert_plan,
+    attendance_imports_list,
+)
+from registrations.errors import RegistrationError
+from registrations.models import AttendanceImport, Registration
 from registrations.selectors import seminar_dashboard_figures, seminar_event_summary
-from registrations.services import attendance_import, attendees_export_record
+from registrations.services import attendees_export_record
 from seminar.models import Seminar
 
 from .charts import bar_chart
 from .exporters import attendee_rows, attendees_csv_stream, attendees_xlsx_write
 from .forms import AttendanceImportForm
-from .summary import seminar_summary_headline
+from .summary import seminar_summary_headline, text_list
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -98,46 +112,153 @@ def seminar_export(request: HttpRequest, seminar_id: int, file_format: str) -> H
     )
 
 
+def _upload_errors_add(form: AttendanceImportForm, error: RegistrationError) -> None:
+    """The refusal next to the file field, with the unreadable rows when that is why."""
+    form.add_error("report", str(error.message))
+    problems = getattr(error, "problems", [])
+    for problem in problems[:PROBLEMS_LISTED]:
+        form.add_error("report", problem.message)
+    if len(problems) > PROBLEMS_LISTED:
+        more = len(problems) - PROBLEMS_LISTED
+        form.add_error(
+            "report",
+            ngettext(
+                "…and %(count)d more line that could not be read.",
+                "…and %(count)d more lines that could not be read.",
+                more,
+            )
+            % {"count": more},
+        )
+
+
+def _import_page(seminar: Seminar) -> str:
+    return reverse("admin:seminar_seminar_attendance_import", kwargs={"seminar_id": seminar.pk})
+
+
+def _batch_get(seminar: Seminar, batch_id: int) -> AttendanceImport:
+    return get_object_or_404(
+        AttendanceImport.objects.select_related("seminar"), pk=batch_id, seminar=seminar
+    )
+
+
 @permission_required("registrations.import_attendance", raise_exception=True)
 def seminar_attendance_import(request: HttpRequest, seminar_id: int) -> HttpResponse:
+    """Upload a report and see what importing it would do (nothing changes here), and the
+    seminar's past imports, each of which can be reverted."""
     seminar = get_object_or_404(Seminar, pk=seminar_id)
-    result = None
     if request.method == "POST":
         form = AttendanceImportForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["report"]
             try:
-                report = attendance_report_parse(upload.read())
-            except AttendanceReportError as error:
-                form.add_error("report", error.message)
-            else:
-                result = attendance_import(
+                batch = attendance_import_preview(
                     seminar=seminar,
-                    report=report,
-                    actor=request.user,
-                    mark_absent=form.cleaned_data["mark_absent"],
+                    data=upload.read(),
                     file_name=upload.name,
+                    mark_absent=form.cleaned_data["mark_absent"],
+                    actor=request.user,
                 )
-                messages.success(
-                    request,
-                    _(
-                        "%(matched)d participants matched (%(changed)d changed), "
-                        "%(absent)d marked absent, %(unmatched)d rows matched nobody."
-                    )
-                    % {
-                        "matched": result.matched,
-                        "changed": result.changed,
-                        "absent": result.marked_absent,
-                        "unmatched": len(result.unmatched),
-                    },
+            except RegistrationError as error:
+                _upload_errors_add(form, error)
+            else:
+                return redirect(
+                    "admin:seminar_seminar_attendance_preview",
+                    seminar_id=seminar.pk,
+                    batch_id=batch.pk,
                 )
-                if not result.unmatched:
-                    return redirect("admin:seminar_seminar_dashboard", seminar_id=seminar.pk)
     else:
         form = AttendanceImportForm()
     context = {
         **_context(request, seminar, _("Import attendance: %(title)s") % {"title": seminar.title}),
         "form": form,
-        "result": result,
+        "imports": attendance_imports_list(seminar=seminar),
     }
     return render(request, "admin/registrations/attendance_import.html", context)
+
+
+@permission_required("registrations.import_attendance", raise_exception=True)
+def seminar_attendance_preview(
+    request: HttpRequest, seminar_id: int, batch_id: int
+) -> HttpResponse:
+    """What the uploaded report will do; a POST here is the confirmation that applies it."""
+    seminar = get_object_or_404(Seminar, pk=seminar_id)
+    batch = _batch_get(seminar, batch_id)
+    error = None
+    try:
+        if request.method == "POST":
+            batch = attendance_import_apply(
+                batch=batch, actor=request.user, digest=request.POST.get("digest", "")
+            )
+            messages.success(
+                request,
+                _(
+                    "Attendance imported from “%(file)s”: %(attended)d marked attended, "
+                    "%(absent)d marked absent, %(changed)d registrations changed. You can "
+                    "revert this import below."
+                )
+                % {
+                    "file": batch.file_name,
+                    "attended": batch.matched,
+                    "absent": batch.marked_absent,
+                    "changed": batch.changed,
+                },
+            )
+            return redirect(_import_page(seminar))
+        attendance_import_check_pending(batch=batch)
+    except PlanChanged as refusal:
+        error = refusal.message
+    except RegistrationError as refusal:
+        messages.error(request, refusal.message)
+        return redirect(_import_page(seminar))
+    context = {
+        **_context(
+            request, seminar, _("Check the attendance import: %(title)s") % {"title": seminar.title}
+        ),
+        "batch": batch,
+        "plan": attendance_import_plan(batch=batch),
+        "error": error,
+    }
+    return render(request, "admin/registrations/attendance_import_preview.html", context)
+
+
+@permission_required("registrations.import_attendance", raise_exception=True)
+def seminar_attendance_revert(request: HttpRequest, seminar_id: int, batch_id: int) -> HttpResponse:
+    """Asks first, listing what will be put back; a POST reverts."""
+    seminar = get_object_or_404(Seminar, pk=seminar_id)
+    batch = _batch_get(seminar, batch_id)
+    if request.method == "POST":
+        try:
+            result = attendance_import_revert(batch=batch, actor=request.user)
+        except RegistrationError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            restored = len(result.restored)
+            messages.success(
+                request,
+                ngettext(
+                    "Import of “%(file)s” reverted: %(count)d registration restored.",
+                    "Import of “%(file)s” reverted: %(count)d registrations restored.",
+                    restored,
+                )
+                % {"file": batch.file_name, "count": restored},
+            )
+            if result.kept:
+                messages.warning(
+                    request,
+                    _("Changed since the import, so left as they are: %(names)s.")
+                    % {"names": text_list([r.display_name for r in result.kept])},
+                )
+        return redirect(_import_page(seminar))
+    try:
+        attendance_import_check_revertible(batch=batch)
+    except RegistrationError as refusal:
+        messages.error(request, refusal.message)
+        return redirect(_import_page(seminar))
+    context = {
+        **_context(
+            request, seminar, _("Revert an attendance import: %(title)s") % {"title": seminar.title}
+        ),
+        "batch": batch,
+        "steps": attendance_import_revert_plan(batch=batch),
+    }
+    return render(request, "admin/registrations/attendance_import_revert.html", context)

@@ -1,5 +1,6 @@
 """Every write with a business rule: booking a seat, the waitlist, cancelling, organisers'
-confirmations and attendance. Each records who acted in the audit log.
+confirmations and attendance (imports of platforms' reports: attendance_import.py). Each records
+who acted in the audit log.
 
 The seat rule: lock the seminar row, read its seat counter, insert, bump the counter, all in one
 transaction. On PostgreSQL the lock is `SELECT ... FOR UPDATE`; on SQLite the transaction begins
@@ -9,7 +10,6 @@ IMMEDIATE (see settings), which serialises writers the same way. The check const
 `actor` is the logged-in organiser, or None when the registrant acts through the public pages.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from seminar.models import RegistrationState, Seminar
 
-from .attendance import AttendanceReport, Attendee
 from .audit import REGISTRANT, SYSTEM, audit_record
 from .delivery import notification_create
 from .errors import DuplicateRegistration, OverCapacity, RegistrationRefused
@@ -352,18 +351,23 @@ def _waitlist_promote_locked(
     return promoted
 
 
+# The minutes online stay as they are unless given (marking someone attended by hand).
+MINUTES_KEPT = object()
+
+
 @transaction.atomic
 def registration_attendance_set(
     *,
     registration: Registration,
     attended: bool | None,
     actor: Actor,
-    minutes_online: int | None = None,
+    minutes_online: int | object | None = MINUTES_KEPT,
 ) -> Registration:
-    """Record whether the registrant attended (None: not known). Unchanged values are not
-    logged again, so re-importing a report leaves no trace of changes that did not happen."""
+    """Record whether the registrant attended (None: not known), and for how long. Nobody who
+    did not attend keeps minutes online. Unchanged values are not logged again, so re-importing
+    a report leaves no trace of changes that did not happen."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if minutes_online is None and attended:
+    if minutes_online is MINUTES_KEPT:
         minutes_online = registration.minutes_online
     if not attended:
         minutes_online = None
@@ -384,72 +388,6 @@ def registration_attendance_set(
         details=details,
     )
     return registration
-
-
-@dataclass(frozen=True)
-class AttendanceImportResult:
-    matched: int
-    changed: int
-    marked_absent: int
-    unmatched: list[Attendee]
-
-
-@transaction.atomic
-def attendance_import(
-    *,
-    seminar: Seminar,
-    report: AttendanceReport,
-    actor: Actor,
-    mark_absent: bool = True,
-    file_name: str = "",
-) -> AttendanceImportResult:
-    """Mark who attended from a parsed platform report, with their total minutes online.
-
-    Emails match case-insensitively against the seminar's active registrations. With
-    `mark_absent`, confirmed registrants missing from the report are marked as not attended.
-    Importing the same report again changes nothing. Unmatched report rows are returned for the
-    organiser to look at.
-    """
-    active = {
-        registration.email.lower(): registration
-        for registration in seminar.registrations.exclude(status=Status.CANCELLED)
-    }
-    matched, changed, unmatched = 0, 0, []
-    for email, attendee in report.attendees.items():
-        registration = active.pop(email, None)
-        if registration is None:
-            unmatched.append(attendee)
-            continue
-        matched += 1
-        before = (registration.attended, registration.minutes_online)
-        updated = registration_attendance_set(
-            registration=registration, attended=True, minutes_online=attendee.minutes, actor=actor
-        )
-        changed += before != (updated.attended, updated.minutes_online)
-    marked_absent = 0
-    if mark_absent:
-        for registration in active.values():
-            if registration.status == Status.CONFIRMED and registration.attended is not False:
-                registration_attendance_set(registration=registration, attended=False, actor=actor)
-                marked_absent += 1
-    if changed or marked_absent:
-        audit_record(
-            action=Action.IMPORTED,
-            actor=actor,
-            seminar=seminar,
-            details={
-                "file": file_name,
-                "platform": report.platform,
-                "rows": report.rows_read,
-                "matched": matched,
-                "changed": changed,
-                "marked_absent": marked_absent,
-                "unmatched": len(unmatched),
-            },
-        )
-    return AttendanceImportResult(
-        matched=matched, changed=changed, marked_absent=marked_absent, unmatched=unmatched
-    )
 
 
 def attendees_export_record(

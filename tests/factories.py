@@ -1,4 +1,5 @@
 from datetime import timedelta
+from pathlib import Path
 
 import factory
 from django.conf import settings
@@ -164,3 +165,48 @@ def form_started(seconds_ago: float = 30) -> str:
     from registrations.forms import STARTED_SALT
 
     return TimestampSigner(salt=STARTED_SALT).sign(str(time.time() - seconds_ago))
+
+
+REPORTS = Path(__file__).parent / "registrations" / "reports"
+
+
+def attendance_report(name: str) -> bytes:
+    """A platform's attendance report as it was exported (tests/registrations/reports/)."""
+    return (REPORTS / name).read_bytes()
+
+
+def seminar_with_report_cast(**fields) -> Seminar:
+    """A seminar held yesterday, registered for by the people in the sample reports: four
+    confirmed who appear in them (HO Siu Ling as a no-show in the Zoom webinar report), one
+    confirmed who appears in none, one waitlisted and one cancelled who joined anyway."""
+    starts_at = timezone.now() - timedelta(days=1)
+    seminar = SeminarFactory(
+        starts_at=starts_at,
+        registration_opens_at=starts_at - timedelta(days=30),
+        **fields,
+    )
+    cast = [
+        ("tai.man@harbour-trading.example.hk", "CHAN Tai Man", "sme", "hong_kong", "confirmed"),
+        ("li.wei@gba-ip.example.cn", "LI Wei", "ip_practitioner", "mainland", "confirmed"),
+        ("siu.ling@ho-design.example.hk", "HO Siu Ling", "sme", "hong_kong", "confirmed"),
+        ("mei.ling@macau-ip.example.mo", "LEONG Mei Ling", "ip_practitioner", "macao", "confirmed"),
+        ("kar.fai.wong@example.gov.hk", "WONG Kar Fai", "government", "hong_kong", "confirmed"),
+        ("ka.yan@ng-trading.example.hk", "NG Ka Yan", "sme", "hong_kong", "waitlisted"),
+        (
+            "chi.keung@lam-ip.example.hk",
+            "LAM Chi Keung",
+            "ip_practitioner",
+            "hong_kong",
+            "cancelled",
+        ),
+    ]
+    for email, name, participant_type, region, status in cast:
+        RegistrationFactory(
+            seminar=seminar,
+            email=email,
+            name_en=name,
+            participant_type=participant_type,
+            region=region,
+            status=status,
+        )
+    return seminar

@@ -200,6 +200,16 @@ class SeminarAdmin(TabbedTranslationAdmin):
                 wrap(views.seminar_attendance_import),
                 name="seminar_seminar_attendance_import",
             ),
+            path(
+                "<int:seminar_id>/import-attendance/<int:batch_id>/",
+                wrap(views.seminar_attendance_preview),
+                name="seminar_seminar_attendance_preview",
+            ),
+            path(
+                "<int:seminar_id>/import-attendance/<int:batch_id>/revert/",
+                wrap(views.seminar_attendance_revert),
+                name="seminar_seminar_attendance_revert",
+            ),
         ]
         return urls + super().get_urls()
 

@@ -8,7 +8,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from registrations.models import AuditEntry, Registration
@@ -164,37 +163,6 @@ def test_dashboard_xlsx_export_opens(client, seminar):
 
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert workbook.active.max_row == 4
-
-
-def test_attendance_import_page_imports_and_lists_unmatched(client, seminar):
-    client.force_login(user_in(ORGANISERS))
-    report = (
-        b"Name (Original Name),User Email,Duration (Minutes)\n"
-        b"A,a@example.com,50\n"
-        b"Z,z@example.com,5\n"
-    )
-
-    response = client.post(
-        urls(seminar)["import"],
-        {"report": SimpleUploadedFile("zoom.csv", report), "mark_absent": "on"},
-    )
-
-    page = response.content.decode()
-    assert "z@example.com" in page
-    assert "1 participants matched" in page
-    registration = Registration.objects.get(email="a@example.com")
-    assert (registration.attended, registration.minutes_online) == (True, 50)
-
-
-def test_attendance_import_of_a_bad_file_says_why_and_changes_nothing(client, seminar):
-    client.force_login(user_in(ORGANISERS))
-
-    response = client.post(
-        urls(seminar)["import"], {"report": SimpleUploadedFile("photo.csv", b"Name\nx\n")}
-    )
-
-    assert "No participants table found" in response.content.decode()
-    assert not Registration.objects.filter(attended__isnull=False).exists()
 
 
 def changelist_action(client, action: str, registrations, **extra):

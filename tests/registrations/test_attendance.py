@@ -1,160 +1,175 @@
-"""Importing the platform's attendance report: Zoom and Teams layouts, encodings, idempotence."""
+"""Reading the platforms' attendance reports as they export them: Zoom webinar (with and without
+the Attended column), Zoom meeting, Teams; no-shows, repeated joins, bad rows."""
 
 import codecs
+import csv
 
 import pytest
 
-from registrations.attendance import AttendanceReportError, attendance_report_parse
-from registrations.models import AuditEntry, Registration
-from registrations.services import attendance_import
-from tests.factories import RegistrationFactory, SeminarFactory
-
-pytestmark = pytest.mark.django_db
-
-ZOOM_WEBINAR_REPORT = """Attendee Report,
-Report Generated:,"8/12/2022 6:01 PM"
-Topic,Webinar ID,Actual Start Time,Actual Duration (minutes),# Registered,# Cancelled,Unique Viewers,Total Users,Max Concurrent Views
-2022 Guangdong/Hong Kong Seminar,912 3456 7890,"Aug 12, 2022 14:25:11",155,3,0,3,4,3
-Host Details,
-Attended,User Name (Original Name),Email,Join Time,Leave Time,Time in Session (minutes),Is Guest,Country/Region Name
-Yes,IPD Host,host@ipd.example.gov.hk,"Aug 12, 2022 14:25:11","Aug 12, 2022 17:00:00",155,No,Hong Kong SAR
-Attendee Details,
-Attended,User Name (Original Name),First Name,Last Name,Email,Registration Time,Approval Status,Join Time,Leave Time,Time in Session (minutes),Is Guest,Country/Region Name
-Yes,CHAN Tai Man,Tai Man,CHAN,Tai.Man@Example.com,"Aug 1, 2022 10:00:00",approved,"Aug 12, 2022 14:29:00","Aug 12, 2022 15:30:00",61,Yes,Hong Kong SAR
-Yes,CHAN Tai Man,Tai Man,CHAN,tai.man@example.com,"Aug 1, 2022 10:00:00",approved,"Aug 12, 2022 15:40:00","Aug 12, 2022 16:59:00",79,Yes,Hong Kong SAR
-Yes,LI Wei,Wei,LI,li.wei@example.cn,"Aug 2, 2022 09:00:00",approved,"Aug 12, 2022 14:30:00","Aug 12, 2022 16:00:00",90,Yes,China
-Yes,Walk In,Walk,In,stranger@example.com,"Aug 2, 2022 09:00:00",approved,"Aug 12, 2022 14:30:00","Aug 12, 2022 14:40:00",10,Yes,China
-"""
-
-ZOOM_MEETING_REPORT = """Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest,Recording Consent
-CHAN Tai Man,tai.man@example.com,08/12/2022 02:29:00 PM,08/12/2022 03:30:00 PM,61,Yes,Y
-LI Wei,LI.WEI@example.cn,08/12/2022 02:30:00 PM,08/12/2022 04:00:00 PM,90,Yes,Y
-"""
-
-TEAMS_REPORT = "\r\n".join(
-    [
-        "1. Summary",
-        "Meeting title\tIP seminar",
-        "Attended participants\t2",
-        "Meeting duration\t2h 30m",
-        "",
-        "2. Participants",
-        "Name\tFirst Join\tLast Leave\tIn-Meeting Duration\tEmail\tParticipant ID (UPN)\tRole",
-        "CHAN Tai Man\t8/12/22, 2:29:00 PM\t8/12/22, 4:59:00 PM\t2h 20m\ttai.man@example.com\ttai.man@example.com\tAttendee",
-        "LI Wei\t8/12/22, 2:30:00 PM\t8/12/22, 4:00:00 PM\t1h 30m 20s\tli.wei@example.cn\tli.wei@example.cn\tAttendee",
-        "",
-        "3. In-Meeting Activities",
-        "Name\tJoin Time\tLeave Time\tDuration\tEmail\tRole",
-        "CHAN Tai Man\t8/12/22, 2:29:00 PM\t8/12/22, 3:30:00 PM\t1h 1m\ttai.man@example.com\tAttendee",
-        "",
-    ]
+from registrations.attendance import (
+    AttendanceReport,
+    AttendanceReportError,
+    attendance_report_parse,
 )
+from tests.factories import attendance_report
+
+ZOOM_WEBINAR = "zoom_webinar_attendee_report.csv"
+ZOOM_WEBINAR_WITHOUT_ATTENDED = "zoom_webinar_attendee_report_without_attended.csv"
+ZOOM_MEETING = "zoom_meeting_participants.csv"
+TEAMS = "teams_attendance_list.csv"
 
 
-@pytest.fixture
-def seminar():
-    seminar = SeminarFactory()
-    RegistrationFactory(seminar=seminar, email="tai.man@example.com", name_en="CHAN Tai Man")
-    RegistrationFactory(seminar=seminar, email="li.wei@example.cn", name_en="LI Wei")
-    RegistrationFactory(seminar=seminar, email="absent@example.com", name_en="HO Absent")
-    return seminar
-
-
-def attendance(seminar) -> dict[str, tuple]:
+def present_minutes(report: AttendanceReport) -> dict[str, int]:
     return {
-        r.email: (r.attended, r.minutes_online)
-        for r in Registration.objects.filter(seminar=seminar)
+        email: attendee.minutes for email, attendee in report.attendees.items() if attendee.present
     }
+
+
+def test_zoom_webinar_report_honours_the_attended_column_and_adds_up_joins():
+    report = attendance_report_parse(attendance_report(ZOOM_WEBINAR))
+
+    assert report.platform == "zoom"
+    assert present_minutes(report) == {
+        "tai.man@harbour-trading.example.hk": 141,  # two joins, 62 + 79, email case differs
+        "li.wei@gba-ip.example.cn": 90,
+        "mei.ling@macau-ip.example.mo": 120,
+        "ka.yan@ng-trading.example.hk": 30,
+        "chi.keung@lam-ip.example.hk": 40,
+        "walk.in@unregistered.example.com": 15,
+    }
+    assert {a.email: (a.present, a.minutes) for a in report.no_shows} == {
+        "siu.ling@ho-design.example.hk": (False, 0),
+        "never.came@unregistered.example.com": (False, 0),
+    }
+    assert report.problems == []
+
+
+def test_zoom_webinar_report_leaves_out_the_host_and_panellists():
+    report = attendance_report_parse(attendance_report(ZOOM_WEBINAR))
+
+    assert "events@ipd.example.gov.hk" not in report.attendees
+    assert "km.wong@ipd.example.gov.hk" not in report.attendees
+    assert report.rows_read == 9
+
+
+def test_zoom_webinar_report_without_the_attended_column_adds_up_interleaved_joins():
+    report = attendance_report_parse(attendance_report(ZOOM_WEBINAR_WITHOUT_ATTENDED))
+
+    assert present_minutes(report) == {
+        "tai.man@harbour-trading.example.hk": 141,
+        "li.wei@gba-ip.example.cn": 90,  # 40 + 50, with another person's row between
+        "mei.ling@macau-ip.example.mo": 120,
+        "ka.yan@ng-trading.example.hk": 30,
+        "walk.in@unregistered.example.com": 15,
+    }
+    assert report.no_shows == []
+
+
+def test_zoom_meeting_report_skips_the_meeting_data_waiting_room_and_dial_ins():
+    report = attendance_report_parse(attendance_report(ZOOM_MEETING))
+
+    assert present_minutes(report) == {
+        "events@ipd.example.gov.hk": 176,
+        "tai.man@harbour-trading.example.hk": 141,  # not 146: five minutes in the waiting room
+        "li.wei@gba-ip.example.cn": 90,
+        "mei.ling@macau-ip.example.mo": 120,
+        "walk.in@unregistered.example.com": 15,
+    }
+    assert report.problems == []
+
+
+@pytest.mark.parametrize("with_bom", [True, False], ids=["bom", "no-bom"])
+def test_teams_attendance_list_in_utf16_reads_the_participants_section_only(with_bom):
+    data = attendance_report(TEAMS)
+    if not with_bom:
+        data = data.removeprefix(codecs.BOM_UTF16_LE)
+
+    report = attendance_report_parse(data)
+
+    assert report.platform == "teams"
+    assert present_minutes(report) == {
+        "events@ipd.example.gov.hk": 175,
+        "tai.man@harbour-trading.example.hk": 141,  # 2h 20m 50s, not doubled by the activities
+        "li.wei@gba-ip.example.cn": 90,
+        "mei.ling@macau-ip.example.mo": 120,
+        "ka.yan@ng-trading.example.hk": 30,
+    }
+    assert report.attendees["li.wei@gba-ip.example.cn"].line == 13
 
 
 @pytest.mark.parametrize(
-    "encoded",
+    "content",
     [
-        ZOOM_WEBINAR_REPORT.encode("utf-8"),
-        codecs.BOM_UTF8 + ZOOM_WEBINAR_REPORT.encode("utf-8"),
+        b"Attended,Name,Email,Time in Session (minutes)\nNo,HO,ho@example.com,0\n",
+        b"Attended,Name,Email,Time in Session (minutes)\nNo,HO,ho@example.com,--\n",
+        b"Attended,Name,Email,Time in Session (minutes)\nNo,HO,ho@example.com,25\n",
+        b"Name,Email,Time in Session (minutes)\nHO,ho@example.com,--\n",
+        b"Name,Email,Time in Session (minutes)\nHO,ho@example.com,0\n",
     ],
-    ids=["utf-8", "utf-8-bom"],
+    ids=["no-zero", "no-dashes", "no-with-minutes", "dashes", "zero"],
 )
-def test_zoom_webinar_report_sums_repeated_joins_and_lists_strangers(seminar, admin_user, encoded):
-    report = attendance_report_parse(encoded)
+def test_a_no_show_is_never_counted_present(content):
+    report = attendance_report_parse(content)
 
-    result = attendance_import(seminar=seminar, report=report, actor=admin_user)
-
-    assert attendance(seminar) == {
-        "tai.man@example.com": (True, 140),
-        "li.wei@example.cn": (True, 90),
-        "absent@example.com": (False, None),
-    }
-    assert (result.matched, result.marked_absent) == (2, 1)
-    assert [attendee.email for attendee in result.unmatched] == ["stranger@example.com"]
+    assert present_minutes(report) == {}
+    assert [attendee.email for attendee in report.no_shows] == ["ho@example.com"]
 
 
-def test_host_table_before_the_attendee_table_is_left_out(seminar, admin_user):
-    report = attendance_report_parse(ZOOM_WEBINAR_REPORT.encode())
-
-    assert "host@ipd.example.gov.hk" not in report.attendees
-    assert report.rows_read == 4
-
-
-def test_zoom_meeting_participants_report(seminar, admin_user):
-    report = attendance_report_parse(ZOOM_MEETING_REPORT.encode())
-
-    attendance_import(seminar=seminar, report=report, actor=admin_user)
-
-    assert attendance(seminar)["li.wei@example.cn"] == (True, 90)
-    assert report.platform == "zoom"
-
-
-def test_teams_report_in_utf16_with_tabs_reads_the_participants_section(seminar, admin_user):
-    report = attendance_report_parse(TEAMS_REPORT.encode("utf-16"))
-
-    result = attendance_import(seminar=seminar, report=report, actor=admin_user)
-
-    assert report.platform == "teams"
-    assert attendance(seminar) == {
-        "tai.man@example.com": (True, 140),
-        "li.wei@example.cn": (True, 90),
-        "absent@example.com": (False, None),
-    }
-    assert result.unmatched == []
-
-
-def test_importing_the_same_file_twice_changes_nothing(seminar, admin_user):
-    report = attendance_report_parse(ZOOM_WEBINAR_REPORT.encode())
-    attendance_import(seminar=seminar, report=report, actor=admin_user)
-    before = attendance(seminar)
-    entries = AuditEntry.objects.count()
-
-    result = attendance_import(
-        seminar=seminar,
-        report=attendance_report_parse(ZOOM_WEBINAR_REPORT.encode()),
-        actor=admin_user,
+def test_one_join_marked_yes_makes_the_person_present_with_its_minutes_only():
+    report = attendance_report_parse(
+        b"Attended,Name,Email,Time in Session (minutes)\n"
+        b"No,HO,ho@example.com,--\n"
+        b"Yes,HO,ho@example.com,35\n"
     )
 
-    assert attendance(seminar) == before
-    assert (result.changed, result.marked_absent) == (0, 0)
-    assert AuditEntry.objects.count() == entries
+    assert present_minutes(report) == {"ho@example.com": 35}
 
 
-def test_import_without_marking_absentees_leaves_them_unknown(seminar, admin_user):
-    report = attendance_report_parse(ZOOM_MEETING_REPORT.encode())
+def test_bad_rows_are_listed_with_their_line_and_the_rest_is_read():
+    lines = attendance_report(ZOOM_WEBINAR).decode("utf-8-sig").split("\r\n")
+    lines[14:14] = [
+        "Yes,Bad Duration,,,bad.duration@example.com,,,,,,,,lots,Yes,China",
+        "Yes,Bad Email,,,not-an-email,,,,,,,,10,Yes,China",
+        "Maybe,Bad Attended,,,maybe@example.com,,,,,,,,10,Yes,China",
+        "Yes,Short Row,,,short@example.com",
+    ]
 
-    attendance_import(seminar=seminar, report=report, actor=admin_user, mark_absent=False)
+    report = attendance_report_parse("\r\n".join(lines).encode())
 
-    assert attendance(seminar)["absent@example.com"] == (None, None)
+    assert [problem.message for problem in report.problems] == [
+        "Line 15: “lots” is not a duration.",
+        "Line 16: “not-an-email” is not an email address.",
+        "Line 17: “Maybe” in the Attended column is neither Yes nor No.",
+        "Line 18 has fewer columns than the header.",
+    ]
+    assert len(present_minutes(report)) == 6
 
 
-def test_import_never_touches_another_seminars_registrations(seminar, admin_user):
-    other = RegistrationFactory(email="tai.man@example.com")
+def test_a_row_the_csv_reader_cannot_take_is_listed_and_reading_goes_on():
+    limit = csv.field_size_limit()
+    huge = "x" * (limit + 1)
+    content = (
+        "Name,Email,Duration (Minutes)\n"
+        f"A,a@example.com,10\n"
+        f"{huge},b@example.com,10\n"
+        "C,c@example.com,20\n"
+    ).encode()
 
-    attendance_import(
-        seminar=seminar,
-        report=attendance_report_parse(ZOOM_MEETING_REPORT.encode()),
-        actor=admin_user,
+    report = attendance_report_parse(content)
+
+    assert [problem.message for problem in report.problems] == ["Line 3 cannot be read as CSV."]
+    assert present_minutes(report) == {"a@example.com": 10, "c@example.com": 20}
+
+
+def test_a_report_survives_the_round_trip_through_json():
+    report = attendance_report_parse(
+        attendance_report(ZOOM_WEBINAR) + b"Yes,X,,,x@,,,,,,,,1,No,\r\n"
     )
+    assert report.problems  # the round trip carries them too
 
-    other.refresh_from_db()
-    assert other.attended is None
+    copy = AttendanceReport.from_data(report.as_data())
+
+    assert copy == report
 
 
 @pytest.mark.parametrize(
@@ -163,17 +178,28 @@ def test_import_never_touches_another_seminars_registrations(seminar, admin_user
         (b"", "The file is empty."),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe\xfd", "text encoding"),
         (b"Name,Join Time\nCHAN,10:00\n", "No participants table found"),
-        (
-            b"Name,Email,Duration (Minutes)\nCHAN,tai.man@example.com,lots\n",
-            "Line 2: “lots” is not a duration.",
-        ),
-        (b"Name,Email,Duration (Minutes)\nCHAN,not-an-email,5\n", "is not an email address"),
-        (b"Name,Guest,Email,Duration (Minutes)\nCHAN,Yes,tai.man@example.com\n", "fewer columns"),
         (b"Name,Email,Duration (Minutes)\n,,\n", "no one with an email address"),
+        (
+            b"Name,Email,Duration (Minutes)\nCHAN,tai.man@example.com,lots\nHO,ho@,5\n",
+            "No row of the participants table could be read.",
+        ),
     ],
 )
-def test_malformed_reports_are_refused_with_a_message(content, message):
+def test_files_with_nothing_readable_are_refused_with_a_message(content, message):
     with pytest.raises(AttendanceReportError) as error:
         attendance_report_parse(content)
 
     assert message in str(error.value.message)
+    assert error.value.field == "report"
+
+
+def test_a_refusal_for_unreadable_rows_lists_every_one():
+    with pytest.raises(AttendanceReportError) as error:
+        attendance_report_parse(
+            b"Name,Email,Duration (Minutes)\nCHAN,tai.man@example.com,lots\nHO,ho@,5\n"
+        )
+
+    assert [problem.message for problem in error.value.problems] == [
+        "Line 2: “lots” is not a duration.",
+        "Line 3: “ho@” is not an email address.",
+    ]
