@@ -184,7 +184,7 @@ def _attendance(seminar: Seminar) -> dict[int, tuple]:
     return {r.pk: (r.attended, r.minutes_online) for r in seminar.registrations.all()}
 
 
-@settings(max_examples=300, **PROPERTY_SETTINGS)
+@settings(max_examples=75, **PROPERTY_SETTINGS)
 @given(content=reports, mark_absent=st.booleans())
 def test_attendance_upload_never_errors_and_never_changes_attendance(
     admin_client, content, mark_absent
@@ -204,7 +204,7 @@ def test_attendance_upload_never_errors_and_never_changes_attendance(
         assert admin_client.get(response["Location"]).status_code == 200
 
 
-@settings(max_examples=300, **PROPERTY_SETTINGS)
+@settings(max_examples=75, **PROPERTY_SETTINGS)
 @given(
     content=zoom_like_reports,
     mark_absent=st.booleans(),
