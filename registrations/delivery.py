@@ -99,13 +99,14 @@ def notification_send(*, notification_id: int) -> None:
 
 
 def _still_applies(notification: Notification) -> bool:
-    """A confirmation or reminder queued before the registrant cancelled must not go out."""
-    status = notification.registration.status
+    """A confirmation or reminder queued before the registrant cancelled, or before the
+    organisers cancelled the seminar, must not go out."""
+    registration = notification.registration
     if notification.kind == Kind.CANCELLED:
-        return status == Registration.Status.CANCELLED
+        return registration.status == Registration.Status.CANCELLED
     if notification.kind == Kind.WAITLISTED:
-        return status != Registration.Status.CANCELLED
-    return status == Registration.Status.CONFIRMED
+        return registration.status != Registration.Status.CANCELLED
+    return registration.seat_is_confirmed
 
 
 def _attempt_failed(

@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .calendar import calendar_ics
-from .models import EmailText, Notification, Registration
+from .models import EmailText, Notification
 from .selectors import registration_waitlist_position
 
 Kind = Notification.Kind
@@ -51,7 +51,7 @@ def message_build(*, notification: Notification) -> EmailMultiAlternatives:
     kind = Kind(notification.kind)
     with translation.override(registration.preferred_language):
         intro = EmailText.objects.filter(seminar=seminar, kind=kind).first()
-        seat = TEMPLATES[kind] == "seat" and registration.status == Registration.Status.CONFIRMED
+        seat = TEMPLATES[kind] == "seat" and registration.seat_is_confirmed
         context = {
             "registration": registration,
             "seminar": seminar,

@@ -172,6 +172,14 @@ class Registration(models.Model):
     def is_active(self) -> bool:
         return self.status != self.Status.CANCELLED
 
+    @property
+    def seat_is_confirmed(self) -> bool:
+        """Confirmed for a seminar that is still going ahead: the one test for saying "your seat
+        is confirmed" and for handing out the joining details (page, calendar file, emails)."""
+        return (
+            self.status == self.Status.CONFIRMED and self.seminar.status != Seminar.Status.CANCELLED
+        )
+
 
 class Notification(models.Model):
     """One email to one registrant: the outbox row written in the same transaction as the change

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from config.ratelimit import ratelimited
+from seminar.models import Seminar
 
 from .calendar import calendar_ics
 from .errors import RegistrationError
@@ -24,6 +25,10 @@ def _registration_get(token: str) -> Registration:
     return registration
 
 
+def _seminar_cancelled(seminar: Seminar) -> bool:
+    return seminar.status == Seminar.Status.CANCELLED
+
+
 def _private(response: HttpResponse) -> HttpResponse:
     # Personal data behind a secret URL: keep it out of shared caches and search engines.
     response["Cache-Control"] = "private, no-store"
@@ -35,13 +40,16 @@ def _private(response: HttpResponse) -> HttpResponse:
 def registration_manage(request: HttpRequest, token: str) -> HttpResponse:
     registration = _registration_get(token)
     seminar = registration.seminar
+    can_change = registration.is_active and not seminar.is_over
     context = {
         "registration": registration,
         "seminar": seminar,
         "waitlist_position": registration_waitlist_position(registration=registration),
-        "show_join_details": registration.status == Registration.Status.CONFIRMED
-        and seminar.join_details_visible(),
-        "can_change": registration.is_active and not seminar.is_over,
+        "show_join_details": registration.seat_is_confirmed and seminar.join_details_visible(),
+        # Details can still be corrected after a cancellation by the organisers; there is
+        # nothing left to cancel.
+        "can_change": can_change,
+        "can_cancel": can_change and not _seminar_cancelled(seminar),
     }
     return _private(render(request, "registrations/manage.html", context))
 
@@ -72,7 +80,8 @@ def registration_edit(request: HttpRequest, token: str) -> HttpResponse:
 def registration_cancel_view(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks for confirmation; only a POST cancels (link scanners and prefetchers send GETs)."""
     registration = _registration_get(token)
-    if request.method == "POST" and registration.is_active:
+    seminar_cancelled = _seminar_cancelled(registration.seminar)
+    if request.method == "POST" and registration.is_active and not seminar_cancelled:
         registration_cancel(registration=registration)
         return redirect(registration)
     if not registration.is_active:

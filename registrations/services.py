@@ -214,13 +214,14 @@ def registration_details_resend(
 ) -> Notification | None:
     """Send the registrant their current details again (confirmation or waitlist email).
 
-    Nothing is sent for a cancelled registration.
+    Nothing is sent for a cancelled registration, nor for a cancelled seminar: both emails
+    would say the registration stands.
     """
     kinds = {
         Status.CONFIRMED: Notification.Kind.CONFIRMATION,
         Status.WAITLISTED: Notification.Kind.WAITLISTED,
     }
-    if registration.status not in kinds:
+    if registration.status not in kinds or registration.seminar.status == Seminar.Status.CANCELLED:
         return None
     with transaction.atomic():
         return _change_announce(

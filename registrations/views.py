@@ -144,6 +144,9 @@ def registration_already_registered(request: HttpRequest, slug: str) -> HttpResp
 def registration_resend(request: HttpRequest, slug: str) -> HttpResponse:
     """ "Resend my link": the answer is the same whether or not the address is registered."""
     seminar = get_object_or_404(seminar_public_queryset(), slug=slug)
+    if seminar.status == Seminar.Status.CANCELLED:
+        # Every email we could send would say the registration stands; the page says why not.
+        return render(request, "registrations/resend.html", {"seminar": seminar, "form": None})
     if request.method == "POST":
         form = ResendForm(request.POST)
         if form.is_valid():

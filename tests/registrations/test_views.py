@@ -302,3 +302,35 @@ def test_register_when_the_seminar_filled_while_the_form_was_open_says_so_once(c
     assert page.count("Sorry, this seminar is full and is not taking a waitlist.") == 1
     assert page.count("This seminar is full.") == 0
     assert 'name="register"' not in page
+
+
+def test_register_page_of_a_cancelled_seminar_says_so_once_and_has_no_form(client):
+    seminar = SeminarFactory(status=Seminar.Status.CANCELLED)
+
+    page = client.get(register_url(seminar)).content.decode()
+
+    assert page.count("This seminar has been cancelled.") == 1
+    assert 'name="email"' not in page
+
+
+def test_register_form_sent_after_the_seminar_was_cancelled_says_so_once(client):
+    seminar = SeminarFactory(status=Seminar.Status.CANCELLED)
+
+    page = client.post(register_url(seminar), form_data()).content.decode()
+
+    assert page.count("This seminar has been cancelled.") == 1
+    assert "not taking registrations" not in page
+    assert 'name="register"' not in page
+    assert not Registration.objects.exists()
+
+
+def test_done_page_after_the_seminar_was_cancelled_does_not_confirm_the_seat(client):
+    seminar = SeminarFactory(join_url="https://webinar.example.com/j/room-77")
+    client.post(register_url(seminar), form_data())
+    Seminar.objects.filter(pk=seminar.pk).update(status=Seminar.Status.CANCELLED)
+
+    page = client.get(reverse("registrations:done", kwargs={"slug": seminar.slug})).content.decode()
+
+    assert "This seminar has been cancelled." in page
+    assert "is confirmed" not in page
+    assert "You are registered" not in page

@@ -210,3 +210,15 @@ def test_a_seminar_turned_draft_disappears_within_a_second(client, settings):
     time.sleep(1.05)
 
     assert client.get(seminar.get_absolute_url()).status_code == 404
+
+
+def test_cancelled_seminar_page_says_so_and_offers_no_registration_or_link_resend(client):
+    seminar = SeminarFactory(status="cancelled")
+
+    page = client.get(seminar.get_absolute_url()).content.decode()
+
+    assert page.count("This seminar has been cancelled.") == 1
+    assert "Register now" not in page
+    assert reverse("registrations:create", kwargs={"slug": seminar.slug}) not in page
+    assert reverse("registrations:resend", kwargs={"slug": seminar.slug}) not in page
+    assert "webinar.example.com" not in page
