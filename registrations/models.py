@@ -130,6 +130,15 @@ class Registration(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True)
+    # A new address the registrant asked for on their page. It replaces `email` only when a link
+    # sent to it is opened (services.registration_email_confirm), so whoever holds the private
+    # link learns nothing about other registrations and cannot redirect the emails unchecked.
+    email_pending = models.EmailField(
+        _("new email address awaiting confirmation"), max_length=254, blank=True
+    )
+    email_pending_since = models.DateTimeField(
+        _("email change requested at"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("registration")
@@ -191,6 +200,8 @@ class Notification(models.Model):
         PROMOTED = "promoted", _("Promoted from the waitlist")
         CANCELLED = "cancelled", _("Cancellation")
         REMINDER = "reminder", _("Reminder")
+        EMAIL_CONFIRM = "email_confirm", _("New email address to confirm")
+        EMAIL_CHANGE_NOTICE = "email_notice", _("Email change requested")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -206,6 +217,9 @@ class Notification(models.Model):
         verbose_name=_("registration"),
     )
     kind = models.CharField(_("message"), max_length=20, choices=Kind)
+    # Set when the email goes somewhere other than the registration's address at sending time:
+    # a new address to confirm, or the old address told of a change.
+    recipient = models.EmailField(_("sent to"), max_length=254, blank=True)
     # For reminders, which offset this is ("24h"); the unique constraint below makes each
     # reminder exactly-once per registrant however many schedulers or workers run.
     reminder_key = models.CharField(max_length=20, blank=True)
@@ -232,7 +246,11 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.registration.email}"
+        return f"{self.get_kind_display()} to {self.to_address}"
+
+    @property
+    def to_address(self) -> str:
+        return self.recipient or self.registration.email
 
 
 class EmailText(models.Model):
@@ -271,6 +289,8 @@ class AuditEntry(models.Model):
         RESENT = "resent", _("Details sent again")
         EXPORTED = "exported", _("Attendee list exported")
         IMPORTED = "imported", _("Attendance report imported")
+        EMAIL_REQUESTED = "email_requested", _("Email change requested")
+        EMAIL_CONFIRMED = "email_confirmed", _("Email change confirmed")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -344,6 +364,7 @@ IDENTIFYING_FIELDS = (
     "organisation",
     "job_title",
     "token",
+    "email_pending",
     *TRACKING_FIELDS,  # a referral code or campaign can point at one person
 )
 # Kept after the clean-up because the dashboard and the post-event figures count them; none of
@@ -372,4 +393,5 @@ RECORD_FIELDS = (
     "confirmed_at",
     "cancelled_at",
     "anonymised_at",
+    "email_pending_since",
 )

@@ -4,8 +4,10 @@ The token is looked up whole (a unique index), never compared piecemeal, so a wr
 foreign token costs the same as any miss and gives the same 404.
 """
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from config.ratelimit import ratelimited
 from seminar.models import Seminar
@@ -15,7 +17,13 @@ from .errors import RegistrationError
 from .forms import RegistrantDetailsForm
 from .models import Registration
 from .selectors import registration_waitlist_position
-from .services import registration_cancel, registration_update
+from .services import (
+    DetailsUpdate,
+    registration_cancel,
+    registration_email_change_find,
+    registration_email_confirm,
+    registration_update,
+)
 
 
 def _registration_get(token: str) -> Registration:
@@ -65,15 +73,51 @@ def registration_edit(request: HttpRequest, token: str) -> HttpResponse:
         )
         if form.is_valid():
             try:
-                registration_update(registration=registration, data=form.registration_data())
+                update = registration_update(
+                    registration=registration, data=form.registration_data()
+                )
             except RegistrationError as error:
                 form.add_error(error.field, error.message)
             else:
+                _update_announce(request, update)
                 return redirect(registration)
     else:
         form = RegistrantDetailsForm(instance=registration)
     context = {"registration": registration, "seminar": registration.seminar, "form": form}
     return _private(render(request, "registrations/edit.html", context))
+
+
+def _update_announce(request: HttpRequest, update: DetailsUpdate) -> None:
+    """Say on the registrant's page what happened to what they sent."""
+    if update.changed or not update.email_pending:
+        messages.success(request, _("Your changes have been saved."))
+    if update.email_pending:
+        # The same words whether or not the new address is registered already (see
+        # registration_update).
+        messages.info(
+            request,
+            _(
+                "We have sent a confirmation link to the new email address. The change takes "
+                "effect when the link is opened; until then we keep writing to your current "
+                "address."
+            ),
+        )
+
+
+@ratelimited("manage", methods=("GET", "HEAD", "POST"))
+def registration_email_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The link sent to a new address. GET asks; only a POST confirms, because mail scanners
+    and link previews open links on their own."""
+    context: dict = {"token": token}
+    try:
+        registration = registration_email_change_find(token=token)
+        context.update(registration=registration, seminar=registration.seminar)
+        if request.method == "POST":
+            registration = registration_email_confirm(token=token)
+            context.update(registration=registration, confirmed=True)
+    except RegistrationError as error:
+        context["error"] = error.message
+    return _private(render(request, "registrations/email_confirm.html", context))
 
 
 @ratelimited("manage", methods=("GET", "HEAD", "POST"))

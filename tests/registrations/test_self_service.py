@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from registrations.errors import DuplicateRegistration
 from registrations.models import Registration
 from registrations.services import registration_create
 from seminar.models import Seminar
@@ -143,20 +142,6 @@ def test_update_details_with_bad_input_shows_errors_and_keeps_input(client):
     assert 'value="New Harbour Trading Ltd."' in response.content.decode()
     registration.refresh_from_db()
     assert registration.organisation == "Harbour Trading Co. Ltd."
-
-
-def test_update_email_to_one_already_registered_is_refused(client):
-    seminar = SeminarFactory()
-    RegistrationFactory(seminar=seminar, email="taken@example.com")
-    registration = registration_create(seminar=seminar, data=registration_data())
-
-    response = client.post(
-        manage_url(registration, "edit"), details_form(email="TAKEN@example.com")
-    )
-
-    # The same words as the public form and the admin: the error carries them.
-    assert response.context["form"].errors["email"] == [DuplicateRegistration.message]
-    assert Registration.objects.get(pk=registration.pk).email == "tai.man.chan@example.com"
 
 
 def test_update_email_to_another_case_of_the_same_address_is_allowed(client):
