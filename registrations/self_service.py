@@ -16,11 +16,10 @@ from .calendar import calendar_ics
 from .errors import RegistrationError
 from .forms import RegistrantDetailsForm
 from .models import Registration
-from .selectors import registration_waitlist_position
+from .selectors import registration_email_change_find, registration_waitlist_position
 from .services import (
     DetailsUpdate,
     registration_cancel,
-    registration_email_change_find,
     registration_email_confirm,
     registration_update,
 )

@@ -27,12 +27,11 @@ from .delivery import notification_create
 from .errors import (
     DuplicateRegistration,
     EmailChangeAddressTaken,
-    EmailChangeLinkInvalid,
     OverCapacity,
     RegistrationRefused,
 )
 from .models import AuditEntry, Notification, Registration
-from .tokens import email_change_token_read
+from .selectors import registration_email_change_find
 
 Status = Registration.Status
 Action = AuditEntry.Action
@@ -226,7 +225,9 @@ def registration_update(
             details={"changed": changed},
         )
     if email_pending:
-        registration_email_change_request(registration=registration, email=email_pending)
+        registration_email_change_request(
+            registration=registration, email=email_pending, actor=actor
+        )
     return DetailsUpdate(
         registration=registration, changed=list(changed), email_pending=email_pending
     )
@@ -234,7 +235,7 @@ def registration_update(
 
 @transaction.atomic
 def registration_email_change_request(
-    *, registration: Registration, email: str, now: datetime | None = None
+    *, registration: Registration, email: str, actor: Actor = None, now: datetime | None = None
 ) -> Registration:
     """Ask the new address to confirm before it replaces the registration's email.
 
@@ -261,7 +262,7 @@ def registration_email_change_request(
     )
     audit_record(
         action=Action.EMAIL_REQUESTED,
-        actor=None,
+        actor=actor,
         seminar=registration.seminar,
         registration=registration,
         details={"email": {"from": registration.email, "to": email}},
@@ -269,33 +270,11 @@ def registration_email_change_request(
     return registration
 
 
-def registration_email_change_find(*, token: str, now: datetime | None = None) -> Registration:
-    """The registration whose pending email change this link confirms.
-
-    Raises EmailChangeLinkInvalid for a link that is not ours, was used, replaced or expired.
-    """
-    claim = email_change_token_read(token)
-    registration = (
-        None
-        if claim is None
-        else Registration.objects.select_related("seminar")
-        .filter(pk=claim.registration_id, anonymised_at__isnull=True)
-        .first()
-    )
-    if (
-        registration is None
-        or not registration.is_active
-        or not claim.matches(registration, now=now)
-    ):
-        raise EmailChangeLinkInvalid
-    return registration
-
-
 @transaction.atomic
 def registration_email_confirm(*, token: str, now: datetime | None = None) -> Registration:
     """The new address opened its link: it becomes the registration's email.
 
-    Raises EmailChangeLinkInvalid (see registration_email_change_find) or
+    Raises EmailChangeLinkInvalid (see selectors.registration_email_change_find) or
     EmailChangeAddressTaken when the new address holds an active registration for the same
     seminar; then nothing changes and the link keeps working until it expires, in case that
     other registration is cancelled. On success the registrant's details (with their private
