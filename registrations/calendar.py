@@ -34,12 +34,19 @@ def calendar_ics(*, seminar: Seminar, registration: Registration | None = None) 
     event.add("dtstamp", timezone.now())
     # SEQUENCE grows with every organiser edit, so an updated file replaces the old entry.
     event.add("sequence", int(seminar.updated_at.timestamp()) if seminar.updated_at else 0)
-    event.add("summary", seminar.title)
+    cancelled = seminar.status == Seminar.Status.CANCELLED
+    if cancelled:
+        # Said in the title, which is what a calendar shows, not only in STATUS, which some
+        # calendars ignore.
+        event.add("summary", _("Cancelled: %(title)s") % {"title": seminar.title})
+    else:
+        event.add("summary", seminar.title)
     event.add("dtstart", timezone.localtime(seminar.starts_at, timezone.get_default_timezone()))
     event.add("dtend", timezone.localtime(seminar.ends_at, timezone.get_default_timezone()))
     event.add("url", settings.SITE_URL + seminar.get_absolute_url())
-    lines = [seminar.theme] if seminar.theme else []
-    if registration and registration.status == Registration.Status.CONFIRMED and seminar.join_url:
+    lines = [_("This seminar has been cancelled.")] if cancelled else []
+    lines += [seminar.theme] if seminar.theme else []
+    if registration and registration.seat_is_confirmed and seminar.join_url:
         event.add("location", seminar.join_url)
         lines += [_("Join: %(url)s") % {"url": seminar.join_url}]
         if seminar.joining_instructions:
@@ -50,9 +57,7 @@ def calendar_ics(*, seminar: Seminar, registration: Registration | None = None) 
         manage_url = settings.SITE_URL + registration.get_absolute_url()
         lines.append(_("Your registration: %(url)s") % {"url": manage_url})
     event.add("description", "\n\n".join(lines))
-    if seminar.status == Seminar.Status.CANCELLED or (
-        registration and registration.status == Registration.Status.CANCELLED
-    ):
+    if cancelled or (registration and registration.status == Registration.Status.CANCELLED):
         event.add("status", "CANCELLED")
     else:
         event.add("status", "CONFIRMED")

@@ -45,11 +45,14 @@ def _send_enqueue(*, notification_id: int, run_after: datetime | None = None) ->
 
 
 def notification_create(
-    *, registration: Registration, kind: str, reminder_key: str = ""
+    *, registration: Registration, kind: str, reminder_key: str = "", recipient: str = ""
 ) -> Notification:
-    """Record an email to send and queue it once the surrounding transaction commits."""
+    """Record an email to send and queue it once the surrounding transaction commits.
+
+    It goes to `recipient` when given, else to the registration's address when it is sent.
+    """
     notification = Notification.objects.create(
-        registration=registration, kind=kind, reminder_key=reminder_key
+        registration=registration, kind=kind, reminder_key=reminder_key, recipient=recipient
     )
     transaction.on_commit(lambda: _send_enqueue(notification_id=notification.pk))
     return notification
@@ -99,13 +102,25 @@ def notification_send(*, notification_id: int) -> None:
 
 
 def _still_applies(notification: Notification) -> bool:
-    """A confirmation or reminder queued before the registrant cancelled must not go out."""
-    status = notification.registration.status
+    """Whether the email still tells the truth when its turn comes: a confirmation or reminder
+    queued before the registrant cancelled, or before the organisers cancelled the seminar, must
+    not go out, nor a link to confirm an address the registrant has since replaced."""
+    registration = notification.registration
+    if registration.anonymised_at is not None:
+        return False
+    if notification.kind == Kind.EMAIL_CONFIRM:
+        # A link to an address the registrant has since replaced with another would not work.
+        return (
+            registration.is_active
+            and registration.email_pending.lower() == notification.recipient.lower()
+        )
+    if notification.kind == Kind.EMAIL_CHANGE_NOTICE:
+        return True
     if notification.kind == Kind.CANCELLED:
-        return status == Registration.Status.CANCELLED
+        return registration.status == Registration.Status.CANCELLED
     if notification.kind == Kind.WAITLISTED:
-        return status != Registration.Status.CANCELLED
-    return status == Registration.Status.CONFIRMED
+        return registration.status != Registration.Status.CANCELLED
+    return registration.seat_is_confirmed
 
 
 def _attempt_failed(

@@ -2,18 +2,22 @@
 
 Confirmation, promotion and reminder share one layout ("seat": everything needed to join, with the
 calendar file); waitlisted and cancelled have their own. The organiser's opening paragraph for each
-kind comes from EmailText.
+kind comes from EmailText. An email change sends two messages: a link to the new address (which
+carries nothing about the registration beyond the seminar's name, in case the address was
+mistyped) and a notice to the old one.
 """
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .calendar import calendar_ics
-from .models import EmailText, Notification, Registration
+from .models import EmailText, Notification
 from .selectors import registration_waitlist_position
+from .tokens import EMAIL_CHANGE_LINK_HOURS, email_change_token_make
 
 Kind = Notification.Kind
 
@@ -23,6 +27,8 @@ SUBJECTS = {
     Kind.REMINDER: _("Reminder: %(title)s starts soon"),
     Kind.WAITLISTED: _("You are on the waitlist: %(title)s"),
     Kind.CANCELLED: _("Registration cancelled: %(title)s"),
+    Kind.EMAIL_CONFIRM: _("Confirm your email address: %(title)s"),
+    Kind.EMAIL_CHANGE_NOTICE: _("A change of email address was requested: %(title)s"),
 }
 HEADLINES = {
     Kind.CONFIRMATION: _("Your registration is confirmed."),
@@ -30,6 +36,8 @@ HEADLINES = {
     Kind.REMINDER: _("This is a reminder that the seminar starts soon."),
     Kind.WAITLISTED: _("The seminar is full, so you are on the waitlist."),
     Kind.CANCELLED: _("Your registration has been cancelled."),
+    Kind.EMAIL_CONFIRM: _("Please confirm your new email address."),
+    Kind.EMAIL_CHANGE_NOTICE: _("Someone asked to change the email address of your registration."),
 }
 TEMPLATES = {
     Kind.CONFIRMATION: "seat",
@@ -37,6 +45,8 @@ TEMPLATES = {
     Kind.REMINDER: "seat",
     Kind.WAITLISTED: "waitlisted",
     Kind.CANCELLED: "cancelled",
+    Kind.EMAIL_CONFIRM: "email_confirm",
+    Kind.EMAIL_CHANGE_NOTICE: "email_notice",
 }
 
 
@@ -51,7 +61,7 @@ def message_build(*, notification: Notification) -> EmailMultiAlternatives:
     kind = Kind(notification.kind)
     with translation.override(registration.preferred_language):
         intro = EmailText.objects.filter(seminar=seminar, kind=kind).first()
-        seat = TEMPLATES[kind] == "seat" and registration.status == Registration.Status.CONFIRMED
+        seat = TEMPLATES[kind] == "seat" and registration.seat_is_confirmed
         context = {
             "registration": registration,
             "seminar": seminar,
@@ -62,7 +72,19 @@ def message_build(*, notification: Notification) -> EmailMultiAlternatives:
             "seminar_url": _absolute(seminar.get_absolute_url()),
             "show_join_details": seat,
             "waitlist_position": registration_waitlist_position(registration=registration),
+            "email_change_hours": EMAIL_CHANGE_LINK_HOURS,
+            "requested_at": notification.created_at,
         }
+        if kind == Kind.EMAIL_CONFIRM:
+            token = email_change_token_make(
+                registration=registration, email=notification.to_address
+            )
+            # The new address is not yet the registrant's: it gets no private link.
+            context["manage_url"] = None
+            context["new_email"] = notification.to_address
+            context["confirm_url"] = _absolute(
+                reverse("registrations:email_confirm", kwargs={"token": token})
+            )
         template = TEMPLATES[kind]
         subject = str(SUBJECTS[kind] % {"title": seminar.title})
         text = render_to_string(f"emails/{template}.txt", context)
@@ -71,7 +93,7 @@ def message_build(*, notification: Notification) -> EmailMultiAlternatives:
             subject=subject,
             body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[registration.email],
+            to=[notification.to_address],
             headers={"Auto-Submitted": "auto-generated"},
         )
         message.attach_alternative(html, "text/html")

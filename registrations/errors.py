@@ -56,3 +56,25 @@ class OverCapacity(RegistrationError):
         "The seminar is full. Tick “allow over capacity” to confirm anyway; the capacity is then "
         "raised to fit."
     )
+
+
+class EmailChangeLinkInvalid(RegistrationError):
+    """The link to confirm a new email address is not ours, was used, replaced or expired."""
+
+    message = _(
+        "This confirmation link has expired or has already been used. To change the email "
+        "address of a registration, ask for the change again on the registration's page."
+    )
+
+
+class EmailChangeAddressTaken(RegistrationError):
+    """The new address holds a registration for the same seminar already.
+
+    Said only on the confirmation page, to whoever opened the link in that mailbox: they know
+    their own registration, so this reveals nothing new.
+    """
+
+    message = _(
+        "This email address already has a registration for this seminar, so it cannot take "
+        "over another one. Nothing has changed: the other registration keeps its email address."
+    )

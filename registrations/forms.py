@@ -18,6 +18,11 @@ from .models import REGISTRANT_FIELDS, TRACKING_FIELDS, Registration
 STARTED_SALT = "registrations.form-started"
 
 
+def started_sign() -> str:
+    """The form's start time, signed so a bot cannot post an older one of its own."""
+    return TimestampSigner(salt=STARTED_SALT).sign(str(time.time()))
+
+
 class RegistrantDetailsForm(forms.ModelForm):
     """The registrant's own details, as first entered and as later updated on their page."""
 
@@ -51,6 +56,14 @@ class RegistrantDetailsForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template renders the token with the <form> tag
+        self.helper.layout = Layout(*self.layout_sections(), self.submit_button())
+
+    def submit_button(self) -> Submit:
+        return Submit("save", _("Save changes"), css_class="btn-lg mt-2")
+
+    def submit_withdraw(self) -> None:
+        """Lay the form out without its button: what was typed stays on the page, but nothing
+        invites a send that cannot work (the seminar closed or filled up meanwhile)."""
         self.helper.layout = Layout(*self.layout_sections())
 
     def layout_sections(self) -> list:
@@ -73,7 +86,6 @@ class RegistrantDetailsForm(forms.ModelForm):
                 "industry",
             ),
             Fieldset(_("Preferences"), "preferred_language", "heard_from", "news_opt_in"),
-            Submit("save", _("Save changes"), css_class="btn-lg mt-2"),
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -91,9 +103,11 @@ class RegistrantDetailsForm(forms.ModelForm):
 class RegistrationForm(RegistrantDetailsForm):
     """Sign-up: the details, consent to the collection statement, and where they came from.
 
-    Two quiet bot traps: `website` is hidden from people (CSS) but filled by form-filling bots,
-    and `started` is a signed time from when the page was served, so a form sent back faster than
-    a person could fill it is recognised. Neither shows anything to a person.
+    Two bot traps: `website` is hidden from people (CSS) but filled by form-filling bots, and
+    `started` is a signed time from when the page was served, so a form sent back faster than a
+    person could fill it is recognised. The first is answered as if all went well; the second
+    asks the sender to wait a moment and send the form again, which costs a person a second
+    click and a simple bot its registration.
     """
 
     website = forms.CharField(
@@ -118,22 +132,40 @@ class RegistrationForm(RegistrantDetailsForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.fields["preferred_language"].initial = get_language()
-        self.fields["started"].initial = TimestampSigner(salt=STARTED_SALT).sign(str(time.time()))
+        self.fields["started"].initial = started_sign()
 
     def looks_automated(self) -> bool:
-        """True when the hidden field was filled or the form came back implausibly fast."""
-        if self.cleaned_data.get("website"):
-            return True
+        """True when the hidden field was filled or the start time is missing or forged: the
+        view answers such a form as if all went well and saves nothing, so a bot learns nothing."""
+        return bool(self.cleaned_data.get("website")) or self._started_at() is None
+
+    def sent_too_soon(self) -> bool:
+        """True when the form came back faster than a person could fill it in.
+
+        A fast hand with a browser's autofill can get here too, so the view asks them to send
+        the form again rather than dropping it.
+        """
+        started = self._started_at()
+        return (
+            started is not None and time.time() - started < settings.REGISTRATION_MIN_FILL_SECONDS
+        )
+
+    def restarted(self) -> "RegistrationForm":
+        """The same answers with a new start time, to be sent again after a pause."""
+        data = self.data.copy()
+        data["started"] = started_sign()
+        return type(self)(data)
+
+    def _started_at(self) -> float | None:
         try:
-            started = float(
+            return float(
                 TimestampSigner(salt=STARTED_SALT).unsign(self.cleaned_data.get("started", ""))
             )
         except (BadSignature, ValueError):
-            return True
-        return time.time() - started < settings.REGISTRATION_MIN_FILL_SECONDS
+            return None
 
     def layout_sections(self) -> list:
-        about, organisation, _preferences, _submit = super().layout_sections()
+        about, organisation, _preferences = super().layout_sections()
         return [
             about,
             organisation,
@@ -148,8 +180,10 @@ class RegistrationForm(RegistrantDetailsForm):
             *TRACKING_FIELDS,
             "started",
             Div(Field("website"), css_class="form-extra-field", aria_hidden="true"),
-            Submit("register", _("Register"), css_class="btn-lg mt-2"),
         ]
+
+    def submit_button(self) -> Submit:
+        return Submit("register", _("Register"), css_class="btn-lg mt-2")
 
     def registration_data(self) -> dict[str, Any]:
         data = super().registration_data()

@@ -130,6 +130,15 @@ class Registration(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True)
+    # A new address the registrant asked for on their page. It replaces `email` only when a link
+    # sent to it is opened (services.registration_email_confirm), so whoever holds the private
+    # link learns nothing about other registrations and cannot redirect the emails unchecked.
+    email_pending = models.EmailField(
+        _("new email address awaiting confirmation"), max_length=254, blank=True
+    )
+    email_pending_since = models.DateTimeField(
+        _("email change requested at"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("registration")
@@ -172,6 +181,14 @@ class Registration(models.Model):
     def is_active(self) -> bool:
         return self.status != self.Status.CANCELLED
 
+    @property
+    def seat_is_confirmed(self) -> bool:
+        """Confirmed for a seminar that is still going ahead: the one test for saying "your seat
+        is confirmed" and for handing out the joining details (page, calendar file, emails)."""
+        return (
+            self.status == self.Status.CONFIRMED and self.seminar.status != Seminar.Status.CANCELLED
+        )
+
 
 class Notification(models.Model):
     """One email to one registrant: the outbox row written in the same transaction as the change
@@ -183,6 +200,8 @@ class Notification(models.Model):
         PROMOTED = "promoted", _("Promoted from the waitlist")
         CANCELLED = "cancelled", _("Cancellation")
         REMINDER = "reminder", _("Reminder")
+        EMAIL_CONFIRM = "email_confirm", _("New email address to confirm")
+        EMAIL_CHANGE_NOTICE = "email_notice", _("Email change requested")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -198,6 +217,9 @@ class Notification(models.Model):
         verbose_name=_("registration"),
     )
     kind = models.CharField(_("message"), max_length=20, choices=Kind)
+    # Set when the email goes somewhere other than the registration's address at sending time:
+    # a new address to confirm, or the old address told of a change.
+    recipient = models.EmailField(_("sent to"), max_length=254, blank=True)
     # For reminders, which offset this is ("24h"); the unique constraint below makes each
     # reminder exactly-once per registrant however many schedulers or workers run.
     reminder_key = models.CharField(max_length=20, blank=True)
@@ -224,7 +246,11 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.registration.email}"
+        return f"{self.get_kind_display()} to {self.to_address}"
+
+    @property
+    def to_address(self) -> str:
+        return self.recipient or self.registration.email
 
 
 class EmailText(models.Model):
@@ -264,6 +290,8 @@ class AuditEntry(models.Model):
         EXPORTED = "exported", _("Attendee list exported")
         IMPORTED = "imported", _("Attendance report imported")
         IMPORT_REVERTED = "import_reverted", _("Attendance import reverted")
+        EMAIL_REQUESTED = "email_requested", _("Email change requested")
+        EMAIL_CONFIRMED = "email_confirmed", _("Email change confirmed")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -337,6 +365,7 @@ IDENTIFYING_FIELDS = (
     "organisation",
     "job_title",
     "token",
+    "email_pending",
     *TRACKING_FIELDS,  # a referral code or campaign can point at one person
 )
 # Kept after the clean-up because the dashboard and the post-event figures count them; none of
@@ -365,6 +394,7 @@ RECORD_FIELDS = (
     "confirmed_at",
     "cancelled_at",
     "anonymised_at",
+    "email_pending_since",
 )
 
 

@@ -37,7 +37,8 @@ def personal_data_purge(*, now: datetime | None = None, days: int | None = None)
     Safe to run any number of times: registrations already anonymised are left alone, so a
     second run reports nothing. Emails are replaced by a placeholder that keeps the one-active-
     registration-per-email rule satisfied, tokens are replaced so old private links stop working,
-    and the emails log and audit details that could name the person are removed.
+    a pending email change is dropped (its link stops working), and the emails log and audit
+    details that could name the person are removed.
     """
     now = now or timezone.now()
     days = settings.PERSONAL_DATA_RETENTION_DAYS if days is None else days
@@ -56,13 +57,18 @@ def personal_data_purge(*, now: datetime | None = None, days: int | None = None)
                 registration.email = f"anonymised-{registration.pk}@invalid"
                 registration.token = token_generate()
                 registration.news_opt_in = False
+                registration.email_pending_since = None  # no change can be pending any more
                 registration.anonymised_at = now
             Registration.objects.bulk_update(
                 registrations,
-                [*CLEARED, "email", "token", "news_opt_in", "anonymised_at"],
+                [*CLEARED, "email", "token", "news_opt_in", "email_pending_since", "anonymised_at"],
                 batch_size=1000,
             )
-            Notification.objects.filter(registration__in=registrations).update(last_error="")
+            # An email's own recipient is set when it went to an address other than the
+            # registration's (an email change).
+            Notification.objects.filter(registration__in=registrations).update(
+                last_error="", recipient=""
+            )
             AuditEntry.objects.filter(registration__in=registrations).update(details={})
             total += len(registrations)
     return PurgeReport(seminars=[seminar.slug for seminar in seminars], registrations=total)

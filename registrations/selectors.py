@@ -1,4 +1,5 @@
-"""Reads about registrations that need care: positions, headcounts, breakdowns, daily counts.
+"""Reads about registrations that need care: positions, headcounts, breakdowns, daily counts,
+the registration an email-change link points at.
 
 Every function here runs a fixed number of queries, whatever the number of registrations.
 """
@@ -6,7 +7,7 @@ Every function here runs a fixed number of queries, whatever the number of regis
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
@@ -15,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from seminar.models import Seminar
 
+from .errors import EmailChangeLinkInvalid
 from .models import Registration
+from .tokens import email_change_token_read
 
 Status = Registration.Status
 
@@ -32,6 +35,28 @@ def registration_waitlist_position(*, registration: Registration) -> int | None:
         status=Status.WAITLISTED,
         pk__lte=registration.pk,
     ).count()
+
+
+def registration_email_change_find(*, token: str, now: datetime | None = None) -> Registration:
+    """The registration whose pending email change this link confirms.
+
+    Raises EmailChangeLinkInvalid for a link that is not ours, was used, replaced or expired.
+    """
+    claim = email_change_token_read(token)
+    registration = (
+        None
+        if claim is None
+        else Registration.objects.select_related("seminar")
+        .filter(pk=claim.registration_id, anonymised_at__isnull=True)
+        .first()
+    )
+    if (
+        registration is None
+        or not registration.is_active
+        or not claim.matches(registration, now=now)
+    ):
+        raise EmailChangeLinkInvalid
+    return registration
 
 
 def _percent(part: int, whole: int | None) -> float | None:

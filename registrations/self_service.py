@@ -4,17 +4,25 @@ The token is looked up whole (a unique index), never compared piecemeal, so a wr
 foreign token costs the same as any miss and gives the same 404.
 """
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from config.ratelimit import ratelimited
+from seminar.models import Seminar
 
 from .calendar import calendar_ics
 from .errors import RegistrationError
 from .forms import RegistrantDetailsForm
 from .models import Registration
-from .selectors import registration_waitlist_position
-from .services import registration_cancel, registration_update
+from .selectors import registration_email_change_find, registration_waitlist_position
+from .services import (
+    DetailsUpdate,
+    registration_cancel,
+    registration_email_confirm,
+    registration_update,
+)
 
 
 def _registration_get(token: str) -> Registration:
@@ -22,6 +30,10 @@ def _registration_get(token: str) -> Registration:
     if registration is None:
         raise Http404("No registration with this link.")
     return registration
+
+
+def _seminar_cancelled(seminar: Seminar) -> bool:
+    return seminar.status == Seminar.Status.CANCELLED
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -35,13 +47,16 @@ def _private(response: HttpResponse) -> HttpResponse:
 def registration_manage(request: HttpRequest, token: str) -> HttpResponse:
     registration = _registration_get(token)
     seminar = registration.seminar
+    can_change = registration.is_active and not seminar.is_over
     context = {
         "registration": registration,
         "seminar": seminar,
         "waitlist_position": registration_waitlist_position(registration=registration),
-        "show_join_details": registration.status == Registration.Status.CONFIRMED
-        and seminar.join_details_visible(),
-        "can_change": registration.is_active and not seminar.is_over,
+        "show_join_details": registration.seat_is_confirmed and seminar.join_details_visible(),
+        # Details can still be corrected after a cancellation by the organisers; there is
+        # nothing left to cancel.
+        "can_change": can_change,
+        "can_cancel": can_change and not _seminar_cancelled(seminar),
     }
     return _private(render(request, "registrations/manage.html", context))
 
@@ -57,10 +72,13 @@ def registration_edit(request: HttpRequest, token: str) -> HttpResponse:
         )
         if form.is_valid():
             try:
-                registration_update(registration=registration, data=form.registration_data())
+                update = registration_update(
+                    registration=registration, data=form.registration_data()
+                )
             except RegistrationError as error:
                 form.add_error(error.field, error.message)
             else:
+                _update_announce(request, update)
                 return redirect(registration)
     else:
         form = RegistrantDetailsForm(instance=registration)
@@ -68,11 +86,45 @@ def registration_edit(request: HttpRequest, token: str) -> HttpResponse:
     return _private(render(request, "registrations/edit.html", context))
 
 
+def _update_announce(request: HttpRequest, update: DetailsUpdate) -> None:
+    """Say on the registrant's page what happened to what they sent."""
+    if update.changed or not update.email_pending:
+        messages.success(request, _("Your changes have been saved."))
+    if update.email_pending:
+        # The same words whether or not the new address is registered already (see
+        # registration_update).
+        messages.info(
+            request,
+            _(
+                "We have sent a confirmation link to the new email address. The change takes "
+                "effect when the link is opened; until then we keep writing to your current "
+                "address."
+            ),
+        )
+
+
+@ratelimited("manage", methods=("GET", "HEAD", "POST"))
+def registration_email_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The link sent to a new address. GET asks; only a POST confirms, because mail scanners
+    and link previews open links on their own."""
+    context: dict = {"token": token}
+    try:
+        registration = registration_email_change_find(token=token)
+        context.update(registration=registration, seminar=registration.seminar)
+        if request.method == "POST":
+            registration = registration_email_confirm(token=token)
+            context.update(registration=registration, confirmed=True)
+    except RegistrationError as error:
+        context["error"] = error.message
+    return _private(render(request, "registrations/email_confirm.html", context))
+
+
 @ratelimited("manage", methods=("GET", "HEAD", "POST"))
 def registration_cancel_view(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks for confirmation; only a POST cancels (link scanners and prefetchers send GETs)."""
     registration = _registration_get(token)
-    if request.method == "POST" and registration.is_active:
+    seminar_cancelled = _seminar_cancelled(registration.seminar)
+    if request.method == "POST" and registration.is_active and not seminar_cancelled:
         registration_cancel(registration=registration)
         return redirect(registration)
     if not registration.is_active:

@@ -10,6 +10,7 @@ IMMEDIATE (see settings), which serialises writers the same way. The check const
 `actor` is the logged-in organiser, or None when the registrant acts through the public pages.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -23,8 +24,14 @@ from seminar.models import RegistrationState, Seminar
 
 from .audit import REGISTRANT, SYSTEM, audit_record
 from .delivery import notification_create
-from .errors import DuplicateRegistration, OverCapacity, RegistrationRefused
+from .errors import (
+    DuplicateRegistration,
+    EmailChangeAddressTaken,
+    OverCapacity,
+    RegistrationRefused,
+)
 from .models import AuditEntry, Notification, Registration
+from .selectors import registration_email_change_find
 
 Status = Registration.Status
 Action = AuditEntry.Action
@@ -175,22 +182,34 @@ def registration_create(
     return registration
 
 
+@dataclass(frozen=True)
+class DetailsUpdate:
+    """What registration_update did: `changed` names the fields saved at once; `email_pending`
+    is the new address a confirmation link was sent to, or "" when the email stays."""
+
+    registration: Registration
+    changed: list[str]
+    email_pending: str
+
+
 @transaction.atomic
 def registration_update(
     *, registration: Registration, data: dict[str, Any], actor: Actor = None
-) -> Registration:
+) -> DetailsUpdate:
     """Change the registrant's own details; status, consent and history stay as they are.
 
-    Raises DuplicateRegistration if the new email belongs to another active registration for
-    the same seminar.
+    Every field but the email is saved at once. A new email address (not merely another case of
+    the same one) is only requested: see registration_email_change_request. The answer is the
+    same whether or not the new address is registered for the seminar already, so whoever holds
+    the private link learns nothing about other registrations.
     """
     seminar = _seminar_lock(seminar=registration.seminar)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     email = email_normalise(data.get("email", registration.email))
+    email_pending = ""
     if email.lower() != registration.email.lower():
-        existing = _active_registration_find(seminar=seminar, email=email)
-        if existing is not None:
-            raise DuplicateRegistration(existing)
+        email_pending = email
+        email = registration.email
     changed = {}
     for field, value in {**data, "email": email}.items():
         if getattr(registration, field) != value:
@@ -205,6 +224,90 @@ def registration_update(
             registration=registration,
             details={"changed": changed},
         )
+    if email_pending:
+        registration_email_change_request(
+            registration=registration, email=email_pending, actor=actor
+        )
+    return DetailsUpdate(
+        registration=registration, changed=list(changed), email_pending=email_pending
+    )
+
+
+@transaction.atomic
+def registration_email_change_request(
+    *, registration: Registration, email: str, actor: Actor = None, now: datetime | None = None
+) -> Registration:
+    """Ask the new address to confirm before it replaces the registration's email.
+
+    Sends a confirmation link to the new address and tells the current address that a change
+    was asked for, whether or not the new address is registered for the seminar already (that
+    is only checked when the link is opened). A newer request replaces an older one, whose link
+    then stops working.
+    """
+    now = now or timezone.now()
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    email = email_normalise(email)
+    registration.email_pending = email
+    registration.email_pending_since = now
+    registration.save(update_fields=["email_pending", "email_pending_since", "updated_at"])
+    notification_create(
+        registration=registration, kind=Notification.Kind.EMAIL_CONFIRM, recipient=email
+    )
+    # The current address is written down now: if the change is confirmed before this email
+    # goes out, it must still go to the old address.
+    notification_create(
+        registration=registration,
+        kind=Notification.Kind.EMAIL_CHANGE_NOTICE,
+        recipient=registration.email,
+    )
+    audit_record(
+        action=Action.EMAIL_REQUESTED,
+        actor=actor,
+        seminar=registration.seminar,
+        registration=registration,
+        details={"email": {"from": registration.email, "to": email}},
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_email_confirm(*, token: str, now: datetime | None = None) -> Registration:
+    """The new address opened its link: it becomes the registration's email.
+
+    Raises EmailChangeLinkInvalid (see selectors.registration_email_change_find) or
+    EmailChangeAddressTaken when the new address holds an active registration for the same
+    seminar; then nothing changes and the link keeps working until it expires, in case that
+    other registration is cancelled. On success the registrant's details (with their private
+    link) are sent to the new address.
+    """
+    now = now or timezone.now()
+    registration = registration_email_change_find(token=token, now=now)
+    seminar = _seminar_lock(seminar=registration.seminar)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration_email_change_find(token=token, now=now)  # again, under the lock
+    old, new = registration.email, registration.email_pending
+    if _active_registration_find(seminar=seminar, email=new) not in (None, registration):
+        raise EmailChangeAddressTaken
+    registration.email = new
+    registration.email_pending = ""
+    registration.email_pending_since = None
+    try:
+        # A savepoint, so a registration taking the address meanwhile is caught by the unique
+        # index and leaves the transaction usable.
+        with transaction.atomic():
+            registration.save(
+                update_fields=["email", "email_pending", "email_pending_since", "updated_at"]
+            )
+    except IntegrityError:
+        raise EmailChangeAddressTaken from None
+    audit_record(
+        action=Action.EMAIL_CONFIRMED,
+        actor=None,
+        seminar=seminar,
+        registration=registration,
+        details={"email": {"from": old, "to": new}},
+    )
+    registration_details_resend(registration=registration)
     return registration
 
 
@@ -213,13 +316,14 @@ def registration_details_resend(
 ) -> Notification | None:
     """Send the registrant their current details again (confirmation or waitlist email).
 
-    Nothing is sent for a cancelled registration.
+    Nothing is sent for a cancelled registration, nor for a cancelled seminar: both emails
+    would say the registration stands.
     """
     kinds = {
         Status.CONFIRMED: Notification.Kind.CONFIRMATION,
         Status.WAITLISTED: Notification.Kind.WAITLISTED,
     }
-    if registration.status not in kinds:
+    if registration.status not in kinds or registration.seminar.status == Seminar.Status.CANCELLED:
         return None
     with transaction.atomic():
         return _change_announce(

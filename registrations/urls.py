@@ -33,4 +33,10 @@ urlpatterns = [
     path("r/<token:token>/edit/", self_service.registration_edit, name="edit"),
     path("r/<token:token>/cancel/", self_service.registration_cancel_view, name="cancel"),
     path("r/<token:token>/calendar.ics", self_service.registration_calendar, name="calendar"),
+    # The token is a signed value, not a registration's private token: see tokens.py.
+    path(
+        "r/confirm-email/<str:token>/",
+        self_service.registration_email_confirm_view,
+        name="email_confirm",
+    ),
 ]

@@ -1,5 +1,7 @@
 """Public registration pages: parse, call the booking service, render."""
 
+import time
+
 from crispy_forms.utils import render_crispy_form
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +15,7 @@ from seminar.selectors import seminar_organisers, seminar_public_queryset
 from seminar.tracking import tracking_params
 
 from .calendar import calendar_ics
-from .errors import DuplicateRegistration, RegistrationError
+from .errors import DuplicateRegistration, RegistrationError, RegistrationRefused
 from .forms import RegistrationForm, ResendForm
 from .models import Registration
 from .selectors import registration_waitlist_position
@@ -23,21 +25,52 @@ from .services import (
     registration_resend_by_email,
 )
 
+# How long the "done" page can be shown again after registering: long enough to reload it,
+# short enough that the next person at a shared computer cannot open it (it links to the
+# registrant's private page).
+DONE_PAGE_SECONDS = 10 * 60
+
+
+def _now() -> float:
+    # A function of its own so tests can move the clock.
+    return time.time()
+
 
 def _session_key(seminar_id: int) -> str:
     return f"registration:{seminar_id}"
 
 
+def _just_registered_remember(request: HttpRequest, registration: Registration) -> None:
+    request.session[_session_key(registration.seminar_id)] = {
+        "registration": registration.pk,
+        "at": _now(),
+    }
+
+
+def _just_registered(request: HttpRequest, seminar: Seminar) -> Registration | None:
+    """The registration made in this browser a moment ago; forgotten after DONE_PAGE_SECONDS."""
+    remembered = request.session.get(_session_key(seminar.pk))
+    if not isinstance(remembered, dict) or _now() - remembered.get("at", 0) > DONE_PAGE_SECONDS:
+        request.session.pop(_session_key(seminar.pk), None)
+        return None
+    return Registration.objects.filter(pk=remembered.get("registration"), seminar=seminar).first()
+
+
 @ratelimited("register")
 def registration_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     seminar = get_object_or_404(seminar_public_queryset(), slug=slug)
+    refusal, resend_notice = None, False
     if request.method == "POST":
         form = RegistrationForm(request.POST)
         if form.is_valid() and form.looks_automated():
-            # A bot filled the hidden field or answered faster than a person can: answer as if
-            # all went well, save nothing.
+            # A bot filled the hidden field or forged the start time: answer as if all went
+            # well, save nothing.
             return redirect("registrations:already_registered", slug=seminar.slug)
-        if form.is_valid():
+        if form.is_valid() and form.sent_too_soon():
+            # Faster than a person types: most likely a bot, perhaps a quick hand with autofill.
+            # Ask for a second send after a pause; nothing typed is lost.
+            form, resend_notice = form.restarted(), True
+        elif form.is_valid():
             try:
                 registration = registration_create(seminar=seminar, data=form.registration_data())
             except DuplicateRegistration as duplicate:
@@ -45,12 +78,17 @@ def registration_create_view(request: HttpRequest, slug: str) -> HttpResponse:
                 # address's owner gets their link by email instead.
                 registration_details_resend(registration=duplicate.existing)
                 return redirect("registrations:already_registered", slug=seminar.slug)
+            except RegistrationRefused as error:
+                # Registration closed or filled up while the form was open: the page says why
+                # once, in place of the availability line, keeps what was typed and offers no
+                # Register button that could not work.
+                seminar.refresh_from_db()
+                refusal = error.message
+                form.submit_withdraw()
             except RegistrationError as error:
-                # Registration closed or filled up while the form was open: say so and keep
-                # everything typed.
                 form.add_error(error.field, error.message)
             else:
-                request.session[_session_key(seminar.pk)] = registration.pk
+                _just_registered_remember(request, registration)
                 return redirect("registrations:done", slug=seminar.slug)
     else:
         form = RegistrationForm(initial=tracking_params(request.GET))
@@ -61,6 +99,8 @@ def registration_create_view(request: HttpRequest, slug: str) -> HttpResponse:
         "collection_statement": statement,
         "form_html": None if form.is_bound or request.GET else empty_form_html(form, statement),
         "availability": seminar.availability(),
+        "refusal": refusal,
+        "resend_notice": resend_notice,
     }
     return render(request, "registrations/register.html", context)
 
@@ -106,8 +146,7 @@ def empty_form_html(form: RegistrationForm, collection_statement: str) -> str:
 
 def registration_done(request: HttpRequest, slug: str) -> HttpResponse:
     seminar = get_object_or_404(seminar_public_queryset(), slug=slug)
-    registration_pk = request.session.get(_session_key(seminar.pk))
-    registration = Registration.objects.filter(pk=registration_pk, seminar=seminar).first()
+    registration = _just_registered(request, seminar)
     if registration is None:
         return redirect(seminar)
     context = {
@@ -128,6 +167,9 @@ def registration_already_registered(request: HttpRequest, slug: str) -> HttpResp
 def registration_resend(request: HttpRequest, slug: str) -> HttpResponse:
     """ "Resend my link": the answer is the same whether or not the address is registered."""
     seminar = get_object_or_404(seminar_public_queryset(), slug=slug)
+    if seminar.status == Seminar.Status.CANCELLED:
+        # Every email we could send would say the registration stands; the page says why not.
+        return render(request, "registrations/resend.html", {"seminar": seminar, "form": None})
     if request.method == "POST":
         form = ResendForm(request.POST)
         if form.is_valid():

@@ -14,6 +14,7 @@ from registrations.services import (
     registration_create,
     registration_details_resend,
 )
+from seminar.models import Seminar
 from tests.factories import SeminarFactory, SessionFactory, registration_data
 
 Kind = Notification.Kind
@@ -300,3 +301,23 @@ def test_public_calendar_file_has_no_join_link(client, seminar):
     assert event.decoded("dtstart") == seminar.starts_at
     assert "webinar.example.com" not in response.content.decode()
     assert "424242" not in response.content.decode()
+
+
+@pytest.mark.parametrize("kind", [Kind.CONFIRMATION, Kind.PROMOTED, Kind.REMINDER])
+def test_seat_email_queued_before_the_seminar_was_cancelled_is_not_sent(seminar, kind):
+    registration = registration_create(seminar=seminar, data=registration_data())
+    notification = notification_create(registration=registration, kind=kind)
+    Seminar.objects.filter(pk=seminar.pk).update(status=Seminar.Status.CANCELLED)
+
+    delivered = notification_deliver(notification_id=notification.pk)
+
+    assert delivered.status == Notification.Status.SKIPPED
+    assert mail.outbox == []
+
+
+def test_details_are_not_sent_again_for_a_cancelled_seminar(seminar):
+    registration = registration_create(seminar=seminar, data=registration_data())
+    Seminar.objects.filter(pk=seminar.pk).update(status=Seminar.Status.CANCELLED)
+    registration.refresh_from_db()
+
+    assert registration_details_resend(registration=registration) is None

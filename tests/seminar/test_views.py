@@ -372,3 +372,15 @@ def test_demo_seminars_show_whom_to_ask(client):
     assert "知識產權署研討會秘書處" in page
     assert "mailto:ip-seminar@example.gov.hk" in page
     assert all(seminar.enquiries_contact for seminar in Seminar.objects.all())
+
+
+def test_cancelled_seminar_page_says_so_and_offers_no_registration_or_link_resend(client):
+    seminar = SeminarFactory(status="cancelled")
+
+    page = client.get(seminar.get_absolute_url()).content.decode()
+
+    assert page.count("This seminar has been cancelled.") == 1
+    assert "Register now" not in page
+    assert reverse("registrations:create", kwargs={"slug": seminar.slug}) not in page
+    assert reverse("registrations:resend", kwargs={"slug": seminar.slug}) not in page
+    assert "webinar.example.com" not in page
