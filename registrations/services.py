@@ -26,6 +26,7 @@ from .audit import REGISTRANT, SYSTEM, audit_record
 from .delivery import notification_create
 from .errors import DuplicateRegistration, OverCapacity, RegistrationRefused
 from .models import AuditEntry, Notification, Registration
+from .selectors import waitlist_next
 
 Status = Registration.Status
 Action = AuditEntry.Action
@@ -328,12 +329,7 @@ def waitlist_promote(
 def _waitlist_promote_locked(
     *, seminar: Seminar, actor: Actor, now: datetime | None
 ) -> list[Registration]:
-    if seminar.status != Seminar.Status.PUBLISHED:
-        return []
-    waitlist = seminar.registrations.filter(status=Status.WAITLISTED).order_by("pk")
-    if seminar.seats_left is not None:
-        waitlist = waitlist[: seminar.seats_left]
-    promoted = list(waitlist.select_for_update())
+    promoted = list(waitlist_next(seminar=seminar).select_for_update())
     if not promoted:
         return []
     now = now or timezone.now()

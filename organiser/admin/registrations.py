@@ -4,10 +4,8 @@ through the services (cancel action, promotion), which keep the seat count right
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -29,6 +27,14 @@ from registrations.services import (
 )
 
 from ..views import attendees_export_response
+from .action_previews import (
+    ALLOW_OVER_CAPACITY,
+    attendance_preview,
+    cancel_preview,
+    confirm_from_waitlist_preview,
+    resend_preview,
+)
+from .confirmation import asks_first
 
 
 class RegistrationAdminForm(forms.ModelForm):
@@ -227,36 +233,30 @@ class RegistrationAdmin(admin.ModelAdmin):
         description=_("Cancel selected registrations (offers their seats to the waitlist)"),
         permissions=["change"],
     )
+    @asks_first(cancel_preview)
     def cancel_registrations(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
-        cancelled = 0
-        for registration in queryset.exclude(status=Registration.Status.CANCELLED):
+        # Waitlisted ones first: cancelling a confirmed seat promotes the head of the waitlist,
+        # who must not be someone the organiser is cancelling in the same breath.
+        active = queryset.exclude(status=Registration.Status.CANCELLED).order_by("pk")
+        selected = sorted(active, key=lambda r: r.status != Registration.Status.WAITLISTED)
+        for registration in selected:
             registration_cancel(registration=registration, actor=request.user)
-            cancelled += 1
         self._report(
             request,
             ngettext(
-                "%(count)d registration cancelled.", "%(count)d registrations cancelled.", cancelled
+                "%(count)d registration cancelled.",
+                "%(count)d registrations cancelled.",
+                len(selected),
             ),
-            cancelled,
+            len(selected),
         )
 
     @admin.action(description=_("Confirm selected from the waitlist"), permissions=["change"])
+    @asks_first(confirm_from_waitlist_preview)
     def confirm_from_waitlist(self, request: HttpRequest, queryset: QuerySet[Registration]):
-        """Asks first; confirming beyond capacity needs the organiser to tick a box."""
-        waiting = list(queryset.filter(status=Registration.Status.WAITLISTED).order_by("pk"))
-        if "confirm" not in request.POST:
-            context = {
-                **self.admin_site.each_context(request),
-                "title": _("Confirm from the waitlist"),
-                "registrations": waiting,
-                "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
-                "opts": self.model._meta,
-                "over_capacity_message": OverCapacity.message,
-            }
-            return TemplateResponse(
-                request, "admin/registrations/confirm_from_waitlist.html", context
-            )
-        allow = request.POST.get("allow_over_capacity") == "on"
+        """Confirming beyond capacity needs the organiser to tick a box on the question."""
+        waiting = queryset.filter(status=Registration.Status.WAITLISTED).order_by("pk")
+        allow = request.POST.get(ALLOW_OVER_CAPACITY) == "on"
         confirmed, refused = 0, 0
         for registration in waiting:
             try:
@@ -287,7 +287,6 @@ class RegistrationAdmin(admin.ModelAdmin):
                 + str(OverCapacity.message),
                 messages.WARNING,
             )
-        return None
 
     def _attendance_set(self, request, queryset, attended: bool) -> None:
         changed = 0
@@ -306,20 +305,23 @@ class RegistrationAdmin(admin.ModelAdmin):
         )
 
     @admin.action(description=_("Mark selected as attended"), permissions=["change"])
+    @asks_first(attendance_preview(attended=True))
     def mark_attended(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
         self._attendance_set(request, queryset, attended=True)
 
     @admin.action(description=_("Mark selected as not attended"), permissions=["change"])
+    @asks_first(attendance_preview(attended=False))
     def mark_not_attended(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
         self._attendance_set(request, queryset, attended=False)
 
     @admin.action(
         description=_("Email selected registrants their details again"), permissions=["change"]
     )
+    @asks_first(resend_preview)
     def resend_details(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
         sent = sum(
             registration_details_resend(registration=registration, actor=request.user) is not None
-            for registration in queryset
+            for registration in queryset.select_related("seminar")
         )
         self._report(
             request, ngettext("%(count)d email queued.", "%(count)d emails queued.", sent), sent

@@ -35,7 +35,7 @@ def test_admin_cancel_action_frees_the_seat_for_the_first_waitlisted(organiser_c
 
     response = organiser_client.post(
         reverse("admin:registrations_registration_changelist"),
-        {"action": "cancel_registrations", "_selected_action": [confirmed.pk]},
+        {"action": "cancel_registrations", "_selected_action": [confirmed.pk], "confirm": "yes"},
         follow=True,
     )
 

@@ -246,8 +246,8 @@ def test_mark_attended_and_not_attended_actions(client, seminar):
     client.force_login(user_in(ORGANISERS))
     confirmed = list(seminar.registrations.filter(status=Status.CONFIRMED))
 
-    changelist_action(client, "mark_attended", confirmed[:1])
-    changelist_action(client, "mark_not_attended", confirmed[1:])
+    changelist_action(client, "mark_attended", confirmed[:1], confirm="yes")
+    changelist_action(client, "mark_not_attended", confirmed[1:], confirm="yes")
 
     assert Registration.objects.get(pk=confirmed[0].pk).attended is True
     assert Registration.objects.get(pk=confirmed[1].pk).attended is False
@@ -261,7 +261,7 @@ def test_resend_action_queues_the_details_again(
     registration = seminar.registrations.get(email="a@example.com")
 
     with django_capture_on_commit_callbacks(execute=True):
-        changelist_action(client, "resend_details", [registration])
+        changelist_action(client, "resend_details", [registration], confirm="yes")
 
     assert [m.to for m in mail.outbox] == [["a@example.com"]]
 
@@ -300,7 +300,7 @@ def test_changes_in_the_admin_are_recorded_with_who_made_them(client, seminar):
     client.force_login(organiser)
     registration = seminar.registrations.get(email="a@example.com")
 
-    changelist_action(client, "cancel_registrations", [registration])
+    changelist_action(client, "cancel_registrations", [registration], confirm="yes")
 
     entry = AuditEntry.objects.get(registration=registration, action="cancelled")
     assert entry.actor == organiser
