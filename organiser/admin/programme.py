@@ -7,12 +7,14 @@ from django.db import transaction
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from registrations.services import waitlist_promote
 from seminar.models import Organisation, Seminar, SeminarPartner, Session, SessionSpeaker, Speaker
 
 from .. import views
+from .action_previews import names_summary
 from .outbox import EmailTextInline
 
 
@@ -93,8 +95,20 @@ class SeminarAdmin(TabbedTranslationAdmin):
             super().save_model(request, obj, form, change)
             # More seats, a waitlist switched back on, or a re-published seminar: offer the free
             # seats to the waitlist, as a cancellation would.
-            if change:
-                waitlist_promote(seminar=obj, actor=request.user)
+            promoted = waitlist_promote(seminar=obj, actor=request.user) if change else []
+        if promoted:
+            # Saving emailed these people; the organiser hears whom, not only "changed".
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d person was promoted from the waitlist and emailed that a seat is "
+                    "theirs: %(names)s.",
+                    "%(count)d people were promoted from the waitlist and emailed that a seat is "
+                    "theirs: %(names)s.",
+                    len(promoted),
+                )
+                % {"count": len(promoted), "names": names_summary(promoted)},
+            )
 
     def get_urls(self):
         def wrap(view):

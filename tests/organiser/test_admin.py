@@ -64,6 +64,49 @@ def test_admin_capacity_increase_promotes_the_waitlist(
     assert seminar.seats_taken == 2
 
 
+def raise_capacity(client, seminar, capacity: int):
+    url = reverse("admin:seminar_seminar_change", args=[seminar.pk])
+    form = client.get(url).context["adminform"].form
+    response = client.post(url, seminar_form_post_data(form, capacity=capacity), follow=True)
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_admin_capacity_increase_says_who_was_promoted(organiser_client):
+    seminar = SeminarFactory(capacity=1)
+    RegistrationFactory(seminar=seminar)
+    RegistrationFactory(seminar=seminar, status=Status.WAITLISTED, name_en="WONG Ka Yan")
+    RegistrationFactory(seminar=seminar, status=Status.WAITLISTED, name_en="LEE Siu Ming")
+
+    messages = raise_capacity(organiser_client, seminar, 2)
+
+    assert (
+        "1 person was promoted from the waitlist and emailed that a seat is theirs: WONG Ka Yan."
+        in messages
+    )
+
+
+def test_admin_capacity_increase_names_the_first_few_when_many_are_promoted(organiser_client):
+    seminar = SeminarFactory(capacity=1)
+    RegistrationFactory(seminar=seminar)
+    for n in range(1, 9):
+        RegistrationFactory(seminar=seminar, status=Status.WAITLISTED, name_en=f"WAITING {n}")
+
+    messages = raise_capacity(organiser_client, seminar, 20)
+
+    assert (
+        "8 people were promoted from the waitlist and emailed that a seat is theirs: "
+        "WAITING 1, WAITING 2, WAITING 3, WAITING 4, WAITING 5 and 3 more." in messages
+    )
+
+
+def test_admin_save_without_promotions_says_nothing_about_the_waitlist(organiser_client):
+    seminar = SeminarFactory(capacity=1)
+
+    messages = raise_capacity(organiser_client, seminar, 2)
+
+    assert not any("waitlist" in message for message in messages)
+
+
 def test_admin_capacity_below_confirmed_count_is_refused_with_a_message(organiser_client):
     seminar = SeminarFactory(capacity=5)
     for n in range(3):
