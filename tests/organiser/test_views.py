@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
@@ -164,6 +165,52 @@ def test_dashboard_xlsx_export_opens(client, seminar):
 
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert workbook.active.max_row == 4
+
+
+@pytest.mark.parametrize("file_format", ["pdf", "CSV", "csv.exe", "xlsx2"])
+def test_export_in_an_unknown_format_is_refused_and_not_logged(client, seminar, file_format):
+    client.force_login(user_in(ORGANISERS))
+    url = reverse(
+        "admin:seminar_seminar_export",
+        kwargs={"seminar_id": seminar.pk, "file_format": file_format},
+    )
+
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assert not AuditEntry.objects.filter(action="exported").exists()
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_export_file_is_named_after_the_seminar_and_the_time(client, file_format, settings):
+    seminar = SeminarFactory(slug="ip-seminar-2026")
+    client.force_login(user_in(ORGANISERS))
+    url = reverse(
+        "admin:seminar_seminar_export",
+        kwargs={"seminar_id": seminar.pk, "file_format": file_format},
+    )
+
+    response = client.get(url)
+
+    disposition = response["Content-Disposition"]
+    assert re.fullmatch(
+        rf'attachment; filename="attendees-ip-seminar-2026-\d{{8}}-\d{{4}}\.{file_format}"',
+        disposition,
+    ), disposition
+
+
+def test_export_action_names_the_file_after_its_seminar_or_several(client):
+    first = SeminarFactory(slug="first-seminar")
+    second = SeminarFactory(slug="second-seminar")
+    one = RegistrationFactory(seminar=first)
+    other = RegistrationFactory(seminar=second)
+    client.force_login(user_in(ORGANISERS))
+
+    single = changelist_action(client, "export_csv", [one])
+    several = changelist_action(client, "export_xlsx", [one, other])
+
+    assert 'filename="attendees-first-seminar-' in single["Content-Disposition"]
+    assert 'filename="attendees-several-seminars-' in several["Content-Disposition"]
 
 
 def test_attendance_import_page_imports_and_lists_unmatched(client, seminar):
