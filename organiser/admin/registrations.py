@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from registrations.errors import OverCapacity, RegistrationError
 from registrations.models import (
@@ -34,6 +34,8 @@ from .action_previews import (
     confirm_from_waitlist_preview,
     resend_preview,
 )
+from .audit import AuditDisplay
+from .columns import seminar_short
 from .confirmation import asks_first
 
 
@@ -87,13 +89,14 @@ class NotificationInline(admin.TabularInline):
         return False
 
 
-class AuditEntryInline(admin.TabularInline):
+class AuditEntryInline(AuditDisplay, admin.TabularInline):
     model = AuditEntry
     extra = 0
     can_delete = False
-    fields = ("created_at", "actor_label", "action", "details")
+    fields = ("created_at", "who", "action", "details_display")
     readonly_fields = fields
-    verbose_name_plural = _("history")
+    template = "admin/registrations/history_inline.html"
+    verbose_name_plural = _("audit log")
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -102,17 +105,8 @@ class AuditEntryInline(admin.TabularInline):
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
     form = RegistrationAdminForm
-    list_display = (
-        "name_en",
-        "name_zh",
-        "email",
-        "organisation",
-        "seminar",
-        "status",
-        "participant_type",
-        "region",
-        "created_at",
-    )
+    # Few columns that fit 1280 px beside the filters; the rest is one click away.
+    list_display = ("registrant", "email", "status", "seminar_short", "created_at")
     list_filter = (
         "seminar",
         "status",
@@ -152,6 +146,17 @@ class RegistrationAdmin(admin.ModelAdmin):
         "attended",
         "minutes_online",
     )
+
+    class Media:
+        css = {"all": ("css/organiser.css",)}
+
+    @admin.display(description=pgettext_lazy("a person's name", "name"), ordering="name_en")
+    def registrant(self, registration: Registration) -> str:
+        return registration.display_name
+
+    @admin.display(description=_("seminar"), ordering="seminar__starts_at")
+    def seminar_short(self, registration: Registration) -> str:
+        return seminar_short(registration.seminar)
 
     def get_fieldsets(self, request: HttpRequest, obj: Registration | None = None):
         registrant = (None, {"fields": ("seminar", *REGISTRANT_FIELDS)})
