@@ -61,6 +61,9 @@ class ActionPreview:
     # Selected rows the action leaves alone and why, and other things worth knowing first.
     notes: list[str] = field(default_factory=list)
     options: list[ActionOption] = field(default_factory=list)
+    # Undoing it takes more than another click (a cancellation cannot be taken back): the
+    # page shows the button in the admin's colour for deleting.
+    destructive: bool = False
 
     @property
     def changes_anything(self) -> bool:
@@ -170,6 +173,7 @@ def cancel_preview(queryset: QuerySet[Registration]) -> ActionPreview:
         groups=groups,
         emails=emails,
         notes=notes,
+        destructive=True,
     )
 
 

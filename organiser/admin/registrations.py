@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
@@ -35,7 +36,7 @@ from .action_previews import (
     resend_preview,
 )
 from .audit import AuditDisplay
-from .columns import seminar_short
+from .columns import email_wrappable, seminar_short, when_short
 from .confirmation import asks_first
 
 
@@ -106,7 +107,7 @@ class AuditEntryInline(AuditDisplay, admin.TabularInline):
 class RegistrationAdmin(admin.ModelAdmin):
     form = RegistrationAdminForm
     # Few columns that fit 1280 px beside the filters; the rest is one click away.
-    list_display = ("registrant", "email", "status", "seminar_short", "created_at")
+    list_display = ("registrant", "status", "seminar_short", "registered")
     list_filter = (
         "seminar",
         "status",
@@ -152,11 +153,20 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.display(description=pgettext_lazy("a person's name", "name"), ordering="name_en")
     def registrant(self, registration: Registration) -> str:
-        return registration.display_name
+        # Both names, and the address under them: who it is at a glance, in one column.
+        return format_html(
+            '{}<span class="registrant-email">{}</span>',
+            registration.display_name,
+            email_wrappable(registration.email),
+        )
 
     @admin.display(description=_("seminar"), ordering="seminar__starts_at")
     def seminar_short(self, registration: Registration) -> str:
         return seminar_short(registration.seminar)
+
+    @admin.display(description=_("registered at"), ordering="created_at")
+    def registered(self, registration: Registration) -> str:
+        return when_short(registration.created_at)
 
     def get_fieldsets(self, request: HttpRequest, obj: Registration | None = None):
         registrant = (None, {"fields": ("seminar", *REGISTRANT_FIELDS)})

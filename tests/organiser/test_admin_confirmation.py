@@ -259,7 +259,7 @@ def test_the_confirmation_page_has_breadcrumbs_back_to_the_list(organiser_client
 
     response = menu_post(organiser_client, "cancel_registrations", [chan])
 
-    crumbs = response.content.decode().split('<div class="breadcrumbs">')[1].split("</div>")[0]
+    crumbs = response.content.decode().split('<ol class="breadcrumbs">')[1].split("</ol>")[0]
     assert reverse("admin:index") in crumbs
     assert reverse(CHANGELIST) in crumbs
-    assert "Cancel registrations" in crumbs
+    assert '<li aria-current="page">Cancel registrations</li>' in crumbs
