@@ -212,3 +212,19 @@ def test_a_registrations_history_reads_in_words_and_the_page_still_saves(
     assert " by mei.ling" not in page
     assert saved.status_code == 302
     assert Registration.objects.get(pk=registration.pk).organisation == "New Org Ltd."
+
+
+def test_audit_log_query_count_does_not_grow_with_entries(
+    organiser_client, organiser, django_assert_num_queries
+):
+    url = reverse("admin:registrations_auditentry_changelist")
+    for registration in RegistrationFactory.create_batch(2):
+        registration_cancel(registration=registration, actor=organiser)
+    organiser_client.get(url)  # warm the session and permission caches
+
+    with django_assert_num_queries(9) as few:
+        organiser_client.get(url)
+    for registration in RegistrationFactory.create_batch(30):
+        registration_attendance_set(registration=registration, attended=True, actor=organiser)
+    with django_assert_num_queries(len(few)):
+        organiser_client.get(url)
