@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from registrations.audit import REGISTRANT, SYSTEM
 from registrations.models import AuditEntry, Registration
 
-from .columns import seminar_short
+from .columns import seminar_short, when_short
 
 ACTORS = {
     REGISTRANT: _("The registrant"),
@@ -142,13 +142,17 @@ class WhoFilter(admin.SimpleListFilter):
 class AuditDisplay:
     """The columns a person reads, shared by the log and a registration's history."""
 
-    @admin.display(description=_("seminar"), ordering="seminar__starts_at")
-    def seminar_short(self, entry: AuditEntry) -> str:
-        return seminar_short(entry.seminar)
+    @admin.display(description=_("when"), ordering="created_at")
+    def when(self, entry: AuditEntry) -> str:
+        return when_short(entry.created_at)
 
     @admin.display(description=_("registrant"), ordering="registration__name_en")
-    def registrant(self, entry: AuditEntry) -> str:
-        return entry.registration.display_name if entry.registration else "—"
+    def concerning(self, entry: AuditEntry) -> str:
+        """Who the entry is about, with the seminar beneath (alone for exports and imports)."""
+        name = entry.registration.display_name if entry.registration else ""
+        return format_html(
+            '{}<span class="entry-seminar">{}</span>', name, seminar_short(entry.seminar)
+        )
 
     @admin.display(description=_("who"), ordering="actor_label")
     def who(self, entry: AuditEntry) -> str:
@@ -161,14 +165,7 @@ class AuditDisplay:
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(AuditDisplay, admin.ModelAdmin):
-    list_display = (
-        "created_at",
-        "who",
-        "action",
-        "seminar_short",
-        "registrant",
-        "details_display",
-    )
+    list_display = ("when", "who", "action", "concerning", "details_display")
     list_filter = ("action", "seminar", WhoFilter)
     search_fields = ("actor_label", "registration__email", "registration__name_en")
     list_select_related = ("seminar", "registration")
