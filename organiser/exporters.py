@@ -1,9 +1,10 @@
 """Attendee lists: one row generator, written out as CSV or XLSX.
 
 `attendee_rows` yields the header and then one row of typed values per registration; the CSV and
-XLSX writers only turn values into cells, so neither knows which columns exist. Columns and their
-order are part of the contract with organisers' spreadsheets: see docs/exports.md before changing
-them.
+XLSX writers only turn values into cells, so neither knows which columns exist (the XLSX is told
+their widths). The CSV writer alone defuses formulas, since only CSV cells are guessed at by
+spreadsheets. Columns and their order are part of the contract with organisers' spreadsheets: see
+docs/exports.md before changing them.
 """
 
 import csv
@@ -26,50 +27,63 @@ from .xlsx import xlsx_write
 FORMULA_TRIGGERS = frozenset("=+-@\t\r")
 
 
+EXPORT_FORMATS = ("csv", "xlsx")
+# Column widths in the XLSX, in characters, by kind of content; a column may set its own.
+WIDTHS = {"text": 24, "choice": 20, "datetime": 18, "plain": 10}
+
+
 @dataclass(frozen=True)
 class Column:
     header: str
     field: str  # a values_list() path
     kind: str = "text"  # text, choice, datetime or plain (numbers, booleans: kept as typed)
+    width: float | None = None  # characters in the XLSX; None: the kind's width
+
+    @property
+    def xlsx_width(self) -> float:
+        # Never narrower than the header and the autofilter's button beside it.
+        return max(self.width or WIDTHS[self.kind], len(self.header) + 4)
 
 
 COLUMNS = [
     Column("Registration ID", "pk", "plain"),
     Column("Seminar", "seminar__slug"),
-    Column("Status", "status", "choice"),
+    Column("Seminar title", "seminar__title_en", width=40),
+    Column("Status", "status", "choice", width=14),
     Column("Registered at (HKT)", "created_at", "datetime"),
     Column("Confirmed at (HKT)", "confirmed_at", "datetime"),
     Column("Cancelled at (HKT)", "cancelled_at", "datetime"),
-    Column("Salutation", "salutation", "choice"),
+    Column("Salutation", "salutation", "choice", width=10),
     Column("Name (English)", "name_en"),
-    Column("Name (Chinese)", "name_zh"),
-    Column("Email", "email"),
-    Column("Phone", "phone"),
-    Column("Organisation", "organisation"),
+    Column("Name (Chinese)", "name_zh", width=14),
+    Column("Email", "email", width=32),
+    Column("Phone", "phone", width=18),
+    Column("Organisation", "organisation", width=32),
     Column("Job title", "job_title"),
-    Column("Participant type", "participant_type", "choice"),
+    Column("Participant type", "participant_type", "choice", width=22),
     Column("Organisation size", "organisation_size", "choice"),
-    Column("Region", "region", "choice"),
-    Column("Industry", "industry", "choice"),
-    Column("Preferred language", "preferred_language"),
+    Column("Region", "region", "choice", width=16),
+    Column("Industry", "industry", "choice", width=28),
+    Column("Preferred language", "preferred_language", width=10),
     Column("How they heard", "heard_from", "choice"),
-    Column("Source", "source"),
-    Column("utm_source", "utm_source"),
-    Column("utm_medium", "utm_medium"),
-    Column("utm_campaign", "utm_campaign"),
-    Column("utm_term", "utm_term"),
-    Column("utm_content", "utm_content"),
-    Column("Referral code", "ref"),
+    Column("Source", "source", width=10),
+    Column("utm_source", "utm_source", width=16),
+    Column("utm_medium", "utm_medium", width=16),
+    Column("utm_campaign", "utm_campaign", width=16),
+    Column("utm_term", "utm_term", width=16),
+    Column("utm_content", "utm_content", width=16),
+    Column("Referral code", "ref", width=14),
     Column("News opt-in", "news_opt_in", "plain"),
     Column("Consent at (HKT)", "consent_at", "datetime"),
-    Column("Collection statement version", "consent_version"),
+    Column("Collection statement version", "consent_version", width=12),
     Column("Attended", "attended", "plain"),
     Column("Minutes online", "minutes_online", "plain"),
 ]
 HEADER = [column.header for column in COLUMNS]
 
 
-def _converter(column: Column) -> Callable[[Any], Any]:
+def _converter(column: Column) -> Callable[[Any], Any] | None:
+    """How a column's stored value becomes its cell value; None: as it is (text, numbers)."""
     if column.kind == "choice":
         labels = {
             value: str(label) for value, label in Registration._meta.get_field(column.field).choices
@@ -82,22 +96,33 @@ def _converter(column: Column) -> Callable[[Any], Any]:
         return lambda value: (
             value.astimezone(hong_kong).replace(tzinfo=None, microsecond=0) if value else None
         )
-    if column.kind == "text":
-        return _text_neutralise
-    return lambda value: value
+    return None
 
 
-def _text_neutralise(value: str) -> str:
+def _csv_cells(row: list[Any]) -> list[Any]:
     """Text a spreadsheet would run as a formula gets a leading apostrophe.
 
     Names, organisations and even phone numbers ("+852 ...") are typed by the public, so any of
-    them could be "=HYPERLINK(...)". The one place exports defuse formulas.
+    them could be "=HYPERLINK(...)". Only CSV needs this: a spreadsheet guesses what each CSV
+    field is, while every XLSX text cell is typed as text and never run.
     """
-    return "'" + value if value[:1] in FORMULA_TRIGGERS else value
+    return [
+        "'" + value if value.__class__ is str and value[:1] in FORMULA_TRIGGERS else value
+        for value in row
+    ]
+
+
+def export_file_name(*, slugs: list[str], file_format: str) -> str:
+    """ "attendees-ip-seminar-2026-20260315-0930.xlsx": which seminar, and when it was exported
+    (Hong Kong time), so several downloads in one folder stay apart. Rows from more than one
+    seminar make "attendees-several-seminars-...", none "attendees-..."."""
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    subject = {0: [], 1: slugs}.get(len(slugs), ["several-seminars"])
+    return "-".join(["attendees", *subject, stamp]) + f".{file_format}"
 
 
 def attendee_rows(*, queryset: QuerySet[Registration]) -> Iterator[list[Any]]:
-    """The header, then one row per registration: text neutralised, times aware in HKT.
+    """The header, then one row per registration: text as typed, times in HKT.
 
     Labels are English whatever the organiser's admin language, so the file reads the same for
     everyone and scripts can rely on it. Reads plain tuples in chunks, never model instances:
@@ -105,12 +130,20 @@ def attendee_rows(*, queryset: QuerySet[Registration]) -> Iterator[list[Any]]:
     """
     yield HEADER
     with translation.override("en"):
-        converters = [_converter(column) for column in COLUMNS]
+        # Only the columns that need it are converted: a call per cell adds up over 100,000 rows.
+        converters = [
+            (index, converter)
+            for index, column in enumerate(COLUMNS)
+            if (converter := _converter(column)) is not None
+        ]
     values = registrations_for_export(queryset=queryset).values_list(
         *(column.field for column in COLUMNS)
     )
     for record in values.iterator(chunk_size=5000):
-        yield [convert(value) for convert, value in zip(converters, record, strict=True)]
+        row = list(record)
+        for index, convert in converters:
+            row[index] = convert(row[index])
+        yield row
 
 
 def attendees_csv_stream(*, rows: Iterable[list[Any]]) -> Iterator[bytes]:
@@ -123,7 +156,7 @@ def attendees_csv_stream(*, rows: Iterable[list[Any]]) -> Iterator[bytes]:
     writer = csv.writer(buffer)
     yield "\ufeff".encode()
     for chunk in batched(rows, 1000):
-        writer.writerows(chunk)
+        writer.writerows(map(_csv_cells, chunk))
         yield buffer.getvalue().encode()
         buffer.seek(0)
         buffer.truncate()
@@ -136,6 +169,11 @@ def attendees_xlsx_write(*, rows: Iterable[list[Any]]) -> IO[bytes]:
     memory than one.
     """
     output = tempfile.TemporaryFile()  # noqa: SIM115 - returned; the response closes it
-    xlsx_write(output=output, rows=rows, sheet_name="Attendees")
+    xlsx_write(
+        output=output,
+        rows=rows,
+        sheet_name="Attendees",
+        widths=[column.xlsx_width for column in COLUMNS],
+    )
     output.seek(0)
     return output

@@ -7,10 +7,10 @@ Each view is wrapped by the admin site (staff login) in SeminarAdmin.get_urls
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import permission_required
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -33,7 +33,13 @@ from registrations.services import attendees_export_record
 from seminar.models import Seminar
 
 from .charts import bar_chart
-from .exporters import attendee_rows, attendees_csv_stream, attendees_xlsx_write
+from .exporters import (
+    EXPORT_FORMATS,
+    attendee_rows,
+    attendees_csv_stream,
+    attendees_xlsx_write,
+    export_file_name,
+)
 from .forms import AttendanceImportForm
 from .summary import seminar_summary_headline, text_list
 
@@ -79,25 +85,41 @@ def seminar_summary(request: HttpRequest, seminar_id: int) -> HttpResponse:
 
 
 def attendees_export_response(
-    *, request: HttpRequest, queryset: QuerySet[Registration], file_format: str, filters: str
+    *,
+    request: HttpRequest,
+    queryset: QuerySet[Registration],
+    file_format: str,
+    filters: str,
+    seminar: Seminar | None = None,
 ) -> HttpResponse:
-    """The attendee list as a download (CSV streams; XLSX is built in constant memory first)."""
+    """The attendee list as a download (CSV streams; XLSX is built in constant memory first),
+    named after `seminar`, or after the seminars the rows belong to.
+
+    An unknown format is refused before anything is recorded: the audit log lists only files
+    that were actually handed out.
+    """
+    if file_format not in EXPORT_FORMATS:
+        raise Http404(_("Attendee lists can be exported as CSV or XLSX only."))
     attendees_export_record(
         queryset=queryset, actor=request.user, file_format=file_format, filters=filters
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if seminar is not None:
+        slugs = [seminar.slug]
+    else:
+        slugs = list(queryset.order_by().values_list("seminar__slug", flat=True).distinct()[:2])
+    filename = export_file_name(slugs=slugs, file_format=file_format)
     rows = attendee_rows(queryset=queryset)
     if file_format == "xlsx":
         return FileResponse(
             attendees_xlsx_write(rows=rows),
             as_attachment=True,
-            filename=f"attendees-{stamp}.xlsx",
+            filename=filename,
             content_type=XLSX_TYPE,
         )
     response = StreamingHttpResponse(
         attendees_csv_stream(rows=rows), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="attendees-{stamp}.csv"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
@@ -109,6 +131,7 @@ def seminar_export(request: HttpRequest, seminar_id: int, file_format: str) -> H
         queryset=seminar.registrations.all(),
         file_format=file_format,
         filters=f"seminar={seminar.slug}",
+        seminar=seminar,
     )
 
 

@@ -4,12 +4,14 @@ xlsxwriter and openpyxl spend several microseconds of Python per cell, which is 
 100,000-row attendee list; this writes the sheet's XML directly into a zip stream at about one
 microsecond per cell. It supports what the attendee list needs: text (as inline strings, never
 formulas), whole numbers, booleans, datetimes (wall-clock, formatted yyyy-mm-dd hh:mm), a bold
-header row and a frozen first row. openpyxl reads the result back in the tests.
+header row that stays in view and carries an autofilter, and column widths given up front (the
+`<cols>` element comes before the rows, which are not known yet). openpyxl reads the result back
+in the tests.
 """
 
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import IO, Any
 from xml.sax.saxutils import escape
@@ -18,6 +20,7 @@ EXCEL_EPOCH = datetime(1899, 12, 30)
 # Characters XML 1.0 cannot carry at all; a registrant could still paste them.
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_COLUMNS = 16384
+CARRIAGE_RETURN = {"\r": "&#13;"}
 
 CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
@@ -31,9 +34,11 @@ ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
 <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>
 </Relationships>"""
+# The hidden name is where Excel itself records a sheet's autofilter range.
 WORKBOOK = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
 <sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets>
+<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">{filter_range}</definedName></definedNames>
 </workbook>"""
 WORKBOOK_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
@@ -58,8 +63,8 @@ STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 SHEET_START = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
 <sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>
-<sheetData>"""
-SHEET_END = "</sheetData></worksheet>"
+"""
+SHEET_END = '</sheetData><autoFilter ref="{ref}"/></worksheet>'
 
 
 def _column_letters(count: int) -> list[str]:
@@ -74,7 +79,9 @@ def _column_letters(count: int) -> list[str]:
 
 
 def _text(value: str) -> str:
-    return escape(ILLEGAL_XML.sub("", value))
+    # A bare carriage return would come back as a line feed (XML normalises line ends), so it
+    # travels as a character reference.
+    return escape(ILLEGAL_XML.sub("", value), CARRIAGE_RETURN)
 
 
 def _cells(row: list[Any], row_number: int, letters: list[str], header: bool) -> Iterator[str]:
@@ -100,20 +107,57 @@ def _cells(row: list[Any], row_number: int, letters: list[str], header: bool) ->
             yield f'<c r="{reference}" t="inlineStr"><is><t>{_text(str(value))}</t></is></c>'
 
 
-def xlsx_write(*, output: IO[bytes], rows: Iterable[list[Any]], sheet_name: str = "Sheet1") -> None:
-    """Write `rows` (the first is the header, in bold and frozen) as an XLSX workbook."""
+def _columns(widths: Sequence[float]) -> str:
+    if not widths:
+        return ""
+    columns = "".join(
+        f'<col min="{number}" max="{number}" width="{width:g}" customWidth="1"/>'
+        for number, width in enumerate(widths[:MAX_COLUMNS], start=1)
+    )
+    return f"<cols>{columns}</cols>"
+
+
+def xlsx_write(
+    *,
+    output: IO[bytes],
+    rows: Iterable[list[Any]],
+    sheet_name: str = "Sheet1",
+    widths: Sequence[float] = (),
+) -> None:
+    """Write `rows` as an XLSX workbook: the first is the header, in bold, frozen and filtered.
+
+    `widths` are the columns' widths in characters, in order; columns beyond them keep the
+    spreadsheet's default.
+    """
+    sheet_name = sheet_name[:31]
     with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as package:
         package.writestr("[Content_Types].xml", CONTENT_TYPES)
         package.writestr("_rels/.rels", ROOT_RELS)
-        package.writestr("xl/workbook.xml", WORKBOOK.format(name=escape(sheet_name[:31])))
         package.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
         package.writestr("xl/styles.xml", STYLES)
+        header_width, row_count = 1, 0
         with package.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(SHEET_START.encode())
+            sheet.write((SHEET_START + _columns(widths) + "<sheetData>").encode())
             letters: list[str] = []
             for row_number, row in enumerate(rows, start=1):
+                if row_number == 1:
+                    header_width = max(min(len(row), MAX_COLUMNS), 1)
                 if len(letters) < len(row):
                     letters = _column_letters(min(len(row), MAX_COLUMNS))
                 cells = "".join(_cells(row, row_number, letters, header=row_number == 1))
                 sheet.write(f'<row r="{row_number}">{cells}</row>'.encode())
-            sheet.write(SHEET_END.encode())
+                row_count = row_number
+            last = _column_letters(header_width)[-1]
+            # The filter covers the header's columns and every row written, so sorting or
+            # filtering in the spreadsheet takes whole rows.
+            ref = f"A1:{last}{max(row_count, 1)}"
+            sheet.write(SHEET_END.format(ref=ref).encode())
+        # Written after the sheet: the filter's range is known only once the rows are.
+        quoted = "'" + escape(sheet_name.replace("'", "''")) + "'"
+        absolute = f"$A$1:${last}${max(row_count, 1)}"
+        package.writestr(
+            "xl/workbook.xml",
+            WORKBOOK.format(
+                name=escape(sheet_name, {'"': "&quot;"}), filter_range=f"{quoted}!{absolute}"
+            ),
+        )

@@ -280,3 +280,25 @@ def seminar_event_summary(*, seminar: Seminar) -> EventSummary:
         by_region=groups["region"],
         headcounts=headcounts,
     )
+
+
+def waitlist_next(
+    *, seminar: Seminar, seats_freed: int = 0, excluding: Iterable[int] = ()
+) -> QuerySet[Registration]:
+    """Who the waitlist promotion confirms next: waitlisted registrations in booking order, as
+    many as there are free seats (after `seats_freed` more), and nobody unless the seminar is
+    published. `excluding` leaves out registrations that are about to be cancelled themselves.
+
+    `waitlist_promote` confirms exactly these, so a preview of a cancellation can name the people
+    it will promote without a second copy of the rule.
+    """
+    if seminar.status != Seminar.Status.PUBLISHED:
+        return Registration.objects.none()
+    waitlist = (
+        seminar.registrations.filter(status=Status.WAITLISTED)
+        .exclude(pk__in=list(excluding))
+        .order_by("pk")
+    )
+    if seminar.seats_left is None:
+        return waitlist
+    return waitlist[: seminar.seats_left + seats_freed]

@@ -31,7 +31,7 @@ from .errors import (
     RegistrationRefused,
 )
 from .models import AuditEntry, Notification, Registration
-from .selectors import registration_email_change_find
+from .selectors import registration_email_change_find, waitlist_next
 
 Status = Registration.Status
 Action = AuditEntry.Action
@@ -431,12 +431,7 @@ def waitlist_promote(
 def _waitlist_promote_locked(
     *, seminar: Seminar, actor: Actor, now: datetime | None
 ) -> list[Registration]:
-    if seminar.status != Seminar.Status.PUBLISHED:
-        return []
-    waitlist = seminar.registrations.filter(status=Status.WAITLISTED).order_by("pk")
-    if seminar.seats_left is not None:
-        waitlist = waitlist[: seminar.seats_left]
-    promoted = list(waitlist.select_for_update())
+    promoted = list(waitlist_next(seminar=seminar).select_for_update())
     if not promoted:
         return []
     now = now or timezone.now()

@@ -4,6 +4,14 @@ programme.py: seminars (with their registration tools), sessions, speakers, orga
 registrations.py: registrations and their actions; outbox.py: the emails; audit.py: the log.
 """
 
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
 from . import audit, outbox, programme, registrations
+
+# The admin is the organisers' side of the product: it says so, in their language.
+admin.site.site_header = _("Seminar registration")
+admin.site.site_title = _("Seminar registration")
+admin.site.index_title = _("Organiser tools")
 
 __all__ = ["audit", "outbox", "programme", "registrations"]

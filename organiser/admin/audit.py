@@ -1,27 +1,195 @@
-"""The audit log: read-only, for organisers to see who did what."""
+"""The audit log: read-only, for organisers to see who did what, in words rather than JSON.
+
+The services store each entry's details as data (`{"attended": {"from": None, "to": True}}`);
+`details_terms` turns them into a small definition list ("Attended: not recorded → yes") on
+the log, on one entry's page and in a registration's history. Keys it does not know yet (a new
+service, an import that records more) still read sensibly: their name in words and the value.
+"""
+
+from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from registrations.models import AuditEntry
+from registrations.audit import REGISTRANT, SYSTEM
+from registrations.models import AuditEntry, Registration
+
+from .columns import seminar_short, when_short
+
+ACTORS = {
+    REGISTRANT: _("The registrant"),
+    SYSTEM: _("Automatic (waitlist promotion)"),
+}
+DETAIL_LABELS = {
+    "status": _("Status"),
+    "was": _("Status before"),
+    "source": _("Added through"),
+    "capacity": _("Capacity"),
+    "attended": _("Attended"),
+    "minutes_online": _("Minutes online"),
+    "format": _("Format"),
+    "rows": _("Rows"),
+    "filters": _("Filters"),
+    "file": _("File"),
+    "platform": _("Platform"),
+    "matched": _("Matched"),
+    "changed": _("Changed"),
+    "marked_absent": _("Marked absent"),
+    "unmatched": _("Matched nobody"),
+}
+# Detail values stored as a choice's value, shown as the choice's label.
+CHOICE_LABELS = {
+    "status": dict(Registration.Status.choices),
+    "was": dict(Registration.Status.choices),
+    "source": dict(Registration.Source.choices),
+}
+
+
+def who_acted(actor_label: str) -> str:
+    """The organiser's user name, or who acted when nobody was logged in."""
+    return str(ACTORS.get(actor_label, actor_label))
+
+
+def _field(name: str) -> tuple[str, dict | None]:
+    """A registration field's name as the forms show it, and its choices' labels if it has any."""
+    try:
+        field = Registration._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name.replace("_", " ").capitalize(), None
+    return capfirst(field.verbose_name), dict(field.choices) if field.choices else None
+
+
+def _value(value: Any, choices: dict | None = None) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if choices and value in choices:
+        return str(choices[value])
+    if isinstance(value, list):
+        return ", ".join(_value(item) for item in value)
+    return str(value)
+
+
+def _change(change: dict, choices: dict | None = None) -> str:
+    return gettext("%(before)s → %(after)s") % {
+        "before": _value(change.get("from"), choices),
+        "after": _value(change.get("to"), choices),
+    }
+
+
+def _is_change(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"from", "to"}
+
+
+def details_terms(details: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each detail as (term, description), in the order the service recorded them."""
+    terms = []
+    for key, value in details.items():
+        if key == "changed" and isinstance(value, dict) and all(map(_is_change, value.values())):
+            # A registrant's details edited: one line per field, named as on the form.
+            for name, change in value.items():
+                label, choices = _field(name)
+                terms.append((label, _change(change, choices)))
+            continue
+        label = str(DETAIL_LABELS.get(key, key.replace("_", " ").capitalize()))
+        choices = CHOICE_LABELS.get(key)
+        if key == "format" and isinstance(value, str):
+            terms.append((label, value.upper()))
+        elif _is_change(value):
+            if value["from"] != value["to"]:
+                terms.append((label, _change(value, choices)))
+        else:
+            terms.append((label, _value(value, choices)))
+    return terms
+
+
+def details_html(entry: AuditEntry) -> str:
+    terms = details_terms(entry.details or {})
+    if not terms:
+        return "—"
+    return format_html(
+        '<dl class="audit-details">{}</dl>',
+        format_html_join("", "<div><dt>{}</dt><dd>{}</dd></div>", terms),
+    )
+
+
+class WhoFilter(admin.SimpleListFilter):
+    # The admin writes "By <title>" above a filter.
+    title = _("person")
+    parameter_name = "who"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        labels = (
+            AuditEntry.objects.order_by("actor_label")
+            .values_list("actor_label", flat=True)
+            .distinct()
+        )
+        return [(label, who_acted(label)) for label in labels]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[AuditEntry]):
+        if self.value():
+            return queryset.filter(actor_label=self.value())
+        return queryset
+
+
+class AuditDisplay:
+    """The columns a person reads, shared by the log and a registration's history."""
+
+    @admin.display(description=_("when"), ordering="created_at")
+    def when(self, entry: AuditEntry) -> str:
+        return when_short(entry.created_at)
+
+    @admin.display(description=_("registrant"), ordering="registration__name_en")
+    def concerning(self, entry: AuditEntry) -> str:
+        """Who the entry is about, with the seminar beneath (alone for exports and imports)."""
+        name = entry.registration.display_name if entry.registration else ""
+        return format_html(
+            '{}<span class="entry-seminar">{}</span>', name, seminar_short(entry.seminar)
+        )
+
+    @admin.display(description=_("who"), ordering="actor_label")
+    def who(self, entry: AuditEntry) -> str:
+        return who_acted(entry.actor_label)
+
+    @admin.display(description=_("details"))
+    def details_display(self, entry: AuditEntry) -> str:
+        return details_html(entry)
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "actor_label", "action", "seminar", "registration")
-    list_filter = ("action", "seminar", "actor_label")
+class AuditEntryAdmin(AuditDisplay, admin.ModelAdmin):
+    list_display = ("when", "who", "action", "concerning", "details_display")
+    list_filter = ("action", "seminar", WhoFilter)
     search_fields = ("actor_label", "registration__email", "registration__name_en")
     list_select_related = ("seminar", "registration")
     date_hierarchy = "created_at"
-    readonly_fields = (
-        "created_at",
-        "actor",
-        "actor_label",
-        "action",
-        "seminar",
-        "registration",
-        "details",
-    )
+    fields = ("created_at", "who", "action", "seminar", "registration", "details_display")
+    readonly_fields = fields
+
+    class Media:
+        css = {"all": ("css/organiser.css",)}
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The page's subtitle in words and in the organiser's language, not the model's
+        # "<action> by <user name>".
+        entry = self.get_object(request, object_id)
+        if entry is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "subtitle": gettext("%(action)s: %(who)s")
+                % {
+                    "action": entry.get_action_display(),
+                    "who": who_acted(entry.actor_label),
+                },
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -17,6 +17,7 @@ from seminar.models import Organisation, Seminar, SeminarPartner, Session, Sessi
 from seminar.services import seminar_reschedule
 
 from .. import views
+from .action_previews import names_summary
 from .outbox import EmailTextInline
 
 
@@ -150,8 +151,20 @@ class SeminarAdmin(TabbedTranslationAdmin):
             super().save_model(request, obj, form, change)
             # More seats, a waitlist switched back on, or a re-published seminar: offer the free
             # seats to the waitlist, as a cancellation would.
-            if change:
-                waitlist_promote(seminar=obj, actor=request.user)
+            promoted = waitlist_promote(seminar=obj, actor=request.user) if change else []
+        if promoted:
+            # Saving emailed these people; the organiser hears whom, not only "changed".
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d person was promoted from the waitlist and emailed that a seat is "
+                    "theirs: %(names)s.",
+                    "%(count)d people were promoted from the waitlist and emailed that a seat is "
+                    "theirs: %(names)s.",
+                    len(promoted),
+                )
+                % {"count": len(promoted), "names": names_summary(promoted)},
+            )
 
     def save_related(self, request, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)

@@ -4,12 +4,11 @@ through the services (cancel action, promotion), which keep the seat count right
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.template.response import TemplateResponse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from registrations.errors import OverCapacity, RegistrationError
 from registrations.models import (
@@ -29,6 +28,16 @@ from registrations.services import (
 )
 
 from ..views import attendees_export_response
+from .action_previews import (
+    ALLOW_OVER_CAPACITY,
+    attendance_preview,
+    cancel_preview,
+    confirm_from_waitlist_preview,
+    resend_preview,
+)
+from .audit import AuditDisplay
+from .columns import email_wrappable, seminar_short, when_short
+from .confirmation import asks_first
 
 
 class RegistrationAdminForm(forms.ModelForm):
@@ -81,13 +90,14 @@ class NotificationInline(admin.TabularInline):
         return False
 
 
-class AuditEntryInline(admin.TabularInline):
+class AuditEntryInline(AuditDisplay, admin.TabularInline):
     model = AuditEntry
     extra = 0
     can_delete = False
-    fields = ("created_at", "actor_label", "action", "details")
+    fields = ("when", "who", "action", "details_display")
     readonly_fields = fields
-    verbose_name_plural = _("history")
+    template = "admin/registrations/history_inline.html"
+    verbose_name_plural = _("audit log")
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -96,17 +106,8 @@ class AuditEntryInline(admin.TabularInline):
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
     form = RegistrationAdminForm
-    list_display = (
-        "name_en",
-        "name_zh",
-        "email",
-        "organisation",
-        "seminar",
-        "status",
-        "participant_type",
-        "region",
-        "created_at",
-    )
+    # Few columns that fit 1280 px beside the filters; the rest is one click away.
+    list_display = ("registrant", "status", "seminar_short", "registered")
     list_filter = (
         "seminar",
         "status",
@@ -146,6 +147,26 @@ class RegistrationAdmin(admin.ModelAdmin):
         "attended",
         "minutes_online",
     )
+
+    class Media:
+        css = {"all": ("css/organiser.css",)}
+
+    @admin.display(description=pgettext_lazy("a person's name", "name"), ordering="name_en")
+    def registrant(self, registration: Registration) -> str:
+        # Both names, and the address under them: who it is at a glance, in one column.
+        return format_html(
+            '{}<span class="registrant-email">{}</span>',
+            registration.display_name,
+            email_wrappable(registration.email),
+        )
+
+    @admin.display(description=_("seminar"), ordering="seminar__starts_at")
+    def seminar_short(self, registration: Registration) -> str:
+        return seminar_short(registration.seminar)
+
+    @admin.display(description=_("registered at"), ordering="created_at")
+    def registered(self, registration: Registration) -> str:
+        return when_short(registration.created_at)
 
     def get_fieldsets(self, request: HttpRequest, obj: Registration | None = None):
         registrant = (None, {"fields": ("seminar", *REGISTRANT_FIELDS)})
@@ -203,7 +224,19 @@ class RegistrationAdmin(admin.ModelAdmin):
         the registration they return."""
         data = {name: form.cleaned_data[name] for name in REGISTRANT_FIELDS}
         if change:
-            return registration_update(registration=form.instance, data=data, actor=request.user)
+            update = registration_update(registration=form.instance, data=data, actor=request.user)
+            if update.email_pending:
+                # The registrant's new address confirms the change itself, as on their own page.
+                self.message_user(
+                    request,
+                    _(
+                        "A confirmation link was sent to %(email)s; the email address changes "
+                        "when it is opened."
+                    )
+                    % {"email": update.email_pending},
+                    messages.INFO,
+                )
+            return update.registration
         return registration_create(
             seminar=form.cleaned_data["seminar"],
             data={**data, "consent_version": settings.PICS_VERSION},
@@ -227,36 +260,30 @@ class RegistrationAdmin(admin.ModelAdmin):
         description=_("Cancel selected registrations (offers their seats to the waitlist)"),
         permissions=["change"],
     )
+    @asks_first(cancel_preview)
     def cancel_registrations(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
-        cancelled = 0
-        for registration in queryset.exclude(status=Registration.Status.CANCELLED):
+        # Waitlisted ones first: cancelling a confirmed seat promotes the head of the waitlist,
+        # who must not be someone the organiser is cancelling in the same breath.
+        active = queryset.exclude(status=Registration.Status.CANCELLED).order_by("pk")
+        selected = sorted(active, key=lambda r: r.status != Registration.Status.WAITLISTED)
+        for registration in selected:
             registration_cancel(registration=registration, actor=request.user)
-            cancelled += 1
         self._report(
             request,
             ngettext(
-                "%(count)d registration cancelled.", "%(count)d registrations cancelled.", cancelled
+                "%(count)d registration cancelled.",
+                "%(count)d registrations cancelled.",
+                len(selected),
             ),
-            cancelled,
+            len(selected),
         )
 
     @admin.action(description=_("Confirm selected from the waitlist"), permissions=["change"])
+    @asks_first(confirm_from_waitlist_preview)
     def confirm_from_waitlist(self, request: HttpRequest, queryset: QuerySet[Registration]):
-        """Asks first; confirming beyond capacity needs the organiser to tick a box."""
-        waiting = list(queryset.filter(status=Registration.Status.WAITLISTED).order_by("pk"))
-        if "confirm" not in request.POST:
-            context = {
-                **self.admin_site.each_context(request),
-                "title": _("Confirm from the waitlist"),
-                "registrations": waiting,
-                "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
-                "opts": self.model._meta,
-                "over_capacity_message": OverCapacity.message,
-            }
-            return TemplateResponse(
-                request, "admin/registrations/confirm_from_waitlist.html", context
-            )
-        allow = request.POST.get("allow_over_capacity") == "on"
+        """Confirming beyond capacity needs the organiser to tick a box on the question."""
+        waiting = queryset.filter(status=Registration.Status.WAITLISTED).order_by("pk")
+        allow = request.POST.get(ALLOW_OVER_CAPACITY) == "on"
         confirmed, refused = 0, 0
         for registration in waiting:
             try:
@@ -287,7 +314,6 @@ class RegistrationAdmin(admin.ModelAdmin):
                 + str(OverCapacity.message),
                 messages.WARNING,
             )
-        return None
 
     def _attendance_set(self, request, queryset, attended: bool) -> None:
         changed = 0
@@ -306,20 +332,23 @@ class RegistrationAdmin(admin.ModelAdmin):
         )
 
     @admin.action(description=_("Mark selected as attended"), permissions=["change"])
+    @asks_first(attendance_preview(attended=True))
     def mark_attended(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
         self._attendance_set(request, queryset, attended=True)
 
     @admin.action(description=_("Mark selected as not attended"), permissions=["change"])
+    @asks_first(attendance_preview(attended=False))
     def mark_not_attended(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
         self._attendance_set(request, queryset, attended=False)
 
     @admin.action(
         description=_("Email selected registrants their details again"), permissions=["change"]
     )
+    @asks_first(resend_preview)
     def resend_details(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
         sent = sum(
             registration_details_resend(registration=registration, actor=request.user) is not None
-            for registration in queryset
+            for registration in queryset.select_related("seminar")
         )
         self._report(
             request, ngettext("%(count)d email queued.", "%(count)d emails queued.", sent), sent

@@ -15,6 +15,7 @@ from tests.factories import (
     SeminarFactory,
     registration_admin_data,
     registration_data,
+    registration_post_data,
 )
 
 Status = Registration.Status
@@ -35,7 +36,7 @@ def test_admin_cancel_action_frees_the_seat_for_the_first_waitlisted(organiser_c
 
     response = organiser_client.post(
         reverse("admin:registrations_registration_changelist"),
-        {"action": "cancel_registrations", "_selected_action": [confirmed.pk]},
+        {"action": "cancel_registrations", "_selected_action": [confirmed.pk], "confirm": "yes"},
         follow=True,
     )
 
@@ -62,6 +63,49 @@ def test_admin_capacity_increase_promotes_the_waitlist(
     assert [m.to for m in mail.outbox if m.subject.startswith("A seat")] == [[waiting.email]]
     seminar.refresh_from_db()
     assert seminar.seats_taken == 2
+
+
+def raise_capacity(client, seminar, capacity: int):
+    url = reverse("admin:seminar_seminar_change", args=[seminar.pk])
+    form = client.get(url).context["adminform"].form
+    response = client.post(url, seminar_form_post_data(form, capacity=capacity), follow=True)
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_admin_capacity_increase_says_who_was_promoted(organiser_client):
+    seminar = SeminarFactory(capacity=1)
+    RegistrationFactory(seminar=seminar)
+    RegistrationFactory(seminar=seminar, status=Status.WAITLISTED, name_en="WONG Ka Yan")
+    RegistrationFactory(seminar=seminar, status=Status.WAITLISTED, name_en="LEE Siu Ming")
+
+    messages = raise_capacity(organiser_client, seminar, 2)
+
+    assert (
+        "1 person was promoted from the waitlist and emailed that a seat is theirs: WONG Ka Yan."
+        in messages
+    )
+
+
+def test_admin_capacity_increase_names_the_first_few_when_many_are_promoted(organiser_client):
+    seminar = SeminarFactory(capacity=1)
+    RegistrationFactory(seminar=seminar)
+    for n in range(1, 9):
+        RegistrationFactory(seminar=seminar, status=Status.WAITLISTED, name_en=f"WAITING {n}")
+
+    messages = raise_capacity(organiser_client, seminar, 20)
+
+    assert (
+        "8 people were promoted from the waitlist and emailed that a seat is theirs: "
+        "WAITING 1, WAITING 2, WAITING 3, WAITING 4, WAITING 5 and 3 more." in messages
+    )
+
+
+def test_admin_save_without_promotions_says_nothing_about_the_waitlist(organiser_client):
+    seminar = SeminarFactory(capacity=1)
+
+    messages = raise_capacity(organiser_client, seminar, 2)
+
+    assert not any("waitlist" in message for message in messages)
 
 
 def test_admin_capacity_below_confirmed_count_is_refused_with_a_message(organiser_client):
@@ -216,3 +260,18 @@ def test_admin_add_when_the_last_seat_goes_meanwhile_says_so_instead_of_failing(
     assert response.status_code == 200
     assert "Sorry, this seminar is full" in response.content.decode()
     assert not Registration.objects.exists()
+
+
+def test_admin_email_change_waits_for_the_new_address_to_confirm(organiser_client):
+    registration = registration_create(seminar=SeminarFactory(), data=registration_data())
+    url = reverse("admin:registrations_registration_change", args=[registration.pk])
+    data = registration_post_data(email="new.address@example.com", organisation="New Name Ltd.")
+
+    response = organiser_client.post(url, data, follow=True)
+
+    registration.refresh_from_db()
+    assert response.status_code == 200
+    assert registration.organisation == "New Name Ltd."
+    assert registration.email == "tai.man.chan@example.com"
+    assert registration.email_pending == "new.address@example.com"
+    assert "A confirmation link was sent to new.address@example.com" in response.content.decode()

@@ -4,6 +4,8 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+from django.utils import translation
+from openpyxl.utils import get_column_letter
 
 from organiser.exporters import (
     HEADER,
@@ -30,20 +32,21 @@ def read_xlsx(queryset) -> list[tuple]:
     return list(workbook.active.iter_rows(values_only=True))
 
 
-def organisation_exported(organisation: str) -> str:
+def organisation_exported(organisation: str) -> dict[str, str]:
     RegistrationFactory(organisation=organisation)
-    header, row = attendee_rows(queryset=Registration.objects.all())
-    return dict(zip(header, row, strict=True))["Organisation"]
+    csv_record = dict(zip(*read_csv(Registration.objects.all()), strict=True))
+    xlsx_record = dict(zip(*read_xlsx(Registration.objects.all()), strict=True))
+    return {"csv": csv_record["Organisation"], "xlsx": xlsx_record["Organisation"]}
 
 
 @pytest.mark.parametrize("value", DANGEROUS)
-def test_attendee_rows_defuse_formula_triggers(value):
-    assert organisation_exported(value) == "'" + value
+def test_csv_defuses_formula_triggers_and_xlsx_keeps_them_as_typed_text(value):
+    assert organisation_exported(value) == {"csv": "'" + value, "xlsx": value}
 
 
-@pytest.mark.parametrize("value", ["CHAN Tai Man", "陳大文", "", "a=b"])
+@pytest.mark.parametrize("value", ["CHAN Tai Man", "陳大文", "a=b"])
 def test_attendee_rows_leave_safe_text_alone(value):
-    assert organisation_exported(value) == value
+    assert organisation_exported(value) == {"csv": value, "xlsx": value}
 
 
 def test_csv_export_reads_back_with_chinese_names_and_the_documented_columns():
@@ -88,19 +91,54 @@ def test_xlsx_export_has_a_header_and_typed_dates():
     assert isinstance(record["Registration ID"], int)
 
 
-def test_both_formats_neutralise_formulas_typed_by_registrants():
+def test_csv_neutralises_formulas_typed_by_registrants_and_xlsx_shows_them_as_text():
     RegistrationFactory(
         name_en=DANGEROUS[0], organisation=DANGEROUS[3], phone=DANGEROUS[1], job_title=DANGEROUS[4]
     )
 
     csv_record = dict(zip(*read_csv(Registration.objects.all())[:2], strict=True))
-    xlsx_record = dict(zip(*read_xlsx(Registration.objects.all())[:2], strict=True))
+    sheet = openpyxl.load_workbook(
+        attendees_xlsx_write(rows=attendee_rows(queryset=Registration.objects.all()))
+    ).active
+    xlsx_cells = dict(zip([cell.value for cell in sheet[1]], sheet[2], strict=True))
 
-    for record in (csv_record, xlsx_record):
-        assert record["Name (English)"] == "'" + DANGEROUS[0]
-        assert record["Organisation"] == "'" + DANGEROUS[3]
-        assert record["Phone"] == "'" + DANGEROUS[1]
-        assert record["Job title"] == "'" + DANGEROUS[4]
+    assert csv_record["Name (English)"] == "'" + DANGEROUS[0]
+    assert csv_record["Organisation"] == "'" + DANGEROUS[3]
+    assert csv_record["Phone"] == "'" + DANGEROUS[1]
+    assert csv_record["Job title"] == "'" + DANGEROUS[4]
+    # In the XLSX every typed value is a text cell, never a formula, and reads as typed.
+    assert xlsx_cells["Phone"].value == "+852 2961 6901"
+    assert xlsx_cells["Name (English)"].value == DANGEROUS[0]
+    assert {xlsx_cells[name].data_type for name in ("Phone", "Name (English)")} == {"s"}
+
+
+def test_exports_give_the_seminar_title_beside_its_web_address():
+    seminar = SeminarFactory(
+        slug="ip-seminar", title_en="IP Seminar for SMEs", title_zh_hant="研討會"
+    )
+    RegistrationFactory(seminar=seminar)
+
+    with translation.override("zh-hant"):
+        csv_header, csv_row = read_csv(Registration.objects.all())
+    xlsx_header, xlsx_row = read_xlsx(Registration.objects.all())
+
+    assert csv_header[1:3] == list(xlsx_header[1:3]) == ["Seminar", "Seminar title"]
+    assert csv_row[1:3] == list(xlsx_row[1:3]) == ["ip-seminar", "IP Seminar for SMEs"]
+
+
+def test_xlsx_has_column_widths_a_frozen_header_and_an_autofilter():
+    RegistrationFactory.create_batch(3)
+
+    sheet = openpyxl.load_workbook(
+        attendees_xlsx_write(rows=attendee_rows(queryset=Registration.objects.all()))
+    ).active
+
+    last = get_column_letter(len(HEADER))
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{last}4"
+    widths = {cell.value: sheet.column_dimensions[cell.column_letter].width for cell in sheet[1]}
+    assert widths["Registration ID"] < widths["Email"] < widths["Seminar title"]
+    assert all(width >= len(header) for header, width in widths.items())
 
 
 def test_exports_contain_exactly_the_rows_asked_for():

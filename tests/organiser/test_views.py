@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
@@ -165,6 +166,52 @@ def test_dashboard_xlsx_export_opens(client, seminar):
     assert workbook.active.max_row == 4
 
 
+@pytest.mark.parametrize("file_format", ["pdf", "CSV", "csv.exe", "xlsx2"])
+def test_export_in_an_unknown_format_is_refused_and_not_logged(client, seminar, file_format):
+    client.force_login(user_in(ORGANISERS))
+    url = reverse(
+        "admin:seminar_seminar_export",
+        kwargs={"seminar_id": seminar.pk, "file_format": file_format},
+    )
+
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assert not AuditEntry.objects.filter(action="exported").exists()
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_export_file_is_named_after_the_seminar_and_the_time(client, file_format, settings):
+    seminar = SeminarFactory(slug="ip-seminar-2026")
+    client.force_login(user_in(ORGANISERS))
+    url = reverse(
+        "admin:seminar_seminar_export",
+        kwargs={"seminar_id": seminar.pk, "file_format": file_format},
+    )
+
+    response = client.get(url)
+
+    disposition = response["Content-Disposition"]
+    assert re.fullmatch(
+        rf'attachment; filename="attendees-ip-seminar-2026-\d{{8}}-\d{{4}}\.{file_format}"',
+        disposition,
+    ), disposition
+
+
+def test_export_action_names_the_file_after_its_seminar_or_several(client):
+    first = SeminarFactory(slug="first-seminar")
+    second = SeminarFactory(slug="second-seminar")
+    one = RegistrationFactory(seminar=first)
+    other = RegistrationFactory(seminar=second)
+    client.force_login(user_in(ORGANISERS))
+
+    single = changelist_action(client, "export_csv", [one])
+    several = changelist_action(client, "export_xlsx", [one, other])
+
+    assert 'filename="attendees-first-seminar-' in single["Content-Disposition"]
+    assert 'filename="attendees-several-seminars-' in several["Content-Disposition"]
+
+
 def changelist_action(client, action: str, registrations, **extra):
     return client.post(
         reverse("admin:registrations_registration_changelist"),
@@ -214,8 +261,8 @@ def test_mark_attended_and_not_attended_actions(client, seminar):
     client.force_login(user_in(ORGANISERS))
     confirmed = list(seminar.registrations.filter(status=Status.CONFIRMED))
 
-    changelist_action(client, "mark_attended", confirmed[:1])
-    changelist_action(client, "mark_not_attended", confirmed[1:])
+    changelist_action(client, "mark_attended", confirmed[:1], confirm="yes")
+    changelist_action(client, "mark_not_attended", confirmed[1:], confirm="yes")
 
     assert Registration.objects.get(pk=confirmed[0].pk).attended is True
     assert Registration.objects.get(pk=confirmed[1].pk).attended is False
@@ -229,7 +276,7 @@ def test_resend_action_queues_the_details_again(
     registration = seminar.registrations.get(email="a@example.com")
 
     with django_capture_on_commit_callbacks(execute=True):
-        changelist_action(client, "resend_details", [registration])
+        changelist_action(client, "resend_details", [registration], confirm="yes")
 
     assert [m.to for m in mail.outbox] == [["a@example.com"]]
 
@@ -268,7 +315,7 @@ def test_changes_in_the_admin_are_recorded_with_who_made_them(client, seminar):
     client.force_login(organiser)
     registration = seminar.registrations.get(email="a@example.com")
 
-    changelist_action(client, "cancel_registrations", [registration])
+    changelist_action(client, "cancel_registrations", [registration], confirm="yes")
 
     entry = AuditEntry.objects.get(registration=registration, action="cancelled")
     assert entry.actor == organiser

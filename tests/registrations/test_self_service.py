@@ -195,7 +195,12 @@ def test_admin_cancel_and_capacity_increase_email_the_promoted(
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(
             reverse("admin:registrations_registration_changelist"),
-            {"action": "cancel_registrations", "_selected_action": [confirmed.pk]},
+            # The confirmation page's POST: the action asks first (tests/organiser).
+            {
+                "action": "cancel_registrations",
+                "_selected_action": [confirmed.pk],
+                "confirm": "yes",
+            },
         )
 
     assert [m.to[0] for m in mail.outbox if m.subject.startswith("A seat")] == ["b@example.com"]

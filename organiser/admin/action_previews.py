@@ -1,0 +1,330 @@
+"""What a bulk action on registrations is about to do, in words, before the organiser agrees.
+
+Each preview reads the selection and says whom the action changes, what follows from it (who is
+promoted from the waitlist when seats are freed), which emails go out and to how many, and which
+selected rows it leaves alone. It changes nothing; the action itself runs only after the
+organiser confirms (see confirmation.py). The promotion preview asks `waitlist_next`, the
+selector the promotion service itself uses, so the page cannot name someone else.
+"""
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext, ngettext
+
+from registrations.models import Registration
+from registrations.selectors import waitlist_next
+from seminar.models import Seminar
+
+from ..summary import text_list
+
+Status = Registration.Status
+# The page lists at most this many people per group and counts the rest, so selecting
+# thousands of rows still gives a page that loads and reads.
+LISTED_AT_MOST = 100
+# How many names a one-line message gives before "and 7 more".
+NAMED_AT_MOST = 5
+
+
+@dataclass(frozen=True)
+class AffectedGroup:
+    heading: str
+    registrations: list[Registration]
+
+    @property
+    def listed(self) -> list[Registration]:
+        return self.registrations[:LISTED_AT_MOST]
+
+    @property
+    def unlisted(self) -> int:
+        return max(len(self.registrations) - LISTED_AT_MOST, 0)
+
+
+@dataclass(frozen=True)
+class ActionOption:
+    """A checkbox the organiser may tick on the confirmation page; the action reads it."""
+
+    name: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ActionPreview:
+    title: str
+    submit_label: str
+    # Whom the action changes, then whom it changes as a consequence.
+    groups: list[AffectedGroup]
+    # One sentence per kind of email: which one, to how many. Empty: no email is sent.
+    emails: list[str] = field(default_factory=list)
+    # Selected rows the action leaves alone and why, and other things worth knowing first.
+    notes: list[str] = field(default_factory=list)
+    options: list[ActionOption] = field(default_factory=list)
+    # Undoing it takes more than another click (a cancellation cannot be taken back): the
+    # page shows the button in the admin's colour for deleting.
+    destructive: bool = False
+
+    @property
+    def changes_anything(self) -> bool:
+        return any(group.registrations for group in self.groups)
+
+
+def names_summary(registrations: list[Registration]) -> str:
+    """ "CHAN Tai Man 陳大文, WONG Ka Yan and 7 more", for a one-line message."""
+    names = [registration.display_name for registration in registrations[:NAMED_AT_MOST]]
+    rest = len(registrations) - len(names)
+    if rest:
+        names.append(ngettext("%(count)d more", "%(count)d more", rest) % {"count": rest})
+    return text_list(names)
+
+
+def _selected(queryset: QuerySet[Registration]) -> list[Registration]:
+    return list(queryset.select_related("seminar").order_by("seminar_id", "pk"))
+
+
+def _promotion_email(count: int) -> str:
+    return ngettext(
+        "%(count)d email saying a seat is now theirs, with the joining details, to the person "
+        "promoted.",
+        "%(count)d emails saying a seat is now theirs, with the joining details, one to each "
+        "person promoted.",
+        count,
+    ) % {"count": count}
+
+
+def cancel_preview(queryset: QuerySet[Registration]) -> ActionPreview:
+    """Cancelling frees confirmed seats, which go to the waitlist at once: name who gets them.
+
+    The selected waitlisted registrations are cancelled before the confirmed ones (see the
+    action), so they are never promoted on the way; the preview leaves them out of the waitlist.
+    """
+    selected = _selected(queryset)
+    to_cancel = [registration for registration in selected if registration.is_active]
+    freed = Counter(
+        registration.seminar_id
+        for registration in to_cancel
+        if registration.status == Status.CONFIRMED
+    )
+    seminars: dict[int, Seminar] = {r.seminar_id: r.seminar for r in to_cancel}
+    cancelled_ids = [registration.pk for registration in to_cancel]
+    groups = [
+        AffectedGroup(
+            ngettext(
+                "This registration will be cancelled:",
+                "These %(count)d registrations will be cancelled:",
+                len(to_cancel),
+            )
+            % {"count": len(to_cancel)},
+            to_cancel,
+        )
+    ]
+    notes, promoted_count = [], 0
+    for seminar_id, seats in freed.items():
+        seminar = seminars[seminar_id]
+        promoted = list(waitlist_next(seminar=seminar, seats_freed=seats, excluding=cancelled_ids))
+        promoted_count += len(promoted)
+        if promoted:
+            groups.append(
+                AffectedGroup(
+                    ngettext(
+                        "The freed seat at “%(seminar)s” goes to the waitlist: this person will "
+                        "be confirmed:",
+                        "The freed seats at “%(seminar)s” go to the waitlist: these "
+                        "%(count)d people will be confirmed:",
+                        len(promoted),
+                    )
+                    % {"seminar": seminar.title, "count": len(promoted)},
+                    promoted,
+                )
+            )
+        else:
+            notes.append(
+                gettext("Nobody is promoted from the waitlist of “%(seminar)s”.")
+                % {"seminar": seminar.title}
+            )
+    emails = []
+    if to_cancel:
+        emails.append(
+            ngettext(
+                "%(count)d cancellation email, to the registrant whose registration is cancelled.",
+                "%(count)d cancellation emails, one to each registrant whose registration is "
+                "cancelled.",
+                len(to_cancel),
+            )
+            % {"count": len(to_cancel)}
+        )
+    if promoted_count:
+        emails.append(_promotion_email(promoted_count))
+    already = len(selected) - len(to_cancel)
+    if already:
+        notes.insert(
+            0,
+            ngettext(
+                "%(count)d selected registration is already cancelled and is left alone.",
+                "%(count)d selected registrations are already cancelled and are left alone.",
+                already,
+            )
+            % {"count": already},
+        )
+    return ActionPreview(
+        title=gettext("Cancel registrations"),
+        submit_label=gettext("Yes, cancel"),
+        groups=groups,
+        emails=emails,
+        notes=notes,
+        destructive=True,
+    )
+
+
+def resend_preview(queryset: QuerySet[Registration]) -> ActionPreview:
+    """Each active registrant gets the email that matches their status now."""
+    selected = _selected(queryset)
+    active = [registration for registration in selected if registration.is_active]
+    statuses = Counter(registration.status for registration in active)
+    emails = []
+    if confirmed := statuses[Status.CONFIRMED]:
+        emails.append(
+            ngettext(
+                "%(count)d confirmation email with the joining details, to the confirmed "
+                "registrant.",
+                "%(count)d confirmation emails with the joining details, one to each confirmed "
+                "registrant.",
+                confirmed,
+            )
+            % {"count": confirmed}
+        )
+    if waitlisted := statuses[Status.WAITLISTED]:
+        emails.append(
+            ngettext(
+                "%(count)d email with their place on the waitlist, to the waitlisted registrant.",
+                "%(count)d emails with their place on the waitlist, one to each waitlisted "
+                "registrant.",
+                waitlisted,
+            )
+            % {"count": waitlisted}
+        )
+    notes = []
+    if cancelled := len(selected) - len(active):
+        notes.append(
+            ngettext(
+                "%(count)d selected registration is cancelled: nothing is sent for it.",
+                "%(count)d selected registrations are cancelled: nothing is sent for them.",
+                cancelled,
+            )
+            % {"count": cancelled}
+        )
+    heading = ngettext(
+        "This registrant will be emailed their details again:",
+        "These %(count)d registrants will be emailed their details again:",
+        len(active),
+    ) % {"count": len(active)}
+    return ActionPreview(
+        title=gettext("Email details again"),
+        submit_label=gettext("Yes, send"),
+        groups=[AffectedGroup(heading, active)],
+        emails=emails,
+        notes=notes,
+    )
+
+
+def attendance_preview(*, attended: bool) -> Callable[[QuerySet[Registration]], ActionPreview]:
+    """Only confirmed registrations take attendance; those already marked so stay as they are."""
+
+    def preview(queryset: QuerySet[Registration]) -> ActionPreview:
+        selected = _selected(queryset)
+        confirmed = [r for r in selected if r.status == Status.CONFIRMED]
+        changing = [r for r in confirmed if r.attended is not attended]
+        if attended:
+            title = gettext("Mark as attended")
+            heading = ngettext(
+                "This confirmed registration will be marked as attended:",
+                "These %(count)d confirmed registrations will be marked as attended:",
+                len(changing),
+            )
+        else:
+            title = gettext("Mark as not attended")
+            heading = ngettext(
+                "This confirmed registration will be marked as not attended:",
+                "These %(count)d confirmed registrations will be marked as not attended:",
+                len(changing),
+            )
+        notes = []
+        if unconfirmed := len(selected) - len(confirmed):
+            notes.append(
+                ngettext(
+                    "%(count)d selected registration is not confirmed and is left alone.",
+                    "%(count)d selected registrations are not confirmed and are left alone.",
+                    unconfirmed,
+                )
+                % {"count": unconfirmed}
+            )
+        if unchanged := len(confirmed) - len(changing):
+            notes.append(
+                ngettext(
+                    "%(count)d selected registration already says so and stays as it is.",
+                    "%(count)d selected registrations already say so and stay as they are.",
+                    unchanged,
+                )
+                % {"count": unchanged}
+            )
+        return ActionPreview(
+            title=title,
+            submit_label=gettext("Yes, record it"),
+            groups=[AffectedGroup(heading % {"count": len(changing)}, changing)],
+            notes=notes,
+        )
+
+    return preview
+
+
+ALLOW_OVER_CAPACITY = "allow_over_capacity"
+
+
+def confirm_from_waitlist_preview(queryset: QuerySet[Registration]) -> ActionPreview:
+    """Confirming out of turn needs free seats, unless the organiser allows over capacity."""
+    selected = _selected(queryset)
+    waiting = [r for r in selected if r.status == Status.WAITLISTED]
+    per_seminar = Counter(registration.seminar_id for registration in waiting)
+    seminars = {registration.seminar_id: registration.seminar for registration in waiting}
+    notes = []
+    if others := len(selected) - len(waiting):
+        notes.append(
+            ngettext(
+                "%(count)d selected registration is not on the waitlist and is left alone.",
+                "%(count)d selected registrations are not on the waitlist and are left alone.",
+                others,
+            )
+            % {"count": others}
+        )
+    for seminar_id, count in per_seminar.items():
+        seats = seminars[seminar_id].seats_left
+        if seats is not None and seats < count:
+            notes.append(
+                ngettext(
+                    "“%(seminar)s” has %(seats)d free seat: without “Allow over capacity”, the "
+                    "others stay on the waitlist.",
+                    "“%(seminar)s” has %(seats)d free seats: without “Allow over capacity”, the "
+                    "others stay on the waitlist.",
+                    seats,
+                )
+                % {"seminar": seminars[seminar_id].title, "seats": seats}
+            )
+    heading = ngettext(
+        "This waitlisted registration will be confirmed:",
+        "These %(count)d waitlisted registrations will be confirmed:",
+        len(waiting),
+    ) % {"count": len(waiting)}
+    return ActionPreview(
+        title=gettext("Confirm from the waitlist"),
+        submit_label=gettext("Confirm"),
+        groups=[AffectedGroup(heading, waiting)],
+        emails=[_promotion_email(len(waiting))] if waiting else [],
+        notes=notes,
+        options=[
+            ActionOption(
+                ALLOW_OVER_CAPACITY,
+                gettext("Allow over capacity: if the seminar is full, raise its capacity to fit"),
+            )
+        ],
+    )
