@@ -15,7 +15,15 @@ from django.utils import timezone
 
 from seminar.models import Seminar
 
-from .models import IDENTIFYING_FIELDS, AuditEntry, Notification, Registration, token_generate
+from .attendance_import import attendance_previews_expire
+from .models import (
+    IDENTIFYING_FIELDS,
+    AttendanceImport,
+    AuditEntry,
+    Notification,
+    Registration,
+    token_generate,
+)
 
 # Cleared ("" or None); email and token are replaced instead (they must stay unique).
 CLEARED = {
@@ -70,11 +78,16 @@ def personal_data_purge(*, now: datetime | None = None, days: int | None = None)
                 last_error="", recipient=""
             )
             AuditEntry.objects.filter(registration__in=registrations).update(details={})
+            # The uploaded reports hold the platform's names and emails; the per-registration
+            # changes (for undoing an import) name nobody and stay.
+            AttendanceImport.objects.filter(seminar=seminar).update(report={})
             total += len(registrations)
     return PurgeReport(seminars=[seminar.slug for seminar in seminars], registrations=total)
 
 
 @task()
 def personal_data_purge_daily() -> int:
-    """The daily clean-up, enqueued by the scheduler; returns how many it anonymised."""
+    """The daily clean-up, enqueued by the scheduler; returns how many it anonymised. Attendance
+    previews nobody confirmed go too, with the names and emails of their reports."""
+    attendance_previews_expire()
     return personal_data_purge().registrations

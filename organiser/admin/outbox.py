@@ -20,13 +20,23 @@ class EmailTextInline(TranslationStackedInline):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("registration", "kind", "status", "attempts", "created_at", "sent_at")
+    list_display = (
+        "registration",
+        "kind",
+        "recipient",
+        "status",
+        "attempts",
+        "created_at",
+        "sent_at",
+    )
     list_filter = ("status", "kind", "registration__seminar")
     search_fields = ("registration__email", "registration__name_en")
     list_select_related = ("registration",)
+    # Nothing here is editable: an organiser must not be able to redirect an email and resend it.
     readonly_fields = (
         "registration",
         "kind",
+        "recipient",
         "reminder_key",
         "status",
         "attempts",

@@ -275,3 +275,14 @@ def test_admin_email_change_waits_for_the_new_address_to_confirm(organiser_clien
     assert registration.email == "tai.man.chan@example.com"
     assert registration.email_pending == "new.address@example.com"
     assert "A confirmation link was sent to new.address@example.com" in response.content.decode()
+
+
+def test_admin_cannot_redirect_an_email_to_another_address(organiser_client):
+    registration = registration_create(seminar=SeminarFactory(), data=registration_data())
+    notification = registration.notifications.get()
+    url = reverse("admin:registrations_notification_change", args=[notification.pk])
+
+    page = organiser_client.get(url).content.decode()
+
+    assert 'name="recipient"' not in page
+    assert 'name="registration"' not in page

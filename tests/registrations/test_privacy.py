@@ -5,18 +5,27 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from registrations.attendance_import import attendance_import_preview
 from registrations.models import (
     FIGURES_FIELDS,
     IDENTIFYING_FIELDS,
     RECORD_FIELDS,
+    AttendanceImport,
     AuditEntry,
     Notification,
     Registration,
 )
-from registrations.privacy import personal_data_purge
+from registrations.privacy import personal_data_purge, personal_data_purge_daily
 from registrations.selectors import seminar_event_summary, seminar_headcounts
 from registrations.services import registration_create
-from tests.factories import RegistrationFactory, SeminarFactory, registration_data
+from seminar.models import Seminar
+from tests.factories import (
+    RegistrationFactory,
+    SeminarFactory,
+    attendance_report,
+    registration_data,
+    seminar_with_report_cast,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +190,40 @@ def test_purge_drops_a_pending_email_change_and_where_emails_were_sent():
     registration.refresh_from_db()
     assert (registration.email_pending, registration.email_pending_since) == ("", None)
     assert list(registration.notifications.values_list("recipient", flat=True)) == [""]
+
+
+def test_purge_empties_the_attendance_reports_of_old_seminars(django_user_model):
+    seminar = seminar_with_report_cast()
+    batch = attendance_import_preview(
+        seminar=seminar,
+        data=attendance_report("zoom_webinar_attendee_report.csv"),
+        file_name="zoom.csv",
+        actor=None,
+    )
+    Seminar.objects.filter(pk=seminar.pk).update(
+        starts_at=timezone.now() - timedelta(days=400),
+        ends_at=timezone.now() - timedelta(days=399),
+        registration_opens_at=None,
+    )
+
+    personal_data_purge()
+
+    batch.refresh_from_db()
+    assert batch.report == {}
+
+
+def test_daily_clean_up_deletes_previews_nobody_confirmed():
+    seminar = seminar_with_report_cast()
+    stale = attendance_import_preview(
+        seminar=seminar,
+        data=attendance_report("zoom_webinar_attendee_report.csv"),
+        file_name="zoom.csv",
+        actor=None,
+    )
+    AttendanceImport.objects.filter(pk=stale.pk).update(
+        created_at=timezone.now() - timedelta(days=2)
+    )
+
+    personal_data_purge_daily.call()
+
+    assert not AttendanceImport.objects.filter(pk=stale.pk).exists()
