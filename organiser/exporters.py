@@ -48,7 +48,6 @@ class Column:
 COLUMNS = [
     Column("Registration ID", "pk", "plain"),
     Column("Seminar", "seminar__slug"),
-    Column("Seminar title", "seminar__title_en", width=40),
     Column("Status", "status", "choice", width=14),
     Column("Registered at (HKT)", "created_at", "datetime"),
     Column("Confirmed at (HKT)", "confirmed_at", "datetime"),
@@ -78,6 +77,8 @@ COLUMNS = [
     Column("Collection statement version", "consent_version", width=12),
     Column("Attended", "attended", "plain"),
     Column("Minutes online", "minutes_online", "plain"),
+    # Added later than the rest: new columns go at the end so spreadsheets keep working.
+    Column("Seminar title", "seminar__title_en", width=40),
 ]
 HEADER = [column.header for column in COLUMNS]
 
