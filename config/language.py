@@ -14,9 +14,15 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 ONE_YEAR = 365 * 24 * 60 * 60
+
+# The empty choice of every dropdown (django.db.models.fields.BLANK_CHOICE_LABEL in Django 6.1).
+# Django's own Chinese catalogues lack it, so ours translate it (LOCALE_PATHS come first); naming
+# it here keeps makemessages from dropping our entry as obsolete.
+BLANK_CHOICE_LABEL = gettext_noop("- Select an option -")
 
 
 def language_cookie_set(response: HttpResponse, language: str) -> None:

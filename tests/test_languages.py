@@ -239,3 +239,20 @@ def test_organiser_pages_keep_the_prefix_in_their_links(client, organiser):
     assert f'href="/zh-hant/admin/registrations/registration/{registration.pk}/change/' in listing
     assert 'href="/admin/' not in dashboard + change + listing
     assert export.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("prefix", "blank"), [("/zh-hant", "- 請選擇 -"), ("/zh-hans", "- 请选择 -")]
+)
+def test_dropdowns_empty_choice_is_in_chinese_on_the_form_and_in_the_admin(
+    client, organiser, prefix, blank
+):
+    seminar = SeminarFactory()
+    client.force_login(organiser)
+
+    form = client.get(f"{prefix}/seminars/{seminar.slug}/register/").content.decode()
+    admin_form = client.get(f"{prefix}/admin/registrations/registration/add/").content.decode()
+
+    for page in (form, admin_form):
+        assert f'<option value="" selected>{blank}</option>' in page
+        assert "Select an option" not in page
