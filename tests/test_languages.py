@@ -1,11 +1,21 @@
 """Language by URL prefix, the browser's preference on the first visit, and the switcher."""
 
+import re
+
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from tests.factories import RegistrationFactory, SeminarFactory
+from registrations.services import registration_create
+from tests.factories import (
+    RegistrationFactory,
+    SeminarFactory,
+    SessionSpeakerFactory,
+    registration_data,
+    registration_form_data,
+)
 
 pytestmark = pytest.mark.django_db
 COOKIE = settings.LANGUAGE_COOKIE_NAME
@@ -61,7 +71,7 @@ def test_health_check_is_never_redirected(client):
     ("prefix", "expected"),
     [
         ("/zh-hant", ["研討會", "即將舉行", "現正接受報名"]),
-        ("/zh-hans", ["研讨会", "即将举行", "现正接受报名"]),
+        ("/zh-hans", ["研讨会", "即将举行", "正在接受报名"]),
         ("", ["Seminars", "Upcoming", "Registration is open"]),
     ],
 )
@@ -256,3 +266,74 @@ def test_dropdowns_empty_choice_is_in_chinese_on_the_form_and_in_the_admin(
     for page in (form, admin_form):
         assert f'<option value="" selected>{blank}</option>' in page
         assert "Select an option" not in page
+
+
+# --- Chinese typography in what people read -------------------------------------------------
+
+CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
+HALF_WIDTH_IN_CHINESE = re.compile(rf"{CJK} ?[:,]|[:,] ?{CJK}")
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+def half_width_in_chinese(text: str) -> list[str]:
+    return [text[max(0, m.start() - 8) : m.end() + 8] for m in HALF_WIDTH_IN_CHINESE.finditer(text)]
+
+
+@pytest.fixture
+def venue_seminar():
+    seminar = SeminarFactory(
+        format="hybrid",
+        venue_zh_hant="香港會議展覽中心",
+        venue_zh_hans="香港会议展览中心",
+        title_zh_hans="知识产权与中小企业研讨会",
+    )
+    SessionSpeakerFactory(session__seminar=seminar, speaker__job_title_zh_hant="總監")
+    return seminar
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "zh-hans"])
+def test_chinese_emails_use_full_width_colons_and_commas(
+    venue_seminar, django_capture_on_commit_callbacks, language
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_create(
+            seminar=venue_seminar,
+            data=registration_data(preferred_language=language, job_title="董事"),
+        )
+        registration_create(
+            seminar=SeminarFactory(capacity=0),
+            data=registration_data(preferred_language=language, email="w@example.com"),
+        )
+
+    texts = []
+    for message in mail.outbox:
+        (html, _mimetype), *_ = message.alternatives
+        texts += [message.subject, message.body, text_of(html)]
+
+    assert len(mail.outbox) == 2
+    assert [found for text in texts for found in half_width_in_chinese(text)] == []
+
+
+@pytest.mark.parametrize("prefix", ["/zh-hant", "/zh-hans"])
+def test_chinese_pages_use_full_width_colons_and_commas(client, venue_seminar, prefix):
+    registration = registration_create(
+        seminar=venue_seminar, data=registration_data(job_title="董事")
+    )
+    seminar_page = client.get(f"{prefix}/seminars/{venue_seminar.slug}/").content.decode()
+    manage_page = client.get(f"{prefix}/r/{registration.token}/").content.decode()
+    form_errors = client.post(
+        f"{prefix}/seminars/{venue_seminar.slug}/register/",
+        registration_form_data(email="not-an-email", phone="call me"),
+    ).content.decode()
+
+    found = [
+        found
+        for page in (seminar_page, manage_page, form_errors)
+        for found in half_width_in_chinese(text_of(page))
+    ]
+
+    assert found == []
+    assert "：" in text_of(form_errors)

@@ -10,7 +10,12 @@ from registrations.models import AuditEntry
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ("created_at", "actor_label", "action", "seminar", "registration")
     list_filter = ("action", "seminar", "actor_label")
-    search_fields = ("actor_label", "registration__email", "registration__name_en")
+    search_fields = (
+        "actor_label",
+        "registration__email",
+        "registration__name_en",
+        "registration__name_zh",
+    )
     list_select_related = ("seminar", "registration")
     date_hierarchy = "created_at"
     readonly_fields = (

@@ -22,7 +22,7 @@ class EmailTextInline(TranslationStackedInline):
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ("registration", "kind", "status", "attempts", "created_at", "sent_at")
     list_filter = ("status", "kind", "registration__seminar")
-    search_fields = ("registration__email", "registration__name_en")
+    search_fields = ("registration__email", "registration__name_en", "registration__name_zh")
     list_select_related = ("registration",)
     readonly_fields = (
         "registration",
