@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 
-from config.ratelimit import ratelimited
+from config.ratelimit import ratelimit_refuse, ratelimited
 from seminar.selectors import seminar_public_queryset
 from seminar.tracking import tracking_params
 
@@ -25,14 +25,15 @@ def _session_key(seminar_id: int) -> str:
     return f"registration:{seminar_id}"
 
 
-@ratelimited("register")
+@ratelimited("register", refused="register_refused")
 def registration_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     seminar = get_object_or_404(seminar_public_queryset(), slug=slug)
     if request.method == "POST":
         form = RegistrationForm(request.POST)
         if form.is_valid() and form.looks_automated():
             # A bot filled the hidden field or answered faster than a person can: answer as if
-            # all went well, save nothing.
+            # all went well, save nothing, and count it against the tight budget.
+            ratelimit_refuse(request)
             return redirect("registrations:already_registered", slug=seminar.slug)
         if form.is_valid():
             try:
