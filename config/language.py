@@ -19,10 +19,16 @@ from django.views.decorators.http import require_POST
 
 ONE_YEAR = 365 * 24 * 60 * 60
 
-# The empty choice of every dropdown (django.db.models.fields.BLANK_CHOICE_LABEL in Django 6.1).
-# Django's own Chinese catalogues lack it, so ours translate it (LOCALE_PATHS come first); naming
-# it here keeps makemessages from dropping our entry as obsolete.
-BLANK_CHOICE_LABEL = gettext_noop("- Select an option -")
+# Django's own strings that our catalogues translate again (LOCALE_PATHS come first): the empty
+# choice of every dropdown (BLANK_CHOICE_LABEL in Django 6.1), which Django's Chinese catalogues
+# lack, and colons they leave half-width (the suffix of every form label, the admin's action bar
+# and history page). Naming them here keeps makemessages from dropping our entries as obsolete.
+DJANGO_STRINGS_RETRANSLATED = (
+    gettext_noop("- Select an option -"),
+    gettext_noop(":"),
+    gettext_noop("Action:"),
+    gettext_noop("Change history: %s"),
+)
 
 
 def language_cookie_set(response: HttpResponse, language: str) -> None:

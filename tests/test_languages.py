@@ -337,3 +337,16 @@ def test_chinese_pages_use_full_width_colons_and_commas(client, venue_seminar, p
 
     assert found == []
     assert "：" in text_of(form_errors)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "username"), [("/zh-hant", "使用者名稱："), ("/zh-hans", "用户名：")]
+)
+def test_the_chinese_admin_ends_labels_with_a_full_width_colon(client, organiser, prefix, username):
+    login = client.get(f"{prefix}/admin/login/").content.decode()
+    client.force_login(organiser)
+    RegistrationFactory()
+    listing = client.get(f"{prefix}/admin/registrations/registration/").content.decode()
+
+    assert username in login
+    assert "操作：" in listing

@@ -29,6 +29,7 @@ from registrations.services import (
 )
 
 from ..views import attendees_export_response
+from .filters import TextValuesListFilter
 
 
 class RegistrationAdminForm(forms.ModelForm):
@@ -116,8 +117,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         "attended",
         "source",
         "heard_from",
-        "utm_source",
-        "ref",
+        ("utm_source", TextValuesListFilter),
+        ("ref", TextValuesListFilter),
     )
     search_fields = ("name_en", "name_zh", "email", "organisation")
     list_select_related = ("seminar",)
