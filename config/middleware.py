@@ -6,15 +6,21 @@ from django.urls import translate_url
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language_from_path, get_language_from_request
 
-ONE_YEAR = 365 * 24 * 60 * 60
-NOT_TRANSLATED = ("/admin/", "/static/", "/healthz")
+from .language import language_cookie_set
+
+NOT_TRANSLATED = ("/static/", "/healthz", "/language/")
+ADMIN = "/admin/"
 
 
 class PreferredLanguageMiddleware:
     """English pages have no prefix, so a reader of Chinese arriving at `/seminars/x/` would
     otherwise always get English. On a first visit (no language cookie yet) to a public page whose
-    URL names no language, redirect to the language the browser asks for. Every public page then
-    records its language in the cookie, so following the switcher back to English stays English.
+    URL names no language, redirect to the language the browser asks for. Every page then records
+    its language in the cookie, so following the switcher back to English stays English.
+
+    The admin differs in one way: organisers reach it through unprefixed bookmarks and links
+    (`/admin/`), so there the cookie, once set, keeps choosing the language too: an organiser
+    who works in Chinese stays in Chinese. Its switcher sets the cookie (config.language).
     """
 
     def __init__(self, get_response):
@@ -22,34 +28,39 @@ class PreferredLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         path_language = get_language_from_path(request.path_info)
-        public_page = self._translatable(request)
+        translatable = self._translatable(request)
         if (
-            public_page
+            translatable
             and path_language is None
             and request.method in ("GET", "HEAD")
-            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+            and (self._in_admin(request.path_info) or not self._has_cookie(request))
         ):
+            # The cookie when there is one, else the browser's Accept-Language.
             preferred = get_language_from_request(request)
-            if preferred != settings.LANGUAGE_CODE:
-                response = HttpResponseRedirect(translate_url(request.get_full_path(), preferred))
+            here = request.get_full_path()
+            there = translate_url(here, preferred)
+            # A path that resolves to nothing translates to itself: no redirect, just the 404.
+            if preferred != settings.LANGUAGE_CODE and there != here:
+                response = HttpResponseRedirect(there)
                 patch_vary_headers(response, ("Accept-Language", "Cookie"))
                 return response
         response = self.get_response(request)
         language = path_language or settings.LANGUAGE_CODE
-        if public_page and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                language,
-                max_age=ONE_YEAR,
-                samesite="Lax",
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=True,
-            )
+        if translatable and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            language_cookie_set(response, language)
         return response
 
     @staticmethod
+    def _has_cookie(request: HttpRequest) -> bool:
+        return settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+
+    @staticmethod
+    def _in_admin(path: str) -> bool:
+        return path.startswith(ADMIN)
+
+    @staticmethod
     def _translatable(request: HttpRequest) -> bool:
-        """Public pages live under i18n_patterns; the admin, static files and /healthz do not.
+        """Pages live under i18n_patterns; static files, /healthz and the switch do not.
 
         Decided from the path's first segment rather than by resolving it: this runs on every
         request.

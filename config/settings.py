@@ -215,7 +215,13 @@ else:
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", default=True)
 # Requests per client address per window: (count, seconds).
 RATELIMITS = {
-    "register": (int(os.environ.get("RATELIMIT_REGISTER", "10")), 600),
+    # Registrations taken: an office of 200 behind one NAT address must all get through in a
+    # rush, with room for a few going back to change their details.
+    "register": (int(os.environ.get("RATELIMIT_REGISTER", "300")), 600),
+    # Registration forms refused (errors, bot traps, seminar full): people make a few mistakes,
+    # a script sending junk makes nothing else. Spent, it stops every registration post from
+    # that address until the window ends.
+    "register_refused": (int(os.environ.get("RATELIMIT_REGISTER_REFUSED", "60")), 600),
     "resend": (int(os.environ.get("RATELIMIT_RESEND", "5")), 600),
     "manage": (int(os.environ.get("RATELIMIT_MANAGE", "60")), 600),
 }

@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from .language import language_choose
 from .views import healthz
 
 handler400 = "config.views.bad_request"
@@ -9,11 +10,14 @@ handler500 = "config.views.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("admin/", admin.site.urls),
+    path("language/", language_choose, name="language_choose"),
 ]
 
-# English pages have no prefix; Chinese pages live under /zh-hant/ and /zh-hans/.
+# English pages have no prefix; Chinese pages live under /zh-hant/ and /zh-hans/. The admin too:
+# `/admin/` stays English (every existing link and reverse() keeps working), `/zh-hant/admin/` is
+# the same admin in Traditional Chinese, and reverse() inside it keeps the prefix.
 urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
     path("", include("seminar.urls")),
     path("", include("registrations.urls")),
     prefix_default_language=False,

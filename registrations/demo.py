@@ -27,7 +27,7 @@ TITLE = {
     "en": "{year} Guangdong/Hong Kong Seminar on Intellectual Property and Development of Small "
     "and Medium Enterprises (Online)",
     "zh_hant": "{year}粵港知識產權與中小企業發展研討會（網上）",
-    "zh_hans": "{year}粤港知识产权与中小企业发展研讨会（网上）",
+    "zh_hans": "{year}粤港知识产权与中小企业发展研讨会（线上）",
 }
 THEME = {
     "en": "Promoting the Development of Qianhai Shenzhen-Hong Kong Modern Service Industry and "

@@ -34,7 +34,8 @@ class RegistrantDetailsForm(forms.ModelForm):
         model = Registration
         fields = REGISTRANT_FIELDS
         help_texts = {
-            "name_zh": _("Optional, e.g. 陳大文."),
+            # Either name will do; the model's clean() asks for at least one.
+            "name_zh": _("e.g. 陳大文. Give your name in English, in Chinese or both."),
             "email": _("Your confirmation and joining details go here."),
             "organisation_size": _("For SME representatives."),
         }

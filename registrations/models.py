@@ -7,14 +7,18 @@ seat counter right under a row lock. The constraints here are the backstop if co
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from seminar.models import Seminar
 from seminar.tracking import TRACKING_PARAMETERS
+
+NAME_REQUIRED = _("Enter a name in English or in Chinese (at least one).")
 
 
 def token_generate() -> str:
@@ -88,9 +92,12 @@ class Registration(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, db_index=True)
     salutation = models.CharField(_("title"), max_length=10, choices=Salutation, blank=True)
+    # Either name will do (many Mainland participants have no name in English); at least one is
+    # required, by clean() for people and by the check constraint below for everything else.
     name_en = models.CharField(
         _("name in English"),
         max_length=200,
+        blank=True,
         help_text=_("As on your business card or ID, e.g. CHAN Tai Man."),
     )
     name_zh = models.CharField(_("name in Chinese"), max_length=100, blank=True)
@@ -157,6 +164,12 @@ class Registration(models.Model):
                 | (~Q(status="cancelled") & Q(cancelled_at__isnull=True)),
                 name="registration_cancelled_at_matches_status",
             ),
+            # Once personal data is removed (privacy.py), neither name is left, on purpose.
+            models.CheckConstraint(
+                condition=~Q(name_en="") | ~Q(name_zh="") | Q(anonymised_at__isnull=False),
+                name="registration_named_in_either_language",
+                violation_error_message=NAME_REQUIRED,
+            ),
         ]
         indexes = [models.Index(fields=["seminar", "status"], name="registration_seminar_status")]
         permissions = [
@@ -172,10 +185,39 @@ class Registration(models.Model):
         """The registrant's private page; anyone holding this URL can manage the registration."""
         return reverse("registrations:manage", kwargs={"token": self.token})
 
+    def clean(self) -> None:
+        super().clean()
+        if self.anonymised_at is None and not (self.name_en.strip() or self.name_zh.strip()):
+            # Shown next to the first name field on the public form, the registrant's page and
+            # the admin, which all validate through the model.
+            raise ValidationError({"name_en": NAME_REQUIRED})
+
     @property
     def display_name(self) -> str:
-        """English and Chinese name together, e.g. "CHAN Tai Man 陳大文"."""
+        """Whichever names exist: "CHAN Tai Man 陳大文", "CHAN Tai Man" or "陳大文"."""
         return " ".join(part for part in (self.name_en, self.name_zh) if part)
+
+    @property
+    def display_name_with_salutation(self) -> str:
+        """ "Ms CHAN Tai Man 陳大文" in English; in Chinese the title follows the name:
+        "CHAN Tai Man 陳大文女士". In the active language."""
+        return self._with_salutation(self.display_name)
+
+    @property
+    def greeting_name(self) -> str:
+        """The one name to address the registrant by, in the active language: "Ms CHAN Tai Man",
+        "陳大文女士" (the Chinese name first in Chinese, the English one first in English)."""
+        chinese = (get_language() or "").startswith("zh")
+        names = (self.name_zh, self.name_en) if chinese else (self.name_en, self.name_zh)
+        return self._with_salutation(next((name for name in names if name), ""))
+
+    def _with_salutation(self, name: str) -> str:
+        if not self.salutation or not name:
+            return name
+        return pgettext("salutation and name of a registrant", "%(salutation)s %(name)s") % {
+            "salutation": self.get_salutation_display(),
+            "name": name,
+        }
 
     @property
     def is_active(self) -> bool:

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
-from config.ratelimit import ratelimited
+from config.ratelimit import ratelimit_refuse, ratelimited
 from seminar.models import Seminar
 from seminar.selectors import seminar_organisers, seminar_public_queryset
 from seminar.tracking import tracking_params
@@ -56,7 +56,7 @@ def _just_registered(request: HttpRequest, seminar: Seminar) -> Registration | N
     return Registration.objects.filter(pk=remembered.get("registration"), seminar=seminar).first()
 
 
-@ratelimited("register")
+@ratelimited("register", refused="register_refused")
 def registration_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     seminar = get_object_or_404(seminar_public_queryset(), slug=slug)
     refusal, resend_notice = None, False
@@ -64,7 +64,8 @@ def registration_create_view(request: HttpRequest, slug: str) -> HttpResponse:
         form = RegistrationForm(request.POST)
         if form.is_valid() and form.looks_automated():
             # A bot filled the hidden field or forged the start time: answer as if all went
-            # well, save nothing.
+            # well, save nothing, and count it against the tight budget.
+            ratelimit_refuse(request)
             return redirect("registrations:already_registered", slug=seminar.slug)
         if form.is_valid() and form.sent_too_soon():
             # Faster than a person types: most likely a bot, perhaps a quick hand with autofill.

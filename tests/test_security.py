@@ -33,9 +33,17 @@ def registration_post(**overrides) -> dict:
     )
 
 
+TIGHT_LIMITS = {
+    "register": (2, 600),
+    "register_refused": (2, 600),
+    "resend": (2, 600),
+    "manage": (3, 600),
+}
+
+
 @pytest.fixture
 def tight_limits(settings):
-    settings.RATELIMITS = {"register": (2, 600), "resend": (2, 600), "manage": (3, 600)}
+    settings.RATELIMITS = TIGHT_LIMITS
 
 
 def test_registration_posts_over_the_limit_get_a_friendly_429(client, tight_limits):
@@ -51,6 +59,66 @@ def test_registration_posts_over_the_limit_get_a_friendly_429(client, tight_limi
     assert "Too many requests" in response.content.decode()
     assert not Registration.objects.filter(email="third@example.com").exists()
     assert client.get(url).status_code == 200  # reading the form is not limited
+
+
+def test_two_hundred_colleagues_behind_one_address_all_register(client):
+    """The shipped limits: an office behind one NAT address in a rush, a tenth of them
+    getting something wrong first, all end up registered."""
+    seminar = SeminarFactory(capacity=None)
+    url = reverse("registrations:create", kwargs={"slug": seminar.slug})
+    statuses = []
+    for n in range(200):
+        if n % 10 == 0:
+            mistake = client.post(url, registration_post(email=f"colleague{n}@example"))
+            assert mistake.status_code == 200
+        statuses.append(client.post(url, registration_post(email=f"colleague{n}@example.com")))
+
+    assert {response.status_code for response in statuses} == {302}
+    assert Registration.objects.filter(seminar=seminar).count() == 200
+
+
+def test_a_script_sending_invalid_forms_is_stopped_and_others_are_not(client):
+    seminar = SeminarFactory()
+    url = reverse("registrations:create", kwargs={"slug": seminar.slug})
+    refused_limit, _window = settings.RATELIMITS["register_refused"]
+
+    statuses = [
+        client.post(url, registration_post(email="not-an-address")).status_code
+        for _ in range(refused_limit + 1)
+    ]
+    valid_from_the_script = client.post(url, registration_post())
+    valid_from_elsewhere = client.post(url, registration_post(), REMOTE_ADDR="192.0.2.7")
+
+    assert statuses == [200] * refused_limit + [429]
+    assert valid_from_the_script.status_code == 429
+    assert valid_from_elsewhere.status_code == 302
+    assert Registration.objects.count() == 1
+
+
+def test_invalid_forms_do_not_spend_the_registration_budget(client, tight_limits):
+    seminar = SeminarFactory()
+    url = reverse("registrations:create", kwargs={"slug": seminar.slug})
+
+    mistake = client.post(url, registration_post(phone="call me"))
+    registered = [
+        client.post(url, registration_post(email=f"p{n}@example.com")).status_code for n in range(2)
+    ]
+
+    assert mistake.status_code == 200
+    assert registered == [302, 302]
+    assert client.post(url, registration_post(email="p3@example.com")).status_code == 429
+
+
+def test_bots_spend_the_tight_budget_although_they_are_answered_as_people(client, settings):
+    settings.RATELIMITS = {**TIGHT_LIMITS, "register": (100, 600)}
+    seminar = SeminarFactory()
+    url = reverse("registrations:create", kwargs={"slug": seminar.slug})
+    bot = registration_post(website="http://spam.example")
+
+    statuses = [client.post(url, bot).status_code for _ in range(3)]
+
+    assert statuses == [302, 302, 429]
+    assert not Registration.objects.exists()
 
 
 def test_429_page_is_in_the_visitors_language(client, tight_limits):
@@ -137,17 +205,52 @@ def test_limits_are_shared_by_app_servers_through_redis(client, tight_limits, se
     caches["default"].clear()
 
 
+@pytest.mark.skipif(not redis_available(), reason="no Redis on 127.0.0.1:6379 (.ci/run starts one)")
+def test_both_registration_budgets_are_shared_through_redis(client, tight_limits, settings):
+    from django.core.cache import caches
+
+    prefix = f"test-budgets-{os.getpid()}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": prefix,
+        }
+    }
+    caches["default"].clear()
+    seminar = SeminarFactory()
+    url = reverse("registrations:create", kwargs={"slug": seminar.slug})
+
+    taken = client.post(url, registration_post(email="one@example.com"))
+    refused = client.post(url, registration_post(email="not-an-address"))
+    for scope in ("register", "register_refused"):  # the second app server counts one of each
+        subprocess.run(
+            [sys.executable, "-c", REDIS_COUNTER_PROBE, prefix, scope],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        )
+    over = client.post(url, registration_post(email="two@example.com"))
+
+    assert (taken.status_code, refused.status_code, over.status_code) == (302, 200, 429)
+    assert Registration.objects.count() == 1
+    caches["default"].clear()
+
+
 # The second app server: its own process and cache connection, counting one request.
 REDIS_COUNTER_PROBE = """
 import sys, django
 from django.conf import settings
 settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
     "LOCATION": "redis://127.0.0.1:6379/15", "KEY_PREFIX": sys.argv[1]}}
-settings.RATELIMITS = {"register": (2, 600), "resend": (2, 600), "manage": (3, 600)}
+settings.RATELIMITS = {"register": (2, 600), "register_refused": (2, 600),
+    "resend": (2, 600), "manage": (3, 600)}
 django.setup()
 from django.test import RequestFactory
 from config.ratelimit import ratelimit_exceeded
-exceeded, _ = ratelimit_exceeded(RequestFactory().post("/", REMOTE_ADDR="127.0.0.1"), "resend")
+scope = sys.argv[2] if len(sys.argv) > 2 else "resend"
+exceeded, _ = ratelimit_exceeded(RequestFactory().post("/", REMOTE_ADDR="127.0.0.1"), scope)
 print("exceeded" if exceeded else "counted")
 """
 

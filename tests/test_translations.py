@@ -83,3 +83,89 @@ def test_catalogues_contain_every_string_marked_in_the_code(tmp_path):
         fresh = {str(message.id) for message in read_po(po) if message.id}
 
     assert sorted(fresh - {str(m.id) for m in entries("zh_Hant")}) == []
+
+
+def translations(locale: str) -> list[tuple[str, str]]:
+    """(msgid, msgstr) for every translated string, plural forms included."""
+    pairs = []
+    for message in entries(locale):
+        source = message.id[0] if isinstance(message.id, tuple) else message.id
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        pairs.extend((source, string) for string in strings)
+    return pairs
+
+
+CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
+# A half-width colon or comma touching a Chinese character: Chinese text takes "：" and "，".
+HALF_WIDTH_IN_CHINESE = re.compile(rf"{CJK} ?[:,]|[:,] ?{CJK}")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_chinese_sentences_use_full_width_colons_and_commas(locale):
+    half_width = [
+        string for _source, string in translations(locale) if HALF_WIDTH_IN_CHINESE.search(string)
+    ]
+
+    assert half_width == []
+
+
+# Hong Kong and Taiwan words a Mainland reader would not use, with what Simplified Chinese says.
+NOT_MAINLAND = {
+    "电邮": "电子邮件",
+    "網上": "线上",
+    "网上": "线上",
+    "在线": "线上 (one word for online)",
+    "線上": "线上",
+    "资讯": "信息",
+    "视像": "视频",
+    "影片": "视频",
+    "登入": "登录",
+    "连结": "链接",
+    "档案": "文件",
+    "上载": "上传",
+    "储存": "保存",
+    "列印": "打印",
+    "讯息": "消息",
+    "位址": "地址",
+    "网路": "网络",
+    "软体": "软件",
+    "剔选": "勾选",
+    "汇出": "导出",
+    "汇入": "导入",
+    "配对": "匹配",
+    "栏位": "字段",
+    "资料夹": "文件夹",
+    "帐户": "账户",
+    "多谢": "谢谢",
+    "轮候": "候补",
+    "设定": "设置",
+    "仪表板": "仪表盘",
+    "登记": "报名 (one word for registering)",
+    "满额": "名额已满",
+    "讲者": "演讲嘉宾",
+    "重新载入": "刷新",
+    "个人资料": "个人信息 (except in the Ordinance's name)",
+}
+ORDINANCE = "《个人资料（私隐）条例》"
+
+
+def test_simplified_chinese_uses_mainland_words():
+    found = sorted(
+        (word, string)
+        for _source, string in translations("zh_Hans")
+        for word in NOT_MAINLAND
+        if word in string.replace(ORDINANCE, "")
+    )
+
+    assert found == []
+
+
+def test_traditional_chinese_says_online_one_way():
+    others = ("線上", "在線", "线上", "在线", "网上")
+
+    found = [
+        string for _source, string in translations("zh_Hant") if any(w in string for w in others)
+    ]
+
+    assert found == []
+    assert any("網上" in string for _source, string in translations("zh_Hant"))

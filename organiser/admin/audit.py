@@ -167,7 +167,12 @@ class AuditDisplay:
 class AuditEntryAdmin(AuditDisplay, admin.ModelAdmin):
     list_display = ("when", "who", "action", "concerning", "details_display")
     list_filter = ("action", "seminar", WhoFilter)
-    search_fields = ("actor_label", "registration__email", "registration__name_en")
+    search_fields = (
+        "actor_label",
+        "registration__email",
+        "registration__name_en",
+        "registration__name_zh",
+    )
     list_select_related = ("seminar", "registration")
     date_hierarchy = "created_at"
     fields = ("created_at", "who", "action", "seminar", "registration", "details_display")

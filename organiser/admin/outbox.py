@@ -30,7 +30,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "sent_at",
     )
     list_filter = ("status", "kind", "registration__seminar")
-    search_fields = ("registration__email", "registration__name_en")
+    search_fields = ("registration__email", "registration__name_en", "registration__name_zh")
     list_select_related = ("registration",)
     # Nothing here is editable: an organiser must not be able to redirect an email and resend it.
     readonly_fields = (

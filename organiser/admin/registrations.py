@@ -38,6 +38,7 @@ from .action_previews import (
 from .audit import AuditDisplay
 from .columns import email_wrappable, seminar_short, when_short
 from .confirmation import asks_first
+from .filters import TextValuesListFilter
 
 
 class RegistrationAdminForm(forms.ModelForm):
@@ -117,8 +118,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         "attended",
         "source",
         "heard_from",
-        "utm_source",
-        "ref",
+        ("utm_source", TextValuesListFilter),
+        ("ref", TextValuesListFilter),
     )
     search_fields = ("name_en", "name_zh", "email", "organisation")
     list_select_related = ("seminar",)

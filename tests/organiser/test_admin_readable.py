@@ -61,7 +61,7 @@ def test_admin_name_is_translated():
         hans = (str(admin.site.site_header), str(admin.site.index_title))
 
     assert hant == ("研討會報名", "主辦機構工具")
-    assert hans == ("研讨会报名", "主办机构工具")
+    assert hans == ("研讨会报名", "主办方工具")
 
 
 def test_admin_and_public_pages_link_the_favicon(organiser_client, client):

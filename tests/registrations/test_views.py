@@ -100,7 +100,6 @@ def test_register_keeps_tracking_parameters_from_the_landing_url(client):
     ("field", "value", "message"),
     [
         ("email", "not-an-email", "Enter a valid email address."),
-        ("name_en", "", "This field is required."),
         ("phone", "call me", "Enter a phone number using digits"),
         ("consent", "", "Please confirm you agree to the collection statement"),
         ("organisation_size", "", "Please tell us the size of your organisation."),
