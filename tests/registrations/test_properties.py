@@ -72,7 +72,7 @@ def _no_rate_limits(settings):
     settings.RATELIMIT_ENABLED = False
 
 
-@settings(max_examples=800, **PROPERTY_SETTINGS)
+@settings(max_examples=450, **PROPERTY_SETTINGS)
 @given(data=form, fast=st.booleans())
 def test_registration_form_never_errors_or_half_saves(client, data, fast):
     seminar = SeminarFactory(capacity=2)
@@ -91,7 +91,7 @@ def test_registration_form_never_errors_or_half_saves(client, data, fast):
         assert after == before
 
 
-@settings(max_examples=400, **PROPERTY_SETTINGS)
+@settings(max_examples=300, **PROPERTY_SETTINGS)
 @given(data=form)
 def test_update_form_never_errors_or_half_saves(client, data):
     registration = RegistrationFactory()
@@ -240,7 +240,7 @@ def _attendance(seminar: Seminar) -> dict[int, tuple]:
     return {r.pk: (r.attended, r.minutes_online) for r in seminar.registrations.all()}
 
 
-@settings(max_examples=75, **PROPERTY_SETTINGS)
+@settings(max_examples=150, **PROPERTY_SETTINGS)
 @given(content=reports, mark_absent=st.booleans())
 def test_attendance_upload_never_errors_and_never_changes_attendance(
     admin_client, content, mark_absent
@@ -260,7 +260,7 @@ def test_attendance_upload_never_errors_and_never_changes_attendance(
         assert admin_client.get(response["Location"]).status_code == 200
 
 
-@settings(max_examples=75, **PROPERTY_SETTINGS)
+@settings(max_examples=150, **PROPERTY_SETTINGS)
 @given(
     content=zoom_like_reports,
     mark_absent=st.booleans(),
