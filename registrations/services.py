@@ -194,7 +194,11 @@ class DetailsUpdate:
 
 @transaction.atomic
 def registration_update(
-    *, registration: Registration, data: dict[str, Any], actor: Actor = None
+    *,
+    registration: Registration,
+    data: dict[str, Any],
+    actor: Actor = None,
+    email_confirmed: bool = False,
 ) -> DetailsUpdate:
     """Change the registrant's own details; status, consent and history stay as they are.
 
@@ -202,14 +206,23 @@ def registration_update(
     the same one) is only requested: see registration_email_change_request. The answer is the
     same whether or not the new address is registered for the seminar already, so whoever holds
     the private link learns nothing about other registrations.
+
+    `email_confirmed` is for organisers, who may see every registration anyway and change an
+    address the registrant gave them: the new address is then saved at once, and a
+    DuplicateRegistration is raised if it belongs to another active registration.
     """
     seminar = _seminar_lock(seminar=registration.seminar)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     email = email_normalise(data.get("email", registration.email))
     email_pending = ""
     if email.lower() != registration.email.lower():
-        email_pending = email
-        email = registration.email
+        if email_confirmed:
+            existing = _active_registration_find(seminar=seminar, email=email)
+            if existing is not None:
+                raise DuplicateRegistration(existing)
+        else:
+            email_pending = email
+            email = registration.email
     changed = {}
     for field, value in {**data, "email": email}.items():
         if getattr(registration, field) != value:

@@ -225,18 +225,11 @@ class RegistrationAdmin(admin.ModelAdmin):
         the registration they return."""
         data = {name: form.cleaned_data[name] for name in REGISTRANT_FIELDS}
         if change:
-            update = registration_update(registration=form.instance, data=data, actor=request.user)
-            if update.email_pending:
-                # The registrant's new address confirms the change itself, as on their own page.
-                self.message_user(
-                    request,
-                    _(
-                        "A confirmation link was sent to %(email)s; the email address changes "
-                        "when it is opened."
-                    )
-                    % {"email": update.email_pending},
-                    messages.INFO,
-                )
+            # An organiser changes an address the registrant gave them: at once, no link to
+            # confirm (and no notice suggesting someone else used the private link).
+            update = registration_update(
+                registration=form.instance, data=data, actor=request.user, email_confirmed=True
+            )
             return update.registration
         return registration_create(
             seminar=form.cleaned_data["seminar"],

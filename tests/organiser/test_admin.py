@@ -6,8 +6,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from registrations.errors import RegistrationRefused
-from registrations.models import Registration
+from registrations.errors import DuplicateRegistration, RegistrationRefused
+from registrations.models import Notification, Registration
 from registrations.services import registration_create
 from seminar.models import RegistrationState
 from tests.factories import (
@@ -262,7 +262,7 @@ def test_admin_add_when_the_last_seat_goes_meanwhile_says_so_instead_of_failing(
     assert not Registration.objects.exists()
 
 
-def test_admin_email_change_waits_for_the_new_address_to_confirm(organiser_client):
+def test_admin_email_change_applies_at_once_and_sends_no_alarming_notice(organiser_client):
     registration = registration_create(seminar=SeminarFactory(), data=registration_data())
     url = reverse("admin:registrations_registration_change", args=[registration.pk])
     data = registration_post_data(email="new.address@example.com", organisation="New Name Ltd.")
@@ -271,10 +271,25 @@ def test_admin_email_change_waits_for_the_new_address_to_confirm(organiser_clien
 
     registration.refresh_from_db()
     assert response.status_code == 200
+    assert (registration.email, registration.email_pending) == ("new.address@example.com", "")
     assert registration.organisation == "New Name Ltd."
+    assert not registration.notifications.filter(
+        kind__in=[Notification.Kind.EMAIL_CONFIRM, Notification.Kind.EMAIL_CHANGE_NOTICE]
+    ).exists()
+
+
+def test_admin_email_change_to_a_registered_address_is_refused_by_the_field(organiser_client):
+    seminar = SeminarFactory()
+    RegistrationFactory(seminar=seminar, email="taken@example.com")
+    registration = registration_create(seminar=seminar, data=registration_data())
+    url = reverse("admin:registrations_registration_change", args=[registration.pk])
+
+    response = organiser_client.post(url, registration_post_data(email="TAKEN@example.com"))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["email"] == [DuplicateRegistration.message]
+    registration.refresh_from_db()
     assert registration.email == "tai.man.chan@example.com"
-    assert registration.email_pending == "new.address@example.com"
-    assert "A confirmation link was sent to new.address@example.com" in response.content.decode()
 
 
 def test_admin_cannot_redirect_an_email_to_another_address(organiser_client):
