@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from seminar.models import Seminar
 from seminar.tracking import TRACKING_PARAMETERS
@@ -91,7 +92,13 @@ class Registration(models.Model):
         Seminar, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("seminar")
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, db_index=True)
-    salutation = models.CharField(_("title"), max_length=10, choices=Salutation, blank=True)
+    # "Title" as in Mr or Ms, not a seminar's title: a context keeps the translations apart.
+    salutation = models.CharField(
+        pgettext_lazy("form of address, e.g. Mr or Ms", "title"),
+        max_length=10,
+        choices=Salutation,
+        blank=True,
+    )
     # Either name will do (many Mainland participants have no name in English); at least one is
     # required, by clean() for people and by the check constraint below for everything else.
     name_en = models.CharField(

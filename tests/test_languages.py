@@ -350,3 +350,14 @@ def test_the_chinese_admin_ends_labels_with_a_full_width_colon(client, organiser
 
     assert username in login
     assert "操作：" in listing
+
+
+def test_a_seminars_title_and_a_persons_title_are_told_apart_in_chinese():
+    from registrations.models import Registration
+    from seminar.models import Seminar
+
+    with translation.override("zh-hant"):
+        seminar_title = str(Seminar._meta.get_field("title").verbose_name)
+        salutation = str(Registration._meta.get_field("salutation").verbose_name)
+
+    assert (seminar_title, salutation) == ("標題", "稱謂")
