@@ -92,7 +92,7 @@ def test_chinese_dates_are_formatted_in_chinese_with_the_zone(client):
 
     page = client.get(f"/zh-hant/seminars/{seminar.slug}/").content.decode()
 
-    assert "2030年8月12日 (星期一) 14:30–17:00 HKT" in page
+    assert "2030年8月12日（星期一） 14:30–17:00 HKT" in page
 
 
 # --- The admin in the organiser's language ---------------------------------------------------

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -22,7 +23,11 @@ def hkt_date(value: datetime | None) -> str:
     if value is None:
         return ""
     local = _local(value)
-    return f"{date_format(local, 'DATE_FORMAT')} ({date_format(local, 'l')})"
+    # Chinese puts the weekday in full-width brackets: the pattern is translated.
+    return pgettext("a date and its weekday", "%(date)s (%(weekday)s)") % {
+        "date": date_format(local, "DATE_FORMAT"),
+        "weekday": date_format(local, "l"),
+    }
 
 
 @register.filter

@@ -160,7 +160,7 @@ def test_confirmation_in_traditional_chinese_uses_the_chinese_content_and_links(
     assert message.subject == "報名確認：知識產權與中小企業研討會"
     assert "你的報名已獲確認。" in message.body
     assert "參與方法" in message.body
-    assert "2030年8月12日 (星期一) 14:30–17:00 HKT" in message.body
+    assert "2030年8月12日（星期一） 14:30–17:00 HKT" in message.body
 
 
 def test_simplified_chinese_registrant_gets_a_simplified_email(
