@@ -88,13 +88,23 @@ def _is_change(value: Any) -> bool:
     return isinstance(value, dict) and set(value) == {"from", "to"}
 
 
+# PostgreSQL's jsonb keeps keys in its own order, not the service's: details are shown in the
+# order of DETAIL_LABELS (unknown keys after, alphabetically), edited fields in the form's order.
+DETAIL_ORDER = {key: position for position, key in enumerate(DETAIL_LABELS)}
+FIELD_ORDER = {field.name: position for position, field in enumerate(Registration._meta.fields)}
+
+
+def _ordered(items: dict[str, Any], order: dict[str, int]) -> list[tuple[str, Any]]:
+    return sorted(items.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+
+
 def details_terms(details: dict[str, Any]) -> list[tuple[str, str]]:
-    """Each detail as (term, description), in the order the service recorded them."""
+    """Each detail as (term, description), in a fixed order whatever the database kept."""
     terms = []
-    for key, value in details.items():
+    for key, value in _ordered(details, DETAIL_ORDER):
         if key == "changed" and isinstance(value, dict) and all(map(_is_change, value.values())):
             # A registrant's details edited: one line per field, named as on the form.
-            for name, change in value.items():
+            for name, change in _ordered(value, FIELD_ORDER):
                 label, choices = _field(name)
                 terms.append((label, _change(change, choices)))
             continue

@@ -228,3 +228,19 @@ def test_audit_log_query_count_does_not_grow_with_entries(
         registration_attendance_set(registration=registration, attended=True, actor=organiser)
     with django_assert_num_queries(len(few)):
         organiser_client.get(url)
+
+
+def test_audit_details_read_in_a_fixed_order_whatever_order_the_database_keeps():
+    from organiser.admin.audit import details_terms
+
+    stored_by_postgresql = {"rows": 2, "format": "xlsx", "filters": ""}
+    edited = {
+        "changed": {"region": {"from": "macao", "to": "other"}, "name_en": {"from": "A", "to": "B"}}
+    }
+
+    assert [term for term, _ in details_terms(stored_by_postgresql)] == [
+        "Format",
+        "Rows",
+        "Filters",
+    ]
+    assert [term for term, _ in details_terms(edited)] == ["Name in English", "Based in"]
