@@ -4,9 +4,11 @@ Uploading changes nothing. `attendance_import_preview` reads the file and record
 (status previewed) holding the parsed rows; `attendance_import_plan` says what applying it would
 do to the registrations as they are now, and the preview page shows exactly that. Only
 `attendance_import_apply`, a separate confirmation, changes attendance, and only if the plan is
-still the one the organiser saw. An applied batch keeps each changed registration's attendance
-before and after, so `attendance_import_revert` can put back what it changed wherever nothing
-has changed it since.
+still the one the organiser saw and no other import of the seminar was applied or reverted
+since the preview. An applied batch keeps each changed registration's attendance before and
+after, so `attendance_import_revert` can put back what it changed wherever nothing has changed
+it since. Only the latest applied import can be reverted: reverts unwind in order, each back to
+the state before its import.
 
 Who counts: a report row counts only for a confirmed registration of this seminar (emails
 compared ignoring case). Waitlisted and cancelled registrations found in the report are listed
@@ -448,7 +450,8 @@ def attendance_import_revert(
     *, batch: AttendanceImport, actor: Actor, now: datetime | None = None
 ) -> RevertResult:
     """Put back the attendance an applied import changed, where it is still what the import
-    set; report the registrations changed since. Raises ImportNotRevertible unless applied."""
+    set; report the registrations changed since. Raises ImportNotRevertible unless applied,
+    ImportNotLatest while a later import of the seminar is still applied."""
     now = now or timezone.now()
     seminar = Seminar.objects.select_for_update().get(pk=batch.seminar_id)
     batch = AttendanceImport.objects.select_for_update().get(pk=batch.pk)
