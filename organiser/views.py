@@ -10,18 +10,23 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from registrations.attendance import PROBLEMS_LISTED
 from registrations.attendance_import import (
+    ImportNotLatest,
     PlanChanged,
+    PreviewOutdated,
     attendance_import_apply,
     attendance_import_check_pending,
     attendance_import_check_revertible,
+    attendance_import_latest,
     attendance_import_plan,
     attendance_import_preview,
+    attendance_import_renew,
     attendance_import_revert,
     attendance_import_revert_plan,
     attendance_imports_list,
@@ -191,10 +196,12 @@ def seminar_attendance_import(request: HttpRequest, seminar_id: int) -> HttpResp
                 )
     else:
         form = AttendanceImportForm()
+    imports = attendance_imports_list(seminar=seminar)
     context = {
         **_context(request, seminar, _("Import attendance: %(title)s") % {"title": seminar.title}),
         "form": form,
-        "imports": attendance_imports_list(seminar=seminar),
+        "imports": imports,
+        "revertible": attendance_import_latest(imports),
     }
     return render(request, "admin/registrations/attendance_import.html", context)
 
@@ -230,6 +237,9 @@ def seminar_attendance_preview(
         attendance_import_check_pending(batch=batch)
     except PlanChanged as refusal:
         error = refusal.message
+    except PreviewOutdated as refusal:
+        batch = attendance_import_renew(batch=batch)
+        error = refusal.message
     except RegistrationError as refusal:
         messages.error(request, refusal.message)
         return redirect(_import_page(seminar))
@@ -252,6 +262,8 @@ def seminar_attendance_revert(request: HttpRequest, seminar_id: int, batch_id: i
     if request.method == "POST":
         try:
             result = attendance_import_revert(batch=batch, actor=request.user)
+        except ImportNotLatest as refusal:
+            return _revert_later_first(request, seminar, refusal)
         except RegistrationError as refusal:
             messages.error(request, refusal.message)
         else:
@@ -274,6 +286,8 @@ def seminar_attendance_revert(request: HttpRequest, seminar_id: int, batch_id: i
         return redirect(_import_page(seminar))
     try:
         attendance_import_check_revertible(batch=batch)
+    except ImportNotLatest as refusal:
+        return _revert_later_first(request, seminar, refusal)
     except RegistrationError as refusal:
         messages.error(request, refusal.message)
         return redirect(_import_page(seminar))
@@ -285,3 +299,23 @@ def seminar_attendance_revert(request: HttpRequest, seminar_id: int, batch_id: i
         "steps": attendance_import_revert_plan(batch=batch),
     }
     return render(request, "admin/registrations/attendance_import_revert.html", context)
+
+
+def _revert_later_first(
+    request: HttpRequest, seminar: Seminar, refusal: ImportNotLatest
+) -> HttpResponse:
+    """The refusal with a link to the later import's revert, on the import page."""
+    later_url = reverse(
+        "admin:seminar_seminar_attendance_revert",
+        kwargs={"seminar_id": seminar.pk, "batch_id": refusal.later.pk},
+    )
+    messages.error(
+        request,
+        format_html(
+            '{} <a href="{}">{}</a>',
+            refusal.message,
+            later_url,
+            _("Revert “%(file)s” first") % {"file": refusal.later.file_name},
+        ),
+    )
+    return redirect(_import_page(seminar))

@@ -10,7 +10,8 @@ The attendees' table is read row by row: a row that cannot be read is noted with
 and the reading goes on, so one odd row never loses the rest of the report. Only a file with
 nothing readable in it is refused. Several join rows for one email are added up; a row marked
 "Attended: No", or without an Attended column and without any time in the session, is a no-show
-and never counts as present.
+and never counts as present. A row marked "Attended: Yes" whose time is `--` is present with
+its minutes unknown (None), never 0: unknown is not "no time at all".
 """
 
 import codecs
@@ -94,12 +95,12 @@ class Attendee:
     email: str
     name: str
     line: int  # the first row for this email
-    seconds: int = 0
+    seconds: int | None = 0  # None: present, but the report does not say for how long
     present: bool = False
 
     @property
-    def minutes(self) -> int:
-        return round(self.seconds / 60)
+    def minutes(self) -> int | None:
+        return None if self.seconds is None else round(self.seconds / 60)
 
 
 @dataclass
@@ -283,6 +284,7 @@ def _row_read(
         report.problems.append(ReportProblem(line=line_number, code="email", value=email[:100]))
         return
     duration = row[table.duration_column]
+    unknown = duration.strip() in NO_VALUE
     seconds = _seconds(duration, minutes_column=minutes_column)
     if seconds is None:
         report.problems.append(
@@ -307,7 +309,12 @@ def _row_read(
     if present:
         # A no-show row (Attended: No) may still carry a time; it never counts.
         attendee.present = True
-        attendee.seconds += seconds
+        # One join of unknown length makes the total unknown: a sum of the others would
+        # understate it as if it were the whole.
+        if unknown or attendee.seconds is None:
+            attendee.seconds = None
+        else:
+            attendee.seconds += seconds
     report.rows_read += 1
 
 

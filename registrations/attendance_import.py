@@ -4,9 +4,11 @@ Uploading changes nothing. `attendance_import_preview` reads the file and record
 (status previewed) holding the parsed rows; `attendance_import_plan` says what applying it would
 do to the registrations as they are now, and the preview page shows exactly that. Only
 `attendance_import_apply`, a separate confirmation, changes attendance, and only if the plan is
-still the one the organiser saw. An applied batch keeps each changed registration's attendance
-before and after, so `attendance_import_revert` can put back what it changed wherever nothing
-has changed it since.
+still the one the organiser saw and no other import of the seminar was applied or reverted
+since the preview. An applied batch keeps each changed registration's attendance before and
+after, so `attendance_import_revert` can put back what it changed wherever nothing has changed
+it since. Only the latest applied import can be reverted: reverts unwind in order, each back to
+the state before its import.
 
 Who counts: a report row counts only for a confirmed registration of this seminar (emails
 compared ignoring case). Waitlisted and cancelled registrations found in the report are listed
@@ -22,6 +24,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -58,9 +61,18 @@ class NothingMatches(RegistrationError):
 
 
 class PlanChanged(RegistrationError):
+    # The confirmation carries the plan's fingerprint; a mismatch means either that the
+    # registrations changed since or that the form was altered, and we cannot tell which.
     message = _(
-        "Registrations changed after this preview was made, so nothing was imported. Check the "
-        "preview below again, then confirm."
+        "This preview is out of date or was altered, so nothing was imported. Here it is again "
+        "as things stand now: check it, then confirm."
+    )
+
+
+class PreviewOutdated(RegistrationError):
+    message = _(
+        "Another import of this seminar was applied or reverted after this preview was made, so "
+        "nothing was imported. Here is a fresh preview: check it, then confirm."
     )
 
 
@@ -74,6 +86,16 @@ class PreviewExpired(RegistrationError):
 
 class ImportNotRevertible(RegistrationError):
     message = _("Only an applied import can be reverted, and only once.")
+
+
+class ImportNotLatest(ImportNotRevertible):
+    """Reverts unwind in order, so each puts back exactly the state before its import."""
+
+    message = _("A later import of this seminar is still applied: revert the later import first.")
+
+    def __init__(self, later: AttendanceImport):
+        self.later = later
+        super().__init__()
 
 
 def _attendance(registration: Registration) -> Attendance:
@@ -271,10 +293,49 @@ def attendance_import_check_pending(
         raise PreviewExpired
 
 
+def _outdated(batch: AttendanceImport) -> bool:
+    """Whether another import of the seminar was applied or reverted since the preview: its
+    plan was computed against attendance that import has since changed."""
+    since = Q(applied_at__gte=batch.created_at) | Q(reverted_at__gte=batch.created_at)
+    others = AttendanceImport.objects.filter(seminar_id=batch.seminar_id).exclude(pk=batch.pk)
+    return others.filter(since).exists()
+
+
+@transaction.atomic
+def attendance_import_renew(
+    *, batch: AttendanceImport, now: datetime | None = None
+) -> AttendanceImport:
+    """Make an outdated preview a fresh one: the plan shown from now on is computed against
+    the attendance as it is now, so confirming it is safe."""
+    batch = AttendanceImport.objects.select_for_update().get(pk=batch.pk)
+    attendance_import_check_pending(batch=batch, now=now)
+    batch.created_at = now or timezone.now()
+    batch.save(update_fields=["created_at"])
+    return batch
+
+
+def attendance_import_latest(imports: list[AttendanceImport]) -> AttendanceImport | None:
+    """Of a seminar's imports, the one applied last and not reverted: the only revertible."""
+    applied = [batch for batch in imports if batch.status == BatchStatus.APPLIED]
+    return max(applied, key=lambda batch: (batch.applied_at, batch.pk), default=None)
+
+
 def attendance_import_check_revertible(*, batch: AttendanceImport) -> None:
-    """Raise ImportNotRevertible unless the batch is applied and not yet reverted."""
+    """Raise ImportNotRevertible unless the batch is applied and not yet reverted, and
+    ImportNotLatest while a later import of the seminar is still applied."""
     if batch.status != BatchStatus.APPLIED:
         raise ImportNotRevertible
+    later = (
+        AttendanceImport.objects.filter(seminar_id=batch.seminar_id, status=BatchStatus.APPLIED)
+        .filter(
+            Q(applied_at__gt=batch.applied_at) | Q(applied_at=batch.applied_at, pk__gt=batch.pk)
+        )
+        .defer("report")
+        .order_by("-applied_at", "-pk")
+        .first()
+    )
+    if later is not None:
+        raise ImportNotLatest(later)
 
 
 @transaction.atomic
@@ -287,15 +348,19 @@ def attendance_import_apply(
 ) -> AttendanceImport:
     """Apply a previewed import: all of it or, if anything refuses, none of it.
 
-    `digest` is the plan's fingerprint as the organiser saw it; when the registrations have
-    changed since, PlanChanged is raised and nothing is applied. Raises ImportNotPending for a
-    batch applied already (a second click), PreviewExpired for a stale preview. Every change is
+    `digest` is the plan's fingerprint as the organiser saw it; when it is not the plan's now,
+    PlanChanged is raised and nothing is applied. Raises PreviewOutdated when another import of
+    the seminar was applied or reverted after the preview was made (its plan may match by chance
+    while reverts would no longer unwind in order), ImportNotPending for a batch applied already
+    (a second click), PreviewExpired for a stale preview. Every change is
     recorded with its previous value for a revert, and in each registration's audit history.
     """
     now = now or timezone.now()
     seminar = Seminar.objects.select_for_update().get(pk=batch.seminar_id)
     batch = AttendanceImport.objects.select_for_update().get(pk=batch.pk)
     attendance_import_check_pending(batch=batch, now=now)
+    if _outdated(batch):
+        raise PreviewOutdated
     plan = _plan(
         seminar=seminar,
         report=AttendanceReport.from_data(batch.report),
@@ -385,7 +450,8 @@ def attendance_import_revert(
     *, batch: AttendanceImport, actor: Actor, now: datetime | None = None
 ) -> RevertResult:
     """Put back the attendance an applied import changed, where it is still what the import
-    set; report the registrations changed since. Raises ImportNotRevertible unless applied."""
+    set; report the registrations changed since. Raises ImportNotRevertible unless applied,
+    ImportNotLatest while a later import of the seminar is still applied."""
     now = now or timezone.now()
     seminar = Seminar.objects.select_for_update().get(pk=batch.seminar_id)
     batch = AttendanceImport.objects.select_for_update().get(pk=batch.pk)

@@ -137,15 +137,20 @@ def test_a_second_click_on_confirm_applies_nothing_more(organiser_client, semina
     assert AttendanceImport.objects.get().changed == 3
 
 
-def test_a_confirmation_of_an_outdated_preview_shows_the_new_one(organiser_client, seminar):
+def test_an_altered_confirmation_says_so_neutrally_and_shows_the_preview_again(
+    organiser_client, seminar
+):
     upload(organiser_client, seminar, attendance_report(ZOOM_WEBINAR))
     batch = AttendanceImport.objects.get()
     before = attendance(seminar)
 
-    response = organiser_client.post(batch_url("preview", batch), {"digest": "stale"})
+    response = organiser_client.post(batch_url("preview", batch), {"digest": "tampered"})
 
+    page = response.content.decode()
     assert response.status_code == 200
-    assert "Registrations changed after this preview was made" in response.content.decode()
+    assert "This preview is out of date or was altered" in page
+    assert "Registrations changed" not in page
+    assert f'name="digest" value="{attendance_import_plan(batch=batch).digest}"' in page
     assert attendance(seminar) == before
 
 
@@ -276,8 +281,9 @@ def test_the_preview_and_history_take_a_fixed_number_of_queries(
     # session, user, permissions (two), seminar, past imports
     with django_assert_num_queries(6):
         organiser_client.get(import_url(seminar))
-    # session, user, permissions (two), seminar, batch, its changes with their registrations
-    with django_assert_num_queries(7):
+    # session, user, permissions (two), seminar, batch, a later applied import, its changes
+    # with their registrations
+    with django_assert_num_queries(8):
         organiser_client.get(batch_url("revert", batch))
 
 
@@ -316,3 +322,45 @@ def test_the_preview_lists_the_first_twenty_unreadable_rows_and_counts_the_rest(
     problems = re.search(r'<ul id="problems">.*?</ul>', page, re.S).group(0)
     assert problems.count("is not a duration") == 20
     assert "…and 5 more lines that could not be read." in problems
+
+
+def test_out_of_order_confirm_and_reverts_never_leave_attendance_no_import_explains(
+    organiser_client, seminar
+):
+    before = attendance(seminar)
+    upload(organiser_client, seminar, attendance_report("teams_attendance_list.csv"))
+    teams = AttendanceImport.objects.get()
+    upload(organiser_client, seminar, attendance_report(ZOOM_WEBINAR), mark_absent="on")
+    zoom = AttendanceImport.objects.exclude(pk=teams.pk).get()
+    confirm(organiser_client, zoom)
+    after_zoom = attendance(seminar)
+
+    refused = confirm(organiser_client, teams)
+
+    assert "Here is a fresh preview" in refused.content.decode()
+    assert attendance(seminar) == after_zoom
+    confirm(organiser_client, teams)  # the fresh preview, confirmed
+    assert AttendanceImport.objects.get(pk=teams.pk).status == "applied"
+
+    page = organiser_client.post(batch_url("revert", zoom), follow=True).content.decode()
+    assert "revert the later import first" in page
+    assert batch_url("revert", teams) in page
+    assert AttendanceImport.objects.get(pk=zoom.pk).status == "applied"
+    organiser_client.post(batch_url("revert", teams))
+    organiser_client.post(batch_url("revert", zoom))
+    assert attendance(seminar) == before
+
+
+def test_the_history_offers_to_revert_only_the_latest_applied_import(organiser_client, seminar):
+    for _number in range(2):
+        upload(organiser_client, seminar, attendance_report(ZOOM_WEBINAR))
+        confirm(organiser_client, AttendanceImport.objects.get(status="previewed"))
+    older, latest = AttendanceImport.objects.order_by("applied_at")
+
+    page = organiser_client.get(import_url(seminar)).content.decode()
+
+    assert page.count(batch_url("revert", latest)) == 2  # its own link and the older one's
+    assert batch_url("revert", older) not in page
+    assert "to revert it, revert the later import first" in page
+    question = organiser_client.get(batch_url("revert", older), follow=True).content.decode()
+    assert "revert the later import first" in question

@@ -203,3 +203,13 @@ def test_a_refusal_for_unreadable_rows_lists_every_one():
         "Line 2: “lots” is not a duration.",
         "Line 3: “ho@” is not an email address.",
     ]
+
+
+def test_attended_yes_with_unknown_minutes_is_present_with_minutes_not_recorded():
+    report = attendance_report_parse(
+        b"Attended,User Name (Original Name),Email,Join Time,Leave Time,Time in Session (minutes)\n"
+        b"Yes,DENG Lei,participant5002@example.com,2026-03-12 09:58:00,2026-03-12 11:30:00,--\n"
+    )
+
+    assert present_minutes(report) == {"participant5002@example.com": None}
+    assert report.no_shows == []

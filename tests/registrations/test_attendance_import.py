@@ -8,14 +8,17 @@ from django.utils import timezone
 
 from registrations import attendance_import as service
 from registrations.attendance_import import (
+    ImportNotLatest,
     ImportNotPending,
     ImportNotRevertible,
     NothingMatches,
     PlanChanged,
     PreviewExpired,
+    PreviewOutdated,
     attendance_import_apply,
     attendance_import_plan,
     attendance_import_preview,
+    attendance_import_renew,
     attendance_import_revert,
 )
 from registrations.models import AttendanceChange, AttendanceImport, AuditEntry, Registration
@@ -298,3 +301,72 @@ def test_an_import_is_reverted_once_and_a_preview_never(seminar, admin_user):
         attendance_import_revert(batch=batch, actor=admin_user)
     with pytest.raises(ImportNotRevertible):
         attendance_import_revert(batch=preview(seminar, admin_user), actor=admin_user)
+
+
+ZOOM_WITH_DENG_LEI = (
+    b"Attended,User Name (Original Name),Email,Join Time,Leave Time,Time in Session (minutes)\n"
+    b"Yes,DENG Lei,participant5002@example.com,2026-03-12 09:58:00,2026-03-12 11:30:00,--\n"
+)
+
+
+def test_attended_with_unknown_minutes_is_recorded_attended_with_minutes_not_recorded(
+    admin_user,
+):
+    seminar = SeminarFactory(starts_at=timezone.now() - timedelta(days=1))
+    deng_lei = RegistrationFactory(seminar=seminar, email="participant5002@example.com")
+    batch = attendance_import_preview(
+        seminar=seminar, data=ZOOM_WITH_DENG_LEI, file_name="zoom.csv", actor=admin_user
+    )
+
+    assert [change.after for change in attendance_import_plan(batch=batch).attended] == [
+        (True, None)
+    ]
+    attendance_import_apply(batch=batch, actor=admin_user)
+    deng_lei.refresh_from_db()
+    assert (deng_lei.attended, deng_lei.minutes_online) == (True, None)
+
+
+def test_a_preview_made_before_another_import_was_applied_is_refused_until_renewed(
+    seminar, admin_user
+):
+    older = preview(seminar, admin_user)
+    imported(seminar, admin_user, mark_absent=True)
+    before = attendance(seminar)
+
+    with pytest.raises(PreviewOutdated):
+        attendance_import_apply(
+            batch=older, actor=admin_user, digest=attendance_import_plan(batch=older).digest
+        )
+
+    assert attendance(seminar) == before
+    renewed = attendance_import_renew(batch=older)
+    attendance_import_apply(
+        batch=renewed, actor=admin_user, digest=attendance_import_plan(batch=renewed).digest
+    )
+    assert AttendanceImport.objects.get(pk=older.pk).status == "applied"
+
+
+def test_a_preview_made_before_another_import_was_reverted_is_refused(seminar, admin_user):
+    applied = imported(seminar, admin_user)
+    older = preview(seminar, admin_user)
+    attendance_import_revert(batch=applied, actor=admin_user)
+
+    with pytest.raises(PreviewOutdated):
+        attendance_import_apply(batch=older, actor=admin_user)
+
+
+def test_only_the_latest_applied_import_can_be_reverted_so_reverts_unwind_in_order(
+    seminar, admin_user
+):
+    before = attendance(seminar)
+    first = imported(seminar, admin_user, name="teams_attendance_list.csv")
+    second = imported(seminar, admin_user, mark_absent=True)
+
+    with pytest.raises(ImportNotLatest) as refusal:
+        attendance_import_revert(batch=first, actor=admin_user)
+
+    assert refusal.value.later == second
+    assert AttendanceImport.objects.get(pk=first.pk).status == "applied"
+    attendance_import_revert(batch=second, actor=admin_user)
+    attendance_import_revert(batch=first, actor=admin_user)
+    assert attendance(seminar) == before
