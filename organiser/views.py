@@ -238,7 +238,11 @@ def seminar_attendance_preview(
     except PlanChanged as refusal:
         error = refusal.message
     except PreviewOutdated as refusal:
-        batch = attendance_import_renew(batch=batch)
+        try:
+            batch = attendance_import_renew(batch=batch)
+        except RegistrationError as renewal_refused:  # it expired meanwhile
+            messages.error(request, renewal_refused.message)
+            return redirect(_import_page(seminar))
         error = refusal.message
     except RegistrationError as refusal:
         messages.error(request, refusal.message)
