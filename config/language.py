@@ -28,6 +28,8 @@ DJANGO_STRINGS_RETRANSLATED = (
     gettext_noop(":"),
     gettext_noop("Action:"),
     gettext_noop("Change history: %s"),
+    # The date drill-down above a list (Django 6.1's date_hierarchy.html), left in English.
+    gettext_noop("Filter by %(field_name)s"),
 )
 
 

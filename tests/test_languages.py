@@ -361,3 +361,12 @@ def test_a_seminars_title_and_a_persons_title_are_told_apart_in_chinese():
         salutation = str(Registration._meta.get_field("salutation").verbose_name)
 
     assert (seminar_title, salutation) == ("標題", "稱謂")
+
+
+def test_the_admins_date_filter_is_in_chinese(admin_client):
+    RegistrationFactory()
+
+    page = admin_client.get("/zh-hant/admin/registrations/registration/").content.decode()
+
+    assert "Filter by" not in page
+    assert "按報名時間篩選" in page
