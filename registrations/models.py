@@ -12,9 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from seminar.models import Seminar
 from seminar.tracking import TRACKING_PARAMETERS
@@ -295,7 +294,10 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.to_address}"
+        return gettext("%(message)s to %(address)s") % {
+            "message": self.get_kind_display(),
+            "address": self.to_address,
+        }
 
     @property
     def to_address(self) -> str:

@@ -370,3 +370,15 @@ def test_the_admins_date_filter_is_in_chinese(admin_client):
 
     assert "Filter by" not in page
     assert "按報名時間篩選" in page
+
+
+def test_an_email_in_the_outbox_is_named_in_the_admins_language():
+    from registrations.models import Notification
+
+    registration = RegistrationFactory(email="tai.man@example.com")
+    notification = Notification.objects.create(registration=registration, kind="confirmation")
+
+    with translation.override("zh-hant"):
+        name = str(notification)
+
+    assert name == "發送至tai.man@example.com的確認"
