@@ -382,3 +382,11 @@ def test_an_email_in_the_outbox_is_named_in_the_admins_language():
         name = str(notification)
 
     assert name == "發送至tai.man@example.com的確認"
+
+
+def test_chinese_sentences_follow_each_other_without_a_space(client):
+    registration = RegistrationFactory(status="cancelled")
+
+    page = client.get(f"/zh-hant{registration.get_absolute_url()}").content.decode()
+
+    assert "此報名已取消。<a" in page

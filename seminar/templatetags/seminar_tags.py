@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import pgettext
+from django.utils.translation import get_language, pgettext
 
 register = template.Library()
 
@@ -53,6 +53,12 @@ def hkt_range(starts_at: datetime, ends_at: datetime) -> str:
     if start.date() == end.date():
         return f"{hkt_date(start)} {start:%H:%M}–{end:%H:%M} {end.tzname()}"
     return f"{hkt_datetime(start)} – {hkt_datetime(end)}"
+
+
+@register.simple_tag
+def sentence_space() -> str:
+    """The space between two sentences: none in Chinese, where "。" already ends one."""
+    return "" if get_language().startswith("zh") else " "
 
 
 @register.inclusion_tag("_language_switcher.html", takes_context=True)
