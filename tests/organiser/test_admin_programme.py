@@ -5,9 +5,11 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
+from registrations.permissions import VIEWERS, groups_ensure
 from seminar.models import Seminar, Session
 from tests.factories import SeminarFactory, SessionFactory
 
@@ -264,3 +266,28 @@ def test_a_new_seminar_with_a_session_outside_its_time_is_refused_and_kept(organ
     assert session_form["title_en"].value() == "Too early registration"
     assert response.context["adminform"].form["slug"].value() == "new-seminar"
     assert not Seminar.objects.filter(slug="new-seminar").exists()
+
+
+def test_a_viewer_sees_neither_the_joining_details_nor_the_move_programme_field(client, seminar):
+    groups_ensure()
+    viewer = get_user_model().objects.create_user("viewer", password="pw", is_staff=True)
+    viewer.groups.add(Group.objects.get(name=VIEWERS))
+    client.force_login(viewer)
+
+    page = client.get(change_url(seminar))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert seminar.title_en in html
+    for private in ("secret-room", "Passcode 424242", "Joining details", "Move programme"):
+        assert private not in html
+
+
+def test_an_organiser_still_edits_the_joining_details_and_moves_the_programme(
+    organiser_client, seminar
+):
+    html = organiser_client.get(change_url(seminar)).content.decode()
+
+    assert "secret-room" in html
+    assert "Joining details" in html
+    assert "Move the programme with the seminar" in html
