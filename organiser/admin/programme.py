@@ -141,9 +141,7 @@ class SeminarAdmin(TabbedTranslationAdmin):
         if not can_edit:
             # Viewers read the programme; the join link is for confirmed registrants only, and
             # moving the programme is an edit they cannot make.
-            return [
-                (name, options) for name, options in fieldsets if "join_url" not in options["fields"]
-            ]
+            return [(name, opts) for name, opts in fieldsets if "join_url" not in opts["fields"]]
         if obj is None or not obj.sessions.exists():
             return fieldsets
         # Offer to move the programme only where there is one, right under the seminar's times.
