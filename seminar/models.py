@@ -317,13 +317,18 @@ class Session(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.seminar_id is not None:
-            session_within_seminar_validate(
-                starts_at=self.starts_at,
-                ends_at=self.ends_at,
-                seminar_starts_at=self.seminar.starts_at,
-                seminar_ends_at=self.seminar.ends_at,
-            )
+        # On the admin's add page the seminar is not saved yet (no seminar_id) but the inline has
+        # already attached it with the times as typed, so those are what the session is held to.
+        attached = self.seminar_id is not None or Session.seminar.is_cached(self)
+        seminar = self.seminar if attached else None
+        if seminar is None:
+            return
+        session_within_seminar_validate(
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            seminar_starts_at=seminar.starts_at,
+            seminar_ends_at=seminar.ends_at,
+        )
 
 
 class Speaker(models.Model):

@@ -282,7 +282,12 @@ ALLOW_OVER_CAPACITY = "allow_over_capacity"
 
 
 def confirm_from_waitlist_preview(queryset: QuerySet[Registration]) -> ActionPreview:
-    """Confirming out of turn needs free seats, unless the organiser allows over capacity."""
+    """Confirming out of turn needs free seats, unless the organiser allows over capacity.
+
+    Where the selection does not fit the free seats, the page says who is confirmed with the
+    box left unticked (the action goes in selection order, so the first ones get the seats) and
+    what ticking it changes, rather than promising everyone a seat.
+    """
     selected = _selected(queryset)
     waiting = [r for r in selected if r.status == Status.WAITLISTED]
     per_seminar = Counter(registration.seminar_id for registration in waiting)
@@ -297,29 +302,44 @@ def confirm_from_waitlist_preview(queryset: QuerySet[Registration]) -> ActionPre
             )
             % {"count": others}
         )
+    confirmed_unticked = 0
     for seminar_id, count in per_seminar.items():
-        seats = seminars[seminar_id].seats_left
-        if seats is not None and seats < count:
-            notes.append(
-                ngettext(
-                    "“%(seminar)s” has %(seats)d free seat: without “Allow over capacity”, the "
-                    "others stay on the waitlist.",
-                    "“%(seminar)s” has %(seats)d free seats: without “Allow over capacity”, the "
-                    "others stay on the waitlist.",
-                    seats,
-                )
-                % {"seminar": seminars[seminar_id].title, "seats": seats}
-            )
-    heading = ngettext(
-        "This waitlisted registration will be confirmed:",
-        "These %(count)d waitlisted registrations will be confirmed:",
-        len(waiting),
-    ) % {"count": len(waiting)}
+        seminar = seminars[seminar_id]
+        seats = seminar.seats_left
+        if seats is None or seats >= count:
+            confirmed_unticked += count
+            continue
+        seats = max(seats, 0)
+        confirmed_unticked += seats
+        notes.append(_short_of_seats_note(seminar=seminar, seats=seats, count=count))
+    if confirmed_unticked == len(waiting):
+        heading = ngettext(
+            "This waitlisted registration will be confirmed:",
+            "These %(count)d waitlisted registrations will be confirmed:",
+            len(waiting),
+        )
+        emails = [_promotion_email(len(waiting))] if waiting else []
+    else:
+        heading = ngettext(
+            "This waitlisted registration is selected to be confirmed:",
+            "These %(count)d waitlisted registrations are selected to be confirmed:",
+            len(waiting),
+        )
+        unticked = (
+            _promotion_email(confirmed_unticked)
+            if confirmed_unticked
+            else gettext("No email is sent.")
+        )
+        emails = [
+            gettext("Without “Allow over capacity”: %(emails)s") % {"emails": unticked},
+            gettext("With “Allow over capacity” ticked: %(emails)s")
+            % {"emails": _promotion_email(len(waiting))},
+        ]
     return ActionPreview(
         title=gettext("Confirm from the waitlist"),
         submit_label=gettext("Confirm"),
-        groups=[AffectedGroup(heading, waiting)],
-        emails=[_promotion_email(len(waiting))] if waiting else [],
+        groups=[AffectedGroup(heading % {"count": len(waiting)}, waiting)],
+        emails=emails,
         notes=notes,
         options=[
             ActionOption(
@@ -328,3 +348,28 @@ def confirm_from_waitlist_preview(queryset: QuerySet[Registration]) -> ActionPre
             )
         ],
     )
+
+
+def _short_of_seats_note(*, seminar: Seminar, seats: int, count: int) -> str:
+    """What happens at a seminar with fewer free seats than selected registrations, box unticked
+    and ticked."""
+    if seats == 0:
+        return ngettext(
+            "“%(seminar)s” is full: unless you tick “Allow over capacity”, nobody can be "
+            "confirmed and the selected registration stays on the waitlist. Ticking it confirms "
+            "the registration and raises the capacity by %(count)d to fit.",
+            "“%(seminar)s” is full: unless you tick “Allow over capacity”, nobody can be "
+            "confirmed and the %(count)d selected registrations stay on the waitlist. Ticking it "
+            "confirms all of them and raises the capacity by %(count)d to fit.",
+            count,
+        ) % {"seminar": seminar.title, "count": count}
+    # Here count > seats >= 1, so the sentence is always about several registrations.
+    return ngettext(
+        "“%(seminar)s” has %(seats)d free seat for %(count)d selected registrations: unless you "
+        "tick “Allow over capacity”, only the first is confirmed and the others stay on the "
+        "waitlist. Ticking it confirms all %(count)d and raises the capacity to fit.",
+        "“%(seminar)s” has %(seats)d free seats for %(count)d selected registrations: unless "
+        "you tick “Allow over capacity”, only the first %(seats)d are confirmed and the others "
+        "stay on the waitlist. Ticking it confirms all %(count)d and raises the capacity to fit.",
+        seats,
+    ) % {"seminar": seminar.title, "seats": seats, "count": count}

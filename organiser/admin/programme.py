@@ -135,6 +135,13 @@ class SeminarAdmin(TabbedTranslationAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        can_edit = (
+            self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
+        )
+        if not can_edit:
+            # Viewers read the programme; the join link is for confirmed registrants only, and
+            # moving the programme is an edit they cannot make.
+            return [(name, opts) for name, opts in fieldsets if "join_url" not in opts["fields"]]
         if obj is None or not obj.sessions.exists():
             return fieldsets
         # Offer to move the programme only where there is one, right under the seminar's times.

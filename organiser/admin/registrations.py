@@ -299,13 +299,13 @@ class RegistrationAdmin(admin.ModelAdmin):
             self.message_user(
                 request,
                 ngettext(
-                    "%(count)d not confirmed: the seminar is full.",
-                    "%(count)d not confirmed: the seminar is full.",
+                    "%(count)d registration was not confirmed and stays on the waitlist. "
+                    "%(reason)s",
+                    "%(count)d registrations were not confirmed and stay on the waitlist. "
+                    "%(reason)s",
                     refused,
                 )
-                % {"count": refused}
-                + " "
-                + str(OverCapacity.message),
+                % {"count": refused, "reason": OverCapacity.message},
                 messages.WARNING,
             )
 

@@ -211,12 +211,45 @@ def test_confirm_from_waitlist_warns_when_seats_run_short(organiser_client):
 
     text = page_text(menu_post(organiser_client, "confirm_from_waitlist", waiting))
 
-    assert "These 2 waitlisted registrations will be confirmed:" in text
+    assert "These 2 waitlisted registrations are selected to be confirmed:" in text
+    assert "will be confirmed" not in text
     assert (
-        "“IP Seminar” has 1 free seat: without “Allow over capacity”, the others stay on the "
-        "waitlist." in text
+        "“IP Seminar” has 1 free seat for 2 selected registrations: unless you tick “Allow over "
+        "capacity”, only the first is confirmed and the others stay on the waitlist. Ticking it "
+        "confirms all 2 and raises the capacity to fit." in text
     )
-    assert "2 emails saying a seat is now theirs" in text
+    assert "Without “Allow over capacity”: 1 email saying a seat is now theirs" in text
+    assert "With “Allow over capacity” ticked: 2 emails saying a seat is now theirs" in text
+
+
+def test_confirm_from_a_full_seminar_says_nobody_is_confirmed_without_the_box(
+    organiser_client, full_seminar
+):
+    _, wong, _ = full_seminar
+
+    text = page_text(menu_post(organiser_client, "confirm_from_waitlist", [wong]))
+
+    assert "This waitlisted registration is selected to be confirmed:" in text
+    assert "will be confirmed" not in text
+    assert "the others" not in text
+    assert (
+        "“IP Seminar” is full: unless you tick “Allow over capacity”, nobody can be confirmed "
+        "and the selected registration stays on the waitlist. Ticking it confirms the "
+        "registration and raises the capacity by 1 to fit." in text
+    )
+    assert "Without “Allow over capacity”: No email is sent." in text
+    assert "With “Allow over capacity” ticked: 1 email saying a seat is now theirs" in text
+
+
+def test_confirm_from_the_waitlist_with_free_seats_promises_each_a_seat(organiser_client):
+    seminar = SeminarFactory(capacity=5, title_en="IP Seminar")
+    waiting = RegistrationFactory.create_batch(2, seminar=seminar, status=Status.WAITLISTED)
+
+    text = page_text(menu_post(organiser_client, "confirm_from_waitlist", waiting))
+
+    assert "These 2 waitlisted registrations will be confirmed:" in text
+    assert "2 emails saying a seat is now theirs, with the joining details, one to each" in text
+    assert "Allow over capacity”:" not in text
 
 
 def test_select_all_across_pages_carries_the_filters_to_the_confirmation(organiser_client):

@@ -5,9 +5,11 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
+from registrations.permissions import VIEWERS, groups_ensure
 from seminar.models import Seminar, Session
 from tests.factories import SeminarFactory, SessionFactory
 
@@ -236,3 +238,56 @@ def test_an_enquiries_phone_that_is_not_a_number_is_refused_next_to_it(organiser
     response = organiser_client.post(change_url(seminar), data)
 
     assert "enquiries_phone" in response.context["adminform"].form.errors
+
+
+def test_a_new_seminar_with_a_session_outside_its_time_is_refused_and_kept(organiser_client):
+    # The form of a seminar without a programme is what the add page needs, under a new slug.
+    data = posted_form(organiser_client.get(change_url(SeminarFactory(starts_at=STARTS_AT))))
+    data.update(
+        {
+            "slug": "new-seminar",
+            "title_en": "A new seminar",
+            "sessions-TOTAL_FORMS": "1",
+            "sessions-0-title_en": "Too early registration",
+            "sessions-0-kind": Session.Kind.BREAK,
+            "sessions-0-order": "0",
+        }
+    )
+    with_times(data, "", STARTS_AT, STARTS_AT + timedelta(hours=2))
+    early = STARTS_AT - timedelta(hours=1)
+    with_times(data, "sessions-0-", early, early + timedelta(minutes=30))
+
+    response = organiser_client.post(reverse("admin:seminar_seminar_add"), data)
+
+    assert response.status_code == 200
+    session_form = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert OUTSIDE in session_form.errors["starts_at"][0]
+    assert OUTSIDE in session_form.errors["ends_at"][0]
+    assert session_form["title_en"].value() == "Too early registration"
+    assert response.context["adminform"].form["slug"].value() == "new-seminar"
+    assert not Seminar.objects.filter(slug="new-seminar").exists()
+
+
+def test_a_viewer_sees_neither_the_joining_details_nor_the_move_programme_field(client, seminar):
+    groups_ensure()
+    viewer = get_user_model().objects.create_user("viewer", password="pw", is_staff=True)
+    viewer.groups.add(Group.objects.get(name=VIEWERS))
+    client.force_login(viewer)
+
+    page = client.get(change_url(seminar))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert seminar.title_en in html
+    for private in ("secret-room", "Passcode 424242", "Joining details", "Move programme"):
+        assert private not in html
+
+
+def test_an_organiser_still_edits_the_joining_details_and_moves_the_programme(
+    organiser_client, seminar
+):
+    html = organiser_client.get(change_url(seminar)).content.decode()
+
+    assert "secret-room" in html
+    assert "Joining details" in html
+    assert "Move the programme with the seminar" in html

@@ -245,7 +245,9 @@ def test_confirm_from_waitlist_refuses_beyond_capacity_unless_allowed(client):
     client.force_login(user_in(ORGANISERS))
 
     refused = changelist_action(client, "confirm_from_waitlist", [waiting], confirm="yes")
-    assert "1 not confirmed: the seminar is full." in refused.content.decode()
+    page = refused.content.decode()
+    assert "1 registration was not confirmed and stays on the waitlist." in page
+    assert page.count("The seminar is full.") == 1
     assert Registration.objects.get(pk=waiting.pk).status == Status.WAITLISTED
 
     changelist_action(
