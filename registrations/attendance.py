@@ -141,6 +141,12 @@ class AttendanceReport:
 
 
 def _decode(data: bytes) -> str:
+    """The report as text. NUL characters are dropped: no platform writes them, and PostgreSQL
+    cannot store them in the preview kept between upload and confirmation."""
+    return _text(data).replace("\x00", "")
+
+
+def _text(data: bytes) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace")
     if len(data) > 1 and data[1:2] == b"\x00":

@@ -370,3 +370,19 @@ def test_only_the_latest_applied_import_can_be_reverted_so_reverts_unwind_in_ord
     attendance_import_revert(batch=second, actor=admin_user)
     attendance_import_revert(batch=first, actor=admin_user)
     assert attendance(seminar) == before
+
+
+def test_a_report_with_nul_characters_is_previewed_without_them():
+    # Found by the property test on PostgreSQL, whose JSON cannot hold NUL: a 500 on upload.
+    seminar = seminar_with_report_cast()
+    report = (
+        b"Attended,Name,Email,Time in Session (minutes)\n"
+        b"Yes,CHAN Tai Man,tai.man@harbour-trading.example.hk,50\n"
+        b"Yes,Nobody,\x00,10\n"
+    )
+
+    batch = attendance_import_preview(seminar=seminar, data=report, file_name="r.csv", actor=None)
+
+    batch.refresh_from_db()
+    assert "\x00" not in str(batch.report)
+    assert attendance_import_plan(batch=batch).attended
