@@ -21,7 +21,7 @@ PARTICIPANT_PHRASES = {
         "%(count)d government official", "%(count)d government officials", "count"
     ),
     Registration.ParticipantType.ACADEMIC: ngettext_lazy(
-        "%(count)d academic or student", "%(count)d academics and students", "count"
+        "%(count)d academic or student", "%(count)d academics or students", "count"
     ),
     Registration.ParticipantType.OTHER: ngettext_lazy(
         "%(count)d other participant", "%(count)d other participants", "count"

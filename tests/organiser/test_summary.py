@@ -38,3 +38,17 @@ def test_text_list_joins_items_in_the_active_language():
     assert text_list(["a", "b", "c"]) == "a, b and c"
     assert text_list(["a"]) == "a"
     assert chinese.startswith("甲") and chinese.endswith("丙") and ", " not in chinese
+
+
+def test_headline_says_and_once_before_the_last_group():
+    seminar = SeminarFactory()
+    RegistrationFactory.create_batch(2, seminar=seminar, participant_type="academic")
+    RegistrationFactory(seminar=seminar, participant_type="other")
+    summary = seminar_event_summary(seminar=seminar)
+
+    english = seminar_summary_headline(summary=summary)
+    with translation.override("zh-hant"):
+        chinese = seminar_summary_headline(summary=summary)
+
+    assert "2 academics or students and 1 other participant" in english
+    assert chinese.count("及") == 1
