@@ -129,16 +129,7 @@ def test_admin_capacity_below_confirmed_count_is_refused_with_a_message(organise
 
 def test_admin_add_registration_goes_through_the_booking_service(organiser_client):
     seminar = SeminarFactory(capacity=0)
-    data = registration_admin_data(
-        seminar=seminar,
-        name_en="NG Siu Ming",
-        email="siu.ming@example.com",
-        organisation="Nansha Technology Ltd.",
-        participant_type="sme",
-        region="mainland",
-        industry="technology",
-        preferred_language="zh-hans",
-    )
+    data = registration_admin_data(seminar=seminar)
 
     response = organiser_client.post(reverse("admin:registrations_registration_add"), data)
 
@@ -151,16 +142,7 @@ def test_admin_add_registration_goes_through_the_booking_service(organiser_clien
 def test_admin_add_registration_with_a_registered_email_shows_an_error(organiser_client):
     seminar = SeminarFactory()
     RegistrationFactory(seminar=seminar, email="taken@example.com")
-    data = registration_admin_data(
-        seminar=seminar,
-        name_en="NG Siu Ming",
-        email="Taken@Example.com",
-        organisation="Nansha Technology Ltd.",
-        participant_type="other",
-        region="mainland",
-        industry="technology",
-        preferred_language="en",
-    )
+    data = registration_admin_data(seminar=seminar, email="Taken@Example.com")
 
     response = organiser_client.post(reverse("admin:registrations_registration_add"), data)
 
@@ -239,16 +221,7 @@ def seminar_form_post_data(form, **changes) -> dict:
 
 def test_admin_add_when_the_last_seat_goes_meanwhile_says_so_instead_of_failing(organiser_client):
     seminar = SeminarFactory(capacity=1, waitlist_enabled=False)
-    data = registration_admin_data(
-        seminar=seminar,
-        name_en="NG Siu Ming",
-        email="siu.ming@example.com",
-        organisation="Nansha Technology Ltd.",
-        participant_type="other",
-        region="mainland",
-        industry="technology",
-        preferred_language="en",
-    )
+    data = registration_admin_data(seminar=seminar)
     url = reverse("admin:registrations_registration_add")
     # The form saw a free seat; someone takes it before the save.
     with mock.patch(
