@@ -16,8 +16,9 @@ class RegistrationError(Exception):
     message = _("This registration cannot be made.")
     field: str | None = None
 
-    def __init__(self, message=None):
+    def __init__(self, message=None, *, field: str | None = None):
         self.message = message or self.message
+        self.field = field or self.field
         super().__init__(str(self.message))
 
 

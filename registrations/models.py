@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from seminar.models import Seminar
+from seminar.models import AttendanceMode, Seminar
 from seminar.tracking import TRACKING_PARAMETERS
 
 NAME_REQUIRED = _("Enter a name in English or in Chinese (at least one).")
@@ -31,6 +31,10 @@ class Registration(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         WAITLISTED = "waitlisted", _("On the waitlist")
         CANCELLED = "cancelled", _("Cancelled")
+        # Screening (Seminar.requires_approval): pending holds no seat until an organiser
+        # approves it; declined is final and never promoted.
+        PENDING = "pending", _("Awaiting approval")
+        DECLINED = "declined", _("Declined")
 
     class Salutation(models.TextChoices):
         MR = "mr", _("Mr")
@@ -122,6 +126,11 @@ class Registration(models.Model):
     preferred_language = models.CharField(
         _("preferred language for emails"), max_length=10, choices=Language, default=Language.EN
     )
+    # Set by the booking service from the seminar's format; chosen by the registrant only at a
+    # hybrid seminar, where each mode has its own seats and waitlist.
+    attendance_mode = models.CharField(
+        _("how I will attend"), max_length=20, choices=AttendanceMode, default=AttendanceMode.ONLINE
+    )
     heard_from = models.CharField(
         _("how did you hear about this seminar?"), max_length=30, choices=HeardFrom, blank=True
     )
@@ -141,6 +150,10 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # When the registration joined its waitlist: the waitlist's order. Not the booking time,
+    # because an approved registration or a change of mode joins at the back.
+    waitlisted_at = models.DateTimeField(_("joined the waitlist at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("approved or declined at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True)
     # A new address the registrant asked for on their page. It replaces `email` only when a link
@@ -175,6 +188,14 @@ class Registration(models.Model):
                 condition=~Q(name_en="") | ~Q(name_zh="") | Q(anonymised_at__isnull=False),
                 name="registration_named_in_either_language",
                 violation_error_message=NAME_REQUIRED,
+            ),
+            models.CheckConstraint(
+                condition=Q(attendance_mode__in=AttendanceMode.values),
+                name="registration_attendance_mode_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="waitlisted") | Q(waitlisted_at__isnull=False),
+                name="registration_waitlisted_has_time",
             ),
         ]
         indexes = [models.Index(fields=["seminar", "status"], name="registration_seminar_status")]
@@ -227,7 +248,9 @@ class Registration(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status != self.Status.CANCELLED
+        """Still standing: holds its email address for the seminar. Declined registrations
+        stay inactive for good (the address stays taken, so a decline cannot be dodged)."""
+        return self.status not in (self.Status.CANCELLED, self.Status.DECLINED)
 
     @property
     def seat_is_confirmed(self) -> bool:
@@ -250,6 +273,9 @@ class Notification(models.Model):
         REMINDER = "reminder", _("Reminder")
         EMAIL_CONFIRM = "email_confirm", _("New email address to confirm")
         EMAIL_CHANGE_NOTICE = "email_notice", _("Email change requested")
+        RECEIVED = "received", _("Received, under review")
+        DECLINED = "declined", _("Registration declined")
+        MODE_CHANGED = "mode_changed", _("Attendance mode changed")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -271,6 +297,8 @@ class Notification(models.Model):
     # For reminders, which offset this is ("24h"); the unique constraint below makes each
     # reminder exactly-once per registrant however many schedulers or workers run.
     reminder_key = models.CharField(max_length=20, blank=True)
+    # The organiser's own words for this one email, e.g. why a registration was declined.
+    note = models.TextField(_("message from the organisers"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.PENDING, db_index=True
     )
@@ -343,6 +371,9 @@ class AuditEntry(models.Model):
         IMPORT_REVERTED = "import_reverted", _("Attendance import reverted")
         EMAIL_REQUESTED = "email_requested", _("Email change requested")
         EMAIL_CONFIRMED = "email_confirmed", _("Email change confirmed")
+        APPROVED = "approved", _("Approved by an organiser")
+        DECLINED = "declined", _("Declined by an organiser")
+        MODE_CHANGED = "mode_changed", _("Attendance mode changed")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -429,6 +460,7 @@ FIGURES_FIELDS = (
     "preferred_language",
     "heard_from",
     "source",
+    "attendance_mode",
 )
 # Facts about the booking rather than the person: its state, dates, consent and attendance.
 RECORD_FIELDS = (
@@ -443,6 +475,8 @@ RECORD_FIELDS = (
     "created_at",
     "updated_at",
     "confirmed_at",
+    "waitlisted_at",
+    "reviewed_at",
     "cancelled_at",
     "anonymised_at",
     "email_pending_since",
@@ -557,3 +591,194 @@ class AttendanceChange(models.Model):
     @property
     def after(self) -> tuple[bool | None, int | None]:
         return (self.attended_after, self.minutes_after)
+
+
+# Per-seminar questions: what an organiser asks beyond the fixed fields. The registration form is
+# built from them (questions.py), answers are stored with the booking, and choice answers point
+# at options so the dashboard can count them with one grouped query.
+
+# The fixed fields a question can depend on ("show only to IP practitioners").
+CONDITION_FIELDS = (
+    "participant_type",
+    "organisation_size",
+    "region",
+    "industry",
+    "heard_from",
+    "preferred_language",
+    "attendance_mode",
+)
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SHORT_TEXT = "text", _("Short text")
+        LONG_TEXT = "long_text", _("Long text")
+        CHOICE = "choice", _("Single choice (buttons)")
+        DROPDOWN = "dropdown", _("Single choice (dropdown list)")
+        MULTIPLE = "multiple", _("Multiple choice")
+        YES_NO = "yes_no", _("Yes or no")
+        DECLARATION = "declaration", _("Declaration to confirm")
+        NUMBER = "number", _("Number")
+        DATE = "date", _("Date")
+        EMAIL = "email", _("Email address")
+        PHONE = "phone", _("Phone number")
+
+    CHOICE_KINDS = (Kind.CHOICE, Kind.DROPDOWN, Kind.MULTIPLE)
+
+    seminar = models.ForeignKey(
+        Seminar, on_delete=models.CASCADE, related_name="questions", verbose_name=_("seminar")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    # A declaration's label is its full text, so the field is long.
+    label = models.CharField(_("question"), max_length=2000)
+    help_text = models.TextField(_("help text"), blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    personal_data = models.BooleanField(
+        _("personal data"),
+        default=False,
+        help_text=_(
+            "Answers can identify the person (a membership number, say): removed with the rest "
+            "of their personal data. Other answers are kept as anonymous figures."
+        ),
+    )
+    # Retired questions are no longer asked; answers already given stay readable.
+    retired = models.BooleanField(_("no longer asked"), default=False)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["seminar", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "text",
+                        "long_text",
+                        "choice",
+                        "dropdown",
+                        "multiple",
+                        "yes_no",
+                        "declaration",
+                        "number",
+                        "date",
+                        "email",
+                        "phone",
+                    ]
+                ),
+                name="question_kind_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def has_options(self) -> bool:
+        return self.kind in self.CHOICE_KINDS
+
+
+class QuestionOption(models.Model):
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="options", verbose_name=_("question")
+    )
+    label = models.CharField(_("option"), max_length=300)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    # An option with answers cannot be deleted (AnswerChoice protects it); retiring it stops
+    # offering it while the answers stay readable and counted.
+    retired = models.BooleanField(_("no longer offered"), default=False)
+
+    class Meta:
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+        ordering = ["question", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class QuestionCondition(models.Model):
+    """Show the question only if an earlier choice question, or a fixed choice field, was
+    answered with one of some options. A question's conditions must all hold (they combine);
+    within one condition any of the options will do."""
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="conditions", verbose_name=_("question")
+    )
+    depends_on = models.ForeignKey(
+        Question,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="dependents",
+        verbose_name=_("earlier question"),
+    )
+    options = models.ManyToManyField(
+        QuestionOption, blank=True, related_name="+", verbose_name=_("answered with")
+    )
+    field = models.CharField(
+        _("registration field"),
+        max_length=30,
+        blank=True,
+        choices=[(name, name) for name in CONDITION_FIELDS],
+    )
+    values = models.JSONField(_("field values"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("condition")
+        verbose_name_plural = _("conditions")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(depends_on__isnull=False) & Q(field=""))
+                | (Q(depends_on__isnull=True) & ~Q(field="")),
+                name="condition_on_a_question_or_a_field",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.depends_on) if self.depends_on_id else self.field
+
+
+class Answer(models.Model):
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("registration"),
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question")
+    )
+    value = models.TextField(_("answer"), blank=True)
+    options = models.ManyToManyField(
+        QuestionOption,
+        through="AnswerChoice",
+        blank=True,
+        related_name="answers",
+        verbose_name=_("chosen options"),
+    )
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "question"], name="one_answer_per_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class AnswerChoice(models.Model):
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE)
+    option = models.ForeignKey(QuestionOption, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "option"], name="one_choice_per_option"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.option)

@@ -26,14 +26,17 @@ Status = Registration.Status
 def registration_waitlist_position(*, registration: Registration) -> int | None:
     """1 for the next person to be promoted; None when not on the waitlist.
 
-    Derived from booking order rather than stored, so promotions never need renumbering.
+    Derived from the time each joined the waitlist rather than stored, so promotions never need
+    renumbering. A hybrid seminar's modes have a waitlist each.
     """
     if registration.status != Status.WAITLISTED:
         return None
     return Registration.objects.filter(
+        Q(waitlisted_at__lt=registration.waitlisted_at)
+        | Q(waitlisted_at=registration.waitlisted_at, pk__lte=registration.pk),
         seminar_id=registration.seminar_id,
+        attendance_mode=registration.attendance_mode,
         status=Status.WAITLISTED,
-        pk__lte=registration.pk,
     ).count()
 
 
@@ -283,22 +286,30 @@ def seminar_event_summary(*, seminar: Seminar) -> EventSummary:
 
 
 def waitlist_next(
-    *, seminar: Seminar, seats_freed: int = 0, excluding: Iterable[int] = ()
+    *,
+    seminar: Seminar,
+    mode: str | None = None,
+    seats_freed: int = 0,
+    excluding: Iterable[int] = (),
 ) -> QuerySet[Registration]:
-    """Who the waitlist promotion confirms next: waitlisted registrations in booking order, as
-    many as there are free seats (after `seats_freed` more), and nobody unless the seminar is
-    published. `excluding` leaves out registrations that are about to be cancelled themselves.
+    """Who the waitlist promotion confirms next in one attendance mode (a hybrid seminar's room
+    and online seats fill and promote apart; other seminars have one mode, the default):
+    waitlisted registrations in the order they joined the waitlist, as many as there are free
+    seats (after `seats_freed` more), and nobody unless the seminar is published. `excluding`
+    leaves out registrations that are about to be cancelled themselves.
 
     `waitlist_promote` confirms exactly these, so a preview of a cancellation can name the people
     it will promote without a second copy of the rule.
     """
     if seminar.status != Seminar.Status.PUBLISHED:
         return Registration.objects.none()
+    mode = mode or seminar.attendance_modes[0]
     waitlist = (
-        seminar.registrations.filter(status=Status.WAITLISTED)
+        seminar.registrations.filter(status=Status.WAITLISTED, attendance_mode=mode)
         .exclude(pk__in=list(excluding))
-        .order_by("pk")
+        .order_by("waitlisted_at", "pk")
     )
-    if seminar.seats_left is None:
+    seats_left = seminar.seats_left_for(mode)
+    if seats_left is None:
         return waitlist
-    return waitlist[: seminar.seats_left + seats_freed]
+    return waitlist[: seats_left + seats_freed]

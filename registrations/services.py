@@ -1,9 +1,10 @@
-"""Every write with a business rule: booking a seat, the waitlist, cancelling, organisers'
-confirmations and attendance (imports of platforms' reports: attendance_import.py). Each records
-who acted in the audit log.
+"""Every write with a business rule: booking a seat, the waitlist, screening (approve, decline),
+a hybrid seminar's attendance modes, cancelling, organisers' confirmations and attendance
+(imports of platforms' reports: attendance_import.py). Each records who acted in the audit log.
 
 The seat rule: lock the seminar row, read its seat counter, insert, bump the counter, all in one
-transaction. On PostgreSQL the lock is `SELECT ... FOR UPDATE`; on SQLite the transaction begins
+transaction. A hybrid seminar has a counter per attendance mode (Seminar.seat_counter), each
+with its own waitlist; everything below books through `_seat_book`, which knows them. On PostgreSQL the lock is `SELECT ... FOR UPDATE`; on SQLite the transaction begins
 IMMEDIATE (see settings), which serialises writers the same way. The check constraint on
 `Seminar.seats_taken` and the unique index on active emails back the rule up in the database.
 
@@ -19,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from seminar.models import RegistrationState, Seminar
 
@@ -28,6 +30,7 @@ from .errors import (
     DuplicateRegistration,
     EmailChangeAddressTaken,
     OverCapacity,
+    RegistrationError,
     RegistrationRefused,
 )
 from .models import AuditEntry, Notification, Registration
@@ -58,9 +61,35 @@ def _active_registration_find(*, seminar: Seminar, email: str) -> Registration |
     )
 
 
-def _seats_take(*, seminar: Seminar, count: int) -> None:
-    Seminar.objects.filter(pk=seminar.pk).update(seats_taken=F("seats_taken") + count)
-    seminar.seats_taken += count
+def _seats_take(*, seminar: Seminar, mode: str, count: int) -> None:
+    _, taken = seminar.seat_counter(mode)
+    Seminar.objects.filter(pk=seminar.pk).update(**{taken: F(taken) + count})
+    setattr(seminar, taken, getattr(seminar, taken) + count)
+
+
+def _mode_check(*, seminar: Seminar, mode: str | None) -> str:
+    """The attendance mode a registration at this seminar has: the registrant's choice at a
+    hybrid seminar, else the one its format implies."""
+    if not seminar.is_hybrid:
+        return seminar.attendance_modes[0]
+    if mode not in seminar.attendance_modes:
+        raise RegistrationError(
+            _("Choose whether you will attend in the room or online."), field="attendance_mode"
+        )
+    return mode
+
+
+def _seat_book(*, seminar: Seminar, mode: str, now: datetime, ignore_window: bool = False) -> str:
+    """Take a seat in `mode` if one is free, else a place at the back of its waitlist. The
+    seminar must be locked. Returns the new status; raises RegistrationRefused when the
+    seminar takes no more (full without a waitlist, outside the window, not published)."""
+    availability = seminar.availability(now=now, ignore_window=ignore_window, mode=mode)
+    if not availability.accepts_registrations:
+        raise RegistrationRefused(availability.state)
+    if availability.state == RegistrationState.OPEN:
+        _seats_take(seminar=seminar, mode=mode, count=1)
+        return Status.CONFIRMED
+    return Status.WAITLISTED
 
 
 def _change_announce(
@@ -101,12 +130,26 @@ def _status_change(
 ) -> None:
     """Save a new status with its timestamp, then announce it: the one way a registration's
     status changes after booking. The caller holds the locks and keeps the seat counter."""
+    if registration.status == Status.PENDING and to != Status.CANCELLED:
+        registration.reviewed_at = now
     registration.status = to
     if to == Status.CONFIRMED:
         registration.confirmed_at = now
+    elif to == Status.WAITLISTED:
+        registration.waitlisted_at = now
     elif to == Status.CANCELLED:
         registration.cancelled_at = now
-    registration.save(update_fields=["status", "confirmed_at", "cancelled_at", "updated_at"])
+    registration.save(
+        update_fields=[
+            "status",
+            "attendance_mode",
+            "confirmed_at",
+            "waitlisted_at",
+            "reviewed_at",
+            "cancelled_at",
+            "updated_at",
+        ]
+    )
     _change_announce(
         seminar=seminar,
         registration=registration,
@@ -127,19 +170,22 @@ def registration_create(
     actor: Actor = None,
     now: datetime | None = None,
 ) -> Registration:
-    """Book a seat, or a waitlist place when the seminar is full.
+    """Book a seat, or a waitlist place when the seminar is full; or, when the seminar screens
+    its registrations, take the registration as pending an organiser's decision (no seat).
 
     `data` holds the registrant's fields as RegistrationForm.registration_data() gives them,
-    including the `consent_version` they agreed to; the consent time is the booking time.
+    including the `consent_version` they agreed to and, at a hybrid seminar, the
+    `attendance_mode` they chose; the consent time is the booking time.
 
-    Returns the saved registration, confirmed or waitlisted. Raises RegistrationRefused when the
-    seminar cannot take it (full without a waitlist, outside the registration window, draft or
-    cancelled) and DuplicateRegistration when the email is already registered; nothing is saved
-    in either case. Organisers adding someone in the admin (source=ADMIN) are not held to the
-    registration window, only to capacity.
+    Returns the saved registration, confirmed, waitlisted or pending. Raises RegistrationRefused
+    when the seminar cannot take it (full without a waitlist, outside the registration window,
+    draft or cancelled) and DuplicateRegistration when the email is already registered; nothing
+    is saved in either case. Organisers adding someone in the admin (source=ADMIN) are not held
+    to the registration window, only to capacity, and need no approval of their own.
     """
     now = now or timezone.now()
     email = email_normalise(data["email"])
+    mode = _mode_check(seminar=seminar, mode=data.get("attendance_mode"))
     # Checked before taking the lock, which every sign-up for this seminar waits for: a
     # duplicate that slips in between is caught by the unique index below.
     existing = _active_registration_find(seminar=seminar, email=email)
@@ -147,17 +193,23 @@ def registration_create(
         raise DuplicateRegistration(existing)
 
     seminar = _seminar_lock(seminar=seminar)
-    availability = seminar.availability(now=now, ignore_window=source == Registration.Source.ADMIN)
-    if not availability.accepts_registrations:
-        raise RegistrationRefused(availability.state)
-
-    confirmed = availability.state == RegistrationState.OPEN
+    by_organiser = source == Registration.Source.ADMIN
+    if seminar.requires_approval and not by_organiser:
+        # Nothing is booked yet, but an application the seminar could never take is refused
+        # now rather than at approval.
+        availability = seminar.availability(now=now, mode=mode)
+        if not availability.accepts_registrations:
+            raise RegistrationRefused(availability.state)
+        status = Status.PENDING
+    else:
+        status = _seat_book(seminar=seminar, mode=mode, now=now, ignore_window=by_organiser)
     registration = Registration(
-        **{**data, "email": email},
+        **{**data, "email": email, "attendance_mode": mode},
         seminar=seminar,
         source=source,
-        status=Status.CONFIRMED if confirmed else Status.WAITLISTED,
-        confirmed_at=now if confirmed else None,
+        status=status,
+        confirmed_at=now if status == Status.CONFIRMED else None,
+        waitlisted_at=now if status == Status.WAITLISTED else None,
         consent_at=now,
     )
     try:
@@ -169,17 +221,23 @@ def registration_create(
         if existing is None:
             raise
         raise DuplicateRegistration(existing) from None
-    if confirmed:
-        _seats_take(seminar=seminar, count=1)
     _change_announce(
         seminar=seminar,
         registration=registration,
-        email=Notification.Kind.CONFIRMATION if confirmed else Notification.Kind.WAITLISTED,
+        email=ANNOUNCEMENT_FOR[status],
         action=Action.REGISTERED,
         actor=actor,
-        details={"status": registration.status, "source": source},
+        details={"status": registration.status, "source": source, "mode": mode},
     )
     return registration
+
+
+# The email that tells a registrant where their registration now stands.
+ANNOUNCEMENT_FOR = {
+    Status.CONFIRMED: Notification.Kind.CONFIRMATION,
+    Status.WAITLISTED: Notification.Kind.WAITLISTED,
+    Status.PENDING: Notification.Kind.RECEIVED,
+}
 
 
 @dataclass(frozen=True)
@@ -327,15 +385,13 @@ def registration_email_confirm(*, token: str, now: datetime | None = None) -> Re
 def registration_details_resend(
     *, registration: Registration, actor: Actor = None
 ) -> Notification | None:
-    """Send the registrant their current details again (confirmation or waitlist email).
+    """Send the registrant their current details again (confirmation, waitlist or "under
+    review" email).
 
-    Nothing is sent for a cancelled registration, nor for a cancelled seminar: both emails
-    would say the registration stands.
+    Nothing is sent for a cancelled or declined registration, nor for a cancelled seminar: the
+    emails would say the registration stands.
     """
-    kinds = {
-        Status.CONFIRMED: Notification.Kind.CONFIRMATION,
-        Status.WAITLISTED: Notification.Kind.WAITLISTED,
-    }
+    kinds = ANNOUNCEMENT_FOR
     if registration.status not in kinds or registration.seminar.status == Seminar.Status.CANCELLED:
         return None
     with transaction.atomic():
@@ -363,14 +419,15 @@ def registration_resend_by_email(*, seminar: Seminar, email: str) -> Notificatio
 def registration_cancel(
     *, registration: Registration, actor: Actor = None, now: datetime | None = None
 ) -> Registration:
-    """Cancel; a confirmed seat goes to the first person on the waitlist in the same transaction.
+    """Cancel; a confirmed seat goes to the first person on its waitlist in the same transaction.
 
-    Cancelling twice is harmless: the second call changes nothing.
+    Cancelling twice is harmless: the second call changes nothing, and a declined registration
+    stays declined.
     """
     now = now or timezone.now()
     seminar = _seminar_lock(seminar=registration.seminar)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if registration.status == Status.CANCELLED:
+    if registration.status in (Status.CANCELLED, Status.DECLINED):
         return registration
     was_confirmed = registration.status == Status.CONFIRMED
     _status_change(
@@ -384,8 +441,10 @@ def registration_cancel(
         details={"was": registration.status},
     )
     if was_confirmed:
-        _seats_take(seminar=seminar, count=-1)
-        _waitlist_promote_locked(seminar=seminar, actor=actor, now=now)
+        _seats_take(seminar=seminar, mode=registration.attendance_mode, count=-1)
+        _waitlist_promote_locked(
+            seminar=seminar, mode=registration.attendance_mode, actor=actor, now=now
+        )
     return registration
 
 
@@ -399,23 +458,27 @@ def registration_confirm(
 ) -> Registration:
     """An organiser confirms a waitlisted registration out of turn.
 
-    Raises OverCapacity when no seat is free, unless `allow_over_capacity`: then the capacity is
-    raised by one so the database's never-over-capacity rule still holds and the dashboard shows
-    the real number of seats. Confirming a confirmed registration changes nothing.
+    Raises OverCapacity when no seat is free in its mode, unless `allow_over_capacity`: then
+    that mode's capacity is raised by one so the database's never-over-capacity rule still holds
+    and the dashboard shows the real number of seats. Confirming a confirmed registration
+    changes nothing.
     """
     now = now or timezone.now()
     seminar = _seminar_lock(seminar=registration.seminar)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status != Status.WAITLISTED:
         return registration
+    mode = registration.attendance_mode
     details: dict[str, Any] = {}
-    if seminar.seats_left == 0:
+    if seminar.seats_left_for(mode) == 0:
         if not allow_over_capacity:
             raise OverCapacity
-        details["capacity"] = {"from": seminar.capacity, "to": seminar.capacity + 1}
-        seminar.capacity += 1
-        Seminar.objects.filter(pk=seminar.pk).update(capacity=seminar.capacity)
-    _seats_take(seminar=seminar, count=1)
+        capacity_field, _taken = seminar.seat_counter(mode)
+        capacity = getattr(seminar, capacity_field)
+        details["capacity"] = {"from": capacity, "to": capacity + 1}
+        setattr(seminar, capacity_field, capacity + 1)
+        Seminar.objects.filter(pk=seminar.pk).update(**{capacity_field: capacity + 1})
+    _seats_take(seminar=seminar, mode=mode, count=1)
     _status_change(
         seminar=seminar,
         registration=registration,
@@ -430,25 +493,156 @@ def registration_confirm(
 
 
 @transaction.atomic
+def registration_approve(
+    *, registration: Registration, actor: Actor, now: datetime | None = None
+) -> Registration:
+    """An organiser accepts a pending registration: it books a seat through the same path as
+    the public form (`_seat_book`), so it is confirmed if its mode has a free seat, else
+    waitlisted at the back (the waitlist is ordered by the time of approval). The registration
+    window no longer matters: the registrant applied inside it.
+
+    Raises RegistrationRefused when the seminar takes no more (full without a waitlist,
+    cancelled); nothing changes then. Approving anything but a pending registration changes
+    nothing.
+    """
+    now = now or timezone.now()
+    seminar = _seminar_lock(seminar=registration.seminar)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != Status.PENDING:
+        return registration
+    status = _seat_book(
+        seminar=seminar, mode=registration.attendance_mode, now=now, ignore_window=True
+    )
+    _status_change(
+        seminar=seminar,
+        registration=registration,
+        to=status,
+        email=ANNOUNCEMENT_FOR[status],
+        action=Action.APPROVED,
+        actor=actor,
+        now=now,
+        details={"status": status},
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_decline(
+    *,
+    registration: Registration,
+    actor: Actor,
+    message: str = "",
+    now: datetime | None = None,
+) -> Registration:
+    """An organiser turns down a pending registration, for good: it held no seat, so nothing is
+    freed, and it is never promoted. The registrant is told by email, with the organiser's
+    `message` if there is one. Declining anything but a pending registration changes nothing.
+    """
+    now = now or timezone.now()
+    seminar = _seminar_lock(seminar=registration.seminar)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != Status.PENDING:
+        return registration
+    message = message.strip()
+    _status_change(
+        seminar=seminar,
+        registration=registration,
+        to=Status.DECLINED,
+        email=Notification.Kind.DECLINED,
+        action=Action.DECLINED,
+        actor=actor,
+        now=now,
+        details={"message": message} if message else None,
+    )
+    if message:
+        Notification.objects.filter(
+            registration=registration, kind=Notification.Kind.DECLINED, note=""
+        ).update(note=message)
+    return registration
+
+
+@transaction.atomic
+def registration_mode_change(
+    *,
+    registration: Registration,
+    mode: str,
+    actor: Actor = None,
+    now: datetime | None = None,
+) -> Registration:
+    """Move a registration at a hybrid seminar to the other attendance mode, seat and all.
+
+    A confirmed or waitlisted registration is booked in the new mode as if it registered now:
+    confirmed if that mode has a free seat, else at the back of its waitlist. A seat it held in
+    the old mode goes to the first person on that mode's waitlist, in the same transaction. A
+    pending registration just changes its request. Registrants (no `actor`) can change only
+    while registration is open; organisers at any time.
+
+    Raises RegistrationError for a seminar that is not hybrid or a registration that is no
+    longer active, and RegistrationRefused when the new mode is full without a waitlist;
+    nothing changes then. Choosing the current mode changes nothing.
+    """
+    now = now or timezone.now()
+    seminar = _seminar_lock(seminar=registration.seminar)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if not seminar.is_hybrid or mode not in seminar.attendance_modes:
+        raise RegistrationError(
+            _("This seminar has only one way to attend."), field="attendance_mode"
+        )
+    if not registration.is_active:
+        raise RegistrationError(_("This registration is no longer active."))
+    old_mode, old_status = registration.attendance_mode, registration.status
+    if mode == old_mode:
+        return registration
+    if old_status == Status.PENDING:
+        status = Status.PENDING
+    else:
+        status = _seat_book(seminar=seminar, mode=mode, now=now, ignore_window=actor is not None)
+    registration.attendance_mode = mode
+    if old_status == Status.CONFIRMED:
+        _seats_take(seminar=seminar, mode=old_mode, count=-1)
+    _status_change(
+        seminar=seminar,
+        registration=registration,
+        to=status,
+        email=Notification.Kind.MODE_CHANGED,
+        action=Action.MODE_CHANGED,
+        actor=actor,
+        now=now,
+        details={
+            "attendance_mode": {"from": old_mode, "to": mode},
+            "status": {"from": old_status, "to": status},
+        },
+    )
+    if old_status == Status.CONFIRMED:
+        _waitlist_promote_locked(seminar=seminar, mode=old_mode, actor=actor, now=now)
+    return registration
+
+
+@transaction.atomic
 def waitlist_promote(
     *, seminar: Seminar, actor: Actor = None, now: datetime | None = None
 ) -> list[Registration]:
-    """Confirm waitlisted registrations, first come first served, while seats are free.
+    """Confirm waitlisted registrations, first come first served, while seats are free in
+    their mode.
 
     Call it after anything that frees seats or adds them (a capacity increase). Returns the
     promoted registrations.
     """
-    return _waitlist_promote_locked(seminar=_seminar_lock(seminar=seminar), actor=actor, now=now)
+    seminar = _seminar_lock(seminar=seminar)
+    promoted = []
+    for mode in seminar.attendance_modes:
+        promoted += _waitlist_promote_locked(seminar=seminar, mode=mode, actor=actor, now=now)
+    return promoted
 
 
 def _waitlist_promote_locked(
-    *, seminar: Seminar, actor: Actor, now: datetime | None
+    *, seminar: Seminar, mode: str, actor: Actor, now: datetime | None
 ) -> list[Registration]:
-    promoted = list(waitlist_next(seminar=seminar).select_for_update())
+    promoted = list(waitlist_next(seminar=seminar, mode=mode).select_for_update())
     if not promoted:
         return []
     now = now or timezone.now()
-    _seats_take(seminar=seminar, count=len(promoted))
+    _seats_take(seminar=seminar, mode=mode, count=len(promoted))
     for registration in promoted:
         _status_change(
             seminar=seminar,

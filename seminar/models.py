@@ -55,6 +55,14 @@ class Organisation(models.Model):
         return self.name
 
 
+class AttendanceMode(models.TextChoices):
+    """How a registrant takes part. A hybrid seminar keeps a seat count for each; any other
+    seminar has the one mode its format implies."""
+
+    IN_PERSON = "in_person", _("In the room")
+    ONLINE = "online", _("Online")
+
+
 class RegistrationState(models.TextChoices):
     """What a visitor can do about registering right now, in words for the seminar page."""
 
@@ -75,6 +83,10 @@ class Availability:
     @property
     def accepts_registrations(self) -> bool:
         return self.state in (RegistrationState.OPEN, RegistrationState.WAITLIST)
+
+
+# Kept by the booking services only (see Seminar.save).
+SEAT_COUNTERS = ("seats_taken", "online_seats_taken")
 
 
 class Seminar(models.Model):
@@ -112,6 +124,23 @@ class Seminar(models.Model):
         null=True,
         blank=True,
         help_text=_("Confirmed seats. Leave blank for no limit."),
+    )
+    online_capacity = models.PositiveIntegerField(
+        _("online seats"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Hybrid seminars only: the online platform's limit, counted apart from the room's "
+            "seats (the capacity above). Leave blank for no limit."
+        ),
+    )
+    requires_approval = models.BooleanField(
+        _("registrations need an organiser's approval"),
+        default=False,
+        help_text=_(
+            "New registrations wait as pending, holding no seat, until an organiser approves or "
+            "declines them."
+        ),
     )
     waitlist_enabled = models.BooleanField(
         _("waitlist"),
@@ -163,6 +192,10 @@ class Seminar(models.Model):
     # Confirmed registrations, kept by the booking services under the seminar's row lock so the
     # database itself can refuse to go over capacity (see the check constraint below).
     seats_taken = models.PositiveIntegerField(_("confirmed seats"), default=0, editable=False)
+    # The same for a hybrid seminar's online attendees (seats_taken then counts the room).
+    online_seats_taken = models.PositiveIntegerField(
+        _("confirmed online seats"), default=0, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -190,6 +223,14 @@ class Seminar(models.Model):
                     "Capacity cannot be lower than the number of confirmed registrations."
                 ),
             ),
+            models.CheckConstraint(
+                condition=Q(online_capacity__isnull=True)
+                | Q(online_seats_taken__lte=F("online_capacity")),
+                name="seminar_never_over_online_capacity",
+                violation_error_message=_(
+                    "Online seats cannot be fewer than the confirmed online registrations."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -203,7 +244,7 @@ class Seminar(models.Model):
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "seats_taken"
+                if not field.primary_key and field.name not in SEAT_COUNTERS
             ]
         super().save(*args, **kwargs)
 
@@ -223,10 +264,37 @@ class Seminar(models.Model):
         return self.registration_closes_at or self.starts_at
 
     @property
-    def seats_left(self) -> int | None:
-        if self.capacity is None:
+    def is_hybrid(self) -> bool:
+        return self.format == self.Format.HYBRID
+
+    @property
+    def attendance_modes(self) -> list[str]:
+        """The modes a registrant can choose from: both for a hybrid seminar, else the one."""
+        if self.is_hybrid:
+            return [AttendanceMode.IN_PERSON, AttendanceMode.ONLINE]
+        if self.format == self.Format.IN_PERSON:
+            return [AttendanceMode.IN_PERSON]
+        return [AttendanceMode.ONLINE]
+
+    def seat_counter(self, mode: str | None = None) -> tuple[str, str]:
+        """The (capacity, seats taken) field names that count `mode`'s seats. Only a hybrid
+        seminar's online attendees have their own; everything else uses the main pair."""
+        if self.is_hybrid and mode == AttendanceMode.ONLINE:
+            return "online_capacity", "online_seats_taken"
+        return "capacity", "seats_taken"
+
+    def seats_left_for(self, mode: str | None) -> int | None:
+        capacity_field, taken_field = self.seat_counter(mode)
+        capacity = getattr(self, capacity_field)
+        if capacity is None:
             return None
-        return max(self.capacity - self.seats_taken, 0)
+        return max(capacity - getattr(self, taken_field), 0)
+
+    @property
+    def seats_left(self) -> int | None:
+        """Free seats in every mode together; None when some mode has no limit."""
+        counts = [self.seats_left_for(mode) for mode in self.attendance_modes]
+        return None if None in counts else sum(counts)
 
     @property
     def enquiries_contact(self) -> list[str]:
@@ -251,16 +319,21 @@ class Seminar(models.Model):
         return now >= self.starts_at - timedelta(hours=self.join_details_hours_before)
 
     def availability(
-        self, *, now: datetime | None = None, ignore_window: bool = False
+        self,
+        *,
+        now: datetime | None = None,
+        ignore_window: bool = False,
+        mode: str | None = None,
     ) -> Availability:
         """Whether registration is possible now and why not; the one place this rule lives.
 
         The booking service calls it on the locked row, so what the page shows and what the
         service decides cannot disagree. `ignore_window` is for organisers adding someone by hand
-        before registration opens or after it closes; capacity still applies.
+        before registration opens or after it closes; capacity still applies. `mode` asks about
+        one attendance mode of a hybrid seminar; without it, about all modes together.
         """
         now = now or timezone.now()
-        seats_left = self.seats_left
+        seats_left = self.seats_left if mode is None else self.seats_left_for(mode)
         if self.status != self.Status.PUBLISHED:
             state = RegistrationState.UNAVAILABLE
         elif not ignore_window and self.registration_opens_at and now < self.registration_opens_at:

@@ -144,15 +144,23 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
             timezone.now() if registration.status == Registration.Status.CANCELLED else None
         )
     )
+    waitlisted_at = factory.LazyAttribute(
+        lambda registration: (
+            timezone.now() if registration.status == Registration.Status.WAITLISTED else None
+        )
+    )
+    attendance_mode = factory.LazyAttribute(
+        lambda registration: registration.seminar.attendance_modes[0]
+    )
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         registration = super()._create(model_class, *args, **kwargs)
         if registration.status == Registration.Status.CONFIRMED:
-            Seminar.objects.filter(pk=registration.seminar_id).update(
-                seats_taken=F("seats_taken") + 1
-            )
-            registration.seminar.refresh_from_db(fields=["seats_taken"])
+            seminar = registration.seminar
+            _, taken = seminar.seat_counter(registration.attendance_mode)
+            Seminar.objects.filter(pk=seminar.pk).update(**{taken: F(taken) + 1})
+            seminar.refresh_from_db(fields=["seats_taken", "online_seats_taken"])
         return registration
 
 

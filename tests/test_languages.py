@@ -301,7 +301,9 @@ def test_chinese_emails_use_full_width_colons_and_commas(
     with django_capture_on_commit_callbacks(execute=True):
         registration_create(
             seminar=venue_seminar,
-            data=registration_data(preferred_language=language, job_title="董事"),
+            data=registration_data(
+                preferred_language=language, job_title="董事", attendance_mode="in_person"
+            ),
         )
         registration_create(
             seminar=SeminarFactory(capacity=0),
@@ -320,7 +322,7 @@ def test_chinese_emails_use_full_width_colons_and_commas(
 @pytest.mark.parametrize("prefix", ["/zh-hant", "/zh-hans"])
 def test_chinese_pages_use_full_width_colons_and_commas(client, venue_seminar, prefix):
     registration = registration_create(
-        seminar=venue_seminar, data=registration_data(job_title="董事")
+        seminar=venue_seminar, data=registration_data(job_title="董事", attendance_mode="in_person")
     )
     seminar_page = client.get(f"{prefix}/seminars/{venue_seminar.slug}/").content.decode()
     manage_page = client.get(f"{prefix}/r/{registration.token}/").content.decode()
