@@ -257,6 +257,7 @@ class AnswerFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Answer
+        skip_postgeneration_save = True
 
     registration = factory.SubFactory(RegistrationFactory)
     question = factory.SubFactory(
