@@ -53,14 +53,16 @@ class QuestionOptionFormSet(BaseInlineFormSet):
     """A choice question keeps an option on offer; an option anyone chose is never deleted."""
 
     def clean(self) -> None:
+        # Before the admin's own check, which would list the answers as "protected objects".
+        for form in self.deleted_forms:
+            if form.instance.pk:
+                self._deletion_check(form.instance)
         super().clean()
         offered = 0
         for form in self.forms:
             if not form.has_changed() and not form.instance.pk:
                 continue  # an empty row the organiser left alone
             if self._should_delete_form(form):
-                if form.instance.pk:
-                    self._deletion_check(form.instance)
                 continue
             if form.cleaned_data and not form.cleaned_data.get("retired"):
                 offered += 1

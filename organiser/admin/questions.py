@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -101,6 +101,9 @@ class QuestionAdmin(TabbedTranslationAdmin):
         ),
     )
     inlines = (QuestionOptionInline, QuestionConditionInline)
+    # No bulk delete: questions are deleted one at a time, so one that has answers is refused
+    # with its reason (delete_view) rather than listed among "protected objects".
+    actions = None
     change_list_template = "admin/registrations/question/change_list.html"
 
     class Media:
@@ -128,12 +131,6 @@ class QuestionAdmin(TabbedTranslationAdmin):
             return [i for i in instances if not isinstance(i, QuestionConditionInline)]
         return instances
 
-    def get_actions(self, request: HttpRequest):
-        # One at a time, so a question with answers is refused with its reason (delete_view).
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "label":
             # A declaration's label is its whole text.
@@ -141,11 +138,15 @@ class QuestionAdmin(TabbedTranslationAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
-        """ "Add question" on a seminar's questions page starts with that seminar chosen."""
+        """ "Add question" on a seminar's questions page starts with that seminar chosen and the
+        new question after its others."""
         initial = super().get_changeform_initial_data(request)
         filters = dict(parse_qsl(request.GET.get("_changelist_filters", "")))
-        if filters.get(SEMINAR_FILTER, "").isdigit():
-            initial.setdefault("seminar", filters[SEMINAR_FILTER])
+        seminar_id = filters.get(SEMINAR_FILTER, "")
+        if seminar_id.isdigit():
+            initial.setdefault("seminar", seminar_id)
+            last = Question.objects.filter(seminar_id=seminar_id).aggregate(last=Max("order"))
+            initial.setdefault("order", 0 if last["last"] is None else last["last"] + 1)
         return initial
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
