@@ -159,14 +159,17 @@ class QuestionAdmin(TabbedTranslationAdmin):
             return redirect(request.get_full_path())
 
     def delete_view(self, request, object_id, extra_context=None):
+        """Refused with the reason, on the question's page, before the admin would list its
+        answers as "protected objects" (and also if one arrives before the delete runs)."""
         question = self.get_object(request, object_id)
-        if question is not None and self.has_delete_permission(request, question):
-            try:
-                question_delete_check(question=question)
-            except RegistrationError as refusal:
-                messages.error(request, refusal.message)
-                return redirect("admin:registrations_question_change", question.pk)
-        return super().delete_view(request, object_id, extra_context)
+        if question is None or not self.has_delete_permission(request, question):
+            return super().delete_view(request, object_id, extra_context)
+        try:
+            question_delete_check(question=question)
+            return super().delete_view(request, object_id, extra_context)
+        except RegistrationError as refusal:
+            messages.error(request, refusal.message)
+            return redirect("admin:registrations_question_change", question.pk)
 
     def delete_model(self, request: HttpRequest, obj: Question) -> None:
         question_delete(question=obj)
@@ -196,7 +199,7 @@ class QuestionAdmin(TabbedTranslationAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         target = get_object_or_404(Seminar, pk=seminar_id)
-        form = QuestionsCopyForm(request.POST or None, target=target)
+        form = QuestionsCopyForm(request.POST if request.method == "POST" else None, target=target)
         if request.method == "POST" and form.is_valid():
             source = form.cleaned_data["source"]
             try:

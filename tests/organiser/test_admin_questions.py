@@ -241,6 +241,29 @@ def test_deleting_an_answered_question_is_refused_with_a_message(organiser_clien
     assert Question.objects.filter(pk=attend.pk).exists()
 
 
+def test_an_answer_arriving_while_the_question_is_deleted_is_no_server_error(
+    organiser_client, attend, monkeypatch
+):
+    # The checks passed, then someone answered before the delete ran: the database refuses,
+    # and the organiser reads the same message.
+    from organiser.admin import questions as admin_questions
+    from registrations import question_rules
+
+    AnswerFactory(question=attend, registration__seminar=attend.seminar, options=[])
+    for module in (admin_questions, question_rules):
+        monkeypatch.setattr(module, "question_delete_check", lambda **kwargs: None)
+    url = reverse("admin:registrations_question_delete", args=[attend.pk])
+
+    response = organiser_client.post(url, {"post": "yes"}, follow=True)
+
+    # The admin's own page says it cannot delete, or ours does if the answer came later still.
+    assert response.status_code == 200
+    assert "annot delete" in response.content.decode() or "cannot be deleted" in (
+        response.content.decode()
+    )
+    assert Question.objects.filter(pk=attend.pk).exists()
+
+
 def test_an_unanswered_question_is_deleted(organiser_client, attend):
     url = reverse("admin:registrations_question_delete", args=[attend.pk])
 
@@ -356,6 +379,14 @@ def test_copying_refuses_a_seminar_that_is_not_offered(organiser_client, attend)
 
     assert "Select a valid choice." in page
     assert attend.seminar.questions.count() == 1
+
+
+def test_copying_without_choosing_a_seminar_says_so(organiser_client, attend):
+    url = reverse("admin:registrations_question_copy", args=[SeminarFactory().pk])
+
+    page = errors(organiser_client.post(url, {}))
+
+    assert "This field is required." in page
 
 
 def test_viewers_cannot_see_or_copy_questions(client, django_user_model, attend):
