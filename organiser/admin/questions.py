@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
@@ -79,7 +80,7 @@ class QuestionConditionInline(admin.StackedInline):
 class QuestionAdmin(TabbedTranslationAdmin):
     form = QuestionAdminForm
     list_display = (
-        "label",
+        "label_short",
         "seminar_column",
         "kind",
         "required",
@@ -88,7 +89,7 @@ class QuestionAdmin(TabbedTranslationAdmin):
         "retired",
         "answered",
     )
-    list_display_links = ("label",)
+    list_display_links = ("label_short",)
     list_filter = ("seminar", "kind", "retired")
     list_select_related = ("seminar",)
     search_fields = ("label_en", "label_zh_hant", "label_zh_hans")
@@ -111,6 +112,12 @@ class QuestionAdmin(TabbedTranslationAdmin):
 
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).annotate(answer_count=Count("answers"))
+
+    @admin.display(description=gettext_lazy("question"), ordering="label")
+    def label_short(self, question: Question) -> str:
+        # A declaration's label is its whole text: the start of it, all of it on hover.
+        label = question.label
+        return format_html('<span title="{}">{}</span>', label, Truncator(label).chars(80))
 
     @admin.display(description=gettext_lazy("seminar"), ordering="seminar__starts_at")
     def seminar_column(self, question: Question) -> str:
@@ -215,6 +222,7 @@ class QuestionAdmin(TabbedTranslationAdmin):
             "opts": self.opts,
             "seminar": target,
             "form": form,
+            "nothing_to_copy": not form.is_bound and not form.fields["source"].queryset.exists(),
             "asked": target.questions.filter(retired=False).count(),
             "questions_url": questions_url(target.pk),
         }

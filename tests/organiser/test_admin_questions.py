@@ -387,6 +387,15 @@ def test_copying_without_choosing_a_seminar_says_so(organiser_client, attend):
     assert "This field is required." in page
 
 
+def test_the_copy_page_says_when_no_other_seminar_has_questions(organiser_client, attend):
+    url = reverse("admin:registrations_question_copy", args=[attend.seminar.pk])
+
+    page = organiser_client.get(url).content.decode()
+
+    assert "No other seminar asks questions that could be copied yet." in page
+    assert "<select" not in page
+
+
 def test_viewers_cannot_see_or_copy_questions(client, django_user_model, attend):
     client.force_login(user_in(django_user_model, VIEWERS, name="viewer"))
 
