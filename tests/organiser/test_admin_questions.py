@@ -478,3 +478,24 @@ def test_the_question_page_never_errors_or_half_saves(organiser_client, changes)
         later.full_clean()
         # The answered option is still there, whatever was asked.
         assert Answer.objects.get().options.get() in later.options.all()
+
+
+@settings(max_examples=40, **PROPERTY_SETTINGS)
+@given(source=st.one_of(st.sampled_from(["source", "target", "empty", "", "0"]), st.text()))
+def test_the_copy_page_never_errors_and_copies_all_or_nothing(organiser_client, source):
+    seminars = {
+        "source": choice_question("A", "B", order=1).seminar,
+        "target": SeminarFactory(),
+        "empty": SeminarFactory(),
+    }
+    target = seminars["target"]
+    posted = str(seminars[source].pk) if source in seminars else source
+
+    response = organiser_client.post(
+        reverse("admin:registrations_question_copy", args=[target.pk]), {"source": posted}
+    )
+
+    assert response.status_code in (200, 302)
+    copied = target.questions.count()
+    assert copied == (1 if response.status_code == 302 else 0)
+    assert QuestionOption.objects.filter(question__seminar=target).count() == 2 * copied
