@@ -365,8 +365,9 @@ def answer_breakdowns(*, seminar: Seminar) -> list[Breakdown]:
     )
     if not options:
         return []
-    # One answer row per chosen option after the join, so respondents are counted distinct.
-    counts = {"respondents": Count("pk", distinct=True)}
+    # One answer row per chosen option after the join, so respondents are counted distinct;
+    # an answer that chose nothing is no answer.
+    counts = {"respondents": Count("pk", distinct=True, filter=Q(answerchoice__isnull=False))}
     for option in options:
         counts[f"o{option.pk}"] = Count("pk", filter=Q(answerchoice__option_id=option.pk))
     groups = {

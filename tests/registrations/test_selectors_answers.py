@@ -76,6 +76,7 @@ def test_breakdowns_count_each_option_over_active_registrations():
         (Status.CONFIRMED, [trading]),
         (Status.WAITLISTED, [retired]),
         (Status.CANCELLED, [patents]),
+        (Status.CONFIRMED, []),  # an answer that chose nothing
     ]:
         registration = RegistrationFactory(seminar=seminar, status=status)
         AnswerFactory(registration=registration, question=topics, options=chosen)
