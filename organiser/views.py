@@ -33,7 +33,11 @@ from registrations.attendance_import import (
 )
 from registrations.errors import RegistrationError
 from registrations.models import AttendanceImport, Registration
-from registrations.selectors import seminar_dashboard_figures, seminar_event_summary
+from registrations.selectors import (
+    answer_breakdowns,
+    seminar_dashboard_figures,
+    seminar_event_summary,
+)
 from registrations.services import attendees_export_record
 from seminar.models import Seminar
 
@@ -72,6 +76,7 @@ def seminar_dashboard(request: HttpRequest, seminar_id: int) -> HttpResponse:
         "breakdowns": figures.breakdowns,
         "per_day": figures.per_day,
         "chart": bar_chart(figures.per_day),
+        "answer_breakdowns": answer_breakdowns(seminar=seminar),
     }
     return render(request, "admin/registrations/dashboard.html", context)
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from seminar.models import Organisation, Seminar, SeminarPartner, Session, SessionSpeaker, Speaker
 
+from .demo_questions import answers_load, questions_load
 from .errors import RegistrationError
 from .models import Notification, Registration
 from .permissions import ORGANISERS, groups_ensure
@@ -585,6 +586,12 @@ def demo_load(*, password: str, now: datetime | None = None) -> list[str]:
         )
     else:
         report.append(f"The upcoming seminar {upcoming.slug} was already loaded; left as it is.")
+    # Its own questions, also for an edition loaded before seminars asked any; a generator of
+    # its own, so the people drawn above stay the same.
+    questions = questions_load(upcoming)
+    answered = answers_load(upcoming, questions, random.Random(2026))
+    if answered:
+        report.append(f"Answered its {len(questions)} questions for {answered} registrations.")
 
     username, _ = organiser_load(password)
     report.append(f"Demo organiser: {username}")

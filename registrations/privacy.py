@@ -2,7 +2,8 @@
 
 What identifies a person goes; what the dashboard and the post-event summary count stays:
 status, participant type, organisation size, region, industry, language, how they heard,
-registration source, attendance and the dates.
+registration source, attendance and the dates, and the answers to questions not marked as
+personal data.
 """
 
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from seminar.models import Seminar
 from .attendance_import import attendance_previews_expire
 from .models import (
     IDENTIFYING_FIELDS,
+    Answer,
     AttendanceImport,
     AuditEntry,
     Notification,
@@ -46,7 +48,8 @@ def personal_data_purge(*, now: datetime | None = None, days: int | None = None)
     second run reports nothing. Emails are replaced by a placeholder that keeps the one-active-
     registration-per-email rule satisfied, tokens are replaced so old private links stop working,
     a pending email change is dropped (its link stops working), and the emails log and audit
-    details that could name the person are removed.
+    details that could name the person are removed, with the answers to questions marked as
+    personal data.
     """
     now = now or timezone.now()
     days = settings.PERSONAL_DATA_RETENTION_DAYS if days is None else days
@@ -78,6 +81,11 @@ def personal_data_purge(*, now: datetime | None = None, days: int | None = None)
                 last_error="", recipient=""
             )
             AuditEntry.objects.filter(registration__in=registrations).update(details={})
+            # Answers to questions marked as personal data (a membership number) go; the other
+            # answers name nobody once the person's details are gone, and stay counted.
+            Answer.objects.filter(
+                registration__in=registrations, question__personal_data=True
+            ).delete()
             # The uploaded reports hold the platform's names and emails; the per-registration
             # changes (for undoing an import) name nobody and stay.
             AttendanceImport.objects.filter(seminar=seminar).update(report={})

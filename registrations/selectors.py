@@ -12,12 +12,14 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from seminar.models import Seminar
 
+from .answer_text import answer_text
 from .errors import EmailChangeLinkInvalid
-from .models import Registration
+from .models import Answer, Question, QuestionOption, Registration
 from .tokens import email_change_token_read
 
 Status = Registration.Status
@@ -313,3 +315,134 @@ def waitlist_next(
     if seats_left is None:
         return waitlist
     return waitlist[: seats_left + seats_freed]
+
+
+# Questions and answers: what organisers read back (the registration page, exports, dashboard).
+
+
+@dataclass(frozen=True)
+class AnswerShown:
+    question: Question
+    text: str  # "" when not answered (optional, or hidden by a condition)
+
+
+def registration_answers(*, registration: Registration) -> list[AnswerShown]:
+    """The seminar's questions in the form's order with this registration's answers, in the
+    active language: every question still asked, and those no longer asked that it answered.
+    Three queries, however many questions."""
+    answers = {
+        answer.question_id: answer
+        for answer in registration.answers.prefetch_related("options").order_by()
+    }
+    shown = []
+    for question in Question.objects.filter(seminar_id=registration.seminar_id):
+        answer = answers.get(question.pk)
+        if answer is None and question.retired:
+            continue
+        text = (
+            ""
+            if answer is None
+            else answer_text(question=question, value=answer.value, options=answer.options.all())
+        )
+        shown.append(AnswerShown(question=question, text=text))
+    return shown
+
+
+def answer_breakdowns(*, seminar: Seminar) -> list[Breakdown]:
+    """How active registrations (confirmed and waitlisted) answered each choice question: a
+    count per option, options no longer offered included, with each option's share of those
+    who answered the question. Titles and labels in the active language.
+
+    Two queries whatever the number of questions, options and registrations: the options, then
+    one grouped scan of the answers with a filtered count per option (the dashboard's pattern).
+    """
+    options = list(
+        QuestionOption.objects.filter(
+            question__seminar=seminar, question__kind__in=Question.CHOICE_KINDS
+        )
+        .select_related("question")
+        .order_by("question__order", "question_id", "order", "pk")
+    )
+    if not options:
+        return []
+    # One answer row per chosen option after the join, so respondents are counted distinct;
+    # an answer that chose nothing is no answer.
+    counts = {"respondents": Count("pk", distinct=True, filter=Q(answerchoice__isnull=False))}
+    for option in options:
+        counts[f"o{option.pk}"] = Count("pk", filter=Q(answerchoice__option_id=option.pk))
+    groups = {
+        group["question_id"]: group
+        for group in Answer.objects.filter(
+            registration__seminar=seminar,
+            registration__status__in=ACTIVE,
+            question_id__in={option.question_id for option in options},
+        )
+        .order_by()
+        .values("question_id")
+        .annotate(**counts)
+    }
+    by_question: dict[int, list[QuestionOption]] = defaultdict(list)
+    for option in options:
+        by_question[option.question_id].append(option)
+    breakdowns = []
+    for question_options in by_question.values():
+        question = question_options[0].question
+        group = groups.get(question.pk, {})
+        respondents = group.get("respondents", 0)
+        rows = [
+            BreakdownRow(
+                value=str(option.pk),
+                label=_option_label(option),
+                count=group.get(f"o{option.pk}", 0),
+                percent=_percent(group.get(f"o{option.pk}", 0), respondents),
+            )
+            for option in question_options
+        ]
+        title = question.label
+        if question.retired:
+            title = f"{title} ({gettext('no longer asked')})"
+        breakdowns.append(
+            Breakdown(key=f"question-{question.pk}", title=title, rows=rows, total=respondents)
+        )
+    return breakdowns
+
+
+def _option_label(option: QuestionOption) -> str:
+    if option.retired:
+        return f"{option.label} ({gettext('no longer offered')})"
+    return option.label
+
+
+def export_questions(*, queryset: QuerySet[Registration]) -> list[Question]:
+    """The questions of the seminars `queryset`'s registrations belong to, in each seminar's
+    form order; one no longer asked only if someone answered it."""
+    seminars = queryset.order_by().values("seminar_id")
+    return list(
+        Question.objects.filter(seminar_id__in=seminars)
+        .filter(Q(retired=False) | Q(answers__isnull=False))
+        .distinct()
+        .order_by("seminar_id", "order", "pk")
+    )
+
+
+def export_answers(*, queryset: QuerySet[Registration]) -> QuerySet:
+    """(seminar id, registration id, question id, value, chosen option) for every answer of
+    `queryset`'s registrations, one row per chosen option (None for typed answers), in the
+    order `registrations_for_export` gives the registrations, so both stream side by side."""
+    return (
+        Answer.objects.filter(registration_id__in=queryset.order_by().values("pk"))
+        .order_by(
+            "registration__seminar_id",
+            "registration_id",
+            "question_id",
+            "answerchoice__option__order",
+            "answerchoice__option_id",
+        )
+        .values_list(
+            "registration__seminar_id",
+            "registration_id",
+            "question_id",
+            "value",
+            "answerchoice__option__label_en",
+        )
+    )

@@ -218,3 +218,56 @@ def seminar_with_report_cast(**fields) -> Seminar:
             status=status,
         )
     return seminar
+
+
+# Questions and answers, written directly (the public form's path is tested on its own). Imported
+# here rather than at the top so this block merges apart from other additions.
+from registrations.models import Answer, AnswerChoice, Question, QuestionOption  # noqa: E402
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    seminar = factory.SubFactory(SeminarFactory)
+    kind = Question.Kind.SHORT_TEXT
+    label_en = factory.Sequence(lambda n: f"Question {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class QuestionOptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuestionOption
+
+    question = factory.SubFactory(QuestionFactory, kind=Question.Kind.CHOICE)
+    label_en = factory.Sequence(lambda n: f"Option {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+def choice_question(*labels: str, **fields) -> Question:
+    """A choice question (single choice unless `kind` says otherwise) with one option per label."""
+    question = QuestionFactory(**{"kind": Question.Kind.CHOICE, **fields})
+    for order, label in enumerate(labels):
+        QuestionOptionFactory(question=question, label_en=label, order=order)
+    return question
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    """An answer; `options=[...]` picks choice options (through AnswerChoice rows)."""
+
+    class Meta:
+        model = Answer
+        skip_postgeneration_save = True
+
+    registration = factory.SubFactory(RegistrationFactory)
+    question = factory.SubFactory(
+        QuestionFactory, seminar=factory.SelfAttribute("..registration.seminar")
+    )
+    value = ""
+
+    @factory.post_generation
+    def options(answer, create, chosen, **kwargs):
+        if create and chosen:
+            AnswerChoice.objects.bulk_create(
+                AnswerChoice(answer=answer, option=option) for option in chosen
+            )

@@ -19,6 +19,7 @@ from seminar.services import seminar_reschedule
 from .. import views
 from .action_previews import names_summary
 from .outbox import EmailTextInline
+from .questions import questions_link
 
 
 class SessionInline(TranslationTabularInline):
@@ -194,6 +195,12 @@ class SeminarAdmin(TabbedTranslationAdmin):
                 )
                 % {"count": moved},
             )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and request.user.has_perm("registrations.view_question"):
+            # "Questions (n)" beside the seminar's other tools.
+            context["questions_link"] = questions_link(obj, obj.questions.count())
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):
         def wrap(view):

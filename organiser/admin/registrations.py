@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
@@ -18,6 +18,7 @@ from registrations.models import (
     Notification,
     Registration,
 )
+from registrations.selectors import AnswerShown, registration_answers
 from registrations.services import (
     registration_attendance_set,
     registration_cancel,
@@ -147,6 +148,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         *TRACKING_FIELDS,
         "attended",
         "minutes_online",
+        "answers_shown",
     )
 
     class Media:
@@ -176,6 +178,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         return (
             (None, {"fields": ("status", "source")}),
             registrant,
+            *self._answers_fieldset(obj),
             (_("Consent"), {"fields": ("consent_at", "consent_version")}),
             (_("Attendance"), {"fields": ("attended", "minutes_online")}),
             (
@@ -188,6 +191,30 @@ class RegistrationAdmin(admin.ModelAdmin):
             (
                 _("History"),
                 {"fields": ("created_at", "confirmed_at", "cancelled_at", "updated_at")},
+            ),
+        )
+
+    def _answers(self, registration: Registration) -> list[AnswerShown]:
+        # Read once per page: the fieldsets ask whether there are any, the field shows them.
+        if not hasattr(registration, "_answers_shown"):
+            registration._answers_shown = registration_answers(registration=registration)
+        return registration._answers_shown
+
+    def _answers_fieldset(self, registration: Registration) -> list:
+        if not self._answers(registration):
+            return []
+        return [(_("Answers to the seminar's questions"), {"fields": ("answers_shown",)})]
+
+    @admin.display(description=_("answers"))
+    def answers_shown(self, obj: Registration) -> str:
+        """Each question in the organiser's language with the answer as given; "—" where the
+        registrant gave none (optional, or not shown to them)."""
+        return format_html(
+            '<dl class="answers">{}</dl>',
+            format_html_join(
+                "",
+                "<div><dt>{}</dt><dd>{}</dd></div>",
+                ((shown.question.label, shown.text or "—") for shown in self._answers(obj)),
             ),
         )
 

@@ -161,9 +161,10 @@ def test_export_query_count_does_not_grow_with_rows(django_assert_num_queries):
     big = SeminarFactory()
     RegistrationFactory.create_batch(40, seminar=big)
 
-    with django_assert_num_queries(1):
+    # The seminars' questions (none here), then the registrations.
+    with django_assert_num_queries(2):
         list(attendee_rows(queryset=seminar.registrations.all()))
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         list(attendee_rows(queryset=big.registrations.all()))
 
 
@@ -174,3 +175,131 @@ def test_xlsx_keeps_text_that_xml_cannot_carry_readable():
 
     assert record["Name (English)"] == "CHANTaiMan <&> "
     assert record["Organisation"] == "  spaced  "
+
+
+# The seminar's own questions: one column each after the fixed ones.
+
+
+def seminar_with_questions():
+    """A seminar asking four questions, answered by two of its three registrants."""
+    from registrations.models import Question
+    from tests.factories import AnswerFactory, QuestionFactory, choice_question
+
+    seminar = SeminarFactory(slug="ip-seminar")
+    attend = choice_question("Live", "Recording", seminar=seminar, order=1, label_en="Attend?")
+    topics = choice_question(
+        "Trading", "Patents", "Mediation", seminar=seminar, order=2, kind=Question.Kind.MULTIPLE
+    )
+    topics.label_en, topics.label_zh_hant = "Topics", "題目"
+    topics.save()
+    declaration = QuestionFactory(
+        seminar=seminar, order=0, kind=Question.Kind.DECLARATION, label_en="I declare " * 20
+    )
+    cpd = QuestionFactory(seminar=seminar, order=3, label_en="CPD number")
+    first = RegistrationFactory(seminar=seminar, name_en="CHAN Tai Man")
+    AnswerFactory(registration=first, question=declaration, value="yes")
+    AnswerFactory(registration=first, question=attend, options=[attend.options.last()])
+    trading, _patents, mediation = topics.options.all()
+    AnswerFactory(registration=first, question=topics, options=[mediation, trading])
+    AnswerFactory(registration=first, question=cpd, value="=LSHK-1")
+    RegistrationFactory(seminar=seminar, name_en="LEE Siu Ming")  # answered nothing
+    third = RegistrationFactory(seminar=seminar, name_en="WONG Ka Yan")
+    AnswerFactory(registration=third, question=attend, options=[attend.options.first()])
+    return seminar
+
+
+def test_question_columns_come_after_the_fixed_ones_and_read_back_from_csv_and_xlsx():
+    seminar = seminar_with_questions()
+
+    with translation.override("zh-hant"):  # the file reads the same in any admin language
+        csv_rows = read_csv(seminar.registrations.all())
+    xlsx_rows = [
+        ["" if v is None else v for v in row] for row in read_xlsx(seminar.registrations.all())
+    ]
+
+    header = csv_rows[0]
+    declaration = "I declare I declare I declare I declare I declare I declare…"
+    assert header == [*HEADER, declaration, "Attend?", "Topics", "CPD number"]
+    assert list(xlsx_rows[0]) == header
+    for rows in (csv_rows, xlsx_rows):
+        records = {row[HEADER.index("Name (English)")]: row[len(HEADER) :] for row in rows[1:]}
+        assert list(records["LEE Siu Ming"]) == ["", "", "", ""]
+        assert list(records["WONG Ka Yan"]) == ["", "Live", "", ""]
+        assert records["CHAN Tai Man"][:3] == ["Confirmed", "Recording", "Trading; Mediation"]
+    # Typed answers are defused in the CSV like any other typed text, and plain text in the XLSX.
+    assert csv_rows[1][-1] == "'=LSHK-1"
+    assert xlsx_rows[1][-1] == "=LSHK-1"
+
+
+def test_question_columns_are_as_wide_as_their_headers_within_limits():
+    seminar = seminar_with_questions()
+
+    sheet = openpyxl.load_workbook(
+        attendees_xlsx_write(rows=attendee_rows(queryset=seminar.registrations.all()))
+    ).active
+
+    widths = {cell.value: sheet.column_dimensions[cell.column_letter].width for cell in sheet[1]}
+    assert widths["Attend?"] == 16
+    assert widths["I declare I declare I declare I declare I declare I declare…"] == 40
+    assert sheet.auto_filter.ref.startswith("A1:")
+    assert sheet.auto_filter.ref.split(":")[1].startswith(get_column_letter(len(HEADER) + 4))
+
+
+def test_questions_of_several_seminars_share_a_column_when_their_labels_match():
+    from tests.factories import AnswerFactory, QuestionFactory
+
+    editions = [SeminarFactory(), SeminarFactory()]
+    for number, seminar in enumerate(editions):
+        question = QuestionFactory(seminar=seminar, label_en="Dietary needs", order=0)
+        AnswerFactory(registration__seminar=seminar, question=question, value=f"none {number}")
+    QuestionFactory(seminar=editions[1], label_en="Dietary needs", order=2)
+    QuestionFactory(seminar=editions[1], label_en="Email", order=1)
+
+    rows = read_csv(Registration.objects.all())
+
+    # "Email" is a fixed column already; the second seminar asks "Dietary needs" twice.
+    assert rows[0][len(HEADER) :] == ["Dietary needs", "Email (2)", "Dietary needs (2)"]
+    assert [row[len(HEADER) :] for row in rows[1:]] == [["none 0", "", ""], ["none 1", "", ""]]
+
+
+def test_retired_questions_get_a_column_only_if_someone_answered_them():
+    from tests.factories import AnswerFactory, QuestionFactory
+
+    seminar = SeminarFactory()
+    QuestionFactory(seminar=seminar, label_en="Dropped", retired=True)
+    answered = QuestionFactory(seminar=seminar, label_en="Old", retired=True)
+    AnswerFactory(registration__seminar=seminar, question=answered, value="kept")
+
+    rows = read_csv(seminar.registrations.all())
+
+    assert rows[0][len(HEADER) :] == ["Old"]
+    assert rows[1][-1] == "kept"
+
+
+def test_export_with_questions_takes_three_queries_however_many_questions_and_rows(
+    django_assert_num_queries,
+):
+    from registrations.models import Question
+    from tests.factories import AnswerFactory, choice_question
+
+    def seminar_with(questions: int, registrations: int):
+        seminar = SeminarFactory()
+        asked = [
+            choice_question("A", "B", seminar=seminar, kind=Question.Kind.MULTIPLE, order=n)
+            for n in range(questions)
+        ]
+        for registration in RegistrationFactory.create_batch(registrations, seminar=seminar):
+            for question in asked:
+                AnswerFactory(
+                    registration=registration, question=question, options=question.options.all()
+                )
+        return seminar
+
+    small, large = seminar_with(2, 5), seminar_with(6, 40)
+
+    with django_assert_num_queries(3):
+        list(attendee_rows(queryset=small.registrations.all()))
+    with django_assert_num_queries(3):
+        rows = list(attendee_rows(queryset=large.registrations.all()))
+    assert len(rows) == 41
+    assert rows[-1][-6:] == ["A; B"] * 6

@@ -115,7 +115,8 @@ def test_dashboard_query_count_does_not_grow_with_registrations(client, django_a
     RegistrationFactory.create_batch(20, seminar=large, status=Status.WAITLISTED, region="macao")
     client.get(urls(small)["dashboard"])  # warm the session and permission caches
 
-    with django_assert_num_queries(6) as small_queries:
+    # Two of them read the answers to the seminar's questions (none here).
+    with django_assert_num_queries(7) as small_queries:
         client.get(urls(small)["dashboard"])
     with django_assert_num_queries(len(small_queries)):
         client.get(urls(large)["dashboard"])
@@ -326,3 +327,60 @@ def test_changes_in_the_admin_are_recorded_with_who_made_them(client, seminar):
         reverse("admin:registrations_registration_change", args=[registration.pk])
     ).content.decode()
     assert "Cancelled" in page and organiser.username in page
+
+
+def seminar_asking(questions: int, registrations: int):
+    """A seminar with `questions` multiple-choice questions, each answered by every registrant
+    (with a retired option among the choices)."""
+    from registrations.models import Question
+    from tests.factories import AnswerFactory, QuestionOptionFactory, choice_question
+
+    seminar = SeminarFactory()
+    asked = []
+    for number in range(questions):
+        question = choice_question(
+            "Trading", "Patents", seminar=seminar, order=number, kind=Question.Kind.MULTIPLE
+        )
+        QuestionOptionFactory(question=question, label_en="Mediation", order=9, retired=True)
+        asked.append(question)
+    for registration in RegistrationFactory.create_batch(registrations, seminar=seminar):
+        for question in asked:
+            AnswerFactory(
+                registration=registration, question=question, options=question.options.all()[1:]
+            )
+    RegistrationFactory(seminar=seminar, status=Status.CANCELLED)
+    return seminar
+
+
+def test_dashboard_breaks_down_the_answers_to_each_choice_question(client):
+    client.force_login(user_in(VIEWERS))
+    seminar = seminar_asking(questions=1, registrations=4)
+    seminar.questions.update(label_en="Topics of interest", label_zh_hant="感興趣的題目")
+
+    english = client.get(urls(seminar)["dashboard"]).content.decode()
+    chinese = client.get("/zh-hant" + urls(seminar)["dashboard"]).content.decode()
+
+    table = re.search(r'<table class="breakdown answer-breakdown".*?</table>', english, re.S)[0]
+    assert "Topics of interest" in table and "(4 answers)" in table
+    cells = re.findall(r'<th scope="row">(.*?)</th><td>(\d+)</td><td>([\d.]*)%?', table)
+    assert cells == [
+        ("Trading", "0", "0.0"),
+        ("Patents", "4", "100.0"),
+        ("Mediation (no longer offered)", "4", "100.0"),
+    ]
+    assert "感興趣的題目" in chinese
+
+
+def test_dashboard_query_count_does_not_grow_with_questions_or_answers(
+    client, django_assert_num_queries
+):
+    client.force_login(user_in(ORGANISERS))
+    small = seminar_asking(questions=2, registrations=5)
+    large = seminar_asking(questions=6, registrations=40)
+    client.get(urls(small)["dashboard"])  # warm the session and permission caches
+
+    with django_assert_num_queries(8) as small_queries:
+        client.get(urls(small)["dashboard"])
+    with django_assert_num_queries(len(small_queries)):
+        page = client.get(urls(large)["dashboard"]).content.decode()
+    assert page.count('class="breakdown answer-breakdown"') == 6

@@ -73,3 +73,38 @@ def test_load_demo_sends_no_email_to_its_synthetic_people(django_capture_on_comm
         load_demo()
 
     assert mail.outbox == []
+
+
+def test_the_upcoming_demo_seminar_asks_its_questions_and_has_answers_to_show():
+    from registrations.models import Answer, Question
+    from registrations.selectors import answer_breakdowns
+
+    load_demo()
+
+    # The online edition; not the hybrid one, which screens instead.
+    upcoming = Seminar.objects.get(slug__endswith="-gd-hk-ip-sme-seminar-online")
+    assert upcoming.starts_at > timezone.now()
+    questions = {question.kind: question for question in upcoming.questions.all()}
+    declaration = questions[Question.Kind.DECLARATION]
+    assert declaration.required
+    assert "reserve the final right to accept any registration" in declaration.label_en
+    assert "最終權利" in declaration.label_zh_hant and "最终权利" in declaration.label_zh_hans
+    attend = questions[Question.Kind.CHOICE]
+    assert attend.label_en == "How will you attend?"
+    assert all(option.label_zh_hant and option.label_zh_hans for option in attend.options.all())
+    cpd = questions[Question.Kind.SHORT_TEXT]
+    assert cpd.personal_data and not cpd.required
+    condition = cpd.conditions.get()
+    assert (condition.field, condition.values) == ("participant_type", ["ip_practitioner"])
+    assert questions[Question.Kind.MULTIPLE].label_zh_hans == "感兴趣的题目"
+    # Only IP practitioners were asked for a membership number.
+    asked = set(cpd.answers.values_list("registration__participant_type", flat=True))
+    assert asked == {"ip_practitioner"}
+    breakdowns = {b.title: b for b in answer_breakdowns(seminar=upcoming)}
+    assert breakdowns["How will you attend?"].total > 0
+    assert breakdowns["Topics of interest"].total > 0
+    assert not upcoming.requires_approval
+
+    counts = (Question.objects.count(), Answer.objects.count())
+    load_demo()
+    assert (Question.objects.count(), Answer.objects.count()) == counts

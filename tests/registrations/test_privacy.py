@@ -227,3 +227,36 @@ def test_daily_clean_up_deletes_previews_nobody_confirmed():
     personal_data_purge_daily.call()
 
     assert not AttendanceImport.objects.filter(pk=stale.pk).exists()
+
+
+def test_purge_removes_answers_marked_personal_data_and_keeps_the_rest_counted():
+    # Imported here so this test merges apart from the module's other additions.
+    from registrations.models import Answer
+    from registrations.selectors import answer_breakdowns, registration_answers
+    from tests.factories import AnswerFactory, QuestionFactory, choice_question
+
+    old = ended(days_ago=200)
+    attend = choice_question("Live", "Recording", seminar=old, label_en="How will you attend?")
+    cpd = QuestionFactory(seminar=old, label_en="CPD membership number", personal_data=True)
+    remarks = QuestionFactory(seminar=old, label_en="Topics you would like covered")
+    registration = RegistrationFactory(seminar=old)
+    AnswerFactory(registration=registration, question=attend, options=[attend.options.first()])
+    AnswerFactory(registration=registration, question=cpd, value="LSHK-12345")
+    AnswerFactory(registration=registration, question=remarks, value="Licensing")
+    recent = RegistrationFactory(seminar=ended(days_ago=10))
+    AnswerFactory(registration=recent, question__personal_data=True, value="HKIPAA-777")
+    breakdown_before = answer_breakdowns(seminar=old)
+
+    personal_data_purge()
+
+    shown = {
+        item.question.label: item.text for item in registration_answers(registration=registration)
+    }
+    assert shown == {
+        "How will you attend?": "Live",
+        "CPD membership number": "",
+        "Topics you would like covered": "Licensing",
+    }
+    assert answer_breakdowns(seminar=old) == breakdown_before
+    assert not Answer.objects.filter(value="LSHK-12345").exists()
+    assert Answer.objects.filter(value="HKIPAA-777").exists()  # its seminar is too recent

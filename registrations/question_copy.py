@@ -1,0 +1,117 @@
+"""Copying a seminar's questions to another one: the next edition usually asks the same."""
+
+from dataclasses import dataclass
+
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import models, transaction
+from django.db.models import Max, Prefetch
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from seminar.models import Seminar
+
+from .errors import RegistrationError
+from .models import Question, QuestionCondition, QuestionOption
+
+QUESTIONS_COPY_SAME_SEMINAR = _("Choose another seminar: these are this seminar's own questions.")
+QUESTIONS_COPY_NOTHING = _("“%(title)s” asks no questions that could be copied.")
+
+
+@dataclass(frozen=True)
+class QuestionsCopied:
+    questions: list[Question]
+    # Conditions on a question or on options no longer asked: they have nothing to point at.
+    conditions_left_out: int
+
+
+def _copy(instance: models.Model, **changes) -> models.Model:
+    """An unsaved copy of every column, each language of a translated field included. Read
+    from the row itself: a translated field's attribute would give the current language's."""
+    row = vars(instance)
+    values = {
+        field.attname: row[field.attname]
+        for field in instance._meta.concrete_fields
+        if not field.primary_key
+    }
+    return type(instance)(**{**values, **changes})
+
+
+@transaction.atomic
+def questions_copy(
+    *, source: Seminar, target: Seminar, actor: AbstractBaseUser | None = None
+) -> QuestionsCopied:
+    """Copy `source`'s questions still asked, with their options still offered and their
+    conditions, after `target`'s own questions, keeping their order and every language.
+
+    Conditions point at the copies of the questions and options they named. Nothing is merged
+    with questions `target` already has: copying twice asks twice. The seminar's admin history
+    records who copied what.
+    """
+    if source.pk == target.pk:
+        raise RegistrationError(QUESTIONS_COPY_SAME_SEMINAR, field="source")
+    offered = QuestionOption.objects.filter(retired=False)
+    originals = list(
+        source.questions.filter(retired=False)
+        .prefetch_related(Prefetch("options", queryset=offered), "conditions__options")
+        .order_by("order", "pk")
+    )
+    if not originals:
+        raise RegistrationError(QUESTIONS_COPY_NOTHING % {"title": source.title}, field="source")
+    # Lock the target so two copies at once still number their questions apart.
+    Seminar.objects.select_for_update().filter(pk=target.pk).first()
+    last = target.questions.aggregate(last=Max("order"))["last"]
+    shift = 0 if last is None else last + 1 - originals[0].order
+
+    copies: dict[int, Question] = {}
+    option_copies: dict[int, QuestionOption] = {}
+    for original in originals:
+        copy = _copy(original, seminar_id=target.pk, order=original.order + shift)
+        copy.save()
+        copies[original.pk] = copy
+        for option in original.options.all():
+            option_copy = _copy(option, question_id=copy.pk)
+            option_copy.save()
+            option_copies[option.pk] = option_copy
+
+    left_out = 0
+    for original in originals:
+        for condition in original.conditions.all():
+            if not _condition_copy(condition, copies, option_copies):
+                left_out += 1
+
+    if actor is not None and actor.is_authenticated:
+        _history_record(actor=actor, target=target, copies=list(copies.values()))
+    return QuestionsCopied(questions=list(copies.values()), conditions_left_out=left_out)
+
+
+def _condition_copy(
+    condition: QuestionCondition,
+    copies: dict[int, Question],
+    option_copies: dict[int, QuestionOption],
+) -> bool:
+    """Copy one condition onto the copy of its question; False when it has nothing to point
+    at any more (an earlier question or all its options were not copied)."""
+    question = copies[condition.question_id]
+    if not condition.depends_on_id:
+        _copy(condition, question_id=question.pk).save()
+        return True
+    depends_on = copies.get(condition.depends_on_id)
+    options = [option_copies[o.pk] for o in condition.options.all() if o.pk in option_copies]
+    if depends_on is None or not options:
+        return False
+    copy = _copy(condition, question_id=question.pk, depends_on_id=depends_on.pk)
+    copy.save()
+    copy.options.set(options)
+    return True
+
+
+def _history_record(*, actor: AbstractBaseUser, target: Seminar, copies: list[Question]) -> None:
+    """One entry in the seminar's admin history naming each question added. Seminar set-up is
+    recorded there rather than in the audit log, which is about registrations and exports."""
+    with translation.override(None):  # stored untranslated, read in each reader's language
+        name = str(Question._meta.verbose_name)
+    message = [{"added": {"name": name, "object": copy.label_en}} for copy in copies]
+    LogEntry.objects.log_actions(
+        user_id=actor.pk, queryset=[target], action_flag=CHANGE, change_message=message
+    )
