@@ -71,6 +71,7 @@ def seminar_dashboard(request: HttpRequest, seminar_id: int) -> HttpResponse:
         "headcounts": figures.headcounts,
         "breakdowns": figures.breakdowns,
         "per_day": figures.per_day,
+        "modes": figures.modes,
         "chart": bar_chart(figures.per_day),
     }
     return render(request, "admin/registrations/dashboard.html", context)
