@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .calendar import calendar_ics
 from seminar.models import AttendanceMode
 
+from .calendar import calendar_ics
 from .models import EmailText, Notification
 from .selectors import registration_waitlist_position
 from .tokens import EMAIL_CHANGE_LINK_HOURS, email_change_token_make

@@ -132,7 +132,9 @@ def _headcounts_add_up(*, seminar: Seminar, groups: Iterable[dict]) -> Headcount
 def _capacity_total(seminar: Seminar) -> int | None:
     """The seats of every attendance mode together (a hybrid seminar's room and online seats);
     None when some mode has no limit."""
-    capacities = [getattr(seminar, seminar.seat_counter(mode)[0]) for mode in seminar.attendance_modes]
+    capacities = [
+        getattr(seminar, seminar.seat_counter(mode)[0]) for mode in seminar.attendance_modes
+    ]
     return None if None in capacities else sum(capacities)
 
 

@@ -4,9 +4,10 @@ a hybrid seminar's attendance modes, cancelling, organisers' confirmations and a
 
 The seat rule: lock the seminar row, read its seat counter, insert, bump the counter, all in one
 transaction. A hybrid seminar has a counter per attendance mode (Seminar.seat_counter), each
-with its own waitlist; everything below books through `_seat_book`, which knows them. On PostgreSQL the lock is `SELECT ... FOR UPDATE`; on SQLite the transaction begins
-IMMEDIATE (see settings), which serialises writers the same way. The check constraint on
-`Seminar.seats_taken` and the unique index on active emails back the rule up in the database.
+with its own waitlist; everything below books through `_seat_book`, which knows them. On
+PostgreSQL the lock is `SELECT ... FOR UPDATE`; on SQLite the transaction begins IMMEDIATE (see
+settings), which serialises writers the same way. The check constraints on the seat counters
+and the unique index on active emails back the rule up in the database.
 
 `actor` is the logged-in organiser, or None when the registrant acts through the public pages.
 """

@@ -122,10 +122,9 @@ class ModeAvailability:
         and the registration form's choice both use."""
         state, seats = self.availability.state, self.availability.seats_left
         if state == RegistrationState.OPEN and seats is not None:
-            return ngettext("%(mode)s — %(count)d seat left", "%(mode)s — %(count)d seats left", seats) % {
-                "mode": self.label,
-                "count": seats,
-            }
+            return ngettext(
+                "%(mode)s — %(count)d seat left", "%(mode)s — %(count)d seats left", seats
+            ) % {"mode": self.label, "count": seats}
         if state == RegistrationState.WAITLIST:
             return gettext("%(mode)s — full: waitlist") % {"mode": self.label}
         if state == RegistrationState.FULL:

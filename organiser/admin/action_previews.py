@@ -110,8 +110,7 @@ def _promotion_email(count: int) -> str:
 def _confirmation_email(count: int) -> str:
     return ngettext(
         "%(count)d confirmation email with the joining details, to the confirmed registrant.",
-        "%(count)d confirmation emails with the joining details, one to each confirmed "
-        "registrant.",
+        "%(count)d confirmation emails with the joining details, one to each confirmed registrant.",
         count,
     ) % {"count": count}
 
@@ -515,8 +514,7 @@ def approve_preview(queryset: QuerySet[Registration]) -> ActionPreview:
         notes.append(
             ngettext(
                 "%(count)d selected registration cannot be approved and stays pending. %(reason)s",
-                "%(count)d selected registrations cannot be approved and stay pending. "
-                "%(reason)s",
+                "%(count)d selected registrations cannot be approved and stay pending. %(reason)s",
                 len(registrations),
             )
             % {

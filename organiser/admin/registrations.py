@@ -412,12 +412,12 @@ class RegistrationAdmin(admin.ModelAdmin):
             path(
                 "<path:object_id>/approve/",
                 review("approve_registrations"),
-                name="%s_%s_approve" % info,
+                name="{}_{}_approve".format(*info),
             ),
             path(
                 "<path:object_id>/decline/",
                 review("decline_registrations"),
-                name="%s_%s_decline" % info,
+                name="{}_{}_decline".format(*info),
             ),
             *super().get_urls(),
         ]
@@ -428,9 +428,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         registration = get_object_or_404(Registration, pk=object_id)
         if not self.has_change_permission(request, registration):
             raise PermissionDenied
-        change_url = reverse(
-            "admin:registrations_registration_change", args=[registration.pk]
-        )
+        change_url = reverse("admin:registrations_registration_change", args=[registration.pk])
         request.action_back_url = change_url
         response = getattr(self, action)(request, Registration.objects.filter(pk=registration.pk))
         return response or redirect(change_url)
