@@ -436,12 +436,13 @@ def approval_refused(*, seminar: Seminar, mode: str, state: str) -> str:
     }
 
 
-def _approvals_foresee(pending: list[Registration]) -> dict[int, str | None]:
+def _approvals_foresee(pending: list[Registration]) -> dict[int, str]:
     """What approving each registration, in this order, will make of it: confirmed, waitlisted,
-    or None when its seminar takes no more. Asks each seminar's own availability rule (the one
-    the booking service applies), on a copy that counts the seats taken on the way."""
+    or why its seminar takes no more (a RegistrationState). Asks each seminar's own availability
+    rule (the one the booking service applies), on a copy that counts the seats taken on the
+    way."""
     seminars: dict[int, Seminar] = {}
-    outcomes: dict[int, str | None] = {}
+    outcomes: dict[int, str] = {}
     for registration in pending:
         seminar = seminars.setdefault(registration.seminar_id, copy.copy(registration.seminar))
         mode = registration.attendance_mode
@@ -453,7 +454,7 @@ def _approvals_foresee(pending: list[Registration]) -> dict[int, str | None]:
         elif state == RegistrationState.WAITLIST:
             outcomes[registration.pk] = Status.WAITLISTED
         else:
-            outcomes[registration.pk] = None
+            outcomes[registration.pk] = state
     return outcomes
 
 
@@ -469,10 +470,11 @@ def approve_preview(queryset: QuerySet[Registration]) -> ActionPreview:
     outcomes = _approvals_foresee(pending)
     confirmed = [r for r in pending if outcomes[r.pk] == Status.CONFIRMED]
     waitlisted = [r for r in pending if outcomes[r.pk] == Status.WAITLISTED]
-    refused: dict[tuple[int, str], list[Registration]] = defaultdict(list)
+    refused: dict[tuple[int, str, str], list[Registration]] = defaultdict(list)
     for registration in pending:
-        if outcomes[registration.pk] is None:
-            refused[(registration.seminar_id, registration.attendance_mode)].append(registration)
+        if outcomes[registration.pk] not in (Status.CONFIRMED, Status.WAITLISTED):
+            key = (registration.seminar_id, registration.attendance_mode, outcomes[registration.pk])
+            refused[key].append(registration)
     groups = [
         AffectedGroup(
             ngettext(
@@ -509,8 +511,7 @@ def approve_preview(queryset: QuerySet[Registration]) -> ActionPreview:
             )
             % {"count": others}
         )
-    for registrations in refused.values():
-        first = registrations[0]
+    for (_seminar_id, mode, state), registrations in refused.items():
         notes.append(
             ngettext(
                 "%(count)d selected registration cannot be approved and stays pending. %(reason)s",
@@ -520,11 +521,7 @@ def approve_preview(queryset: QuerySet[Registration]) -> ActionPreview:
             % {
                 "count": len(registrations),
                 "reason": approval_refused(
-                    seminar=first.seminar,
-                    mode=first.attendance_mode,
-                    state=first.seminar.availability(
-                        ignore_window=True, mode=first.attendance_mode
-                    ).state,
+                    seminar=registrations[0].seminar, mode=mode, state=state
                 ),
             }
         )

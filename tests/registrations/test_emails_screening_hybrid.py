@@ -273,7 +273,8 @@ def test_reminders_follow_the_same_rule_per_mode(hybrid, django_capture_on_commi
     from registrations.delivery import reminders_schedule
 
     in_room = registration_create(
-        seminar=hybrid, data=registration_data(email="room@example.com", attendance_mode="in_person")
+        seminar=hybrid,
+        data=registration_data(email="room@example.com", attendance_mode="in_person"),
     )
     online = registration_create(
         seminar=hybrid, data=registration_data(email="online@example.com", attendance_mode="online")
@@ -337,7 +338,8 @@ def test_mode_changed_email_of_a_pending_registration_says_still_under_review(
 ):
     seminar = SeminarFactory(format="hybrid", requires_approval=True, online_capacity=10)
     registration = registration_create(
-        seminar=seminar, data=registration_data(attendance_mode="online", preferred_language="zh-hant")
+        seminar=seminar,
+        data=registration_data(attendance_mode="online", preferred_language="zh-hant"),
     )
 
     (message,) = sent(

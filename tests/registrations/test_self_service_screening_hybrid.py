@@ -43,9 +43,7 @@ def screened():
     return SeminarFactory(requires_approval=True, join_url=JOIN_URL)
 
 
-def test_a_pending_registration_is_under_review_with_no_seat_and_nothing_to_join(
-    client, screened
-):
+def test_a_pending_registration_is_under_review_with_no_seat_and_nothing_to_join(client, screened):
     registration = registration_create(seminar=screened, data=registration_data())
 
     response = client.get(url(registration))
