@@ -284,7 +284,7 @@ def test_viewers_cannot_approve_or_decline(client, screened):
 
 
 def test_the_list_filters_by_the_new_statuses_and_by_mode(organiser_client, screened):
-    seminar, (chan, wong, _lee) = screened
+    _seminar, (_chan, wong, _lee) = screened
     confirm_post(organiser_client, "decline_registrations", [wong])
 
     pending = text_of(organiser_client.get(reverse(CHANGELIST), {"status__exact": "pending"}))
