@@ -183,7 +183,7 @@ def test_decline_emails_each_registrant_in_their_language_with_the_message(
     assert statuses(chan, li, smith) == [Status.DECLINED] * 3
     by_address = {message.to[0]: message for message in mail.outbox}
     assert by_address[chan.email].subject == "報名未獲接納：知識產權工作坊"
-    assert by_address[li.email].subject == "报名未获接受：知识产权工作坊"
+    assert by_address[li.email].subject == "报名未通过审核：知识产权工作坊"
     assert by_address[smith.email].subject == "Registration not accepted: IP Workshop"
     for message in mail.outbox:
         assert "The workshop is for SMEs." in message.body

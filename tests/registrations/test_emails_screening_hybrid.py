@@ -198,7 +198,7 @@ def test_declined_email_without_a_message_has_no_empty_heading(
     ("language", "subject", "heading"),
     [
         ("zh-hant", "報名未獲接納：知識產權工作坊", "主辦機構的訊息："),
-        ("zh-hans", "报名未获接受：知识产权工作坊", "主办机构的消息："),
+        ("zh-hans", "报名未通过审核：知识产权工作坊", "主办方留言："),
     ],
 )
 def test_declined_email_is_in_the_registrants_language_with_the_message_as_written(
