@@ -118,3 +118,23 @@ def test_approve_question_passes_axe(page, live_server):
 
     assert findings == []
     assert "join the waitlist" in page.inner_text("#content-main")
+
+
+def test_hybrid_dashboard_passes_axe(page, live_server):
+    seminar = SeminarFactory(
+        format="hybrid", capacity=40, online_capacity=300, requires_approval=True
+    )
+    for mode, status in [
+        ("in_person", "confirmed"),
+        ("online", "waitlisted"),
+        ("online", "pending"),
+    ]:
+        RegistrationFactory(seminar=seminar, attendance_mode=mode, status=status)
+    log_in(page, live_server)
+
+    page.goto(live_server.url + reverse("admin:seminar_seminar_dashboard", args=[seminar.pk]))
+    findings = serious_violations(page)
+    screenshot(page, "admin-dashboard-hybrid")
+
+    assert findings == []
+    assert page.inner_text('tr[data-mode="in_person"] [data-mode-figure="confirmed"]') == "1 of 40"

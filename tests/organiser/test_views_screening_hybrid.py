@@ -86,12 +86,12 @@ def test_dashboard_shows_each_ways_seats_and_waitlist_at_a_hybrid_seminar(organi
 
     room = page[page.index('data-mode="in_person"') :]
     online = page[page.index('data-mode="online"') :]
-    assert '<td data-figure="confirmed">38 of 40</td>' in room
-    assert '<td data-figure="seats_left">2</td>' in room
-    assert '<td data-figure="waitlisted">2</td>' in room
-    assert '<td data-figure="pending">3</td>' in room
-    assert '<td data-figure="confirmed">12 of 300</td>' in online
-    assert '<td data-figure="seats_left">288</td>' in online
+    assert '<td data-mode-figure="confirmed">38 of 40</td>' in room
+    assert '<td data-mode-figure="seats_left">2</td>' in room
+    assert '<td data-mode-figure="waitlisted">2</td>' in room
+    assert '<td data-mode-figure="pending">3</td>' in room
+    assert '<td data-mode-figure="confirmed">12 of 300</td>' in online
+    assert '<td data-mode-figure="seats_left">288</td>' in online
     # The headline adds both ways up.
     assert '<dd data-figure="capacity">340</dd>' in page
     assert '<dd data-figure="seats_left">290</dd>' in page
