@@ -61,6 +61,8 @@ def calendar_ics(*, seminar: Seminar, registration: Registration | None = None) 
     event.add("description", "\n\n".join(lines))
     if cancelled or (registration and not registration.is_active):
         event.add("status", "CANCELLED")
+    elif registration and registration.status == Registration.Status.PENDING:
+        event.add("status", "TENTATIVE")  # no seat until an organiser approves it
     else:
         event.add("status", "CONFIRMED")
 

@@ -7,10 +7,11 @@ from collections import Counter, defaultdict
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -425,7 +426,9 @@ class RegistrationAdmin(admin.ModelAdmin):
     def review_view(self, request: HttpRequest, object_id: str, action: str) -> HttpResponse:
         """The registration page's Approve and Decline buttons: the bulk action's own question
         and action for this one registration, then back to its page."""
-        registration = get_object_or_404(Registration, pk=object_id)
+        registration = self.get_object(request, unquote(object_id))
+        if registration is None:
+            raise Http404
         if not self.has_change_permission(request, registration):
             raise PermissionDenied
         change_url = reverse("admin:registrations_registration_change", args=[registration.pk])

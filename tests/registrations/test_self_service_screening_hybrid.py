@@ -301,3 +301,12 @@ def test_a_cancelled_registration_offers_no_switch(client, hybrid):
 
     assert url(registration, "mode_change") not in page
     assert client.get(url(registration, "mode_change")).status_code == 302
+
+
+def test_a_pending_registrations_calendar_file_is_tentative_without_the_link(client, screened):
+    registration = registration_create(seminar=screened, data=registration_data())
+
+    content = client.get(url(registration, "calendar")).content.decode()
+
+    assert "STATUS:TENTATIVE" in content
+    assert "room-77" not in content
