@@ -6,10 +6,12 @@ keyboard."""
 import pytest
 from django.urls import reverse
 
-from registrations.models import Registration
+from registrations.emails import message_build
+from registrations.models import Notification, Registration
 from registrations.services import registration_create
 from tests.browser.conftest import LANGUAGES, PREFIX, screenshot, serious_violations
 from tests.browser.test_organiser_actions import log_in, run_action
+from tests.browser.test_registrant import LONG_EMAIL, LONG_ORGANISATION, PHONE, overflow
 from tests.factories import RegistrationFactory, SeminarFactory, registration_data
 
 Status = Registration.Status
@@ -138,3 +140,51 @@ def test_hybrid_dashboard_passes_axe(page, live_server):
 
     assert findings == []
     assert page.inner_text('tr[data-mode="in_person"] [data-mode-figure="confirmed"]') == "1 of 40"
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(**PHONE)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_screening_and_mode_emails_fit_a_360px_phone(phone, language):
+    seminar = SeminarFactory(
+        format="hybrid",
+        capacity=1,
+        online_capacity=1,
+        requires_approval=True,
+        venue_en="HongKongConventionAndExhibitionCentreMeetingRoomS421ExpoDriveWanChai",
+        join_url="https://webinar.example.com/j/91234567890?pwd=aVeryLongPasscodeTokenWithoutBreaks",
+    )
+    registration = registration_create(
+        seminar=seminar,
+        data=registration_data(
+            email=LONG_EMAIL,
+            organisation=LONG_ORGANISATION,
+            preferred_language=language,
+            attendance_mode="in_person",
+        ),
+    )
+    widths, findings = {}, {}
+
+    for kind, status in [
+        ("received", "pending"),
+        ("mode_changed", "confirmed"),
+        ("declined", "declined"),
+    ]:
+        Registration.objects.filter(pk=registration.pk).update(status=status)
+        registration.refresh_from_db()
+        notification = Notification.objects.create(
+            registration=registration, kind=kind, note="NoSpacesInThisNoteFromTheOrganisers" * 4
+        )
+        (html, _mimetype), *_ = message_build(notification=notification).alternatives
+        phone.set_content(html)
+        widths[kind] = overflow(phone)
+        findings[kind] = serious_violations(phone)
+        screenshot(phone, f"email-phone-{language}-{kind}")
+
+    assert widths == {kind: 0 for kind in widths}
+    assert {kind: found for kind, found in findings.items() if found} == {}
