@@ -81,6 +81,9 @@ COLUMNS = [
     Column("Minutes online", "minutes_online", "plain"),
     # Added later than the rest: new columns go at the end so spreadsheets keep working.
     Column("Seminar title", "seminar__title_en", width=40),
+    # Screening and hybrid seminars (issue 12).
+    Column("Attendance mode", "attendance_mode", "choice", width=14),
+    Column("Approved or declined at (HKT)", "reviewed_at", "datetime"),
 ]
 HEADER = [column.header for column in COLUMNS]
 # The seminar's own questions follow the fixed columns, one each, headed by the English label

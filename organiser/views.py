@@ -75,6 +75,7 @@ def seminar_dashboard(request: HttpRequest, seminar_id: int) -> HttpResponse:
         "headcounts": figures.headcounts,
         "breakdowns": figures.breakdowns,
         "per_day": figures.per_day,
+        "modes": figures.modes,
         "chart": bar_chart(figures.per_day),
         "answer_breakdowns": answer_breakdowns(seminar=seminar),
     }

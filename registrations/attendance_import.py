@@ -196,10 +196,13 @@ def _plan(
     absent = []
     if mark_absent:
         present = {change.registration.pk for change in attended}
+        # A platform's report says nothing about a hybrid seminar's room: only those who
+        # joined online can be missing from it.
         absent = [
             PlannedChange(registration, _attendance(registration), (False, None))
             for registration in sorted(registrations, key=lambda r: r.display_name.lower())
             if registration.status == Status.CONFIRMED
+            and registration.gets_joining_details
             and registration.pk not in present
             and _attendance(registration) != (False, None)
         ]

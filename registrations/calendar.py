@@ -24,7 +24,8 @@ def calendar_ics(*, seminar: Seminar, registration: Registration | None = None) 
     """The seminar as one VEVENT in Hong Kong time.
 
     With a registration, the event carries the join link and instructions (only for a confirmed
-    seat) and the registrant's manage link; without one, it is the public entry.
+    seat, and at a hybrid seminar only for online attendees; those in the room get the venue)
+    and the registrant's manage link; without one, it is the public entry.
     """
     event = Event()
     event.add(
@@ -46,19 +47,22 @@ def calendar_ics(*, seminar: Seminar, registration: Registration | None = None) 
     event.add("url", settings.SITE_URL + seminar.get_absolute_url())
     lines = [_("This seminar has been cancelled.")] if cancelled else []
     lines += [seminar.theme] if seminar.theme else []
-    if registration and registration.seat_is_confirmed and seminar.join_url:
+    joins_online = registration and registration.gets_joining_details
+    if joins_online and registration.seat_is_confirmed and seminar.join_url:
         event.add("location", seminar.join_url)
         lines += [_("Join: %(url)s") % {"url": seminar.join_url}]
         if seminar.joining_instructions:
             lines.append(seminar.joining_instructions)
-    elif seminar.venue:
+    elif seminar.venue and (registration is None or registration.gets_venue):
         event.add("location", seminar.venue)
     if registration:
         manage_url = settings.SITE_URL + registration.get_absolute_url()
         lines.append(_("Your registration: %(url)s") % {"url": manage_url})
     event.add("description", "\n\n".join(lines))
-    if cancelled or (registration and registration.status == Registration.Status.CANCELLED):
+    if cancelled or (registration and not registration.is_active):
         event.add("status", "CANCELLED")
+    elif registration and registration.status == Registration.Status.PENDING:
+        event.add("status", "TENTATIVE")  # no seat until an organiser approves it
     else:
         event.add("status", "CONFIRMED")
 

@@ -120,6 +120,15 @@ def _still_applies(notification: Notification) -> bool:
         return registration.status == Registration.Status.CANCELLED
     if notification.kind == Kind.WAITLISTED:
         return registration.status != Registration.Status.CANCELLED
+    if notification.kind == Kind.RECEIVED:
+        # Decided before it went out: the decision's own email says where it stands.
+        return registration.status == Registration.Status.PENDING
+    if notification.kind == Kind.DECLINED:
+        return registration.status == Registration.Status.DECLINED
+    if notification.kind == Kind.MODE_CHANGED:
+        # It states the mode and status as they are when sent, so it is true while the
+        # registration stands at a seminar still going ahead.
+        return registration.is_active and registration.seminar.status != Seminar.Status.CANCELLED
     return registration.seat_is_confirmed
 
 

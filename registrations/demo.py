@@ -5,6 +5,7 @@ Speakers and registrants are synthetic: the seed names the bodies and topics, no
 """
 
 import random
+from collections import Counter
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -13,13 +14,21 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from seminar.models import Organisation, Seminar, SeminarPartner, Session, SessionSpeaker, Speaker
+from seminar.models import (
+    AttendanceMode,
+    Organisation,
+    Seminar,
+    SeminarPartner,
+    Session,
+    SessionSpeaker,
+    Speaker,
+)
 
 from .demo_questions import answers_load, questions_load
 from .errors import RegistrationError
 from .models import Notification, Registration
 from .permissions import ORGANISERS, groups_ensure
-from .services import registration_create
+from .services import registration_approve, registration_create, registration_decline
 
 PAST_SLUG = "2022-gd-hk-ip-sme-seminar"
 ORGANISER_USERNAME = "organiser"
@@ -527,6 +536,101 @@ def upcoming_registrations_load(seminar: Seminar, count: int, rng: random.Random
     return created
 
 
+# The second upcoming seminar: hybrid (a room in Hong Kong and online), screened by the organisers.
+HYBRID_TITLE = {
+    "en": "{year} IP Trading Workshop for SMEs (Hong Kong and online)",
+    "zh_hant": "{year}中小企知識產權交易工作坊（香港及網上）",
+    "zh_hans": "{year}中小企业知识产权交易工作坊（香港及线上）",
+}
+HYBRID_THEME = {
+    "en": "Valuing, licensing and trading your intellectual property",
+    "zh_hant": "知識產權的估值、授權及交易",
+    "zh_hans": "知识产权的估值、许可及交易",
+}
+HYBRID_VENUE = {
+    "en": "Room S421, Hong Kong Convention and Exhibition Centre, 1 Expo Drive, Wan Chai, "
+    "Hong Kong",
+    "zh_hant": "香港灣仔博覽道1號香港會議展覽中心S421室",
+    "zh_hans": "香港湾仔博览道1号香港会议展览中心S421室",
+}
+HYBRID_ROOM_SEATS = 40
+HYBRID_ONLINE_SEATS = 300
+# (mode, applications, approved, declined): the rest of each mode's applications stay pending.
+# More approvals than room seats put the last ones on the room's waitlist.
+HYBRID_APPLICATIONS = [
+    (AttendanceMode.IN_PERSON, 46, 42, 2),
+    (AttendanceMode.ONLINE, 30, 24, 2),
+]
+DECLINE_NOTE = (
+    "Thank you for your interest. The workshop is for small and medium enterprises and the "
+    "places are limited; you are welcome to join the online seminar in the same series."
+)
+
+
+def hybrid_seminar_load(
+    *,
+    now: datetime,
+    organisations: dict[str, Organisation],
+    speakers: dict[str, Speaker],
+) -> tuple[Seminar, bool]:
+    """The hybrid, screened edition: 40 seats in a Hong Kong room and 300 online, registrations
+    approved by the organisers. Returns the existing one untouched."""
+    day = timezone.localtime(now).date() + timedelta(weeks=6)
+    starts_at = datetime.combine(day, time(9, 30), tzinfo=timezone.get_default_timezone())
+    seminar, created = seminar_load(
+        slug=f"{day.year}-ip-trading-workshop-hybrid",
+        starts_at=starts_at,
+        capacity=HYBRID_ROOM_SEATS,
+        status=Seminar.Status.PUBLISHED,
+        registration_opens_at=now - timedelta(days=7),
+        organisations=organisations,
+        speakers=speakers,
+    )
+    if created:
+        Seminar.objects.filter(pk=seminar.pk).update(
+            **_translated("title", HYBRID_TITLE, year=str(day.year)),
+            **_translated("theme", HYBRID_THEME),
+            **_translated("venue", HYBRID_VENUE),
+            format=Seminar.Format.HYBRID,
+            online_capacity=HYBRID_ONLINE_SEATS,
+            requires_approval=True,
+            registration_closes_at=starts_at - timedelta(days=1),
+        )
+        seminar.refresh_from_db()
+    return seminar, created
+
+
+def hybrid_registrations_load(seminar: Seminar, organiser, rng: random.Random) -> Counter:
+    """Applications in each mode, through the booking services, then the organiser's decisions:
+    some approved (the room fills and its waitlist starts), a few declined with a note, the rest
+    still pending. Synthetic people get no mail. Returns the statuses made."""
+    number = 7000
+    for mode, applications, approved, declined in HYBRID_APPLICATIONS:
+        made = []
+        for _application in range(applications):
+            data = {**registrant_data(rng, number), "attendance_mode": mode}
+            number += 1
+            try:
+                made.append(registration_create(seminar=seminar, data=data))
+            except RegistrationError:
+                continue
+        for registration in made[:approved]:
+            registration_approve(registration=registration, actor=organiser)
+        for registration in made[approved : approved + declined]:
+            registration_decline(registration=registration, actor=organiser, message=DECLINE_NOTE)
+    Notification.objects.filter(registration__seminar=seminar).update(
+        status=Notification.Status.SKIPPED
+    )
+    # Applications arrived over the week since registration opened.
+    now = timezone.now()
+    for registration in seminar.registrations.all():
+        arrived = now - timedelta(minutes=rng.randint(60 * 24, 60 * 24 * 7))
+        Registration.objects.filter(pk=registration.pk).update(
+            created_at=arrived, consent_at=arrived
+        )
+    return Counter(seminar.registrations.values_list("status", flat=True))
+
+
 def organiser_load(password: str) -> tuple[str, bool]:
     groups_ensure()
     group = Group.objects.get(name=ORGANISERS)
@@ -594,5 +698,17 @@ def demo_load(*, password: str, now: datetime | None = None) -> list[str]:
         report.append(f"Answered its {len(questions)} questions for {answered} registrations.")
 
     username, _ = organiser_load(password)
+    hybrid, created = hybrid_seminar_load(now=now, organisations=organisations, speakers=speakers)
+    if created:
+        organiser = get_user_model().objects.get(username=username)
+        statuses = hybrid_registrations_load(hybrid, organiser, random.Random(2026))
+        report.append(
+            f"Created the hybrid seminar {hybrid.slug} ({HYBRID_ROOM_SEATS} seats in the room, "
+            f"{HYBRID_ONLINE_SEATS} online, registrations need approval): "
+            + ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
+            + "."
+        )
+    else:
+        report.append(f"The hybrid seminar {hybrid.slug} was already loaded; left as it is.")
     report.append(f"Demo organiser: {username}")
     return report

@@ -5,6 +5,12 @@ calendar file); waitlisted and cancelled have their own. The organiser's opening
 kind comes from EmailText. An email change sends two messages: a link to the new address (which
 carries nothing about the registration beyond the seminar's name, in case the address was
 mistyped) and a notice to the old one.
+
+Screening adds "received" (under review: no seat, so no joining details and no calendar file) and
+"declined" (with the organiser's own words from Notification.note). A change of attendance mode
+says the new mode and where the registration now stands; with a confirmed seat it carries the
+details for that mode and the calendar file. At a hybrid seminar the join link goes only to online
+attendees and the venue only to those in the room (Registration.gets_joining_details, gets_venue).
 """
 
 from django.conf import settings
@@ -13,6 +19,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from seminar.models import AttendanceMode
 
 from .calendar import calendar_ics
 from .models import EmailText, Notification
@@ -29,6 +37,9 @@ SUBJECTS = {
     Kind.CANCELLED: _("Registration cancelled: %(title)s"),
     Kind.EMAIL_CONFIRM: _("Confirm your email address: %(title)s"),
     Kind.EMAIL_CHANGE_NOTICE: _("A change of email address was requested: %(title)s"),
+    Kind.RECEIVED: _("Registration received, under review: %(title)s"),
+    Kind.DECLINED: _("Registration not accepted: %(title)s"),
+    Kind.MODE_CHANGED: _("How you attend has changed: %(title)s"),
 }
 HEADLINES = {
     Kind.CONFIRMATION: _("Your registration is confirmed."),
@@ -38,6 +49,13 @@ HEADLINES = {
     Kind.CANCELLED: _("Your registration has been cancelled."),
     Kind.EMAIL_CONFIRM: _("Please confirm your new email address."),
     Kind.EMAIL_CHANGE_NOTICE: _("Someone asked to change the email address of your registration."),
+    Kind.RECEIVED: _("We have received your registration. It is under review."),
+    Kind.DECLINED: _("We are sorry: your registration has not been accepted."),
+}
+# A change of mode is headed by the new mode.
+MODE_HEADLINES = {
+    AttendanceMode.IN_PERSON: _("You will now attend in the room."),
+    AttendanceMode.ONLINE: _("You will now attend online."),
 }
 TEMPLATES = {
     Kind.CONFIRMATION: "seat",
@@ -47,7 +65,12 @@ TEMPLATES = {
     Kind.CANCELLED: "cancelled",
     Kind.EMAIL_CONFIRM: "email_confirm",
     Kind.EMAIL_CHANGE_NOTICE: "email_notice",
+    Kind.RECEIVED: "received",
+    Kind.DECLINED: "declined",
+    Kind.MODE_CHANGED: "mode_changed",
 }
+# Emails that carry a confirmed seat's details and the calendar file.
+SEAT_KINDS = (Kind.CONFIRMATION, Kind.PROMOTED, Kind.REMINDER, Kind.MODE_CHANGED)
 
 
 def _absolute(path: str) -> str:
@@ -61,16 +84,25 @@ def message_build(*, notification: Notification) -> EmailMultiAlternatives:
     kind = Kind(notification.kind)
     with translation.override(registration.preferred_language):
         intro = EmailText.objects.filter(seminar=seminar, kind=kind).first()
-        seat = TEMPLATES[kind] == "seat" and registration.seat_is_confirmed
+        seat = kind in SEAT_KINDS and registration.seat_is_confirmed
+        if kind == Kind.MODE_CHANGED:
+            headline = MODE_HEADLINES[registration.attendance_mode]
+        else:
+            headline = HEADLINES[kind]
         context = {
             "registration": registration,
             "seminar": seminar,
             "sessions": seminar.sessions.order_by("starts_at", "order", "pk"),
-            "headline": HEADLINES[kind],
+            "headline": headline,
             "intro": intro.intro if intro else "",
-            "manage_url": _absolute(registration.get_absolute_url()),
+            # A declined registration is final: there is nothing left to view, change or cancel.
+            "manage_url": None
+            if kind == Kind.DECLINED
+            else _absolute(registration.get_absolute_url()),
             "seminar_url": _absolute(seminar.get_absolute_url()),
-            "show_join_details": seat,
+            "show_join_details": seat and registration.gets_joining_details,
+            "attaches_calendar": seat,
+            "note": notification.note,
             "waitlist_position": registration_waitlist_position(registration=registration),
             "email_change_hours": EMAIL_CHANGE_LINK_HOURS,
             "requested_at": notification.created_at,

@@ -11,6 +11,8 @@ from django.core.signing import BadSignature, TimestampSigner
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from seminar.models import Seminar
+from seminar.selectors import seminar_mode_availability
 from seminar.validators import phone_validate
 
 from .models import REGISTRANT_FIELDS, TRACKING_FIELDS, Registration
@@ -129,11 +131,15 @@ class RegistrationForm(RegistrantDetailsForm):
         fields = (*REGISTRANT_FIELDS, *TRACKING_FIELDS)
         widgets = {field: forms.HiddenInput for field in TRACKING_FIELDS}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, seminar: Seminar | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.fields["preferred_language"].initial = get_language()
         self.fields["started"].initial = started_sign()
+        self.seminar = seminar
+        if seminar is not None and seminar.is_hybrid:
+            self.fields["attendance_mode"] = attendance_mode_field(seminar=seminar)
+            self.helper.layout = Layout(*self.layout_sections(), self.submit_button())
 
     def looks_automated(self) -> bool:
         """True when the hidden field was filled or the start time is missing or forged: the
@@ -155,7 +161,7 @@ class RegistrationForm(RegistrantDetailsForm):
         """The same answers with a new start time, to be sent again after a pause."""
         data = self.data.copy()
         data["started"] = started_sign()
-        return type(self)(data)
+        return type(self)(data, seminar=self.seminar)
 
     def _started_at(self) -> float | None:
         try:
@@ -167,7 +173,10 @@ class RegistrationForm(RegistrantDetailsForm):
 
     def layout_sections(self) -> list:
         about, organisation, _preferences = super().layout_sections()
+        # A hybrid seminar's first question: the seats left in each mode may decide the rest.
+        attendance = ["attendance_mode"] if "attendance_mode" in self.fields else []
         return [
+            *attendance,
             about,
             organisation,
             Fieldset(_("Preferences"), "preferred_language", "heard_from"),
@@ -190,7 +199,24 @@ class RegistrationForm(RegistrantDetailsForm):
         data = super().registration_data()
         data.update({name: self.cleaned_data[name] for name in TRACKING_FIELDS})
         data["consent_version"] = settings.PICS_VERSION
+        if "attendance_mode" in self.fields:
+            data["attendance_mode"] = self.cleaned_data["attendance_mode"]
         return data
+
+
+def attendance_mode_field(*, seminar: Seminar) -> forms.ChoiceField:
+    """ "How will you attend?" at a hybrid seminar: each choice says where its seats stand
+    ("Online — 12 seats left"). Whether the chosen mode takes the registration is the booking
+    service's to decide, as for any seminar."""
+    return forms.ChoiceField(
+        label=_("How will you attend?"),
+        choices=[(mode.mode, mode.summary) for mode in seminar_mode_availability(seminar=seminar)],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose whether you will attend in the room or online."),
+            "invalid_choice": _("Choose whether you will attend in the room or online."),
+        },
+    )
 
 
 class ResendForm(forms.Form):

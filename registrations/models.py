@@ -260,6 +260,18 @@ class Registration(models.Model):
             self.status == self.Status.CONFIRMED and self.seminar.status != Seminar.Status.CANCELLED
         )
 
+    @property
+    def gets_joining_details(self) -> bool:
+        """Whether the join link and instructions are for this registrant (once the seat is
+        confirmed): at a hybrid seminar only online attendees join that way."""
+        return not self.seminar.is_hybrid or self.attendance_mode == AttendanceMode.ONLINE
+
+    @property
+    def gets_venue(self) -> bool:
+        """Whether the venue is where this registrant goes: at a hybrid seminar only those in
+        the room; online attendees' emails and calendars point at the join link instead."""
+        return not self.seminar.is_hybrid or self.attendance_mode == AttendanceMode.IN_PERSON
+
 
 class Notification(models.Model):
     """One email to one registrant: the outbox row written in the same transaction as the change

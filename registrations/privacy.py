@@ -47,9 +47,10 @@ def personal_data_purge(*, now: datetime | None = None, days: int | None = None)
     Safe to run any number of times: registrations already anonymised are left alone, so a
     second run reports nothing. Emails are replaced by a placeholder that keeps the one-active-
     registration-per-email rule satisfied, tokens are replaced so old private links stop working,
-    a pending email change is dropped (its link stops working), and the emails log and audit
-    details that could name the person are removed, with the answers to questions marked as
-    personal data.
+    a pending email change is dropped (its link stops working), and the emails log, the
+    organisers' notes in it and audit details that could name the person are removed, with the
+    answers to questions marked as personal data. Every registration is covered whatever its
+    status, pending and declined ones included.
     """
     now = now or timezone.now()
     days = settings.PERSONAL_DATA_RETENTION_DAYS if days is None else days
@@ -76,9 +77,10 @@ def personal_data_purge(*, now: datetime | None = None, days: int | None = None)
                 batch_size=1000,
             )
             # An email's own recipient is set when it went to an address other than the
-            # registration's (an email change).
+            # registration's (an email change); an organiser's note (why a registration was
+            # declined) may name the person or what they told the organisers.
             Notification.objects.filter(registration__in=registrations).update(
-                last_error="", recipient=""
+                last_error="", recipient="", note=""
             )
             AuditEntry.objects.filter(registration__in=registrations).update(details={})
             # Answers to questions marked as personal data (a membership number) go; the other

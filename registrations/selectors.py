@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from seminar.models import Seminar
+from seminar.models import AttendanceMode, Seminar
 
 from .answer_text import answer_text
 from .errors import EmailChangeLinkInvalid
@@ -76,10 +76,13 @@ class Headcounts:
     waitlisted: int
     cancelled: int
     total: int
-    capacity: int | None
+    capacity: int | None  # every mode's seats together; None when some mode has no limit
     seats_left: int | None
     attended: int
     attendance_known: int
+    # Screening: pending holds no seat; declined is final.
+    pending: int = 0
+    declined: int = 0
 
     @property
     def fill_percent(self) -> float | None:
@@ -113,16 +116,70 @@ def _headcounts_add_up(*, seminar: Seminar, groups: Iterable[dict]) -> Headcount
         if group["status"] == Status.CONFIRMED:
             attended += group["attended_rows"]
     confirmed = by_status[Status.CONFIRMED]
+    capacity = _capacity_total(seminar)
     return Headcounts(
         confirmed=confirmed,
         waitlisted=by_status[Status.WAITLISTED],
         cancelled=by_status[Status.CANCELLED],
         total=sum(by_status.values()),
-        capacity=seminar.capacity,
-        seats_left=None if seminar.capacity is None else max(seminar.capacity - confirmed, 0),
+        capacity=capacity,
+        seats_left=None if capacity is None else max(capacity - confirmed, 0),
         attended=attended,
         attendance_known=known,
+        pending=by_status[Status.PENDING],
+        declined=by_status[Status.DECLINED],
     )
+
+
+def _capacity_total(seminar: Seminar) -> int | None:
+    """The seats of every attendance mode together (a hybrid seminar's room and online seats);
+    None when some mode has no limit."""
+    capacities = [
+        getattr(seminar, seminar.seat_counter(mode)[0]) for mode in seminar.attendance_modes
+    ]
+    return None if None in capacities else sum(capacities)
+
+
+@dataclass(frozen=True)
+class ModeHeadcount:
+    """One attendance mode of a hybrid seminar: its own seats, waitlist and pending requests."""
+
+    mode: str
+    label: str
+    confirmed: int
+    capacity: int | None
+    waitlisted: int
+    pending: int
+
+    @property
+    def seats_left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
+
+
+# Per mode and status, counted in the same grouped query as everything else on the dashboard.
+MODE_COUNTS = {
+    f"mode_{mode}": Count("pk", filter=Q(attendance_mode=mode)) for mode in AttendanceMode.values
+}
+
+
+def _modes_add_up(*, seminar: Seminar, groups: Iterable[dict]) -> list[ModeHeadcount]:
+    if not seminar.is_hybrid:
+        return []
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for group in groups:
+        for mode in seminar.attendance_modes:
+            counts[(mode, group["status"])] += group[f"mode_{mode}"]
+    return [
+        ModeHeadcount(
+            mode=mode,
+            label=str(AttendanceMode(mode).label),
+            confirmed=counts[(mode, Status.CONFIRMED)],
+            capacity=getattr(seminar, seminar.seat_counter(mode)[0]),
+            waitlisted=counts[(mode, Status.WAITLISTED)],
+            pending=counts[(mode, Status.PENDING)],
+        )
+        for mode in seminar.attendance_modes
+    ]
 
 
 def seminar_headcounts(*, seminar: Seminar) -> Headcounts:
@@ -173,6 +230,8 @@ class DashboardFigures:
     headcounts: Headcounts
     breakdowns: list[Breakdown]
     per_day: list[tuple[date, int]]
+    # A hybrid seminar's seats per attendance mode; empty for other seminars.
+    modes: list[ModeHeadcount] = field(default_factory=list)
 
 
 def seminar_dashboard_figures(*, seminar: Seminar) -> DashboardFigures:
@@ -184,7 +243,7 @@ def seminar_dashboard_figures(*, seminar: Seminar) -> DashboardFigures:
     """
     # Groups already carry the status, so the per-value counts need no status condition: the
     # loop below keeps the active groups' counts only.
-    counts: dict[str, Count] = dict(HEADCOUNT_COUNTS)
+    counts: dict[str, Count] = {**HEADCOUNT_COUNTS, **MODE_COUNTS}
     cells: dict[str, tuple[str, str]] = {}
     for key in CHOICE_DIMENSIONS:
         model_field = Registration._meta.get_field(key)
@@ -215,6 +274,7 @@ def seminar_dashboard_figures(*, seminar: Seminar) -> DashboardFigures:
         headcounts=_headcounts_add_up(seminar=seminar, groups=groups),
         breakdowns=[_breakdown(key, title, by_value[key]) for key, title in BREAKDOWN_FIELDS],
         per_day=_days_filled(by_day),
+        modes=_modes_add_up(seminar=seminar, groups=groups),
     )
 
 

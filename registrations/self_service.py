@@ -4,13 +4,16 @@ The token is looked up whole (a unique index), never compared piecemeal, so a wr
 foreign token costs the same as any miss and gives the same 404.
 """
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from config.ratelimit import ratelimited
-from seminar.models import Seminar
+from seminar.models import AttendanceMode, Availability, RegistrationState, Seminar
 
 from .calendar import calendar_ics
 from .errors import RegistrationError
@@ -21,6 +24,7 @@ from .services import (
     DetailsUpdate,
     registration_cancel,
     registration_email_confirm,
+    registration_mode_change,
     registration_update,
 )
 
@@ -57,8 +61,87 @@ def registration_manage(request: HttpRequest, token: str) -> HttpResponse:
         # nothing left to cancel.
         "can_change": can_change,
         "can_cancel": can_change and not _seminar_cancelled(seminar),
+        "mode_switch": _mode_switch(registration),
     }
     return _private(render(request, "registrations/manage.html", context))
+
+
+# How someone attends, to follow a verb ("attend online", "改為網上參與").
+MODE_PHRASES = {
+    AttendanceMode.IN_PERSON: pgettext_lazy("to attend ...", "in the room"),
+    AttendanceMode.ONLINE: pgettext_lazy("to attend ...", "online"),
+}
+
+
+@dataclass(frozen=True)
+class ModeSwitch:
+    """The other way to attend a hybrid seminar, and whether it takes the registrant now."""
+
+    mode: str
+    availability: Availability
+    current_mode: str
+
+    @property
+    def phrase(self) -> str:
+        return str(MODE_PHRASES[self.mode])
+
+    @property
+    def current_phrase(self) -> str:
+        return str(MODE_PHRASES[self.current_mode])
+
+    @property
+    def possible(self) -> bool:
+        return self.availability.accepts_registrations
+
+
+def _mode_switch(registration: Registration) -> ModeSwitch | None:
+    """What the registrant's page offers about attending the other way: None where there is no
+    other way or registration has closed (registration_mode_change refuses registrants then);
+    otherwise the other mode's availability, which may be full without a waitlist."""
+    seminar = registration.seminar
+    if not seminar.is_hybrid or not registration.is_active or _seminar_cancelled(seminar):
+        return None
+    mode = next(mode for mode in seminar.attendance_modes if mode != registration.attendance_mode)
+    availability = seminar.availability(mode=mode)
+    offered = (RegistrationState.OPEN, RegistrationState.WAITLIST, RegistrationState.FULL)
+    if availability.state not in offered:
+        return None
+    return ModeSwitch(
+        mode=mode, availability=availability, current_mode=registration.attendance_mode
+    )
+
+
+@ratelimited("manage", methods=("GET", "HEAD", "POST"))
+def registration_mode_change_view(request: HttpRequest, token: str) -> HttpResponse:
+    """At a hybrid seminar: GET says plainly what attending the other way would do (a seat
+    there, or its waitlist and giving up the seat held now); only a POST switches."""
+    registration = _registration_get(token)
+    switch = _mode_switch(registration)
+    if switch is None:
+        return redirect(registration)
+    if request.method == "POST":
+        try:
+            registration = registration_mode_change(registration=registration, mode=switch.mode)
+        except RegistrationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _mode_changed_message(registration, switch))
+        return redirect(registration)
+    context = {"registration": registration, "seminar": registration.seminar, "switch": switch}
+    return _private(render(request, "registrations/mode_change.html", context))
+
+
+def _mode_changed_message(registration: Registration, switch: ModeSwitch) -> str:
+    if registration.status == Registration.Status.CONFIRMED:
+        return _("You now attend %(mode)s, and your seat is confirmed.") % {"mode": switch.phrase}
+    if registration.status == Registration.Status.WAITLISTED:
+        return _("You now attend %(mode)s and are number %(position)d on its waitlist.") % {
+            "mode": switch.phrase,
+            "position": registration_waitlist_position(registration=registration),
+        }
+    return _("You now ask to attend %(mode)s. Your registration is still under review.") % {
+        "mode": switch.phrase
+    }
 
 
 @ratelimited("manage", methods=("GET", "HEAD", "POST"))

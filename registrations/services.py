@@ -132,7 +132,9 @@ def _status_change(
 ) -> None:
     """Save a new status with its timestamp, then announce it: the one way a registration's
     status changes after booking. The caller holds the locks and keeps the seat counter."""
-    if registration.status == Status.PENDING and to != Status.CANCELLED:
+    # Reviewed means an organiser decided; a pending request that only changed its mode, or
+    # that its registrant withdrew, was not reviewed.
+    if registration.status == Status.PENDING and to not in (Status.CANCELLED, Status.PENDING):
         registration.reviewed_at = now
     registration.status = to
     if to == Status.CONFIRMED:
@@ -596,6 +598,12 @@ def registration_mode_change(
     if mode == old_mode:
         return registration
     if old_status == Status.PENDING:
+        # Nothing is booked, but a registrant may change their request only while the seminar
+        # would take it, as at registration (registration_create).
+        if actor is None:
+            availability = seminar.availability(now=now, mode=mode)
+            if not availability.accepts_registrations:
+                raise RegistrationRefused(availability.state)
         status = Status.PENDING
     else:
         status = _seat_book(seminar=seminar, mode=mode, now=now, ignore_window=actor is not None)

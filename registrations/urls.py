@@ -32,6 +32,11 @@ urlpatterns = [
     path("r/<token:token>/", self_service.registration_manage, name="manage"),
     path("r/<token:token>/edit/", self_service.registration_edit, name="edit"),
     path("r/<token:token>/cancel/", self_service.registration_cancel_view, name="cancel"),
+    path(
+        "r/<token:token>/attendance/",
+        self_service.registration_mode_change_view,
+        name="mode_change",
+    ),
     path("r/<token:token>/calendar.ics", self_service.registration_calendar, name="calendar"),
     # The token is a signed value, not a registration's private token: see tokens.py.
     path(

@@ -8,10 +8,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from config.ratelimit import ratelimit_refuse, ratelimited
 from seminar.models import Seminar
-from seminar.selectors import seminar_organisers, seminar_public_queryset
+from seminar.selectors import (
+    seminar_mode_availability,
+    seminar_organisers,
+    seminar_public_queryset,
+)
 from seminar.tracking import tracking_params
 
 from .calendar import calendar_ics
@@ -23,6 +28,11 @@ from .services import (
     registration_create,
     registration_details_resend,
     registration_resend_by_email,
+)
+
+MODE_FULL = _(
+    "There are no seats left for attending this way, and no waitlist. Please choose the other "
+    "way to attend."
 )
 
 # How long the "done" page can be shown again after registering: long enough to reload it,
@@ -61,7 +71,7 @@ def registration_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     seminar = get_object_or_404(seminar_public_queryset(), slug=slug)
     refusal, resend_notice = None, False
     if request.method == "POST":
-        form = RegistrationForm(request.POST)
+        form = RegistrationForm(request.POST, seminar=seminar)
         if form.is_valid() and form.looks_automated():
             # A bot filled the hidden field or forged the start time: answer as if all went
             # well, save nothing, and count it against the tight budget.
@@ -80,25 +90,35 @@ def registration_create_view(request: HttpRequest, slug: str) -> HttpResponse:
                 registration_details_resend(registration=duplicate.existing)
                 return redirect("registrations:already_registered", slug=seminar.slug)
             except RegistrationRefused as error:
-                # Registration closed or filled up while the form was open: the page says why
-                # once, in place of the availability line, keeps what was typed and offers no
-                # Register button that could not work.
                 seminar.refresh_from_db()
-                refusal = error.message
-                form.submit_withdraw()
+                if seminar.availability().accepts_registrations:
+                    # A hybrid seminar's chosen mode filled up (no waitlist) while the other
+                    # still takes registrations: the choice is what to change.
+                    form = RegistrationForm(request.POST, seminar=seminar)
+                    form.is_valid()
+                    form.add_error("attendance_mode", MODE_FULL)
+                else:
+                    # Registration closed or filled up while the form was open: the page says
+                    # why once, in place of the availability line, keeps what was typed and
+                    # offers no Register button that could not work.
+                    refusal = error.message
+                    form.submit_withdraw()
             except RegistrationError as error:
                 form.add_error(error.field, error.message)
             else:
                 _just_registered_remember(request, registration)
                 return redirect("registrations:done", slug=seminar.slug)
     else:
-        form = RegistrationForm(initial=tracking_params(request.GET))
+        form = RegistrationForm(initial=tracking_params(request.GET), seminar=seminar)
     statement = collection_statement_html(seminar=seminar)
+    # A hybrid seminar's form carries its seats left, so it is not the cached empty form.
+    cached = not (form.is_bound or request.GET or seminar.is_hybrid)
     context = {
         "seminar": seminar,
         "form": form,
         "collection_statement": statement,
-        "form_html": None if form.is_bound or request.GET else empty_form_html(form, statement),
+        "form_html": empty_form_html(form, statement) if cached else None,
+        "mode_availability": seminar_mode_availability(seminar=seminar),
         "availability": seminar.availability(),
         "refusal": refusal,
         "resend_notice": resend_notice,

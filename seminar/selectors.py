@@ -5,10 +5,19 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organisation, Seminar, SeminarPartner, Session, SessionSpeaker
+from .models import (
+    AttendanceMode,
+    Availability,
+    Organisation,
+    RegistrationState,
+    Seminar,
+    SeminarPartner,
+    Session,
+    SessionSpeaker,
+)
 from .templatetags.seminar_tags import hkt_range
 
 
@@ -97,3 +106,43 @@ def seminar_share_summary(*, seminar: Seminar, organisers: list[Organisation]) -
             "second": seminar.theme,
         }
     return summary
+
+
+@dataclass(frozen=True)
+class ModeAvailability:
+    """One way to attend a hybrid seminar and where its seats stand now."""
+
+    mode: str
+    label: str
+    availability: Availability
+
+    @property
+    def summary(self) -> str:
+        """ "Online — 12 seats left", "In the room — full: waitlist": the words the seminar page
+        and the registration form's choice both use."""
+        state, seats = self.availability.state, self.availability.seats_left
+        if state == RegistrationState.OPEN and seats is not None:
+            return ngettext(
+                "%(mode)s — %(count)d seat left", "%(mode)s — %(count)d seats left", seats
+            ) % {"mode": self.label, "count": seats}
+        if state == RegistrationState.WAITLIST:
+            return gettext("%(mode)s — full: waitlist") % {"mode": self.label}
+        if state == RegistrationState.FULL:
+            return gettext("%(mode)s — full") % {"mode": self.label}
+        return self.label
+
+
+def seminar_mode_availability(*, seminar: Seminar) -> list[ModeAvailability]:
+    """Each attendance mode of a hybrid seminar with its own seats; empty for any other seminar,
+    whose one mode the seminar's overall availability already describes."""
+    if not seminar.is_hybrid:
+        return []
+    now = timezone.now()
+    return [
+        ModeAvailability(
+            mode=mode,
+            label=str(AttendanceMode(mode).label),
+            availability=seminar.availability(now=now, mode=mode),
+        )
+        for mode in seminar.attendance_modes
+    ]

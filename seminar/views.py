@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from .selectors import (
     seminar_get_public,
     seminar_listing,
+    seminar_mode_availability,
     seminar_organisers,
     seminar_partners_by_role,
     seminar_share_summary,
@@ -58,6 +59,7 @@ def seminar_detail(request: HttpRequest, slug: str) -> HttpResponse:
         context = {
             "seminar": seminar,
             "availability": seminar.availability(),
+            "mode_availability": seminar_mode_availability(seminar=seminar),
             "partner_groups": seminar_partners_by_role(seminar=seminar),
             # utm_*/ref on the landing URL travel on to the form through the Register link.
             "tracking_query": urlencode(tracking_params(request.GET)),

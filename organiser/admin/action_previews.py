@@ -7,16 +7,17 @@ organiser confirms (see confirmation.py). The promotion preview asks `waitlist_n
 selector the promotion service itself uses, so the page cannot name someone else.
 """
 
-from collections import Counter
+import copy
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from registrations.models import Registration
 from registrations.selectors import waitlist_next
-from seminar.models import Seminar
+from seminar.models import AttendanceMode, RegistrationState, Seminar
 
 from ..summary import text_list
 
@@ -44,10 +45,13 @@ class AffectedGroup:
 
 @dataclass(frozen=True)
 class ActionOption:
-    """A checkbox the organiser may tick on the confirmation page; the action reads it."""
+    """A checkbox the organiser may tick on the confirmation page, or (kind "text") words they
+    may write there; the action reads it."""
 
     name: str
     label: str
+    kind: str = "checkbox"
+    help_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,12 +87,38 @@ def _selected(queryset: QuerySet[Registration]) -> list[Registration]:
     return list(queryset.select_related("seminar").order_by("seminar_id", "pk"))
 
 
+def seminar_where(seminar: Seminar, mode: str) -> str:
+    """The seminar's title, and at a hybrid seminar which of its seats: "IP Seminar (Online)"."""
+    if not seminar.is_hybrid:
+        return seminar.title
+    return pgettext("a seminar and one way to attend it", "%(seminar)s (%(mode)s)") % {
+        "seminar": seminar.title,
+        "mode": AttendanceMode(mode).label,
+    }
+
+
 def _promotion_email(count: int) -> str:
     return ngettext(
         "%(count)d email saying a seat is now theirs, with the joining details, to the person "
         "promoted.",
         "%(count)d emails saying a seat is now theirs, with the joining details, one to each "
         "person promoted.",
+        count,
+    ) % {"count": count}
+
+
+def _confirmation_email(count: int) -> str:
+    return ngettext(
+        "%(count)d confirmation email with the joining details, to the confirmed registrant.",
+        "%(count)d confirmation emails with the joining details, one to each confirmed registrant.",
+        count,
+    ) % {"count": count}
+
+
+def _waitlist_email(count: int) -> str:
+    return ngettext(
+        "%(count)d email with their place on the waitlist, to the waitlisted registrant.",
+        "%(count)d emails with their place on the waitlist, one to each waitlisted registrant.",
         count,
     ) % {"count": count}
 
@@ -101,8 +131,9 @@ def cancel_preview(queryset: QuerySet[Registration]) -> ActionPreview:
     """
     selected = _selected(queryset)
     to_cancel = [registration for registration in selected if registration.is_active]
+    # A hybrid seminar's room and online seats each go to their own waitlist.
     freed = Counter(
-        registration.seminar_id
+        (registration.seminar_id, registration.attendance_mode)
         for registration in to_cancel
         if registration.status == Status.CONFIRMED
     )
@@ -120,9 +151,11 @@ def cancel_preview(queryset: QuerySet[Registration]) -> ActionPreview:
         )
     ]
     notes, promoted_count = [], 0
-    for seminar_id, seats in freed.items():
+    for (seminar_id, mode), seats in freed.items():
         seminar = seminars[seminar_id]
-        promoted = list(waitlist_next(seminar=seminar, seats_freed=seats, excluding=cancelled_ids))
+        promoted = list(
+            waitlist_next(seminar=seminar, mode=mode, seats_freed=seats, excluding=cancelled_ids)
+        )
         promoted_count += len(promoted)
         if promoted:
             groups.append(
@@ -134,14 +167,14 @@ def cancel_preview(queryset: QuerySet[Registration]) -> ActionPreview:
                         "%(count)d people will be confirmed:",
                         len(promoted),
                     )
-                    % {"seminar": seminar.title, "count": len(promoted)},
+                    % {"seminar": seminar_where(seminar, mode), "count": len(promoted)},
                     promoted,
                 )
             )
         else:
             notes.append(
                 gettext("Nobody is promoted from the waitlist of “%(seminar)s”.")
-                % {"seminar": seminar.title}
+                % {"seminar": seminar_where(seminar, mode)}
             )
     emails = []
     if to_cancel:
@@ -156,8 +189,17 @@ def cancel_preview(queryset: QuerySet[Registration]) -> ActionPreview:
         )
     if promoted_count:
         emails.append(_promotion_email(promoted_count))
-    already = len(selected) - len(to_cancel)
-    if already:
+    if declined := sum(registration.status == Status.DECLINED for registration in selected):
+        notes.insert(
+            0,
+            ngettext(
+                "%(count)d selected registration was declined and is left alone.",
+                "%(count)d selected registrations were declined and are left alone.",
+                declined,
+            )
+            % {"count": declined},
+        )
+    if already := sum(registration.status == Status.CANCELLED for registration in selected):
         notes.insert(
             0,
             ngettext(
@@ -184,28 +226,31 @@ def resend_preview(queryset: QuerySet[Registration]) -> ActionPreview:
     statuses = Counter(registration.status for registration in active)
     emails = []
     if confirmed := statuses[Status.CONFIRMED]:
-        emails.append(
-            ngettext(
-                "%(count)d confirmation email with the joining details, to the confirmed "
-                "registrant.",
-                "%(count)d confirmation emails with the joining details, one to each confirmed "
-                "registrant.",
-                confirmed,
-            )
-            % {"count": confirmed}
-        )
+        emails.append(_confirmation_email(confirmed))
     if waitlisted := statuses[Status.WAITLISTED]:
+        emails.append(_waitlist_email(waitlisted))
+    if pending := statuses[Status.PENDING]:
         emails.append(
             ngettext(
-                "%(count)d email with their place on the waitlist, to the waitlisted registrant.",
-                "%(count)d emails with their place on the waitlist, one to each waitlisted "
-                "registrant.",
-                waitlisted,
+                "%(count)d email saying the registration is received and under review, to the "
+                "registrant awaiting approval.",
+                "%(count)d emails saying the registration is received and under review, one to "
+                "each registrant awaiting approval.",
+                pending,
             )
-            % {"count": waitlisted}
+            % {"count": pending}
         )
     notes = []
-    if cancelled := len(selected) - len(active):
+    if declined := sum(registration.status == Status.DECLINED for registration in selected):
+        notes.append(
+            ngettext(
+                "%(count)d selected registration was declined: nothing is sent for it.",
+                "%(count)d selected registrations were declined: nothing is sent for them.",
+                declined,
+            )
+            % {"count": declined}
+        )
+    if cancelled := sum(registration.status == Status.CANCELLED for registration in selected):
         notes.append(
             ngettext(
                 "%(count)d selected registration is cancelled: nothing is sent for it.",
@@ -290,7 +335,8 @@ def confirm_from_waitlist_preview(queryset: QuerySet[Registration]) -> ActionPre
     """
     selected = _selected(queryset)
     waiting = [r for r in selected if r.status == Status.WAITLISTED]
-    per_seminar = Counter(registration.seminar_id for registration in waiting)
+    # A hybrid seminar's room and online seats are counted apart.
+    per_seminar = Counter((r.seminar_id, r.attendance_mode) for r in waiting)
     seminars = {registration.seminar_id: registration.seminar for registration in waiting}
     notes = []
     if others := len(selected) - len(waiting):
@@ -303,15 +349,17 @@ def confirm_from_waitlist_preview(queryset: QuerySet[Registration]) -> ActionPre
             % {"count": others}
         )
     confirmed_unticked = 0
-    for seminar_id, count in per_seminar.items():
+    for (seminar_id, mode), count in per_seminar.items():
         seminar = seminars[seminar_id]
-        seats = seminar.seats_left
+        seats = seminar.seats_left_for(mode)
         if seats is None or seats >= count:
             confirmed_unticked += count
             continue
         seats = max(seats, 0)
         confirmed_unticked += seats
-        notes.append(_short_of_seats_note(seminar=seminar, seats=seats, count=count))
+        notes.append(
+            _short_of_seats_note(where=seminar_where(seminar, mode), seats=seats, count=count)
+        )
     if confirmed_unticked == len(waiting):
         heading = ngettext(
             "This waitlisted registration will be confirmed:",
@@ -350,7 +398,7 @@ def confirm_from_waitlist_preview(queryset: QuerySet[Registration]) -> ActionPre
     )
 
 
-def _short_of_seats_note(*, seminar: Seminar, seats: int, count: int) -> str:
+def _short_of_seats_note(*, where: str, seats: int, count: int) -> str:
     """What happens at a seminar with fewer free seats than selected registrations, box unticked
     and ticked."""
     if seats == 0:
@@ -362,7 +410,7 @@ def _short_of_seats_note(*, seminar: Seminar, seats: int, count: int) -> str:
             "confirmed and the %(count)d selected registrations stay on the waitlist. Ticking it "
             "confirms all of them and raises the capacity by %(count)d to fit.",
             count,
-        ) % {"seminar": seminar.title, "count": count}
+        ) % {"seminar": where, "count": count}
     # Here count > seats >= 1, so the sentence is always about several registrations.
     return ngettext(
         "“%(seminar)s” has %(seats)d free seat for %(count)d selected registrations: unless you "
@@ -372,4 +420,185 @@ def _short_of_seats_note(*, seminar: Seminar, seats: int, count: int) -> str:
         "you tick “Allow over capacity”, only the first %(seats)d are confirmed and the others "
         "stay on the waitlist. Ticking it confirms all %(count)d and raises the capacity to fit.",
         seats,
-    ) % {"seminar": seminar.title, "seats": seats, "count": count}
+    ) % {"seminar": where, "seats": seats, "count": count}
+
+
+def approval_refused(*, seminar: Seminar, mode: str, state: str) -> str:
+    """Why a seminar takes no more approvals, in an organiser's words: what to change first."""
+    where = seminar_where(seminar, mode)
+    if state == RegistrationState.FULL:
+        return gettext(
+            "“%(seminar)s” is full and takes no waitlist: raise its capacity or switch its "
+            "waitlist on first."
+        ) % {"seminar": where}
+    return gettext("“%(seminar)s” is not taking registrations: it is a draft or cancelled.") % {
+        "seminar": where
+    }
+
+
+def _approvals_foresee(pending: list[Registration]) -> dict[int, str]:
+    """What approving each registration, in this order, will make of it: confirmed, waitlisted,
+    or why its seminar takes no more (a RegistrationState). Asks each seminar's own availability
+    rule (the one the booking service applies), on a copy that counts the seats taken on the
+    way."""
+    seminars: dict[int, Seminar] = {}
+    outcomes: dict[int, str] = {}
+    for registration in pending:
+        seminar = seminars.setdefault(registration.seminar_id, copy.copy(registration.seminar))
+        mode = registration.attendance_mode
+        state = seminar.availability(ignore_window=True, mode=mode).state
+        if state == RegistrationState.OPEN:
+            _capacity, taken = seminar.seat_counter(mode)
+            setattr(seminar, taken, getattr(seminar, taken) + 1)
+            outcomes[registration.pk] = Status.CONFIRMED
+        elif state == RegistrationState.WAITLIST:
+            outcomes[registration.pk] = Status.WAITLISTED
+        else:
+            outcomes[registration.pk] = state
+    return outcomes
+
+
+def approve_preview(queryset: QuerySet[Registration]) -> ActionPreview:
+    """Approving books seats as the public form does, in the order the registrations came in
+    (the action goes in that order): who is confirmed, who joins a waitlist because its seats
+    are taken, and who cannot be approved because the seminar takes no more."""
+    selected = _selected(queryset)
+    pending = sorted(
+        (registration for registration in selected if registration.status == Status.PENDING),
+        key=lambda registration: registration.pk,
+    )
+    outcomes = _approvals_foresee(pending)
+    confirmed = [r for r in pending if outcomes[r.pk] == Status.CONFIRMED]
+    waitlisted = [r for r in pending if outcomes[r.pk] == Status.WAITLISTED]
+    refused: dict[tuple[int, str, str], list[Registration]] = defaultdict(list)
+    for registration in pending:
+        if outcomes[registration.pk] not in (Status.CONFIRMED, Status.WAITLISTED):
+            key = (registration.seminar_id, registration.attendance_mode, outcomes[registration.pk])
+            refused[key].append(registration)
+    groups = [
+        AffectedGroup(
+            ngettext(
+                "This registration will be approved and confirmed:",
+                "These %(count)d registrations will be approved and confirmed:",
+                len(confirmed),
+            )
+            % {"count": len(confirmed)},
+            confirmed,
+        ),
+        AffectedGroup(
+            ngettext(
+                "This registration will be approved and join the waitlist, as no seat is free:",
+                "These %(count)d registrations will be approved and join the waitlist, as no "
+                "seat is free:",
+                len(waitlisted),
+            )
+            % {"count": len(waitlisted)},
+            waitlisted,
+        ),
+    ]
+    emails = []
+    if confirmed:
+        emails.append(_confirmation_email(len(confirmed)))
+    if waitlisted:
+        emails.append(_waitlist_email(len(waitlisted)))
+    notes = []
+    if others := len(selected) - len(pending):
+        notes.append(
+            ngettext(
+                "%(count)d selected registration is not awaiting approval and is left alone.",
+                "%(count)d selected registrations are not awaiting approval and are left alone.",
+                others,
+            )
+            % {"count": others}
+        )
+    for (_seminar_id, mode, state), registrations in refused.items():
+        notes.append(
+            ngettext(
+                "%(count)d selected registration cannot be approved and stays pending. %(reason)s",
+                "%(count)d selected registrations cannot be approved and stay pending. %(reason)s",
+                len(registrations),
+            )
+            % {
+                "count": len(registrations),
+                "reason": approval_refused(
+                    seminar=registrations[0].seminar, mode=mode, state=state
+                ),
+            }
+        )
+    return ActionPreview(
+        title=gettext("Approve registrations"),
+        submit_label=gettext("Yes, approve"),
+        groups=groups,
+        emails=emails,
+        notes=notes,
+    )
+
+
+DECLINE_MESSAGE = "message"
+
+
+def decline_preview(queryset: QuerySet[Registration]) -> ActionPreview:
+    """Declining is final and emails each registrant, with the organiser's message if any."""
+    selected = _selected(queryset)
+    pending = [registration for registration in selected if registration.status == Status.PENDING]
+    notes = []
+    if others := len(selected) - len(pending):
+        notes.append(
+            ngettext(
+                "%(count)d selected registration is not awaiting approval and is left alone.",
+                "%(count)d selected registrations are not awaiting approval and are left alone.",
+                others,
+            )
+            % {"count": others}
+        )
+    if pending:
+        notes.append(
+            gettext(
+                "Declining is final: a declined registration cannot be approved later, and its "
+                "email address cannot register for the seminar again."
+            )
+        )
+    emails = (
+        [
+            ngettext(
+                "%(count)d email saying the registration was not accepted, with your message if "
+                "you write one below, to the registrant, in their own language.",
+                "%(count)d emails saying the registration was not accepted, with your message if "
+                "you write one below, one to each registrant, in their own language.",
+                len(pending),
+            )
+            % {"count": len(pending)}
+        ]
+        if pending
+        else []
+    )
+    return ActionPreview(
+        title=gettext("Decline registrations"),
+        submit_label=gettext("Yes, decline"),
+        groups=[
+            AffectedGroup(
+                ngettext(
+                    "This registration will be declined:",
+                    "These %(count)d registrations will be declined:",
+                    len(pending),
+                )
+                % {"count": len(pending)},
+                pending,
+            )
+        ],
+        emails=emails,
+        notes=notes,
+        options=[
+            ActionOption(
+                DECLINE_MESSAGE,
+                gettext("Message to the registrants (optional)"),
+                kind="text",
+                help_text=gettext(
+                    "Goes into the email under “Message from the organisers”, exactly as you "
+                    "write it, to everyone declined here. The rest of the email is in each "
+                    "registrant's language."
+                ),
+            )
+        ],
+        destructive=True,
+    )

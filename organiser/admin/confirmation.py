@@ -69,5 +69,8 @@ def confirmation_page(
         "confirm_field": CONFIRM_FIELD,
         # The changelist with the filters it was showing: where "Back" and the form go.
         "changelist_url": request.get_full_path(),
+        # A question asked from one registration's page goes back there instead (see
+        # RegistrationAdmin.review_view).
+        "back_url": getattr(request, "action_back_url", None) or request.get_full_path(),
     }
     return TemplateResponse(request, TEMPLATE, context)

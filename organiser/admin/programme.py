@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
+from registrations.models import Registration
 from registrations.services import waitlist_promote
 from seminar.models import Organisation, Seminar, SeminarPartner, Session, SessionSpeaker, Speaker
 from seminar.services import seminar_reschedule
@@ -62,6 +63,7 @@ class SeminarAdminForm(forms.ModelForm):
         starts_at = cleaned.get("starts_at")
         if self.instance.pk and starts_at and cleaned.get("move_programme"):
             self.programme_offset = starts_at - self.initial["starts_at"]
+        self._hybrid_check(cleaned)
         return cleaned
 
     def _post_clean(self) -> None:
@@ -87,6 +89,54 @@ class SeminarAdminForm(forms.ModelForm):
             )
         return capacity
 
+    def clean_online_capacity(self) -> int | None:
+        online_capacity = self.cleaned_data.get("online_capacity")
+        taken = self.instance.online_seats_taken if self.instance.pk else 0
+        if online_capacity is not None and online_capacity < taken:
+            raise forms.ValidationError(
+                _(
+                    "%(taken)d online registrations are confirmed; online seats cannot be "
+                    "fewer. Cancel registrations first if you need fewer seats."
+                ),
+                params={"taken": taken},
+            )
+        return online_capacity
+
+    def _hybrid_check(self, cleaned: dict) -> None:
+        """Online seats belong to hybrid seminars; and once registrations hold seats or requests
+        for one way of attending, the seminar cannot start or stop having two."""
+        seminar_format = cleaned.get("format")
+        hybrid = seminar_format == Seminar.Format.HYBRID
+        if cleaned.get("online_capacity") is not None and seminar_format and not hybrid:
+            self.add_error(
+                "online_capacity",
+                _(
+                    "Online seats are counted apart only at a hybrid seminar. Leave this blank, "
+                    "or choose the hybrid format."
+                ),
+            )
+        was_hybrid = self.instance.pk and self.initial.get("format") == Seminar.Format.HYBRID
+        if self.instance.pk and seminar_format and hybrid != was_hybrid:
+            active = Registration.objects.filter(seminar=self.instance).exclude(
+                status__in=(Registration.Status.CANCELLED, Registration.Status.DECLINED)
+            )
+            if count := active.count():
+                self.add_error(
+                    "format",
+                    ngettext(
+                        "%(count)d registration is active, and it holds its seat or request "
+                        "for one way of attending. A seminar with active registrations cannot "
+                        "change between hybrid and a single format: create a new seminar, or "
+                        "cancel the registrations first.",
+                        "%(count)d registrations are active, and each holds its seat or "
+                        "request for one way of attending. A seminar with active "
+                        "registrations cannot change between hybrid and a single format: "
+                        "create a new seminar, or cancel the registrations first.",
+                        count,
+                    )
+                    % {"count": count},
+                )
+
 
 @admin.register(Seminar)
 class SeminarAdmin(TabbedTranslationAdmin):
@@ -96,7 +146,7 @@ class SeminarAdmin(TabbedTranslationAdmin):
     search_fields = ("title_en", "title_zh_hant", "title_zh_hans", "theme_en", "slug")
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ("title_en",)}
-    readonly_fields = ("seats_taken",)
+    readonly_fields = ("seats_taken", "online_seats_taken")
     change_form_template = "admin/seminar/seminar/change_form.html"
     inlines = (SessionInline, SeminarPartnerInline, EmailTextInline)
     fieldsets = (
@@ -115,10 +165,19 @@ class SeminarAdmin(TabbedTranslationAdmin):
                 "fields": (
                     "capacity",
                     "seats_taken",
+                    "online_capacity",
+                    "online_seats_taken",
                     "waitlist_enabled",
+                    "requires_approval",
                     "registration_opens_at",
                     "registration_closes_at",
-                )
+                ),
+                "description": _(
+                    "At a hybrid seminar, registrants choose to attend in the room or online: "
+                    "the capacity is the room's seats and the online seats are counted apart, "
+                    "each filling and keeping a waitlist of its own. Other seminars have one "
+                    "count, the capacity."
+                ),
             },
         ),
         (

@@ -1,16 +1,23 @@
 """Organisers manage registrations here. Status never changes by editing a field: it changes
-through the services (cancel action, promotion), which keep the seat count right."""
+through the services (cancel action, promotion, approval, decline), which keep the seat count
+right."""
+
+from collections import Counter, defaultdict
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from registrations.errors import OverCapacity, RegistrationError
+from registrations.errors import OverCapacity, RegistrationError, RegistrationRefused
 from registrations.models import (
     REGISTRANT_FIELDS,
     TRACKING_FIELDS,
@@ -20,20 +27,27 @@ from registrations.models import (
 )
 from registrations.selectors import AnswerShown, registration_answers
 from registrations.services import (
+    registration_approve,
     registration_attendance_set,
     registration_cancel,
     registration_confirm,
     registration_create,
+    registration_decline,
     registration_details_resend,
     registration_update,
 )
+from seminar.models import AttendanceMode
 
 from ..views import attendees_export_response
 from .action_previews import (
     ALLOW_OVER_CAPACITY,
+    DECLINE_MESSAGE,
+    approval_refused,
+    approve_preview,
     attendance_preview,
     cancel_preview,
     confirm_from_waitlist_preview,
+    decline_preview,
     resend_preview,
 )
 from .audit import AuditDisplay
@@ -50,6 +64,13 @@ class RegistrationAdminForm(forms.ModelForm):
         label=_("The registrant agreed to the personal information collection statement"),
         required=False,
     )
+    # A hybrid seminar's registrant attends one way; other seminars' format decides it.
+    attendance_mode = forms.ChoiceField(
+        label=_("how they will attend"),
+        choices=[("", "---------"), *AttendanceMode.choices],
+        required=False,
+        help_text=_("Hybrid seminars only: in the room or online, each with its own seats."),
+    )
     # Set on a second pass after the service refused to save this form (see
     # RegistrationAdmin.changeform_view): shown next to its field, with everything typed kept.
     refusal: RegistrationError | None = None
@@ -61,7 +82,10 @@ class RegistrationAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
+            # Switching an existing registration's mode moves its seat: a service's job, not
+            # a field's.
             self.fields.pop("consent")
+            self.fields.pop("attendance_mode", None)
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -109,10 +133,11 @@ class AuditEntryInline(AuditDisplay, admin.TabularInline):
 class RegistrationAdmin(admin.ModelAdmin):
     form = RegistrationAdminForm
     # Few columns that fit 1280 px beside the filters; the rest is one click away.
-    list_display = ("registrant", "status", "seminar_short", "registered")
+    list_display = ("registrant", "status_mode", "seminar_short", "registered")
     list_filter = (
         "seminar",
         "status",
+        "attendance_mode",
         "participant_type",
         "region",
         "preferred_language",
@@ -127,6 +152,8 @@ class RegistrationAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     autocomplete_fields = ("seminar",)
     actions = (
+        "approve_registrations",
+        "decline_registrations",
         "cancel_registrations",
         "confirm_from_waitlist",
         "mark_attended",
@@ -138,12 +165,15 @@ class RegistrationAdmin(admin.ModelAdmin):
     inlines = (NotificationInline, AuditEntryInline)
     readonly_fields = (
         "status",
+        "attendance_mode",
         "source",
         "consent_at",
         "consent_version",
         "created_at",
         "updated_at",
         "confirmed_at",
+        "waitlisted_at",
+        "reviewed_at",
         "cancelled_at",
         *TRACKING_FIELDS,
         "attended",
@@ -163,6 +193,17 @@ class RegistrationAdmin(admin.ModelAdmin):
             email_wrappable(registration.email),
         )
 
+    @admin.display(description=_("status"), ordering="status")
+    def status_mode(self, registration: Registration) -> str:
+        # At a hybrid seminar the status belongs to one way of attending: say which.
+        if not registration.seminar.is_hybrid:
+            return registration.get_status_display()
+        return format_html(
+            '{}<span class="registration-mode">{}</span>',
+            registration.get_status_display(),
+            registration.get_attendance_mode_display(),
+        )
+
     @admin.display(description=_("seminar"), ordering="seminar__starts_at")
     def seminar_short(self, registration: Registration) -> str:
         return seminar_short(registration.seminar)
@@ -174,9 +215,13 @@ class RegistrationAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request: HttpRequest, obj: Registration | None = None):
         registrant = (None, {"fields": ("seminar", *REGISTRANT_FIELDS)})
         if obj is None:
-            return (registrant, (_("Consent"), {"fields": ("consent",)}))
+            return (
+                (None, {"fields": ("seminar", "attendance_mode", *REGISTRANT_FIELDS)}),
+                (_("Consent"), {"fields": ("consent",)}),
+            )
+        status = ("status", "attendance_mode", "source") if obj.seminar.is_hybrid else None
         return (
-            (None, {"fields": ("status", "source")}),
+            (None, {"fields": status or ("status", "source")}),
             registrant,
             *self._answers_fieldset(obj),
             (_("Consent"), {"fields": ("consent_at", "consent_version")}),
@@ -190,7 +235,16 @@ class RegistrationAdmin(admin.ModelAdmin):
             ),
             (
                 _("History"),
-                {"fields": ("created_at", "confirmed_at", "cancelled_at", "updated_at")},
+                {
+                    "fields": (
+                        "created_at",
+                        "reviewed_at",
+                        "confirmed_at",
+                        "waitlisted_at",
+                        "cancelled_at",
+                        "updated_at",
+                    )
+                },
             ),
         )
 
@@ -258,6 +312,8 @@ class RegistrationAdmin(admin.ModelAdmin):
                 registration=form.instance, data=data, actor=request.user, email_confirmed=True
             )
             return update.registration
+        if form.cleaned_data.get("attendance_mode"):
+            data["attendance_mode"] = form.cleaned_data["attendance_mode"]
         return registration_create(
             seminar=form.cleaned_data["seminar"],
             data={**data, "consent_version": settings.PICS_VERSION},
@@ -285,7 +341,9 @@ class RegistrationAdmin(admin.ModelAdmin):
     def cancel_registrations(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
         # Waitlisted ones first: cancelling a confirmed seat promotes the head of the waitlist,
         # who must not be someone the organiser is cancelling in the same breath.
-        active = queryset.exclude(status=Registration.Status.CANCELLED).order_by("pk")
+        active = queryset.exclude(
+            status__in=(Registration.Status.CANCELLED, Registration.Status.DECLINED)
+        ).order_by("pk")
         selected = sorted(active, key=lambda r: r.status != Registration.Status.WAITLISTED)
         for registration in selected:
             registration_cancel(registration=registration, actor=request.user)
@@ -298,6 +356,112 @@ class RegistrationAdmin(admin.ModelAdmin):
             ),
             len(selected),
         )
+
+    @admin.action(
+        description=_("Approve selected (each gets a seat, or a waitlist place when full)"),
+        permissions=["change"],
+    )
+    @asks_first(approve_preview)
+    def approve_registrations(self, request: HttpRequest, queryset: QuerySet[Registration]):
+        """In the order they came in, as the preview says; a seminar that takes no more leaves
+        the rest of its selection pending, with the reason."""
+        pending = queryset.filter(status=Registration.Status.PENDING).select_related("seminar")
+        outcomes: Counter[str] = Counter()
+        refused: dict[str, int] = defaultdict(int)
+        for registration in pending.order_by("pk"):
+            try:
+                approved = registration_approve(registration=registration, actor=request.user)
+            except RegistrationRefused as refusal:
+                reason = approval_refused(
+                    seminar=registration.seminar,
+                    mode=registration.attendance_mode,
+                    state=refusal.state,
+                )
+                refused[reason] += 1
+            else:
+                outcomes[approved.status] += 1
+        approved_count = sum(outcomes.values())
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d registration approved: %(confirmed)d confirmed, %(waitlisted)d on "
+                "the waitlist.",
+                "%(count)d registrations approved: %(confirmed)d confirmed, %(waitlisted)d on "
+                "the waitlist.",
+                approved_count,
+            )
+            % {
+                "count": approved_count,
+                "confirmed": outcomes[Registration.Status.CONFIRMED],
+                "waitlisted": outcomes[Registration.Status.WAITLISTED],
+            },
+        )
+        for reason, count in refused.items():
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d registration was not approved and stays pending. %(reason)s",
+                    "%(count)d registrations were not approved and stay pending. %(reason)s",
+                    count,
+                )
+                % {"count": count, "reason": reason},
+                messages.WARNING,
+            )
+
+    @admin.action(
+        description=_("Decline selected (final; emails each registrant)"), permissions=["change"]
+    )
+    @asks_first(decline_preview)
+    def decline_registrations(self, request: HttpRequest, queryset: QuerySet[Registration]):
+        # PostgreSQL cannot store NUL characters in text; nobody means to type one.
+        message = request.POST.get(DECLINE_MESSAGE, "").replace("\x00", "")
+        pending = queryset.filter(status=Registration.Status.PENDING).order_by("pk")
+        declined = 0
+        for registration in pending:
+            registration_decline(registration=registration, actor=request.user, message=message)
+            declined += 1
+        self._report(
+            request,
+            ngettext(
+                "%(count)d registration declined.", "%(count)d registrations declined.", declined
+            ),
+            declined,
+        )
+
+    def get_urls(self):
+        def review(action: str):
+            def view(request: HttpRequest, object_id: str) -> HttpResponse:
+                return self.review_view(request, object_id, action)
+
+            return self.admin_site.admin_view(view)
+
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/approve/",
+                review("approve_registrations"),
+                name="{}_{}_approve".format(*info),
+            ),
+            path(
+                "<path:object_id>/decline/",
+                review("decline_registrations"),
+                name="{}_{}_decline".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def review_view(self, request: HttpRequest, object_id: str, action: str) -> HttpResponse:
+        """The registration page's Approve and Decline buttons: the bulk action's own question
+        and action for this one registration, then back to its page."""
+        registration = self.get_object(request, unquote(object_id))
+        if registration is None:
+            raise Http404
+        if not self.has_change_permission(request, registration):
+            raise PermissionDenied
+        change_url = reverse("admin:registrations_registration_change", args=[registration.pk])
+        request.action_back_url = change_url
+        response = getattr(self, action)(request, Registration.objects.filter(pk=registration.pk))
+        return response or redirect(change_url)
 
     @admin.action(description=_("Confirm selected from the waitlist"), permissions=["change"])
     @asks_first(confirm_from_waitlist_preview)

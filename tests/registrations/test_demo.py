@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from registrations.models import Registration
-from seminar.models import RegistrationState, Seminar
+from seminar.models import AttendanceMode, RegistrationState, Seminar
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_load_demo_recreates_the_2022_reference_seminar():
 def test_load_demo_adds_an_upcoming_edition_open_for_registration():
     load_demo()
 
-    upcoming = Seminar.objects.filter(starts_at__gt=timezone.now()).get()
+    upcoming = Seminar.objects.filter(starts_at__gt=timezone.now(), format="online").get()
     assert upcoming.capacity == 300
     assert upcoming.availability().state == RegistrationState.OPEN
     assert (
@@ -108,3 +108,40 @@ def test_the_upcoming_demo_seminar_asks_its_questions_and_has_answers_to_show():
     counts = (Question.objects.count(), Answer.objects.count())
     load_demo()
     assert (Question.objects.count(), Answer.objects.count()) == counts
+
+
+def test_load_demo_adds_a_hybrid_seminar_that_screens_its_registrations():
+    load_demo()
+
+    hybrid = Seminar.objects.get(format=Seminar.Format.HYBRID)
+    assert hybrid.starts_at > timezone.now()
+    assert (hybrid.capacity, hybrid.online_capacity) == (40, 300)
+    assert hybrid.requires_approval
+    assert "Hong Kong" in hybrid.venue_en and "香港" in hybrid.venue_zh_hant
+    assert hybrid.availability(mode=AttendanceMode.ONLINE).state == RegistrationState.OPEN
+
+
+def test_the_hybrid_demo_shows_every_state_in_each_way_of_attending():
+    load_demo()
+
+    hybrid = Seminar.objects.get(format=Seminar.Format.HYBRID)
+    states = Counter(hybrid.registrations.values_list("attendance_mode", "status"))
+    assert states[("in_person", "confirmed")] == hybrid.capacity == hybrid.seats_taken
+    assert states[("online", "confirmed")] == hybrid.online_seats_taken > 0
+    assert states[("in_person", "waitlisted")] > 0
+    assert states[("in_person", "pending")] > 0 and states[("online", "pending")] > 0
+    assert states[("in_person", "declined")] > 0 and states[("online", "declined")] > 0
+    declined = hybrid.registrations.filter(status="declined").first()
+    assert declined.notifications.get(kind="declined").note
+    assert declined.reviewed_at is not None
+    assert hybrid.audit_entries.filter(action="approved", actor__username="organiser").exists()
+
+
+def test_load_demo_twice_leaves_the_hybrid_seminar_as_it_is():
+    load_demo()
+    before = list(Registration.objects.values_list("pk", "status", "attendance_mode"))
+
+    output = load_demo()
+
+    assert list(Registration.objects.values_list("pk", "status", "attendance_mode")) == before
+    assert "hybrid seminar" in output and "already loaded" in output

@@ -18,6 +18,9 @@ STATUS_OF_KIND = {
     Kind.CANCELLED: Registration.Status.CANCELLED,
     Kind.EMAIL_CONFIRM: Registration.Status.CONFIRMED,
     Kind.EMAIL_CHANGE_NOTICE: Registration.Status.CONFIRMED,
+    Kind.RECEIVED: Registration.Status.PENDING,
+    Kind.DECLINED: Registration.Status.DECLINED,
+    Kind.MODE_CHANGED: Registration.Status.CONFIRMED,
 }
 
 
