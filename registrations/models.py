@@ -748,7 +748,9 @@ class QuestionCondition(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(self.depends_on) if self.depends_on_id else self.field
+        if self.depends_on_id:
+            return str(self.depends_on)
+        return str(Registration._meta.get_field(self.field).verbose_name)
 
 
 class Answer(models.Model):

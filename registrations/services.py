@@ -628,6 +628,21 @@ def registration_mode_change(
     return registration
 
 
+def registrations_mode_align(*, seminar: Seminar) -> int:
+    """A seminar moved between online and in person (typhoon, venue lost): its registrations
+    now attend the one way it is held, so emails, pages and exports say so. Both single formats
+    count seats on the same counter, so no seat moves. A hybrid seminar keeps every choice.
+    Returns how many registrations changed."""
+    if seminar.is_hybrid:
+        return 0
+    mode = seminar.attendance_modes[0]
+    return (
+        Registration.objects.filter(seminar=seminar)
+        .exclude(attendance_mode=mode)
+        .update(attendance_mode=mode, updated_at=timezone.now())
+    )
+
+
 @transaction.atomic
 def waitlist_promote(
     *, seminar: Seminar, actor: Actor = None, now: datetime | None = None

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from registrations.models import Registration
-from registrations.services import waitlist_promote
+from registrations.services import registrations_mode_align, waitlist_promote
 from seminar.models import Organisation, Seminar, SeminarPartner, Session, SessionSpeaker, Speaker
 from seminar.services import seminar_reschedule
 
@@ -216,6 +216,8 @@ class SeminarAdmin(TabbedTranslationAdmin):
     def save_model(self, request, obj: Seminar, form, change: bool) -> None:
         with transaction.atomic():
             super().save_model(request, obj, form, change)
+            if change and "format" in form.changed_data:
+                registrations_mode_align(seminar=obj)
             # More seats, a waitlist switched back on, or a re-published seminar: offer the free
             # seats to the waitlist, as a cancellation would.
             promoted = waitlist_promote(seminar=obj, actor=request.user) if change else []

@@ -536,3 +536,19 @@ def test_cancelling_skips_a_declined_registration(organiser_client):
     assert "1 selected registration was declined and is left alone." in text
     assert "1 registration cancelled." in text_of(response)
     assert statuses(declined, confirmed) == [Status.DECLINED, Status.CANCELLED]
+
+
+def test_moving_a_seminar_online_moves_its_registrations_online(organiser_client):
+    seminar = SeminarFactory(format="in_person", venue_en="Room 1", capacity=1)
+    seated = RegistrationFactory(seminar=seminar)
+    waiting = RegistrationFactory(seminar=seminar, status=Status.WAITLISTED)
+    assert seated.attendance_mode == "in_person"
+
+    seminar_change(organiser_client, seminar, format="online")
+
+    modes = set(seminar.registrations.values_list("attendance_mode", flat=True))
+    assert modes == {"online"}
+    seminar.refresh_from_db()
+    assert seminar.seats_taken == 1
+    waiting.refresh_from_db()
+    assert waiting.status == Status.WAITLISTED
