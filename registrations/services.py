@@ -33,7 +33,8 @@ from .errors import (
     RegistrationError,
     RegistrationRefused,
 )
-from .models import AuditEntry, Notification, Registration
+from .models import CONDITION_FIELDS, AuditEntry, Notification, Registration
+from .questions import Answers, answers_hidden_remove, answers_store
 from .selectors import registration_email_change_find, waitlist_next
 
 Status = Registration.Status
@@ -169,6 +170,7 @@ def registration_create(
     source: str = Registration.Source.WEB,
     actor: Actor = None,
     now: datetime | None = None,
+    answers: Answers | None = None,
 ) -> Registration:
     """Book a seat, or a waitlist place when the seminar is full; or, when the seminar screens
     its registrations, take the registration as pending an organiser's decision (no seat).
@@ -182,6 +184,9 @@ def registration_create(
     draft or cancelled) and DuplicateRegistration when the email is already registered; nothing
     is saved in either case. Organisers adding someone in the admin (source=ADMIN) are not held
     to the registration window, only to capacity, and need no approval of their own.
+
+    `answers` to the seminar's questions (as the form's `answers` gives them) are stored with
+    the registration, in the same transaction, by questions.answers_store.
     """
     now = now or timezone.now()
     email = email_normalise(data["email"])
@@ -221,6 +226,8 @@ def registration_create(
         if existing is None:
             raise
         raise DuplicateRegistration(existing) from None
+    if answers:
+        answers_store(registration=registration, answers=answers)
     _change_announce(
         seminar=seminar,
         registration=registration,
@@ -295,6 +302,9 @@ def registration_update(
             registration=registration,
             details={"changed": changed},
         )
+    if set(changed) & set(CONDITION_FIELDS):
+        # A question that no longer applies keeps no personal answer (questions.py).
+        answers_hidden_remove(registration=registration)
     if email_pending:
         registration_email_change_request(
             registration=registration, email=email_pending, actor=actor
