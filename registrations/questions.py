@@ -506,18 +506,38 @@ def registration_answers_update(
     )
     if actor is None and not answers_editable(registration=registration, now=now):
         raise RegistrationError(QUESTIONS_NOT_EDITABLE)
+    return _answers_apply(
+        registration=registration,
+        given={question.pk: value for question, value in answers.items()},
+        actor=actor,
+    )
+
+
+def answers_hidden_remove(*, registration: Registration, actor=None) -> list[Question]:
+    """After the registration's fixed fields changed: remove its personal-data answers to
+    questions now hidden. Call inside the transaction that changed them."""
+    return _answers_apply(registration=registration, given={}, actor=actor)
+
+
+def _answers_apply(
+    *, registration: Registration, given: Mapping[int, AnswerValue], actor
+) -> list[Question]:
+    """Apply new answers (by question id) by the rules of registration_answers_update;
+    questions not in `given` keep their answers, unless now hidden and personal data."""
     stored = _stored_answers(registration)
     kept_options = [option.pk for answer in stored.values() for option in answer.options.all()]
     questions = seminar_questions(seminar=registration.seminar, keep_options=kept_options)
-    given = {question.pk: value for question, value in answers.items()}
-    # Only the seminar's own asked questions, with the options they offer this registrant.
+    # The seminar's asked questions only, with the options they offer this registrant.
     current: dict[Question, AnswerValue] = {}
     for question in questions:
-        value = given.get(question.pk, [] if question.has_options else "")
-        if question.has_options:
-            offered = {option.pk: option for option in question.options.all()}
-            value = [offered[option.pk] for option in value if option.pk in offered]
-        current[question] = value
+        if question.pk in given:
+            value = given[question.pk]
+            if question.has_options:
+                offered = {option.pk: option for option in question.options.all()}
+                value = [offered[option.pk] for option in value if option.pk in offered]
+            current[question] = value
+        elif question.pk in stored:
+            current[question] = _stored_value(question, stored[question.pk])
     shown = questions_visible(
         questions=questions,
         fixed=registration_fixed(registration),
@@ -526,23 +546,22 @@ def registration_answers_update(
     changed, removed, added = [], [], {}
     for question in questions:
         old = stored.get(question.pk)
-        value = current[question]
         if question.pk not in shown:
             if old is not None and question.personal_data:
                 removed.append(old.pk)
                 changed.append(question)
             continue
-        if _is_empty(value):
-            if old is not None:
-                removed.append(old.pk)
-                changed.append(question)
+        if question.pk not in given:
+            continue
+        value = current[question]
+        if old is not None and _stored_value(question, old) == _sorted_value(value):
             continue
         if old is not None:
-            if _stored_value(question, old) == _sorted_value(value):
-                continue
             removed.append(old.pk)
-        added[question] = value
-        changed.append(question)
+        if not _is_empty(value):
+            added[question] = value
+        if old is not None or not _is_empty(value):
+            changed.append(question)
     if removed:
         Answer.objects.filter(pk__in=removed).delete()
     if added:
@@ -558,31 +577,6 @@ def registration_answers_update(
             details={"answers": [question.pk for question in changed]},
         )
     return changed
-
-
-def answers_hidden_remove(*, registration: Registration) -> int:
-    """After the registration's fixed fields changed: remove its personal-data answers to
-    questions now hidden. Call inside the transaction that changed them. Returns how many."""
-    stored = _stored_answers(registration)
-    if not stored:
-        return 0
-    questions = seminar_questions(seminar=registration.seminar)
-    current = {
-        question: _stored_value(question, stored[question.pk])
-        for question in questions
-        if question.pk in stored
-    }
-    shown = questions_visible(
-        questions=questions, fixed=registration_fixed(registration), chosen=chosen_options(current)
-    )
-    hidden = [
-        stored[question.pk].pk
-        for question in questions
-        if question.pk in stored and question.pk not in shown and question.personal_data
-    ]
-    if hidden:
-        Answer.objects.filter(pk__in=hidden).delete()
-    return len(hidden)
 
 
 def questions_signature(*, questions: Sequence[Question], known: Mapping[str, Any]) -> str:

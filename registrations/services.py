@@ -304,7 +304,7 @@ def registration_update(
         )
     if set(changed) & set(CONDITION_FIELDS):
         # A question that no longer applies keeps no personal answer (questions.py).
-        answers_hidden_remove(registration=registration)
+        answers_hidden_remove(registration=registration, actor=actor)
     if email_pending:
         registration_email_change_request(
             registration=registration, email=email_pending, actor=actor
