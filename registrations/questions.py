@@ -213,12 +213,17 @@ def condition_hint(
             choices = [_fixed_value_label(condition.field, value) for value in condition.values]
         parts.append(
             gettext("%(choices)s for “%(question)s”")
-            % {"choices": gettext(" or ").join(choices), "question": subject}
+            % {
+                "choices": pgettext("between the choices that show a question", " or ").join(
+                    choices
+                ),
+                "question": subject,
+            }
         )
     if not parts:
         return ""
     return gettext("Answer only if you chose %(conditions)s.") % {
-        "conditions": gettext(" and ").join(parts)
+        "conditions": pgettext("between the conditions of a question", " and ").join(parts)
     }
 
 
