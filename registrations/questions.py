@@ -155,20 +155,23 @@ def questions_applicable(
 ) -> list[Question]:
     """The questions a form should carry when some fixed values are `known` already (not asked
     in that form): a question ruled out by a known value can never be shown there, nor can one
-    depending on a question that is not carried."""
-    carried: set[int] = set()
+    depending on a question that is not carried, or on options it no longer offers."""
+    carried: dict[int, set[int]] = {}  # question -> the options it offers
     applicable = []
     for question in questions:
         possible = True
         for condition in question.conditions.all():
             if condition.depends_on_id:
-                possible = possible and condition.depends_on_id in carried
+                offered = carried.get(condition.depends_on_id, set())
+                possible = possible and any(
+                    option.pk in offered for option in condition.options.all()
+                )
             elif condition.field in known:
                 possible = possible and _condition_holds(
-                    condition, fixed=known, chosen={}, shown=carried
+                    condition, fixed=known, chosen={}, shown=set()
                 )
         if possible:
-            carried.add(question.pk)
+            carried[question.pk] = {option.pk for option in question.options.all()}
             applicable.append(question)
     return applicable
 
@@ -205,7 +208,9 @@ def condition_hint(
         if condition.depends_on_id:
             earlier = by_pk.get(condition.depends_on_id)
             subject = earlier.label if earlier else ""
-            choices = [option.label for option in condition.options.all()]
+            offered = {option.pk for option in earlier.options.all()} if earlier else set()
+            # Name only what this form offers, not options retired since.
+            choices = [option.label for option in condition.options.all() if option.pk in offered]
         elif condition.field in known:
             continue
         else:

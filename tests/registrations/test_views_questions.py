@@ -190,12 +190,12 @@ def test_bad_answers_are_refused_next_to_the_question_and_everything_typed_is_ke
     assert message in errors[field(kinds[kind])][0]
     page = response.content.decode()
     assert f'href="#id_{field(kinds[kind])}' in page  # the error summary links to it
-    assert 'value="Lion Rock Design Studio Ltd."' in page or "Harbour Trading" in page
+    assert 'value="Harbour Trading Co. Ltd."' in page
     if kind != "text":
-        assert 'value="  ACME Holdings  "' in page or 'value="ACME Holdings"' in page
+        assert 'value="  ACME Holdings  "' in page
     if kind != "multiple":
-        checked = re.findall(r'<input[^>]*name="%s"[^>]*>' % field(kinds["multiple"]), page)
-        assert sum("checked" in tag for tag in checked) == 2
+        boxes = re.findall(rf'<input[^>]*name="{field(kinds["multiple"])}"[^>]*>', page)
+        assert sum("checked" in box for box in boxes) == 2
 
 
 def test_a_required_question_left_empty_is_refused_with_the_others_kept(client, seminar):
