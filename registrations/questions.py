@@ -327,7 +327,8 @@ def question_field(question: Question, *, hint: str = "") -> forms.Field:
 def answer_from_cleaned(question: Question, value: Any) -> AnswerValue:
     """A cleaned form value as stored: options for choice kinds, text otherwise."""
     if question.has_options:
-        wanted = value if isinstance(value, list) else [value]
+        # A box ticked twice in a forged form counts once.
+        wanted = dict.fromkeys(value if isinstance(value, list) else [value])
         options = {str(option.pk): option for option in question.options.all()}
         return [options[pk] for pk in wanted if pk in options]
     if value in (None, "", False):
@@ -432,7 +433,7 @@ def _answers_insert(*, registration: Registration, answers: Answers) -> None:
         AnswerChoice(answer=answer, option=option)
         for question, answer in rows
         if question.has_options
-        for option in answers[question]
+        for option in {option.pk: option for option in answers[question]}.values()
         if option.question_id == question.pk
     ]
     if choices:
@@ -544,7 +545,11 @@ def _answers_apply(
             value = given[question.pk]
             if question.has_options:
                 offered = {option.pk: option for option in question.options.all()}
-                value = [offered[option.pk] for option in value if option.pk in offered]
+                value = list(
+                    {
+                        option.pk: offered[option.pk] for option in value if option.pk in offered
+                    }.values()
+                )
             current[question] = value
         elif question.pk in stored:
             current[question] = _stored_value(question, stored[question.pk])

@@ -489,3 +489,15 @@ def test_registering_takes_as_many_queries_for_ten_answers_as_for_two(
     assert response.status_code == 302
     assert Answer.objects.filter(registration__seminar=few).count() == 2
     assert Answer.objects.filter(registration__seminar=many).count() == 10
+
+
+def test_an_option_sent_twice_is_chosen_once(client, seminar):
+    topics = QuestionFactory(seminar=seminar, kind=Kind.MULTIPLE, options=["Patents", "Marks"])
+    patents = option_value(topics, "Patents")
+
+    response = client.post(
+        register_url(seminar), registration_form_data(**{field(topics): [patents, patents]})
+    )
+
+    assert response.status_code == 302
+    assert stored(Registration.objects.get()) == {"multiple": {"Patents"}}
