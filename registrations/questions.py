@@ -331,12 +331,13 @@ def answer_from_cleaned(question: Question, value: Any) -> AnswerValue:
         wanted = dict.fromkeys(value if isinstance(value, list) else [value])
         options = {str(option.pk): option for option in question.options.all()}
         return [options[pk] for pk in wanted if pk in options]
-    if value in (None, "", False):
+    # Not `value in (None, "", False)`: the number 0 equals False.
+    if value is None or value is False or value == "":
         return ""
     if value is True:
         return YES
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+        return format((value + 0).normalize(), "f")  # + 0 turns -0 into 0
     if isinstance(value, date | datetime):
         return value.isoformat()
     return str(value).strip()

@@ -431,7 +431,7 @@ def answers_keep_the_rules(registration: Registration, questions: list[Question]
             assert answer.value and answer.value == answer.value.strip()
 
 
-@settings(max_examples=200, **PROPERTY_SETTINGS)
+@settings(max_examples=120, **PROPERTY_SETTINGS)
 @given(
     fixed=st.fixed_dictionaries(
         {
@@ -464,7 +464,7 @@ def test_registration_form_with_questions_never_errors_or_half_saves(
         assert after == before
 
 
-@settings(max_examples=150, **PROPERTY_SETTINGS)
+@settings(max_examples=120, **PROPERTY_SETTINGS)
 @given(participant_type=st.sampled_from(["sme", "ip_practitioner"]), answers=st.data())
 def test_answers_page_never_errors_or_half_saves(client, participant_type, answers):
     seminar, questions = seminar_asking_everything()

@@ -501,3 +501,12 @@ def test_an_option_sent_twice_is_chosen_once(client, seminar):
 
     assert response.status_code == 302
     assert stored(Registration.objects.get()) == {"multiple": {"Patents"}}
+
+
+def test_zero_is_an_answer(client, seminar):
+    count = QuestionFactory(seminar=seminar, kind=Kind.NUMBER, required=True)
+
+    response = client.post(register_url(seminar), registration_form_data(**{field(count): "0"}))
+
+    assert response.status_code == 302
+    assert stored(Registration.objects.get()) == {"number": "0"}
