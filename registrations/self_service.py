@@ -12,17 +12,17 @@ from django.utils.translation import gettext as _
 from config.ratelimit import ratelimited
 from seminar.models import Seminar
 
+from .answers import (
+    answers_editable,
+    registration_answers,
+    registration_answers_update,
+    registration_questions,
+)
 from .calendar import calendar_ics
 from .errors import RegistrationError
 from .forms import AnswersForm, RegistrantDetailsForm
 from .models import Registration
-from .questions import (
-    answers_editable,
-    registration_answers,
-    registration_answers_update,
-    registration_fixed,
-    registration_questions,
-)
+from .questions import registration_fixed
 from .selectors import registration_email_change_find, registration_waitlist_position
 from .services import (
     DetailsUpdate,

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from seminar.models import RegistrationState, Seminar
 
+from .answers import answers_hidden_remove, answers_store
 from .audit import REGISTRANT, SYSTEM, audit_record
 from .delivery import notification_create
 from .errors import (
@@ -34,7 +35,7 @@ from .errors import (
     RegistrationRefused,
 )
 from .models import CONDITION_FIELDS, AuditEntry, Notification, Registration
-from .questions import Answers, answers_hidden_remove, answers_store
+from .questions import Answers
 from .selectors import registration_email_change_find, waitlist_next
 
 Status = Registration.Status
@@ -186,7 +187,7 @@ def registration_create(
     to the registration window, only to capacity, and need no approval of their own.
 
     `answers` to the seminar's questions (as the form's `answers` gives them) are stored with
-    the registration, in the same transaction, by questions.answers_store.
+    the registration, in the same transaction, by answers.answers_store.
     """
     now = now or timezone.now()
     email = email_normalise(data["email"])

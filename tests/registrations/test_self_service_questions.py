@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from registrations.models import Question, Registration
-from registrations.questions import registration_answers
+from registrations.answers import registration_answers
 from registrations.services import registration_create
 from tests.factories import (
     QuestionFactory,
