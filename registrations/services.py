@@ -304,7 +304,7 @@ def registration_update(
             details={"changed": changed},
         )
     if set(changed) & set(CONDITION_FIELDS):
-        # A question that no longer applies keeps no personal answer (questions.py).
+        # A question that no longer applies keeps no personal answer (answers.py).
         answers_hidden_remove(registration=registration, actor=actor)
     if email_pending:
         registration_email_change_request(

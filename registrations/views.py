@@ -61,9 +61,10 @@ def _just_registered(request: HttpRequest, seminar: Seminar) -> Registration | N
 def registration_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     seminar = get_object_or_404(seminar_public_queryset(), slug=slug)
     refusal, resend_notice = None, False
-    questions = {"questions": seminar_questions(seminar=seminar), "known": seminar_fixed(seminar)}
+    # The seminar's own questions, and what its format settles for them (one attendance mode).
+    asked = {"questions": seminar_questions(seminar=seminar), "known": seminar_fixed(seminar)}
     if request.method == "POST":
-        form = RegistrationForm(request.POST, **questions)
+        form = RegistrationForm(request.POST, **asked)
         if form.is_valid() and form.looks_automated():
             # A bot filled the hidden field or forged the start time: answer as if all went
             # well, save nothing, and count it against the tight budget.
@@ -96,7 +97,7 @@ def registration_create_view(request: HttpRequest, slug: str) -> HttpResponse:
                 _just_registered_remember(request, registration)
                 return redirect("registrations:done", slug=seminar.slug)
     else:
-        form = RegistrationForm(initial=tracking_params(request.GET), **questions)
+        form = RegistrationForm(initial=tracking_params(request.GET), **asked)
     statement = collection_statement_html(seminar=seminar)
     context = {
         "seminar": seminar,
