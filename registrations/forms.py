@@ -1,6 +1,7 @@
 """Input checks for the public registration form; the booking rules live in services.py."""
 
 import time
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -15,7 +16,17 @@ from seminar.models import Seminar
 from seminar.selectors import seminar_mode_availability
 from seminar.validators import phone_validate
 
-from .models import REGISTRANT_FIELDS, TRACKING_FIELDS, Registration
+from .models import CONDITION_FIELDS, REGISTRANT_FIELDS, TRACKING_FIELDS, Question, Registration
+from .questions import (
+    answer_from_cleaned,
+    chosen_options,
+    condition_data,
+    condition_hint,
+    field_name,
+    question_field,
+    questions_applicable,
+    questions_visible,
+)
 
 STARTED_SALT = "registrations.form-started"
 
@@ -103,7 +114,75 @@ class RegistrantDetailsForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in REGISTRANT_FIELDS}
 
 
-class RegistrationForm(RegistrantDetailsForm):
+class QuestionsMixin:
+    """A seminar's own questions as fields after the form's own, and `answers` once valid.
+
+    `questions` are the seminar's (questions.seminar_questions); `known` holds fixed values the
+    form does not ask (the attendance mode of a seminar with one, or all of a registration's
+    fixed fields on its answers page): questions they rule out are not carried at all.
+
+    Every question is rendered, each in a wrapper with its conditions for the script, which
+    hides (`hidden`) those that do not apply as the registrant answers; without the script each
+    conditional question says when it applies. Either way the server decides: a question hidden
+    by the answers sent is never required, its posted answer is ignored (errors included), and
+    `answers` holds the shown questions only, empty ones too (a cleared answer).
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        questions: Sequence[Question] = (),
+        known: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.questions_given = list(questions)
+        self.known = {
+            name: value for name, value in (known or {}).items() if name not in self.base_fields
+        }
+        self.questions = questions_applicable(questions=self.questions_given, known=self.known)
+        self.answers: dict[Question, Any] = {}
+        super().__init__(*args, **kwargs)
+        for question in self.questions:
+            hint = condition_hint(question, questions=self.questions, known=self.known)
+            self.fields[field_name(question)] = question_field(question, hint=hint)
+
+    def questions_kwargs(self) -> dict[str, Any]:
+        return {"questions": self.questions_given, "known": self.known}
+
+    def questions_layout(self) -> list:
+        return [self._question_layout(question) for question in self.questions]
+
+    def _question_layout(self, question: Question) -> Div:
+        attrs = {"css_class": "question", "css_id": f"question-{question.pk}"}
+        conditions = condition_data(question, known=self.known)
+        if conditions:
+            attrs["data_show_if"] = conditions
+        return Div(field_name(question), **attrs)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        fixed = {name: cleaned.get(name) for name in CONDITION_FIELDS if name in self.fields}
+        fixed.update(self.known)
+        given = {
+            question: answer_from_cleaned(question, cleaned[field_name(question)])
+            for question in self.questions
+            if field_name(question) in cleaned
+        }
+        shown = questions_visible(
+            questions=self.questions, fixed=fixed, chosen=chosen_options(given)
+        )
+        for question in self.questions:
+            if question.pk not in shown:
+                # Whatever was sent for a question that does not apply is not looked at.
+                self.errors.pop(field_name(question), None)
+                cleaned.pop(field_name(question), None)
+        self.answers = {
+            question: value for question, value in given.items() if question.pk in shown
+        }
+        return cleaned
+
+
+class RegistrationForm(QuestionsMixin, RegistrantDetailsForm):
     """Sign-up: the details, consent to the collection statement, and where they came from.
 
     Two bot traps: `website` is hidden from people (CSS) but filled by form-filling bots, and
@@ -161,7 +240,7 @@ class RegistrationForm(RegistrantDetailsForm):
         """The same answers with a new start time, to be sent again after a pause."""
         data = self.data.copy()
         data["started"] = started_sign()
-        return type(self)(data, seminar=self.seminar)
+        return type(self)(data, seminar=self.seminar, **self.questions_kwargs())
 
     def _started_at(self) -> float | None:
         try:
@@ -180,6 +259,7 @@ class RegistrationForm(RegistrantDetailsForm):
             about,
             organisation,
             Fieldset(_("Preferences"), "preferred_language", "heard_from"),
+            *self.questions_fieldset(),
             Fieldset(
                 _("Personal information collection statement"),
                 # Rendered by the view: it names this seminar's organisers and contact.
@@ -194,6 +274,17 @@ class RegistrationForm(RegistrantDetailsForm):
 
     def submit_button(self) -> Submit:
         return Submit("register", _("Register"), css_class="btn-lg mt-2")
+
+    def questions_fieldset(self) -> list:
+        if not self.questions:
+            return []
+        return [
+            Fieldset(
+                _("Questions from the organisers"),
+                *self.questions_layout(),
+                css_class="questions",
+            )
+        ]
 
     def registration_data(self) -> dict[str, Any]:
         data = super().registration_data()
@@ -231,3 +322,18 @@ class ResendForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout("email", Submit("send", _("Send my link"), css_class="mt-2"))
+
+
+class AnswersForm(QuestionsMixin, forms.Form):
+    """The registrant's answers to the seminar's questions, changed on their own page; their
+    fixed fields are `known`, so the questions those rule out are not shown."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            *self.questions_layout(),
+            Submit("save", _("Save my answers"), css_class="btn-lg mt-2"),
+        )

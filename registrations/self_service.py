@@ -15,10 +15,17 @@ from django.utils.translation import pgettext_lazy
 from config.ratelimit import ratelimited
 from seminar.models import AttendanceMode, Availability, RegistrationState, Seminar
 
+from .answers import (
+    answers_editable,
+    registration_answers_given,
+    registration_answers_update,
+    registration_questions,
+)
 from .calendar import calendar_ics
 from .errors import RegistrationError
-from .forms import RegistrantDetailsForm
+from .forms import AnswersForm, RegistrantDetailsForm
 from .models import Registration
+from .questions import registration_fixed
 from .selectors import registration_email_change_find, registration_waitlist_position
 from .services import (
     DetailsUpdate,
@@ -62,6 +69,9 @@ def registration_manage(request: HttpRequest, token: str) -> HttpResponse:
         "can_change": can_change,
         "can_cancel": can_change and not _seminar_cancelled(seminar),
         "mode_switch": _mode_switch(registration),
+        "answers": registration_answers_given(registration=registration),
+        "can_change_answers": answers_editable(registration=registration)
+        and bool(registration_questions(registration=registration)[0]),
     }
     return _private(render(request, "registrations/manage.html", context))
 
@@ -167,6 +177,33 @@ def registration_edit(request: HttpRequest, token: str) -> HttpResponse:
         form = RegistrantDetailsForm(instance=registration)
     context = {"registration": registration, "seminar": registration.seminar, "form": form}
     return _private(render(request, "registrations/edit.html", context))
+
+
+@ratelimited("manage", methods=("GET", "HEAD", "POST"))
+def registration_answers_edit(request: HttpRequest, token: str) -> HttpResponse:
+    """The registrant changes their answers to the seminar's questions while registration is
+    open; the same conditions apply as on the registration form."""
+    registration = _registration_get(token)
+    if not answers_editable(registration=registration):
+        return redirect(registration)
+    questions, initial = registration_questions(registration=registration)
+    if not questions:
+        return redirect(registration)
+    known = registration_fixed(registration)
+    if request.method == "POST":
+        form = AnswersForm(request.POST, questions=questions, known=known)
+        if form.is_valid():
+            try:
+                registration_answers_update(registration=registration, answers=form.answers)
+            except RegistrationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Your answers have been saved."))
+                return redirect(registration)
+    else:
+        form = AnswersForm(questions=questions, known=known, initial=initial)
+    context = {"registration": registration, "seminar": registration.seminar, "form": form}
+    return _private(render(request, "registrations/answers.html", context))
 
 
 def _update_announce(request: HttpRequest, update: DetailsUpdate) -> None:

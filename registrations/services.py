@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from seminar.models import RegistrationState, Seminar
 
+from .answers import answers_hidden_remove, answers_store
 from .audit import REGISTRANT, SYSTEM, audit_record
 from .delivery import notification_create
 from .errors import (
@@ -35,7 +36,8 @@ from .errors import (
     RegistrationError,
     RegistrationRefused,
 )
-from .models import AuditEntry, Notification, Registration
+from .models import CONDITION_FIELDS, AuditEntry, Notification, Registration
+from .questions import Answers
 from .selectors import registration_email_change_find, waitlist_next
 
 Status = Registration.Status
@@ -173,6 +175,7 @@ def registration_create(
     source: str = Registration.Source.WEB,
     actor: Actor = None,
     now: datetime | None = None,
+    answers: Answers | None = None,
 ) -> Registration:
     """Book a seat, or a waitlist place when the seminar is full; or, when the seminar screens
     its registrations, take the registration as pending an organiser's decision (no seat).
@@ -186,6 +189,9 @@ def registration_create(
     draft or cancelled) and DuplicateRegistration when the email is already registered; nothing
     is saved in either case. Organisers adding someone in the admin (source=ADMIN) are not held
     to the registration window, only to capacity, and need no approval of their own.
+
+    `answers` to the seminar's questions (as the form's `answers` gives them) are stored with
+    the registration, in the same transaction, by answers.answers_store.
     """
     now = now or timezone.now()
     email = email_normalise(data["email"])
@@ -225,6 +231,8 @@ def registration_create(
         if existing is None:
             raise
         raise DuplicateRegistration(existing) from None
+    if answers:
+        answers_store(registration=registration, answers=answers)
     _change_announce(
         seminar=seminar,
         registration=registration,
@@ -299,6 +307,9 @@ def registration_update(
             registration=registration,
             details={"changed": changed},
         )
+    if set(changed) & set(CONDITION_FIELDS):
+        # A question that no longer applies keeps no personal answer (answers.py).
+        answers_hidden_remove(registration=registration, actor=actor)
     if email_pending:
         registration_email_change_request(
             registration=registration, email=email_pending, actor=actor
@@ -623,6 +634,8 @@ def registration_mode_change(
             "status": {"from": old_status, "to": status},
         },
     )
+    # A question asked only of one mode no longer applies: its personal answer goes.
+    answers_hidden_remove(registration=registration, actor=actor)
     if old_status == Status.CONFIRMED:
         _waitlist_promote_locked(seminar=seminar, mode=old_mode, actor=actor, now=now)
     return registration

@@ -31,6 +31,7 @@ urlpatterns = [
     path("seminars/<slug:slug>/calendar.ics", views.seminar_calendar, name="seminar_calendar"),
     path("r/<token:token>/", self_service.registration_manage, name="manage"),
     path("r/<token:token>/edit/", self_service.registration_edit, name="edit"),
+    path("r/<token:token>/answers/", self_service.registration_answers_edit, name="answers"),
     path("r/<token:token>/cancel/", self_service.registration_cancel_view, name="cancel"),
     path(
         "r/<token:token>/attendance/",

@@ -23,6 +23,7 @@ from .calendar import calendar_ics
 from .errors import DuplicateRegistration, RegistrationError, RegistrationRefused
 from .forms import RegistrationForm, ResendForm
 from .models import Registration
+from .questions import questions_signature, seminar_fixed, seminar_questions
 from .selectors import registration_waitlist_position
 from .services import (
     registration_create,
@@ -70,8 +71,10 @@ def _just_registered(request: HttpRequest, seminar: Seminar) -> Registration | N
 def registration_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     seminar = get_object_or_404(seminar_public_queryset(), slug=slug)
     refusal, resend_notice = None, False
+    # The seminar's own questions, and what its format settles for them (one attendance mode).
+    asked = {"questions": seminar_questions(seminar=seminar), "known": seminar_fixed(seminar)}
     if request.method == "POST":
-        form = RegistrationForm(request.POST, seminar=seminar)
+        form = RegistrationForm(request.POST, seminar=seminar, **asked)
         if form.is_valid() and form.looks_automated():
             # A bot filled the hidden field or forged the start time: answer as if all went
             # well, save nothing, and count it against the tight budget.
@@ -83,7 +86,9 @@ def registration_create_view(request: HttpRequest, slug: str) -> HttpResponse:
             form, resend_notice = form.restarted(), True
         elif form.is_valid():
             try:
-                registration = registration_create(seminar=seminar, data=form.registration_data())
+                registration = registration_create(
+                    seminar=seminar, data=form.registration_data(), answers=form.answers
+                )
             except DuplicateRegistration as duplicate:
                 # Saying "already registered" here would tell anyone which addresses are; the
                 # address's owner gets their link by email instead.
@@ -109,7 +114,7 @@ def registration_create_view(request: HttpRequest, slug: str) -> HttpResponse:
                 _just_registered_remember(request, registration)
                 return redirect("registrations:done", slug=seminar.slug)
     else:
-        form = RegistrationForm(initial=tracking_params(request.GET), seminar=seminar)
+        form = RegistrationForm(initial=tracking_params(request.GET), seminar=seminar, **asked)
     statement = collection_statement_html(seminar=seminar)
     # A hybrid seminar's form carries its seats left, so it is not the cached empty form.
     cached = not (form.is_bound or request.GET or seminar.is_hybrid)
@@ -137,29 +142,37 @@ def collection_statement_html(*, seminar: Seminar) -> str:
     return render_to_string("registrations/_collection_statement.html", context)
 
 
-_empty_forms: dict[str, str] = {}
+# (language, seminar with questions or None) -> (questions' signature, rendered form)
+_empty_forms: dict[tuple[str, int | None], tuple[str, str]] = {}
 STARTED_PLACEHOLDER = "__registration_form_started__"
 STATEMENT_PLACEHOLDER = "__collection_statement__"
 
 
 def empty_form_html(form: RegistrationForm, collection_statement: str) -> str:
-    """The empty form, rendered once per language and process.
+    """The empty form, rendered once per language and process, and per seminar for seminars
+    that ask questions of their own.
 
     Laying out the form is most of the cost of the registration page, and an empty form differs
     between visitors only in its signed start time and between seminars only in the collection
-    statement, which are put in afterwards. Kept in process memory, so a deploy (a restart) never
-    serves an old form.
+    statement, which are put in afterwards, and in their questions. A seminar's form is kept
+    with a digest of its questions as loaded for this request, so an organiser's edit (a new
+    question, a relabelled option) shows at once, with no signal to forget. Kept in process
+    memory, so a deploy (a restart) never serves an old form; one entry per seminar and
+    language, so edits do not pile up.
     """
-    language = get_language()
-    if language not in _empty_forms:
+    key = (get_language(), form.questions[0].seminar_id if form.questions else None)
+    signature = (
+        questions_signature(questions=form.questions, known=form.known) if form.questions else ""
+    )
+    cached = _empty_forms.get(key)
+    if cached is None or cached[0] != signature:
         started = form.fields["started"].initial
         form.fields["started"].initial = STARTED_PLACEHOLDER
-        _empty_forms[language] = render_crispy_form(
-            form, context={"collection_statement": STATEMENT_PLACEHOLDER}
-        )
+        html = render_crispy_form(form, context={"collection_statement": STATEMENT_PLACEHOLDER})
         form.fields["started"].initial = started
+        cached = _empty_forms[key] = (signature, html)
     return (
-        _empty_forms[language]
+        cached[1]
         .replace(STARTED_PLACEHOLDER, form.fields["started"].initial)
         .replace(STATEMENT_PLACEHOLDER, collection_statement)
     )

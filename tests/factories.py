@@ -6,7 +6,15 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from registrations.models import REGISTRANT_FIELDS, Registration
+from registrations.models import (
+    REGISTRANT_FIELDS,
+    Answer,
+    AnswerChoice,
+    Question,
+    QuestionCondition,
+    QuestionOption,
+    Registration,
+)
 from seminar.models import Organisation, Seminar, SeminarPartner, Session, SessionSpeaker, Speaker
 
 
@@ -220,19 +228,22 @@ def seminar_with_report_cast(**fields) -> Seminar:
     return seminar
 
 
-# Questions and answers, written directly (the public form's path is tested on its own). Imported
-# here rather than at the top so this block merges apart from other additions.
-from registrations.models import Answer, AnswerChoice, Question, QuestionOption  # noqa: E402
-
-
 class QuestionFactory(factory.django.DjangoModelFactory):
+    """A seminar's own question; give `options=["A", "B"]` to a choice kind for its options."""
+
     class Meta:
         model = Question
+        skip_postgeneration_save = True
 
     seminar = factory.SubFactory(SeminarFactory)
     kind = Question.Kind.SHORT_TEXT
     label_en = factory.Sequence(lambda n: f"Question {n}")
     order = factory.Sequence(lambda n: n)
+
+    @factory.post_generation
+    def options(question, create, labels, **kwargs):
+        for order, label in enumerate(labels or []):
+            QuestionOption.objects.create(question=question, label_en=label, order=order)
 
 
 class QuestionOptionFactory(factory.django.DjangoModelFactory):
@@ -271,3 +282,26 @@ class AnswerFactory(factory.django.DjangoModelFactory):
             AnswerChoice.objects.bulk_create(
                 AnswerChoice(answer=answer, option=option) for option in chosen
             )
+
+
+def question_option(question: Question, label: str) -> QuestionOption:
+    """The question's option with this English label."""
+    return question.options.get(label_en=label)
+
+
+def question_condition(
+    question: Question,
+    *,
+    depends_on: Question | None = None,
+    options: list[str] = (),
+    field: str = "",
+    values: list[str] = (),
+) -> QuestionCondition:
+    """Show `question` only if `depends_on` was answered with one of `options` (English
+    labels), or the fixed registration `field` has one of `values`."""
+    condition = QuestionCondition.objects.create(
+        question=question, depends_on=depends_on, field=field, values=list(values)
+    )
+    if depends_on is not None:
+        condition.options.set([question_option(depends_on, label) for label in options])
+    return condition

@@ -179,3 +179,21 @@ def test_factory_rows_count_in_their_modes_seats(hybrid):
     RegistrationFactory(seminar=hybrid, attendance_mode=ROOM)
 
     assert counters(hybrid) == (1, 1)
+
+
+def test_switching_mode_removes_a_personal_answer_only_the_old_mode_was_asked(hybrid):
+    from registrations.models import Answer
+    from tests.factories import QuestionFactory, question_condition
+
+    seat_needs = QuestionFactory(seminar=hybrid, label_en="Wheelchair access?", personal_data=True)
+    question_condition(seat_needs, field="attendance_mode", values=[ROOM])
+    registration = registration_create(
+        seminar=hybrid,
+        data=registration_data(attendance_mode=ROOM),
+        answers={seat_needs: "Yes, please"},
+    )
+    assert Answer.objects.filter(registration=registration).count() == 1
+
+    registration_mode_change(registration=registration, mode=ONLINE)
+
+    assert not Answer.objects.filter(registration=registration).exists()

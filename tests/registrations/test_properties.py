@@ -2,10 +2,12 @@
 and the attendance import: never a server error, never a half-saved registration, never a
 half-applied import. Derandomised so CI runs are repeatable."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core import signing
+from django.core.validators import validate_email
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, assume, given, settings
@@ -13,10 +15,25 @@ from hypothesis import strategies as st
 
 from registrations.attendance_import import attendance_import_plan, attendance_import_preview
 from registrations.errors import RegistrationError
-from registrations.models import AttendanceImport, Notification, Registration
+from registrations.models import (
+    Answer,
+    AnswerChoice,
+    AttendanceImport,
+    Notification,
+    Question,
+    Registration,
+)
+from registrations.questions import questions_visible, registration_fixed, seminar_questions
 from registrations.tokens import EMAIL_CHANGE_SALT, email_change_token_make
 from seminar.models import Seminar
-from tests.factories import RegistrationFactory, SeminarFactory, form_started
+from tests.factories import (
+    QuestionFactory,
+    RegistrationFactory,
+    SeminarFactory,
+    form_started,
+    question_condition,
+    registration_form_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -304,3 +321,170 @@ def _upload(content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("report.csv", content, content_type="text/csv")
+
+
+# A seminar asking a question of every kind, some shown only by conditions (on a fixed field, on
+# an earlier question, both, and a chain): whatever is sent, no server error, and either a whole
+# registration with answers that keep the rules or nothing at all.
+
+
+def seminar_asking_everything() -> tuple[Seminar, list[Question]]:
+    seminar = SeminarFactory(capacity=2)
+    questions = {
+        kind: QuestionFactory(
+            seminar=seminar,
+            kind=kind,
+            required=kind in ("text", "choice", "number"),
+            options=["Alpha", "Beta", "Gamma"] if kind in Question.CHOICE_KINDS else [],
+        )
+        for kind in Question.Kind.values
+    }
+    question_condition(questions["email"], field="participant_type", values=["ip_practitioner"])
+    question_condition(questions["number"], depends_on=questions["choice"], options=["Alpha"])
+    question_condition(
+        questions["date"], depends_on=questions["dropdown"], options=["Beta", "Gamma"]
+    )
+    question_condition(questions["date"], field="region", values=["hong_kong", "macao"])
+    question_condition(
+        questions["dropdown"], depends_on=questions["choice"], options=["Alpha", "Beta"]
+    )
+    question_condition(questions["phone"], depends_on=questions["dropdown"], options=["Beta"])
+    return seminar, seminar_questions(seminar=seminar)
+
+
+VALID_ANSWERS = {
+    Question.Kind.YES_NO: ["yes", "no"],
+    Question.Kind.DECLARATION: ["on"],
+    Question.Kind.NUMBER: ["12", "0.5", "-3"],
+    Question.Kind.DATE: ["2026-03-01"],
+    Question.Kind.EMAIL: ["member@example.com"],
+    Question.Kind.PHONE: ["+852 2961 6901"],
+}
+
+
+def question_answer(question: Question):
+    """What a browser, or anything else, might send for the question: mostly a valid answer,
+    so that many examples get as far as storing one."""
+    options = [str(option.pk) for option in question.options.all()]
+    if question.kind == Question.Kind.MULTIPLE:
+        valid = st.lists(st.sampled_from(options), min_size=1, max_size=3)
+        anything = st.lists(st.sampled_from([*options, "0", "x", ""]), max_size=4)
+    elif question.has_options:
+        valid = st.sampled_from(options)
+        anything = st.sampled_from(["0", "x", "", "1.0", " "])
+    else:
+        valid = st.sampled_from(VALID_ANSWERS.get(question.kind, ["ACME", "陳大文", "a  b"]))
+        anything = {
+            Question.Kind.YES_NO: st.sampled_from(["", "maybe", "YES"]),
+            Question.Kind.DECLARATION: st.sampled_from(["", "off", "false"]),
+            Question.Kind.NUMBER: st.one_of(
+                text, st.sampled_from(["-0", "1e5", "1e999", "NaN", "12.34567", "Infinity"])
+            ),
+            Question.Kind.DATE: st.one_of(
+                text, st.sampled_from(["2026-02-30", "0001-01-01", "9999-12-31", "2026-3-1"])
+            ),
+            Question.Kind.EMAIL: emails,
+        }.get(question.kind, text)
+    # One question in eight gets anything: with eleven questions, a fair share of the forms
+    # are valid throughout and get as far as storing their answers.
+    return st.integers(min_value=0, max_value=7).flatmap(lambda n: anything if n == 0 else valid)
+
+
+def answers_post(draw, questions: list[Question]) -> dict:
+    posted = {}
+    for question in questions:
+        # Most questions answered (an unticked declaration is simply not sent).
+        if question.required or draw(st.integers(min_value=0, max_value=5)) > 0:
+            posted[f"question_{question.pk}"] = draw(question_answer(question))
+    return posted
+
+
+def answers_keep_the_rules(registration: Registration, questions: list[Question]) -> None:
+    """Stored answers are to shown questions only, every shown required one answered, each
+    choice one of the question's options and each value of its kind."""
+    answers = {
+        answer.question_id: answer for answer in registration.answers.prefetch_related("options")
+    }
+    by_pk = {question.pk: question for question in questions}
+    assert set(answers) <= set(by_pk)
+    chosen = {pk: {option.pk for option in answer.options.all()} for pk, answer in answers.items()}
+    shown = questions_visible(
+        questions=questions, fixed=registration_fixed(registration), chosen=chosen
+    )
+    assert set(answers) <= shown
+    for pk in shown:
+        question = by_pk[pk]
+        if question.required or question.kind == Question.Kind.DECLARATION:
+            assert pk in answers
+    for pk, answer in answers.items():
+        question = by_pk[pk]
+        if question.has_options:
+            assert answer.options.exists()
+            assert {option.question_id for option in answer.options.all()} == {pk}
+        elif question.kind == Question.Kind.NUMBER:
+            assert Decimal(answer.value).is_finite()
+        elif question.kind == Question.Kind.DATE:
+            date.fromisoformat(answer.value)
+        elif question.kind == Question.Kind.EMAIL:
+            validate_email(answer.value)
+        else:
+            assert answer.value and answer.value == answer.value.strip()
+
+
+@settings(max_examples=120, **PROPERTY_SETTINGS)
+@given(
+    fixed=st.fixed_dictionaries(
+        {
+            "participant_type": st.sampled_from(["sme", "ip_practitioner", "government"]),
+            "region": st.sampled_from(["hong_kong", "mainland", "macao"]),
+        }
+    ),
+    anything=st.one_of(st.just({}), st.just({}), st.just({}), form),
+    answers=st.data(),
+)
+def test_registration_form_with_questions_never_errors_or_half_saves(
+    client, fixed, anything, answers
+):
+    seminar, questions = seminar_asking_everything()
+    # Valid details mostly, so that most examples reach the answers; sometimes anything at all.
+    data = {**registration_form_data(**fixed), **anything}
+    data.update(answers_post(answers.draw, questions))
+    data["started"] = form_started(seconds_ago=30)
+    before = (Registration.objects.count(), Answer.objects.count(), AnswerChoice.objects.count())
+
+    response = client.post(reverse("registrations:create", kwargs={"slug": seminar.slug}), data)
+
+    assert response.status_code in (200, 302)
+    if response.status_code == 302 and response["Location"].endswith("/register/done/"):
+        registration = Registration.objects.latest("pk")
+        registration.full_clean(exclude=["token"])
+        answers_keep_the_rules(registration, questions)
+    else:
+        after = (Registration.objects.count(), Answer.objects.count(), AnswerChoice.objects.count())
+        assert after == before
+
+
+@settings(max_examples=120, **PROPERTY_SETTINGS)
+@given(participant_type=st.sampled_from(["sme", "ip_practitioner"]), answers=st.data())
+def test_answers_page_never_errors_or_half_saves(client, participant_type, answers):
+    seminar, questions = seminar_asking_everything()
+    by_kind = {question.kind: question for question in questions}
+    registration = RegistrationFactory(seminar=seminar, participant_type=participant_type)
+    Answer.objects.create(registration=registration, question=by_kind["text"], value="Before")
+    before = sorted(
+        Answer.objects.filter(registration=registration).values_list("question", "value")
+    )
+
+    response = client.post(
+        reverse("registrations:answers", kwargs={"token": registration.token}),
+        answers_post(answers.draw, questions),
+    )
+
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        after = sorted(
+            Answer.objects.filter(registration=registration).values_list("question", "value")
+        )
+        assert after == before
+    else:
+        answers_keep_the_rules(registration, questions)
