@@ -38,7 +38,7 @@ QUESTIONS = {
         Kind.CHOICE,
         True,
         False,
-        {"en": "How will you attend?", "zh_hant": "您將如何參加？", "zh_hans": "您将如何参加？"},
+        {"en": "How will you attend?", "zh_hant": "你將如何參加？", "zh_hans": "您将如何参加？"},
         {},
         [
             ("live", {"en": "Live, online", "zh_hant": "網上直播", "zh_hans": "线上直播"}),
@@ -64,7 +64,7 @@ QUESTIONS = {
         },
         {
             "en": "For CPD points: your membership number with your professional body.",
-            "zh_hant": "如需持續專業進修學分，請填寫您在專業團體的會員編號。",
+            "zh_hant": "如需持續專業進修學分，請填寫你在專業團體的會員編號。",
             "zh_hans": "如需持续专业进修学分，请填写您在专业团体的会员编号。",
         },
         [],

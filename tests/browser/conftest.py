@@ -102,3 +102,20 @@ def serious_violations(page) -> list[str]:
         for violation in results.response["violations"]
         if violation["impact"] in ("serious", "critical")
     ]
+
+
+def demo_question_ids(slug: str) -> tuple[str, str]:
+    """The element ids of the demo seminar's required questions: the declaration's checkbox and
+    the first choice of "How will you attend?"."""
+    from registrations.models import Question
+
+    questions = Question.objects.filter(seminar__slug=slug)
+    declaration = questions.get(kind=Question.Kind.DECLARATION)
+    attend = questions.get(kind=Question.Kind.CHOICE, required=True)
+    return f"id_question_{declaration.pk}", f"id_question_{attend.pk}_0"
+
+
+def demo_questions_answer(page, slug: str) -> None:
+    """Answer the demo seminar's required questions, as a registrant must."""
+    for element_id in demo_question_ids(slug):
+        page.check(f"#{element_id}")

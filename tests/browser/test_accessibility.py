@@ -11,6 +11,8 @@ from registrations.models import Registration
 from tests.browser.conftest import (
     LANGUAGES,
     PREFIX,
+    demo_question_ids,
+    demo_questions_answer,
     readme_screenshot,
     screenshot,
     serious_violations,
@@ -24,7 +26,7 @@ def upcoming_slug() -> str:
     return Registration.objects.filter(source="web").first().seminar.slug
 
 
-def fill_registration_form(page, email: str) -> None:
+def fill_registration_form(page, email: str, slug: str) -> None:
     page.fill("#id_name_en", "CHAN Tai Man")
     page.fill("#id_name_zh", "陳大文")
     page.fill("#id_email", email)
@@ -33,6 +35,7 @@ def fill_registration_form(page, email: str) -> None:
     page.select_option("#id_organisation_size", "10-49")
     page.select_option("#id_region", "hong_kong")
     page.select_option("#id_industry", "trading")
+    demo_questions_answer(page, slug)
     page.check("#id_consent")
 
 
@@ -57,7 +60,7 @@ def test_every_public_page_passes_axe(page, live_server, language):
     page.click("form.registration-form [type=submit]")
     page.wait_for_selector(".is-invalid")
     scan("register-errors")
-    fill_registration_form(page, f"axe-{language}@example.com")
+    fill_registration_form(page, f"axe-{language}@example.com", slug)
     page.click("form.registration-form [type=submit]")
     page.wait_for_url("**/register/done/")
     scan("confirmation")
@@ -127,16 +130,21 @@ def test_registration_form_works_with_the_keyboard_alone(page, live_server):
         if choice:
             # Typing the start of an option's text selects it, as a keyboard user would.
             page.keyboard.type(choice[:6])
+    # The seminar's own questions come next: the declaration and how they will attend are
+    # required, ticked and chosen with the space bar.
+    required = demo_question_ids(slug)
     while page.evaluate("document.activeElement.id") != "id_consent":
         page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") in required:
+            page.keyboard.press("Space")
     page.keyboard.press("Space")
     page.focus("#id_email")
     page.keyboard.press("Enter")
 
     page.wait_for_url("**/register/done/")
-    assert Registration.objects.get(email="keyboard@example.com").participant_type == (
-        "ip_practitioner"
-    )
+    registration = Registration.objects.get(email="keyboard@example.com")
+    assert registration.participant_type == "ip_practitioner"
+    assert registration.answers.count() == 2
 
 
 def test_errors_are_summarised_linked_to_their_fields_and_announced(page, live_server):

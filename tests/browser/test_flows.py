@@ -32,6 +32,8 @@ def test_participant_registers_in_traditional_chinese_reads_the_email_and_cancel
     page.select_option("#id_organisation_size", "1-9")
     page.select_option("#id_region", "hong_kong")
     page.select_option("#id_industry", "trading")
+    page.get_by_label("本人聲明並無經營知識產權中介業務", exact=False).check()
+    page.get_by_label("網上直播").check()
     page.get_by_label("本人已閱讀並同意上述收集個人資料聲明。").check()
     screenshot(page, "flow-participant-3-form")
     page.get_by_role("button", name="報名").click()
