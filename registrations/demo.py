@@ -67,12 +67,14 @@ DESCRIPTION = {
     "\n\n研讨会是粤港保护知识产权合作专责小组框架下的重点合作项目之一。自2004年起，粤港两地合办多项活动，"
     "向中小企业推广保护和运用知识产权的重要性。",
 }
+# Shown after the join link (emails, the registrant's page), so they point at no place on the
+# page: "the link below" would be wrong wherever they appear.
 JOINING_INSTRUCTIONS = {
-    "en": "Join from a computer or phone with the link below. Webinar ID: 912 3456 7890, "
+    "en": "Join from a computer or phone with your join link. Webinar ID: 912 3456 7890, "
     "passcode: 2022. Please join 10 minutes early and keep your microphone muted.",
-    "zh_hant": "請使用電腦或手機經以下連結加入。網絡研討會編號：912 3456 7890，密碼：2022。"
+    "zh_hant": "請使用電腦或手機經你的參與連結加入。網絡研討會編號：912 3456 7890，密碼：2022。"
     "請提前10分鐘加入並保持麥克風靜音。",
-    "zh_hans": "请使用电脑或手机经以下链接加入。网络研讨会编号：912 3456 7890，密码：2022。"
+    "zh_hans": "请使用电脑或手机经你的参会链接加入。网络研讨会编号：912 3456 7890，密码：2022。"
     "请提前10分钟加入并保持麦克风静音。",
 }
 # Who answers registrants' questions; a made-up address and number.

@@ -1,10 +1,11 @@
 """Builds each email a registrant gets, in their preferred language, from templates/emails/.
 
 Confirmation, promotion and reminder share one layout ("seat": everything needed to join, with the
-calendar file); waitlisted and cancelled have their own. The organiser's opening paragraph for each
-kind comes from EmailText. An email change sends two messages: a link to the new address (which
-carries nothing about the registration beyond the seminar's name, in case the address was
-mistyped) and a notice to the old one.
+calendar file); waitlisted and cancelled have their own. A cancellation says what was given
+up (a seat, a waitlist place, a request under review), as the audit log recorded it. The
+organiser's opening paragraph for each kind comes from EmailText. An email change sends two
+messages: a link to the new address (which carries nothing about the registration beyond the
+seminar's name, in case the address was mistyped) and a notice to the old one.
 
 Screening adds "received" (under review: no seat, so no joining details and no calendar file) and
 "declined" (with the organiser's own words from Notification.note). A change of attendance mode
@@ -24,8 +25,9 @@ from seminar.models import AttendanceMode
 
 from .calendar import calendar_ics
 from .models import EmailText, Notification
-from .selectors import registration_waitlist_position
+from .selectors import registration_cancelled_from, registration_waitlist_position
 from .tokens import EMAIL_CHANGE_LINK_HOURS, email_change_token_make
+from .wording import pending_waitlist_note, waitlisted_headline
 
 Kind = Notification.Kind
 
@@ -45,7 +47,6 @@ HEADLINES = {
     Kind.CONFIRMATION: _("Your registration is confirmed."),
     Kind.PROMOTED: _("Good news: a seat has become free and it is now yours."),
     Kind.REMINDER: _("This is a reminder that the seminar starts soon."),
-    Kind.WAITLISTED: _("The seminar is full, so you are on the waitlist."),
     Kind.CANCELLED: _("Your registration has been cancelled."),
     Kind.EMAIL_CONFIRM: _("Please confirm your new email address."),
     Kind.EMAIL_CHANGE_NOTICE: _("Someone asked to change the email address of your registration."),
@@ -87,6 +88,9 @@ def message_build(*, notification: Notification) -> EmailMultiAlternatives:
         seat = kind in SEAT_KINDS and registration.seat_is_confirmed
         if kind == Kind.MODE_CHANGED:
             headline = MODE_HEADLINES[registration.attendance_mode]
+        elif kind == Kind.WAITLISTED:
+            # At a hybrid seminar only one mode is full: the headline names it.
+            headline = waitlisted_headline(registration)
         else:
             headline = HEADLINES[kind]
         context = {
@@ -106,7 +110,12 @@ def message_build(*, notification: Notification) -> EmailMultiAlternatives:
             "waitlist_position": registration_waitlist_position(registration=registration),
             "email_change_hours": EMAIL_CHANGE_LINK_HOURS,
             "requested_at": notification.created_at,
+            # What approving a pending request would give now, if not a seat.
+            "pending_waitlist_note": pending_waitlist_note(registration),
         }
+        if kind == Kind.CANCELLED:
+            # A seat, a waitlist place or a request under review: each is given up differently.
+            context["cancelled_from"] = registration_cancelled_from(registration=registration)
         if kind == Kind.EMAIL_CONFIRM:
             token = email_change_token_make(
                 registration=registration, email=notification.to_address

@@ -218,6 +218,7 @@ class RegistrationForm(QuestionsMixin, RegistrantDetailsForm):
         self.seminar = seminar
         if seminar is not None and seminar.is_hybrid:
             self.fields["attendance_mode"] = attendance_mode_field(seminar=seminar)
+        if seminar is not None and (seminar.is_hybrid or seminar.requires_approval):
             self.helper.layout = Layout(*self.layout_sections(), self.submit_button())
 
     def looks_automated(self) -> bool:
@@ -273,6 +274,9 @@ class RegistrationForm(QuestionsMixin, RegistrantDetailsForm):
         ]
 
     def submit_button(self) -> Submit:
+        # Sending a screened seminar's form asks for a seat; it does not take one.
+        if getattr(self, "seminar", None) is not None and self.seminar.requires_approval:
+            return Submit("register", _("Send my application"), css_class="btn-lg mt-2")
         return Submit("register", _("Register"), css_class="btn-lg mt-2")
 
     def questions_fieldset(self) -> list:

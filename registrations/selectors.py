@@ -19,7 +19,7 @@ from seminar.models import AttendanceMode, Seminar
 
 from .answer_text import answer_text
 from .errors import EmailChangeLinkInvalid
-from .models import Answer, Question, QuestionOption, Registration
+from .models import Answer, AuditEntry, Question, QuestionOption, Registration
 from .tokens import email_change_token_read
 
 Status = Registration.Status
@@ -506,3 +506,15 @@ def export_answers(*, queryset: QuerySet[Registration]) -> QuerySet:
             "answerchoice__option__label_en",
         )
     )
+
+
+def registration_cancelled_from(*, registration: Registration) -> str | None:
+    """What a cancelled registration was until then (confirmed, waitlisted or pending), as
+    registration_cancel recorded it in the audit log; None when nothing says."""
+    details = (
+        AuditEntry.objects.filter(registration=registration, action=AuditEntry.Action.CANCELLED)
+        .order_by("-pk")
+        .values_list("details", flat=True)
+        .first()
+    )
+    return (details or {}).get("was")

@@ -34,6 +34,7 @@ from .services import (
     registration_mode_change,
     registration_update,
 )
+from .wording import pending_waitlist_note
 
 
 def _registration_get(token: str) -> Registration:
@@ -69,6 +70,7 @@ def registration_manage(request: HttpRequest, token: str) -> HttpResponse:
         "can_change": can_change,
         "can_cancel": can_change and not _seminar_cancelled(seminar),
         "mode_switch": _mode_switch(registration),
+        "pending_waitlist_note": pending_waitlist_note(registration),
         "answers": registration_answers_given(registration=registration),
         "can_change_answers": answers_editable(registration=registration)
         and bool(registration_questions(registration=registration)[0]),
@@ -249,7 +251,11 @@ def registration_cancel_view(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(registration)
     if not registration.is_active:
         return redirect(registration)
-    context = {"registration": registration, "seminar": registration.seminar}
+    context = {
+        "registration": registration,
+        "seminar": registration.seminar,
+        "waitlist_position": registration_waitlist_position(registration=registration),
+    }
     return _private(render(request, "registrations/cancel.html", context))
 
 

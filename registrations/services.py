@@ -398,36 +398,50 @@ def registration_email_confirm(*, token: str, now: datetime | None = None) -> Re
 
 
 def registration_details_resend(
-    *, registration: Registration, actor: Actor = None
+    *, registration: Registration, actor: Actor = None, declined_too: bool = False
 ) -> Notification | None:
     """Send the registrant their current details again (confirmation, waitlist or "under
     review" email).
 
-    Nothing is sent for a cancelled or declined registration, nor for a cancelled seminar: the
-    emails would say the registration stands.
+    Nothing is sent for a cancelled registration, nor for a cancelled seminar: the emails would
+    say the registration stands. A declined registration gets its decline email again, with the
+    organisers' message, only when `declined_too`: the public pages promise whoever asks that the
+    address's details were sent, while an organiser's resend leaves decisions alone.
     """
-    kinds = ANNOUNCEMENT_FOR
+    kinds = dict(ANNOUNCEMENT_FOR)
+    if declined_too:
+        kinds[Status.DECLINED] = Notification.Kind.DECLINED
     if registration.status not in kinds or registration.seminar.status == Seminar.Status.CANCELLED:
         return None
+    note = ""
+    if registration.status == Status.DECLINED:
+        # Told again in the organisers' words of the latest decline.
+        declines = registration.notifications.filter(kind=Notification.Kind.DECLINED)
+        note = declines.order_by("-pk").values_list("note", flat=True).first() or ""
     with transaction.atomic():
-        return _change_announce(
+        notification = _change_announce(
             seminar=registration.seminar,
             registration=registration,
             email=kinds[registration.status],
             action=Action.RESENT,
             actor=actor,
         )
+        if note:
+            notification.note = note
+            notification.save(update_fields=["note"])
+        return notification
 
 
 def registration_resend_by_email(*, seminar: Seminar, email: str) -> Notification | None:
-    """The "resend my link" request: sends only if the address holds an active registration.
+    """The "resend my link" request: sends only if the address holds a registration that was
+    not cancelled (a declined one gets its decline again).
 
     Callers answer the same way whatever this returns, so the page reveals nothing.
     """
     registration = _active_registration_find(seminar=seminar, email=email_normalise(email))
     if registration is None:
         return None
-    return registration_details_resend(registration=registration)
+    return registration_details_resend(registration=registration, declined_too=True)
 
 
 @transaction.atomic

@@ -30,6 +30,7 @@ from .services import (
     registration_details_resend,
     registration_resend_by_email,
 )
+from .wording import pending_waitlist_note
 
 MODE_FULL = _(
     "There are no seats left for attending this way, and no waitlist. Please choose the other "
@@ -92,7 +93,7 @@ def registration_create_view(request: HttpRequest, slug: str) -> HttpResponse:
             except DuplicateRegistration as duplicate:
                 # Saying "already registered" here would tell anyone which addresses are; the
                 # address's owner gets their link by email instead.
-                registration_details_resend(registration=duplicate.existing)
+                registration_details_resend(registration=duplicate.existing, declined_too=True)
                 return redirect("registrations:already_registered", slug=seminar.slug)
             except RegistrationRefused as error:
                 seminar.refresh_from_db()
@@ -158,12 +159,15 @@ def empty_form_html(form: RegistrationForm, collection_statement: str) -> str:
     with a digest of its questions as loaded for this request, so an organiser's edit (a new
     question, a relabelled option) shows at once, with no signal to forget. Kept in process
     memory, so a deploy (a restart) never serves an old form; one entry per seminar and
-    language, so edits do not pile up.
+    language, so edits do not pile up. A seminar that screens its registrations has its own
+    entry too, as its button differs.
     """
-    key = (get_language(), form.questions[0].seminar_id if form.questions else None)
+    # A screened seminar's form has a button of its own ("Send my application").
+    screened = form.seminar is not None and form.seminar.requires_approval
+    key = (get_language(), form.seminar.pk if form.questions or screened else None)
     signature = (
         questions_signature(questions=form.questions, known=form.known) if form.questions else ""
-    )
+    ) + ("screened" if screened else "")
     cached = _empty_forms.get(key)
     if cached is None or cached[0] != signature:
         started = form.fields["started"].initial
@@ -187,6 +191,7 @@ def registration_done(request: HttpRequest, slug: str) -> HttpResponse:
         "seminar": seminar,
         "registration": registration,
         "waitlist_position": registration_waitlist_position(registration=registration),
+        "pending_waitlist_note": pending_waitlist_note(registration),
     }
     return render(request, "registrations/done.html", context)
 

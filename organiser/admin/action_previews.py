@@ -97,22 +97,82 @@ def seminar_where(seminar: Seminar, mode: str) -> str:
     }
 
 
-def _promotion_email(count: int) -> str:
-    return ngettext(
-        "%(count)d email saying a seat is now theirs, with the joining details, to the person "
-        "promoted.",
-        "%(count)d emails saying a seat is now theirs, with the joining details, one to each "
-        "person promoted.",
-        count,
-    ) % {"count": count}
+def _in_the_room(seminar: Seminar, mode: str) -> bool:
+    """Whether a seat email to someone attending `mode` carries the venue instead of the joining
+    details: only at a hybrid seminar, in the room (as Registration.gets_joining_details)."""
+    return seminar.is_hybrid and mode != AttendanceMode.ONLINE
 
 
-def _confirmation_email(count: int) -> str:
-    return ngettext(
-        "%(count)d confirmation email with the joining details, to the confirmed registrant.",
-        "%(count)d confirmation emails with the joining details, one to each confirmed registrant.",
-        count,
-    ) % {"count": count}
+def _by_details(registrations: list[Registration]) -> Counter[bool]:
+    """How many seat emails carry the venue (True) and how many the joining details (False)."""
+    return Counter(_in_the_room(r.seminar, r.attendance_mode) for r in registrations)
+
+
+def _promotion_emails(counts: Counter[bool]) -> list[str]:
+    emails = []
+    if count := counts[False]:
+        emails.append(
+            ngettext(
+                "%(count)d email saying a seat is now theirs, with the joining details, to the "
+                "person promoted.",
+                "%(count)d emails saying a seat is now theirs, with the joining details, one to "
+                "each person promoted.",
+                count,
+            )
+            % {"count": count}
+        )
+    if count := counts[True]:
+        emails.append(
+            ngettext(
+                "%(count)d email saying a seat in the room is now theirs, with the venue, to the "
+                "person promoted to the room.",
+                "%(count)d emails saying a seat in the room is now theirs, with the venue, one to "
+                "each person promoted to the room.",
+                count,
+            )
+            % {"count": count}
+        )
+    return emails
+
+
+def _one_line(sentences: list[str]) -> str:
+    """Sentences run together, as the language does it (no space between Chinese ones)."""
+    line = ""
+    for sentence in sentences:
+        line = (
+            pgettext("two sentences in a row", "%(first)s %(second)s")
+            % {"first": line, "second": sentence}
+            if line
+            else sentence
+        )
+    return line
+
+
+def _confirmation_emails(counts: Counter[bool]) -> list[str]:
+    emails = []
+    if count := counts[False]:
+        emails.append(
+            ngettext(
+                "%(count)d confirmation email with the joining details, to the confirmed "
+                "registrant.",
+                "%(count)d confirmation emails with the joining details, one to each confirmed "
+                "registrant.",
+                count,
+            )
+            % {"count": count}
+        )
+    if count := counts[True]:
+        emails.append(
+            ngettext(
+                "%(count)d confirmation email with the venue, to the registrant confirmed in the "
+                "room.",
+                "%(count)d confirmation emails with the venue, one to each registrant confirmed "
+                "in the room.",
+                count,
+            )
+            % {"count": count}
+        )
+    return emails
 
 
 def _waitlist_email(count: int) -> str:
@@ -150,13 +210,13 @@ def cancel_preview(queryset: QuerySet[Registration]) -> ActionPreview:
             to_cancel,
         )
     ]
-    notes, promoted_count = [], 0
+    notes, promoted_count = [], Counter()
     for (seminar_id, mode), seats in freed.items():
         seminar = seminars[seminar_id]
         promoted = list(
             waitlist_next(seminar=seminar, mode=mode, seats_freed=seats, excluding=cancelled_ids)
         )
-        promoted_count += len(promoted)
+        promoted_count[_in_the_room(seminar, mode)] += len(promoted)
         if promoted:
             groups.append(
                 AffectedGroup(
@@ -187,8 +247,7 @@ def cancel_preview(queryset: QuerySet[Registration]) -> ActionPreview:
             )
             % {"count": len(to_cancel)}
         )
-    if promoted_count:
-        emails.append(_promotion_email(promoted_count))
+    emails += _promotion_emails(promoted_count)
     if declined := sum(registration.status == Status.DECLINED for registration in selected):
         notes.insert(
             0,
@@ -224,9 +283,7 @@ def resend_preview(queryset: QuerySet[Registration]) -> ActionPreview:
     selected = _selected(queryset)
     active = [registration for registration in selected if registration.is_active]
     statuses = Counter(registration.status for registration in active)
-    emails = []
-    if confirmed := statuses[Status.CONFIRMED]:
-        emails.append(_confirmation_email(confirmed))
+    emails = _confirmation_emails(_by_details([r for r in active if r.status == Status.CONFIRMED]))
     if waitlisted := statuses[Status.WAITLISTED]:
         emails.append(_waitlist_email(waitlisted))
     if pending := statuses[Status.PENDING]:
@@ -348,40 +405,40 @@ def confirm_from_waitlist_preview(queryset: QuerySet[Registration]) -> ActionPre
             )
             % {"count": others}
         )
-    confirmed_unticked = 0
+    # Counted by what the email carries: the venue to the room at a hybrid seminar, else the
+    # joining details.
+    confirmed_unticked, confirmed_ticked = Counter(), Counter()
     for (seminar_id, mode), count in per_seminar.items():
         seminar = seminars[seminar_id]
+        in_the_room = _in_the_room(seminar, mode)
+        confirmed_ticked[in_the_room] += count
         seats = seminar.seats_left_for(mode)
         if seats is None or seats >= count:
-            confirmed_unticked += count
+            confirmed_unticked[in_the_room] += count
             continue
         seats = max(seats, 0)
-        confirmed_unticked += seats
+        confirmed_unticked[in_the_room] += seats
         notes.append(
             _short_of_seats_note(where=seminar_where(seminar, mode), seats=seats, count=count)
         )
-    if confirmed_unticked == len(waiting):
+    if confirmed_unticked == confirmed_ticked:
         heading = ngettext(
             "This waitlisted registration will be confirmed:",
             "These %(count)d waitlisted registrations will be confirmed:",
             len(waiting),
         )
-        emails = [_promotion_email(len(waiting))] if waiting else []
+        emails = _promotion_emails(confirmed_ticked)
     else:
         heading = ngettext(
             "This waitlisted registration is selected to be confirmed:",
             "These %(count)d waitlisted registrations are selected to be confirmed:",
             len(waiting),
         )
-        unticked = (
-            _promotion_email(confirmed_unticked)
-            if confirmed_unticked
-            else gettext("No email is sent.")
-        )
+        unticked = _one_line(_promotion_emails(confirmed_unticked)) or gettext("No email is sent.")
         emails = [
             gettext("Without “Allow over capacity”: %(emails)s") % {"emails": unticked},
             gettext("With “Allow over capacity” ticked: %(emails)s")
-            % {"emails": _promotion_email(len(waiting))},
+            % {"emails": _one_line(_promotion_emails(confirmed_ticked))},
         ]
     return ActionPreview(
         title=gettext("Confirm from the waitlist"),
@@ -496,9 +553,7 @@ def approve_preview(queryset: QuerySet[Registration]) -> ActionPreview:
             waitlisted,
         ),
     ]
-    emails = []
-    if confirmed:
-        emails.append(_confirmation_email(len(confirmed)))
+    emails = _confirmation_emails(_by_details(confirmed))
     if waitlisted:
         emails.append(_waitlist_email(len(waitlisted)))
     notes = []
