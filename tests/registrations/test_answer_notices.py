@@ -110,7 +110,7 @@ def test_switching_to_online_says_a_question_awaits_then_sends_the_registrant_to
         "The organisers have a question for those attending online. Please answer it: "
         "“Which device will you join from?”." in text
     )
-    assert 'name="question_%d"' % device.pk in page.content.decode()
+    assert f'name="question_{device.pk}"' in page.content.decode()
     assert "Answer the questions" in text  # nothing answered yet
 
 
