@@ -85,6 +85,11 @@ def _position(question: Question) -> tuple[int, float]:
     return (question.order, question.pk if question.pk is not None else float("inf"))
 
 
+def question_precedes(*, question: Question, other: Question) -> bool:
+    """Whether `question` comes before `other` in the form, so `other` may depend on it."""
+    return _position(question) < _position(other)
+
+
 def _labels(questions: Iterable[Question]) -> str:
     return ", ".join(f"“{question.label}”" for question in questions)
 
@@ -124,7 +129,7 @@ def _condition_on_question_check(
         raise RegistrationError(CONDITION_OTHER_SEMINAR, field="depends_on")
     if depends_on.kind not in Question.CHOICE_KINDS:
         raise RegistrationError(CONDITION_NOT_CHOICE % label, field="depends_on")
-    if _position(depends_on) >= _position(question):
+    if not question_precedes(question=depends_on, other=question):
         raise RegistrationError(CONDITION_NOT_EARLIER % label, field="depends_on")
     options = list(options)
     if not options:

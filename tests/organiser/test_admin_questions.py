@@ -2,6 +2,8 @@
 question's page, refusals next to the field, answered questions retired rather than deleted, and
 another seminar's questions copied in one go."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -12,6 +14,7 @@ from registrations.models import Answer, Question, QuestionCondition, QuestionOp
 from registrations.permissions import ORGANISERS, VIEWERS, groups_ensure
 from registrations.question_rules import (
     CONDITION_ANSWERS_ELSEWHERE,
+    CONDITION_FIELD_TITLES,
     CONDITION_NOT_EARLIER,
     QUESTION_NEEDS_OPTIONS,
 )
@@ -317,6 +320,60 @@ def test_a_condition_on_a_later_question_is_refused_next_to_it(organiser_client,
 
     assert str(CONDITION_NOT_EARLIER % {"label": "How will you attend?"}) in page
     assert not QuestionCondition.objects.exists()
+
+
+def offered(page, select: str) -> list[str]:
+    """The options of one select on the page, as the organiser reads them."""
+    html = page.content.decode()
+    start = html.index(f'name="{select}"')
+    return re.findall(
+        r"<option[^>]*>([^<]*)</option>", html[start : html.index("</select>", start)]
+    )
+
+
+def answer_groups(page, row: str) -> list[str]:
+    """The legends of one condition row's groups of answers to tick."""
+    html = page.content.decode()
+    start = html.index(f'id="id_{row}-answers"')
+    return re.findall(r"<legend>([^<]*)</legend>", html[start : html.index("</div>\n", start)])
+
+
+def test_a_condition_offers_only_the_earlier_choice_questions_of_the_seminar(
+    organiser_client, attend
+):
+    seminar = attend.seminar
+    QuestionFactory(seminar=seminar, order=0, label_en="Name on the badge")  # not a choice
+    later = QuestionFactory(seminar=seminar, order=2, label_en="Email for the recording")
+    choice_question("Patents", seminar=seminar, order=3, label_en="Breakout group")
+    choice_question("Yes", order=0, label_en="Another seminar's question")
+
+    page = organiser_client.get(change_url(later))
+
+    questions = offered(page, "conditions-__prefix__-source")
+    assert questions[:2] == ["---------", "How will you attend?"]
+    assert questions[2] == str(CONDITION_FIELD_TITLES["participant_type"])  # the details next
+    assert answer_groups(page, "conditions-__prefix__")[0] == "How will you attend?"
+    everything = " ".join(questions + answer_groups(page, "conditions-__prefix__"))
+    for other in ("Name on the badge", "Breakout group", "Another seminar's question"):
+        assert other not in everything
+
+
+def test_a_saved_condition_on_a_question_now_later_is_shown_and_refused_with_the_reason(
+    organiser_client, attend
+):
+    # Two organisers at once: one added the condition while the other moved the question
+    # it depends on to the end.
+    later = QuestionFactory(seminar=attend.seminar, order=2, label_en="Email for the recording")
+    condition = QuestionCondition.objects.create(question=later, depends_on=attend)
+    condition.options.set([attend.options.get(label_en="Recording")])
+    Question.objects.filter(pk=attend.pk).update(order=5)
+
+    page = organiser_client.get(change_url(later))
+    response = organiser_client.post(change_url(later), posted_form(page))
+
+    assert "How will you attend?" in offered(page, "conditions-0-source")
+    assert posted_form(page)["conditions-0-source"] == f"question:{attend.pk}"
+    assert str(CONDITION_NOT_EARLIER % {"label": "How will you attend?"}) in errors(response)
 
 
 def test_answers_ticked_under_another_source_are_refused_not_dropped(organiser_client, attend):
