@@ -60,6 +60,10 @@ QUESTION_HAS_DEPENDENTS = _(
     "(%(labels)s). Change their conditions first, or tick “no longer asked”."
 )
 QUESTION_NEEDS_OPTIONS = _("A choice question needs at least one option that is still offered.")
+QUESTION_OPTIONS_NOT_CHOICE = _(
+    "A question of the kind “%(kind)s” has no options to choose from, so nobody would see these. "
+    "Delete them, or choose a single or multiple choice kind."
+)
 QUESTION_ANSWERED = _(
     "“%(label)s” cannot be deleted: %(count)s. Tick “no longer asked” instead, which stops asking "
     "it and keeps the answers readable."
@@ -197,10 +201,14 @@ def question_order_check(*, question: Question, order: int) -> None:
             raise RegistrationError(QUESTION_ORDER_AFTER_DEPENDENT % params, field="order")
 
 
-def question_options_check(*, kind: str, retired: bool, offered: int) -> None:
-    """A choice question still asked offers at least one option (`offered`: those not retired,
-    as the organiser is about to save them)."""
-    if kind in Question.CHOICE_KINDS and not retired and offered < 1:
+def question_options_check(*, kind: str, retired: bool, offered: int, kept: int) -> None:
+    """A choice question still asked offers at least one option, and any other kind has none,
+    as nobody would ever see them. `kept`: the options as the organiser is about to save them,
+    `offered`: those of them not retired."""
+    if kind not in Question.CHOICE_KINDS:
+        if kept:
+            raise RegistrationError(QUESTION_OPTIONS_NOT_CHOICE % {"kind": Kind(kind).label})
+    elif not retired and offered < 1:
         raise RegistrationError(QUESTION_NEEDS_OPTIONS)
 
 

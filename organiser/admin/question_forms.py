@@ -52,7 +52,8 @@ class QuestionAdminForm(forms.ModelForm):
 
 
 class QuestionOptionFormSet(BaseInlineFormSet):
-    """A choice question keeps an option on offer; an option anyone chose is never deleted."""
+    """A choice question keeps an option on offer, other kinds have none; an option anyone
+    chose is never deleted."""
 
     def clean(self) -> None:
         # Before the admin's own check, which would list the answers as "protected objects".
@@ -60,17 +61,20 @@ class QuestionOptionFormSet(BaseInlineFormSet):
             if form.instance.pk:
                 self._deletion_check(form.instance)
         super().clean()
-        offered = 0
+        offered = kept = 0
         for form in self.forms:
             if not form.has_changed() and not form.instance.pk:
                 continue  # an empty row the organiser left alone
             if self._should_delete_form(form):
                 continue
+            kept += 1
             if form.cleaned_data and not form.cleaned_data.get("retired"):
                 offered += 1
         question = self.instance
         try:
-            question_options_check(kind=question.kind, retired=question.retired, offered=offered)
+            question_options_check(
+                kind=question.kind, retired=question.retired, offered=offered, kept=kept
+            )
         except RegistrationError as refusal:
             raise forms.ValidationError(str(refusal.message)) from refusal
 

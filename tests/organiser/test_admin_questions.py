@@ -2,6 +2,7 @@
 question's page, refusals next to the field, answered questions retired rather than deleted, and
 another seminar's questions copied in one go."""
 
+import html
 import re
 
 import pytest
@@ -17,6 +18,7 @@ from registrations.question_rules import (
     CONDITION_FIELD_TITLES,
     CONDITION_NOT_EARLIER,
     QUESTION_NEEDS_OPTIONS,
+    QUESTION_OPTIONS_NOT_CHOICE,
 )
 from tests.factories import (
     AnswerFactory,
@@ -165,6 +167,35 @@ def test_a_choice_question_without_an_option_on_offer_is_refused(organiser_clien
     assert str(QUESTION_NEEDS_OPTIONS) in page
     assert "Breakout group" in page
     assert not Question.objects.exists()
+
+
+def test_options_on_a_number_question_are_refused_next_to_the_options(organiser_client, seminar):
+    data = posted_form(organiser_client.get(add_url(seminar)))
+    data.update(kind=Kind.NUMBER, label_en="Years in practice")
+    with_options(data, "Under 5", "5 or more")
+
+    page = errors(organiser_client.post(add_url(seminar), data))
+
+    refusal = str(QUESTION_OPTIONS_NOT_CHOICE % {"kind": "Number"})
+    assert html.escape(refusal) in page
+    # Next to the options, with what was typed kept.
+    assert page.index(html.escape(refusal)) > page.index('id="options-group"')
+    assert "Under 5" in page
+    assert not Question.objects.exists()
+
+
+def test_turning_a_choice_question_into_text_needs_its_options_deleted(organiser_client, attend):
+    data = posted_form(organiser_client.get(change_url(attend)))
+    data["kind"] = Kind.SHORT_TEXT
+
+    refused = errors(organiser_client.post(change_url(attend), data))
+    data.update({"options-0-DELETE": "on", "options-1-DELETE": "on"})
+    response = organiser_client.post(change_url(attend), data)
+
+    assert html.escape(str(QUESTION_OPTIONS_NOT_CHOICE % {"kind": "Short text"})) in refused
+    assert response.status_code == 302
+    attend.refresh_from_db()
+    assert (attend.kind, attend.options.count()) == (Kind.SHORT_TEXT, 0)
 
 
 def test_editing_the_label_of_an_answered_question_is_fine(organiser_client, attend):

@@ -16,6 +16,7 @@ from registrations.question_rules import (
     QUESTION_KIND_ANSWERED,
     QUESTION_KIND_HAS_DEPENDENTS,
     QUESTION_NEEDS_OPTIONS,
+    QUESTION_OPTIONS_NOT_CHOICE,
     QUESTION_ORDER_AFTER_DEPENDENT,
     condition_check,
     question_delete,
@@ -200,13 +201,23 @@ def test_a_question_others_depend_on_stays_a_choice_question_and_before_them(att
 
 
 def test_a_choice_question_still_asked_offers_an_option():
-    question_options_check(kind=Kind.CHOICE, retired=False, offered=1)
-    question_options_check(kind=Kind.CHOICE, retired=True, offered=0)
-    question_options_check(kind=Kind.SHORT_TEXT, retired=False, offered=0)
+    question_options_check(kind=Kind.CHOICE, retired=False, offered=1, kept=2)
+    question_options_check(kind=Kind.CHOICE, retired=True, offered=0, kept=1)
+    question_options_check(kind=Kind.SHORT_TEXT, retired=False, offered=0, kept=0)
 
-    error = refusal(question_options_check, kind=Kind.MULTIPLE, retired=False, offered=0)
+    error = refusal(question_options_check, kind=Kind.MULTIPLE, retired=False, offered=0, kept=1)
 
     assert (error.field, error.message) == (None, QUESTION_NEEDS_OPTIONS)
+
+
+@pytest.mark.parametrize("retired", [False, True])
+def test_a_question_that_is_not_a_choice_keeps_no_options(retired):
+    error = refusal(question_options_check, kind=Kind.NUMBER, retired=retired, offered=0, kept=1)
+
+    assert (error.field, error.message) == (
+        None,
+        QUESTION_OPTIONS_NOT_CHOICE % {"kind": "Number"},
+    )
 
 
 def test_an_answered_question_or_option_is_not_deleted_and_retiring_is_suggested(attend):
