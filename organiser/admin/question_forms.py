@@ -280,7 +280,8 @@ class QuestionsCopyForm(forms.Form):
         queryset=Seminar.objects.none(),
         help_text=_(
             "Questions still asked are copied with their options, conditions and every "
-            "language, after this seminar's own questions."
+            "language, after this seminar's own questions. A question this seminar already "
+            "asks (the same English label) is not copied again."
         ),
     )
 

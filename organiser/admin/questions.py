@@ -20,7 +20,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from registrations.errors import RegistrationError
@@ -29,6 +29,7 @@ from registrations.question_copy import questions_copy
 from registrations.question_rules import question_delete, question_delete_check
 from seminar.models import Seminar
 
+from ..summary import text_list
 from .columns import seminar_short
 from .question_forms import (
     ConditionSources,
@@ -240,6 +241,24 @@ class QuestionAdmin(TabbedTranslationAdmin):
             % {"count": count, "title": source.title},
             messages.SUCCESS,
         )
+        if copied.already_asked:
+            labels = [
+                pgettext("a question's label, quoted in a sentence", "“%(label)s”")
+                % {"label": question.label}
+                for question in copied.already_asked
+            ]
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d question was not copied, as this seminar already asks it (the "
+                    "same English label): %(labels)s.",
+                    "%(count)d questions were not copied, as this seminar already asks them (the "
+                    "same English labels): %(labels)s.",
+                    len(labels),
+                )
+                % {"count": len(labels), "labels": text_list(labels)},
+                messages.WARNING,
+            )
         if copied.conditions_left_out:
             self.message_user(
                 request,

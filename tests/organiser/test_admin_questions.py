@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from registrations.models import Answer, Question, QuestionCondition, QuestionOption
 from registrations.permissions import ORGANISERS, VIEWERS, groups_ensure
+from registrations.question_copy import QUESTIONS_COPY_ALL_ASKED
 from registrations.question_rules import (
     CONDITION_ANSWERS_ELSEWHERE,
     CONDITION_FIELD_TITLES,
@@ -456,6 +457,32 @@ def test_copying_questions_from_last_years_seminar(organiser_client, attend):
     assert "1 question copied from “IP Seminar 2026”." in response.content.decode()
     assert response.redirect_chain[-1][0].endswith(f"?seminar__id__exact={target.pk}")
     assert list(target.questions.values_list("label_en", flat=True)) == ["How will you attend?"]
+
+
+def test_copying_again_leaves_out_what_the_seminar_already_asks_and_says_so(
+    organiser_client, attend
+):
+    QuestionFactory(seminar=attend.seminar, order=2, label_en="Dietary needs")
+    target = SeminarFactory(title_en="IP Seminar 2027")
+    QuestionFactory(seminar=target, order=0, label_en="How will you attend?")
+    url = reverse("admin:registrations_question_copy", args=[target.pk])
+
+    form = organiser_client.get(url).content.decode()
+    copied = organiser_client.post(url, {"source": attend.seminar.pk}, follow=True)
+    again = errors(organiser_client.post(url, {"source": attend.seminar.pk}))
+
+    assert "A question this seminar already asks (the same English label) is not copied" in form
+    page = html.unescape(copied.content.decode())
+    assert "1 question copied from “IP Seminar 2026”." in page
+    assert (
+        "1 question was not copied, as this seminar already asks it (the same English label): "
+        "“How will you attend?”." in page
+    )
+    assert html.escape(str(QUESTIONS_COPY_ALL_ASKED % {"title": "IP Seminar 2026"})) in again
+    assert list(target.questions.values_list("label_en", flat=True)) == [
+        "How will you attend?",
+        "Dietary needs",
+    ]
 
 
 def test_copying_refuses_a_seminar_that_is_not_offered(organiser_client, attend):
