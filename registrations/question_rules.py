@@ -78,10 +78,16 @@ OPTION_IN_CONDITION = _(
 )
 
 
-def _answers_counted(count: int) -> str:
-    return ngettext(
-        "%(count)d person chose or gave it", "%(count)d people chose or gave it", count
-    ) % {"count": count}
+def _answered_by(count: int) -> str:
+    return ngettext("%(count)d person answered it", "%(count)d people answered it", count) % {
+        "count": count
+    }
+
+
+def _chosen_by(count: int) -> str:
+    return ngettext("%(count)d person chose it", "%(count)d people chose it", count) % {
+        "count": count
+    }
 
 
 def _position(question: Question) -> tuple[int, float]:
@@ -216,7 +222,7 @@ def question_delete_check(*, question: Question) -> None:
     answered = question.answers.count()
     if answered:
         raise RegistrationError(
-            QUESTION_ANSWERED % {"label": question.label, "count": _answers_counted(answered)}
+            QUESTION_ANSWERED % {"label": question.label, "count": _answered_by(answered)}
         )
     dependents = _dependents(question)
     if dependents:
@@ -229,7 +235,7 @@ def option_delete_check(*, option: QuestionOption) -> None:
     chosen = AnswerChoice.objects.filter(option=option).count()
     if chosen:
         raise RegistrationError(
-            OPTION_ANSWERED % {"label": option.label, "count": _answers_counted(chosen)}
+            OPTION_ANSWERED % {"label": option.label, "count": _chosen_by(chosen)}
         )
     deciding = Question.objects.filter(conditions__options=option).distinct()
     if deciding:
@@ -246,7 +252,7 @@ def question_delete(*, question: Question) -> None:
         question.delete()
     except ProtectedError as error:  # answered between the check and the delete
         raise RegistrationError(
-            QUESTION_ANSWERED % {"label": question.label, "count": _answers_counted(1)}
+            QUESTION_ANSWERED % {"label": question.label, "count": _answered_by(1)}
         ) from error
 
 
@@ -258,5 +264,5 @@ def question_option_delete(*, option: QuestionOption) -> None:
         option.delete()
     except ProtectedError as error:
         raise RegistrationError(
-            OPTION_ANSWERED % {"label": option.label, "count": _answers_counted(1)}
+            OPTION_ANSWERED % {"label": option.label, "count": _chosen_by(1)}
         ) from error

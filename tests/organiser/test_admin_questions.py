@@ -233,7 +233,7 @@ def test_deleting_a_chosen_option_is_refused_and_retiring_it_is_suggested(organi
 
     page = errors(organiser_client.post(change_url(attend), data))
 
-    assert "“Live” cannot be deleted: 1 person chose or gave it." in page
+    assert "“Live” cannot be deleted: 1 person chose it." in page
     assert "Tick “no longer offered” instead" in page
     assert QuestionOption.objects.filter(pk=live.pk).exists()
 
@@ -271,9 +271,26 @@ def test_deleting_an_answered_question_is_refused_with_a_message(organiser_clien
         assert response["Location"] == change_url(attend)
     page = organiser_client.get(change_url(attend)).content.decode()
 
-    assert "“How will you attend?” cannot be deleted: 1 person chose or gave it." in page
+    assert "“How will you attend?” cannot be deleted: 1 person answered it." in page
     assert "Tick “no longer asked” instead" in page
     assert Question.objects.filter(pk=attend.pk).exists()
+
+
+def test_an_answered_questions_page_has_no_delete_button_and_says_why(organiser_client, attend):
+    unanswered = QuestionFactory(seminar=attend.seminar, order=2)
+    AnswerFactory.create_batch(
+        38, question=attend, registration__seminar=attend.seminar, options=[]
+    )
+    delete_url = reverse("admin:registrations_question_delete", args=[attend.pk])
+
+    page = organiser_client.get(change_url(attend)).content.decode()
+    other = organiser_client.get(change_url(unanswered)).content.decode()
+
+    assert delete_url not in page
+    assert 'class="deletelink"' not in page
+    assert "“How will you attend?” cannot be deleted: 38 people answered it." in page
+    assert reverse("admin:registrations_question_delete", args=[unanswered.pk]) in other
+    assert "cannot be deleted" not in other
 
 
 def test_an_answer_arriving_while_the_question_is_deleted_is_no_server_error(

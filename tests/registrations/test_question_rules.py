@@ -11,6 +11,7 @@ from registrations.question_rules import (
     CONDITION_ON_ITSELF,
     CONDITION_OTHER_SEMINAR,
     CONDITION_SOURCE_MISSING,
+    OPTION_ANSWERED,
     QUESTION_ANSWERED,
     QUESTION_HAS_DEPENDENTS,
     QUESTION_KIND_ANSWERED,
@@ -229,8 +230,9 @@ def test_an_answered_question_or_option_is_not_deleted_and_retiring_is_suggested
 
     assert question_error.message == QUESTION_ANSWERED % {
         "label": "How will you attend?",
-        "count": "1 person chose or gave it",
+        "count": "1 person answered it",
     }
+    assert option_error.message == OPTION_ANSWERED % {"label": "Live", "count": "1 person chose it"}
     assert "no longer offered" in str(option_error.message)
     assert Question.objects.filter(pk=attend.pk).exists()
     assert QuestionOption.objects.filter(pk=live.pk).exists()
