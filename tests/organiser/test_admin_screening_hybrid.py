@@ -10,10 +10,18 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 from django.utils.html import strip_tags
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from registrations.errors import RegistrationError
 from registrations.models import AuditEntry, Notification, Registration
 from registrations.permissions import VIEWERS, groups_ensure
-from registrations.services import registration_create
+from registrations.services import (
+    DECLINE_MESSAGE_MAX_LENGTH,
+    DECLINE_MESSAGE_TOO_LONG,
+    registration_create,
+    registration_decline,
+)
 from tests.factories import (
     RegistrationFactory,
     SeminarFactory,
@@ -21,6 +29,7 @@ from tests.factories import (
     registration_data,
 )
 from tests.organiser.test_admin import seminar_form_post_data
+from tests.registrations.test_properties import PROPERTY_SETTINGS
 
 Status = Registration.Status
 pytestmark = pytest.mark.django_db
@@ -255,6 +264,97 @@ def test_the_registration_pages_decline_sends_the_message(
     assert statuses(chan) == [Status.DECLINED]
     (message,) = mail.outbox
     assert "Places are limited." in message.body
+
+
+def test_one_registrations_approve_and_decline_pages_speak_of_one(organiser_client, screened):
+    _seminar, (chan, _wong, _lee) = screened
+
+    approve = organiser_client.get(
+        reverse("admin:registrations_registration_approve", args=[chan.pk])
+    )
+    decline = organiser_client.get(
+        reverse("admin:registrations_registration_decline", args=[chan.pk])
+    )
+    both = menu_post(organiser_client, "decline_registrations", [chan, _wong])
+
+    assert "<h1>Approve registration</h1>" in approve.content.decode()
+    assert "<h1>Decline registration</h1>" in decline.content.decode()
+    assert "Message to the registrant (optional)" in text_of(decline)
+    assert "The rest of the email is in the registrant's language." in text_of(decline)
+    assert "registrants" not in text_of(decline)
+    assert "<h1>Decline registrations</h1>" in both.content.decode()
+    assert "Message to the registrants (optional)" in text_of(both)
+
+
+def test_a_decline_message_over_the_limit_is_refused_next_to_it_and_kept(
+    organiser_client, screened
+):
+    _seminar, (chan, wong, _lee) = screened
+    too_long = "Places are limited. " + "x" * DECLINE_MESSAGE_MAX_LENGTH
+
+    response = confirm_post(
+        organiser_client, "decline_registrations", [chan, wong], message=too_long
+    )
+
+    page = response.content.decode()
+    refusal = DECLINE_MESSAGE_TOO_LONG % {"limit": 2000, "count": len(too_long)}
+    assert html.escape(str(refusal)) in page
+    assert page.index("errorlist") < page.index('<textarea id="option-message"')  # beside it
+    assert 'name="message" rows="6" cols="60" aria-invalid="true"' in page
+    assert f">\n{too_long}</textarea>" in page  # nothing lost
+    assert 'value="Yes, decline"' in page  # the same question, to try again
+    assert statuses(chan, wong) == [Status.PENDING] * 2
+    assert not Notification.objects.filter(kind="declined").exists()
+
+
+def test_a_decline_message_of_the_limit_is_sent_whole(
+    organiser_client, screened, django_capture_on_commit_callbacks
+):
+    _seminar, (chan, _wong, _lee) = screened
+    message = "y" * DECLINE_MESSAGE_MAX_LENGTH
+    url = reverse("admin:registrations_registration_decline", args=[chan.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(url, {"confirm": "yes", "message": f"  {message}\n"})
+
+    assert response.status_code == 302
+    assert statuses(chan) == [Status.DECLINED]
+    assert Notification.objects.get(registration=chan, kind="declined").note == message
+
+
+def test_the_decline_service_refuses_a_message_over_the_limit(screened):
+    _seminar, (chan, _wong, _lee) = screened
+
+    with pytest.raises(RegistrationError) as refused:
+        registration_decline(registration=chan, actor=None, message="z" * 2001)
+
+    assert refused.value.field == "message"
+    assert statuses(chan) == [Status.PENDING]
+
+
+@settings(max_examples=30, **PROPERTY_SETTINGS)
+@given(
+    message=st.one_of(
+        st.text(max_size=50),
+        st.sampled_from(["", " ", "\x00", "<b>x</b>", "y" * 2000, " y" * 1001, "z" * 200_000]),
+    )
+)
+def test_a_decline_message_never_errors_and_declines_all_or_nothing(organiser_client, message):
+    seminar = SeminarFactory(requires_approval=True)
+    chan, wong = (apply(seminar, f"{name}@example.com") for name in ("chan", "wong"))
+
+    response = confirm_post(
+        organiser_client, "decline_registrations", [chan, wong], message=message
+    )
+
+    assert response.status_code == 200
+    sent = message.replace("\x00", "").strip()
+    if len(sent) > DECLINE_MESSAGE_MAX_LENGTH:
+        assert statuses(chan, wong) == [Status.PENDING] * 2
+    else:
+        assert statuses(chan, wong) == [Status.DECLINED] * 2
+        notes = Notification.objects.filter(registration__in=[chan, wong], kind="declined")
+        assert [note.note for note in notes] == [sent, sent]
 
 
 def test_a_confirmed_registrations_page_offers_no_approval(organiser_client):
