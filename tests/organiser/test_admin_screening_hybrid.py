@@ -64,7 +64,11 @@ def confirm_post(client, action: str, registrations, **extra):
 
 
 def text_of(response) -> str:
-    return html.unescape(re.sub(r"\s+", " ", strip_tags(response.content.decode())))
+    return text_of_html(response.content.decode())
+
+
+def text_of_html(page: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", strip_tags(page)))
 
 
 def statuses(*registrations) -> list[str]:
@@ -491,6 +495,37 @@ def test_switching_approval_on_makes_new_registrations_pending(organiser_client)
     seminar.refresh_from_db()
     assert seminar.requires_approval
     assert apply(seminar, "new@example.com").status == Status.PENDING
+
+
+def test_switching_approval_off_says_who_still_awaits_it_and_links_to_them(organiser_client):
+    seminar = SeminarFactory(requires_approval=True)
+    waiting = [apply(seminar, f"{name}@example.com") for name in ("chan", "wong")]
+    apply(SeminarFactory(requires_approval=True), "elsewhere@example.com")
+
+    response = seminar_change(organiser_client, seminar, requires_approval=None)
+
+    page = organiser_client.get(response["Location"]).content.decode()
+    assert (
+        "2 registrations are still awaiting approval: switching approval off does not confirm "
+        "them. Approve or decline each of them." in text_of_html(page)
+    )
+    link = re.search(r'<a href="([^"]+)">Show them</a>', page).group(1)
+    listed = text_of(organiser_client.get(html.unescape(link)))
+    assert "chan@example.com" in listed and "wong@example.com" in listed
+    assert "elsewhere@example.com" not in listed
+    assert statuses(*waiting) == [Status.PENDING] * 2
+
+
+def test_switching_approval_off_with_nobody_waiting_says_nothing_more(organiser_client):
+    seminar = SeminarFactory(requires_approval=True)
+    confirm_post(organiser_client, "approve_registrations", [apply(seminar, "chan@example.com")])
+
+    response = seminar_change(organiser_client, seminar, requires_approval=None)
+
+    page = text_of(organiser_client.get(response["Location"]))
+    assert "awaiting approval" not in page
+    seminar.refresh_from_db()
+    assert not seminar.requires_approval
 
 
 def test_online_seats_are_only_for_a_hybrid_seminar(organiser_client):
