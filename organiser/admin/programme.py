@@ -254,7 +254,9 @@ class SeminarAdmin(TabbedTranslationAdmin):
             "confirm them. Approve or decline each of them.",
             pending,
         ) % {"count": pending}
-        link = format_html('<a href="{}?{}">{}</a>', url, query, gettext("Show them"))
+        link = format_html(
+            '<a href="{}?{}">{}</a>', url, query, gettext("Show those awaiting approval")
+        )
         self.message_user(request, format_html("{} {}", message, link), messages.WARNING)
 
     def save_related(self, request, form, formsets, change: bool) -> None:

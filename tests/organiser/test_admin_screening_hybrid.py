@@ -509,7 +509,7 @@ def test_switching_approval_off_says_who_still_awaits_it_and_links_to_them(organ
         "2 registrations are still awaiting approval: switching approval off does not confirm "
         "them. Approve or decline each of them." in text_of_html(page)
     )
-    link = re.search(r'<a href="([^"]+)">Show them</a>', page).group(1)
+    link = re.search(r'<a href="([^"]+)">Show those awaiting approval</a>', page).group(1)
     listed = text_of(organiser_client.get(html.unescape(link)))
     assert "chan@example.com" in listed and "wong@example.com" in listed
     assert "elsewhere@example.com" not in listed
