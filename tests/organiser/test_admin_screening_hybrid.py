@@ -398,7 +398,7 @@ def test_the_list_filters_by_the_new_statuses_and_by_mode(organiser_client, scre
     assert "chan@example.com" in pending and "wong@example.com" not in pending
     assert "wong@example.com" in declined and "chan@example.com" not in declined
     assert "Awaiting approval" in everything and "Declined" in everything
-    assert "By how I will attend" in everything
+    assert "By attendance mode" in everything
 
 
 def test_the_list_says_which_seats_a_status_is_for_at_a_hybrid_seminar(organiser_client):
@@ -453,7 +453,7 @@ def test_a_hybrid_registrations_page_shows_the_mode_and_when_it_was_reviewed(
         )
     )
 
-    assert "How I will attend: Online" in text or "how I will attend: Online" in text
+    assert "Attendance mode: Online" in text
     assert "Approved or declined at:" in text
     assert "Approved by an organiser" in text  # the audit log
 
