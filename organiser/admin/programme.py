@@ -80,15 +80,26 @@ class SeminarAdminForm(forms.ModelForm):
     def clean_capacity(self) -> int | None:
         capacity = self.cleaned_data.get("capacity")
         taken = self.instance.seats_taken if self.instance.pk else 0
-        if capacity is not None and capacity < taken:
-            raise forms.ValidationError(
-                _(
-                    "%(taken)d registrations are confirmed; capacity cannot be lower. "
-                    "Cancel registrations first if you need fewer seats."
-                ),
-                params={"taken": taken},
+        if capacity is None or capacity >= taken:
+            return capacity
+        # At a hybrid seminar the capacity is the room's: say so, the online seats are apart.
+        if self.cleaned_data.get("format", self.instance.format) == Seminar.Format.HYBRID:
+            message = ngettext(
+                "%(taken)d registration is confirmed in the room; the room's seats cannot be "
+                "fewer. Cancel registrations first if you need fewer seats.",
+                "%(taken)d registrations are confirmed in the room; the room's seats cannot be "
+                "fewer. Cancel registrations first if you need fewer seats.",
+                taken,
             )
-        return capacity
+        else:
+            message = ngettext(
+                "%(taken)d registration is confirmed; capacity cannot be lower. "
+                "Cancel registrations first if you need fewer seats.",
+                "%(taken)d registrations are confirmed; capacity cannot be lower. "
+                "Cancel registrations first if you need fewer seats.",
+                taken,
+            )
+        raise forms.ValidationError(message, params={"taken": taken})
 
     def clean_online_capacity(self) -> int | None:
         online_capacity = self.cleaned_data.get("online_capacity")
@@ -157,7 +168,10 @@ class SeminarAdmin(TabbedTranslationAdmin):
             _("Joining details (private)"),
             {
                 "fields": ("join_url", "joining_instructions"),
-                "description": _("Sent only to confirmed registrants; never on public pages."),
+                "description": _(
+                    "Sent only to confirmed registrants (at a hybrid seminar, only to those "
+                    "attending online); never on public pages."
+                ),
             },
         ),
         (

@@ -553,6 +553,39 @@ def test_online_seats_below_the_confirmed_online_registrations_are_refused(organ
     ]
 
 
+def test_room_seats_below_the_confirmed_room_registrations_say_it_is_the_room(organiser_client):
+    seminar = SeminarFactory(format="hybrid", capacity=40, online_capacity=300)
+    RegistrationFactory.create_batch(3, seminar=seminar, attendance_mode="in_person")
+    RegistrationFactory.create_batch(5, seminar=seminar, attendance_mode="online")
+    single = SeminarFactory(format="in_person", capacity=5)
+    RegistrationFactory(seminar=single, attendance_mode="in_person")
+
+    hybrid_refusal = form_errors(seminar_change(organiser_client, seminar, capacity=2))
+    single_refusal = form_errors(seminar_change(organiser_client, single, capacity=0))
+
+    assert hybrid_refusal["capacity"] == [
+        "3 registrations are confirmed in the room; the room's seats cannot be fewer. Cancel "
+        "registrations first if you need fewer seats."
+    ]
+    assert single_refusal["capacity"] == [
+        "1 registration is confirmed; capacity cannot be lower. Cancel registrations first if "
+        "you need fewer seats."
+    ]
+
+
+def test_the_joining_details_say_they_go_only_to_online_attendees_at_a_hybrid_seminar(
+    organiser_client,
+):
+    seminar = SeminarFactory(format="hybrid", online_capacity=300)
+
+    text = text_of(organiser_client.get(reverse("admin:seminar_seminar_change", args=[seminar.pk])))
+
+    assert (
+        "Sent only to confirmed registrants (at a hybrid seminar, only to those attending "
+        "online); never on public pages." in text
+    )
+
+
 def test_more_online_seats_promote_the_online_waitlist_only(organiser_client):
     seminar = SeminarFactory(format="hybrid", capacity=1, online_capacity=1)
     RegistrationFactory(seminar=seminar, attendance_mode="in_person")
