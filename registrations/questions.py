@@ -178,7 +178,13 @@ def chosen_options(answers: Answers) -> dict[int, set[int]]:
 # Building the form.
 
 
+# Fixed fields the form asks in words other than the field's name, which is the organisers'.
+FIXED_FIELD_QUESTIONS = {"attendance_mode": _("How will you attend?")}
+
+
 def _fixed_field_label(name: str) -> str:
+    if name in FIXED_FIELD_QUESTIONS:
+        return str(FIXED_FIELD_QUESTIONS[name])
     return capfirst(Registration._meta.get_field(name).verbose_name)
 
 
