@@ -223,7 +223,11 @@ RATELIMITS = {
     # that address until the window ends.
     "register_refused": (int(os.environ.get("RATELIMIT_REGISTER_REFUSED", "60")), 600),
     "resend": (int(os.environ.get("RATELIMIT_RESEND", "5")), 600),
-    "manage": (int(os.environ.get("RATELIMIT_MANAGE", "60")), 600),
+    # Private pages (/r/<token>/ and the pages under it). Their tokens are 256-bit random, so
+    # guessing is hopeless whatever the limit; it only caps the load one address can make. After
+    # a bulk approval an office of 200 behind one NAT address opens its links at once, each
+    # person a few pages (their page, change details, save): about 1,000 requests.
+    "manage": (int(os.environ.get("RATELIMIT_MANAGE", "1000")), 600),
 }
 # The header the proxy in front of the app sets to the client address, e.g. X-Forwarded-For.
 # Only trust it when such a proxy really sits in front: otherwise anyone can set it.

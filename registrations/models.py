@@ -127,9 +127,10 @@ class Registration(models.Model):
         _("preferred language for emails"), max_length=10, choices=Language, default=Language.EN
     )
     # Set by the booking service from the seminar's format; chosen by the registrant only at a
-    # hybrid seminar, where each mode has its own seats and waitlist.
+    # hybrid seminar, where each mode has its own seats and waitlist. Named as organisers read
+    # it; the public form asks in its own words ("How will you attend?").
     attendance_mode = models.CharField(
-        _("how I will attend"), max_length=20, choices=AttendanceMode, default=AttendanceMode.ONLINE
+        _("attendance mode"), max_length=20, choices=AttendanceMode, default=AttendanceMode.ONLINE
     )
     heard_from = models.CharField(
         _("how did you hear about this seminar?"), max_length=30, choices=HeardFrom, blank=True

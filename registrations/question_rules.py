@@ -60,6 +60,10 @@ QUESTION_HAS_DEPENDENTS = _(
     "(%(labels)s). Change their conditions first, or tick “no longer asked”."
 )
 QUESTION_NEEDS_OPTIONS = _("A choice question needs at least one option that is still offered.")
+QUESTION_OPTIONS_NOT_CHOICE = _(
+    "A question of the kind “%(kind)s” has no options to choose from, so nobody would see these. "
+    "Delete them, or choose a single or multiple choice kind."
+)
 QUESTION_ANSWERED = _(
     "“%(label)s” cannot be deleted: %(count)s. Tick “no longer asked” instead, which stops asking "
     "it and keeps the answers readable."
@@ -74,15 +78,26 @@ OPTION_IN_CONDITION = _(
 )
 
 
-def _answers_counted(count: int) -> str:
-    return ngettext(
-        "%(count)d person chose or gave it", "%(count)d people chose or gave it", count
-    ) % {"count": count}
+def _answered_by(count: int) -> str:
+    return ngettext("%(count)d person answered it", "%(count)d people answered it", count) % {
+        "count": count
+    }
+
+
+def _chosen_by(count: int) -> str:
+    return ngettext("%(count)d person chose it", "%(count)d people chose it", count) % {
+        "count": count
+    }
 
 
 def _position(question: Question) -> tuple[int, float]:
     """Where a question stands in its form: by order, then by age; a new one after the rest."""
     return (question.order, question.pk if question.pk is not None else float("inf"))
+
+
+def question_precedes(*, question: Question, other: Question) -> bool:
+    """Whether `question` comes before `other` in the form, so `other` may depend on it."""
+    return _position(question) < _position(other)
 
 
 def _labels(questions: Iterable[Question]) -> str:
@@ -124,7 +139,7 @@ def _condition_on_question_check(
         raise RegistrationError(CONDITION_OTHER_SEMINAR, field="depends_on")
     if depends_on.kind not in Question.CHOICE_KINDS:
         raise RegistrationError(CONDITION_NOT_CHOICE % label, field="depends_on")
-    if _position(depends_on) >= _position(question):
+    if not question_precedes(question=depends_on, other=question):
         raise RegistrationError(CONDITION_NOT_EARLIER % label, field="depends_on")
     options = list(options)
     if not options:
@@ -192,10 +207,14 @@ def question_order_check(*, question: Question, order: int) -> None:
             raise RegistrationError(QUESTION_ORDER_AFTER_DEPENDENT % params, field="order")
 
 
-def question_options_check(*, kind: str, retired: bool, offered: int) -> None:
-    """A choice question still asked offers at least one option (`offered`: those not retired,
-    as the organiser is about to save them)."""
-    if kind in Question.CHOICE_KINDS and not retired and offered < 1:
+def question_options_check(*, kind: str, retired: bool, offered: int, kept: int) -> None:
+    """A choice question still asked offers at least one option, and any other kind has none,
+    as nobody would ever see them. `kept`: the options as the organiser is about to save them,
+    `offered`: those of them not retired."""
+    if kind not in Question.CHOICE_KINDS:
+        if kept:
+            raise RegistrationError(QUESTION_OPTIONS_NOT_CHOICE % {"kind": Kind(kind).label})
+    elif not retired and offered < 1:
         raise RegistrationError(QUESTION_NEEDS_OPTIONS)
 
 
@@ -203,7 +222,7 @@ def question_delete_check(*, question: Question) -> None:
     answered = question.answers.count()
     if answered:
         raise RegistrationError(
-            QUESTION_ANSWERED % {"label": question.label, "count": _answers_counted(answered)}
+            QUESTION_ANSWERED % {"label": question.label, "count": _answered_by(answered)}
         )
     dependents = _dependents(question)
     if dependents:
@@ -216,7 +235,7 @@ def option_delete_check(*, option: QuestionOption) -> None:
     chosen = AnswerChoice.objects.filter(option=option).count()
     if chosen:
         raise RegistrationError(
-            OPTION_ANSWERED % {"label": option.label, "count": _answers_counted(chosen)}
+            OPTION_ANSWERED % {"label": option.label, "count": _chosen_by(chosen)}
         )
     deciding = Question.objects.filter(conditions__options=option).distinct()
     if deciding:
@@ -233,7 +252,7 @@ def question_delete(*, question: Question) -> None:
         question.delete()
     except ProtectedError as error:  # answered between the check and the delete
         raise RegistrationError(
-            QUESTION_ANSWERED % {"label": question.label, "count": _answers_counted(1)}
+            QUESTION_ANSWERED % {"label": question.label, "count": _answered_by(1)}
         ) from error
 
 
@@ -245,5 +264,5 @@ def question_option_delete(*, option: QuestionOption) -> None:
         option.delete()
     except ProtectedError as error:
         raise RegistrationError(
-            OPTION_ANSWERED % {"label": option.label, "count": _answers_counted(1)}
+            OPTION_ANSWERED % {"label": option.label, "count": _chosen_by(1)}
         ) from error

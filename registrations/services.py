@@ -555,6 +555,26 @@ def registration_approve(
     return registration
 
 
+# Room for a reason and what the registrant might do instead, still short enough for an email.
+DECLINE_MESSAGE_MAX_LENGTH = 2000
+DECLINE_MESSAGE_TOO_LONG = _(
+    "The message can have at most %(limit)d characters, and this one has %(count)d. Shorten it, "
+    "then decline again."
+)
+
+
+def decline_message_check(*, message: str) -> str:
+    """The organiser's message to a declined registrant as it will be sent (trimmed), refused
+    when it is too long to put in an email."""
+    message = message.strip()
+    if len(message) > DECLINE_MESSAGE_MAX_LENGTH:
+        raise RegistrationError(
+            DECLINE_MESSAGE_TOO_LONG % {"limit": DECLINE_MESSAGE_MAX_LENGTH, "count": len(message)},
+            field="message",
+        )
+    return message
+
+
 @transaction.atomic
 def registration_decline(
     *,
@@ -565,14 +585,15 @@ def registration_decline(
 ) -> Registration:
     """An organiser turns down a pending registration, for good: it held no seat, so nothing is
     freed, and it is never promoted. The registrant is told by email, with the organiser's
-    `message` if there is one. Declining anything but a pending registration changes nothing.
+    `message` if there is one (refused when too long: decline_message_check). Declining anything
+    but a pending registration changes nothing.
     """
     now = now or timezone.now()
     seminar = _seminar_lock(seminar=registration.seminar)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status != Status.PENDING:
         return registration
-    message = message.strip()
+    message = decline_message_check(message=message)
     _status_change(
         seminar=seminar,
         registration=registration,

@@ -7,9 +7,12 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db.utils import OperationalError
+from django.test import RequestFactory
 from django.urls import reverse
 
+from config.ratelimit import Counter
 from registrations.models import Registration
 from tests.factories import (
     RegistrationFactory,
@@ -141,6 +144,17 @@ def test_manage_pages_are_limited_per_address_including_wrong_tokens(client, tig
     response = client.get(f"/r/{registration.token}/")
 
     assert response.status_code == 429
+
+
+def test_an_office_behind_one_address_can_all_open_their_pages_after_a_bulk_approval(client):
+    # 200 staff, each opening their page and a few pages under it, from one NAT address.
+    registration = RegistrationFactory()
+    office = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1")
+    cache.set(Counter.of(office, "manage").key, 200 * 4, timeout=600)
+
+    response = client.get(f"/r/{registration.token}/")
+
+    assert response.status_code == 200
 
 
 def test_forwarded_header_is_ignored_unless_configured(client, tight_limits, settings):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext, ngettext, pgettext
 
 from registrations.models import Registration
 from registrations.selectors import waitlist_next
+from registrations.services import DECLINE_MESSAGE_MAX_LENGTH
 from seminar.models import AttendanceMode, RegistrationState, Seminar
 
 from ..summary import text_list
@@ -52,6 +53,9 @@ class ActionOption:
     label: str
     kind: str = "checkbox"
     help_text: str = ""
+    # What the organiser wrote, and why it was refused, when the page is shown again.
+    value: str = ""
+    error: str = ""
 
 
 @dataclass(frozen=True)
@@ -581,7 +585,7 @@ def approve_preview(queryset: QuerySet[Registration]) -> ActionPreview:
             }
         )
     return ActionPreview(
-        title=gettext("Approve registrations"),
+        title=ngettext("Approve registration", "Approve registrations", len(pending)),
         submit_label=gettext("Yes, approve"),
         groups=groups,
         emails=emails,
@@ -592,8 +596,11 @@ def approve_preview(queryset: QuerySet[Registration]) -> ActionPreview:
 DECLINE_MESSAGE = "message"
 
 
-def decline_preview(queryset: QuerySet[Registration]) -> ActionPreview:
-    """Declining is final and emails each registrant, with the organiser's message if any."""
+def decline_preview(
+    queryset: QuerySet[Registration], *, message: str = "", error: str = ""
+) -> ActionPreview:
+    """Declining is final and emails each registrant, with the organiser's message if any.
+    `message` and `error`: the message as written, and why it was refused, to show again."""
     selected = _selected(queryset)
     pending = [registration for registration in selected if registration.status == Status.PENDING]
     notes = []
@@ -628,7 +635,7 @@ def decline_preview(queryset: QuerySet[Registration]) -> ActionPreview:
         else []
     )
     return ActionPreview(
-        title=gettext("Decline registrations"),
+        title=ngettext("Decline registration", "Decline registrations", len(pending)),
         submit_label=gettext("Yes, decline"),
         groups=[
             AffectedGroup(
@@ -646,13 +653,24 @@ def decline_preview(queryset: QuerySet[Registration]) -> ActionPreview:
         options=[
             ActionOption(
                 DECLINE_MESSAGE,
-                gettext("Message to the registrants (optional)"),
-                kind="text",
-                help_text=gettext(
-                    "Goes into the email under “Message from the organisers”, exactly as you "
-                    "write it, to everyone declined here. The rest of the email is in each "
-                    "registrant's language."
+                ngettext(
+                    "Message to the registrant (optional)",
+                    "Message to the registrants (optional)",
+                    len(pending),
                 ),
+                kind="text",
+                help_text=ngettext(
+                    "Goes into the email under “Message from the organisers”, exactly as you "
+                    "write it (at most %(limit)d characters). The rest of the email is in the "
+                    "registrant's language.",
+                    "Goes into the email under “Message from the organisers”, exactly as you "
+                    "write it (at most %(limit)d characters), to everyone declined here. The rest "
+                    "of the email is in each registrant's language.",
+                    len(pending),
+                )
+                % {"limit": DECLINE_MESSAGE_MAX_LENGTH},
+                value=message,
+                error=str(error),
             )
         ],
         destructive=True,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registrations.audit import REGISTRANT, SYSTEM
 from registrations.models import AuditEntry, Registration
+from seminar.models import AttendanceMode
 
 from .columns import seminar_short, when_short
 
@@ -30,6 +31,9 @@ DETAIL_LABELS = {
     "status": _("Status"),
     "was": _("Status before"),
     "source": _("Added through"),
+    # At registration, the mode booked; on a change of mode, from which to which.
+    "mode": _("Attendance mode"),
+    "attendance_mode": _("Attendance mode"),
     "capacity": _("Capacity"),
     "attended": _("Attended"),
     "minutes_online": _("Minutes online"),
@@ -48,6 +52,8 @@ CHOICE_LABELS = {
     "status": dict(Registration.Status.choices),
     "was": dict(Registration.Status.choices),
     "source": dict(Registration.Source.choices),
+    "mode": dict(AttendanceMode.choices),
+    "attendance_mode": dict(AttendanceMode.choices),
 }
 
 

@@ -4,12 +4,13 @@ registration tools (dashboard, summary, exports, attendance import) hang off its
 from datetime import timedelta
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import transaction
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from registrations.models import Registration
@@ -79,15 +80,26 @@ class SeminarAdminForm(forms.ModelForm):
     def clean_capacity(self) -> int | None:
         capacity = self.cleaned_data.get("capacity")
         taken = self.instance.seats_taken if self.instance.pk else 0
-        if capacity is not None and capacity < taken:
-            raise forms.ValidationError(
-                _(
-                    "%(taken)d registrations are confirmed; capacity cannot be lower. "
-                    "Cancel registrations first if you need fewer seats."
-                ),
-                params={"taken": taken},
+        if capacity is None or capacity >= taken:
+            return capacity
+        # At a hybrid seminar the capacity is the room's: say so, the online seats are apart.
+        if self.cleaned_data.get("format", self.instance.format) == Seminar.Format.HYBRID:
+            message = ngettext(
+                "%(taken)d registration is confirmed in the room; the room's seats cannot be "
+                "fewer. Cancel registrations first if you need fewer seats.",
+                "%(taken)d registrations are confirmed in the room; the room's seats cannot be "
+                "fewer. Cancel registrations first if you need fewer seats.",
+                taken,
             )
-        return capacity
+        else:
+            message = ngettext(
+                "%(taken)d registration is confirmed; capacity cannot be lower. "
+                "Cancel registrations first if you need fewer seats.",
+                "%(taken)d registrations are confirmed; capacity cannot be lower. "
+                "Cancel registrations first if you need fewer seats.",
+                taken,
+            )
+        raise forms.ValidationError(message, params={"taken": taken})
 
     def clean_online_capacity(self) -> int | None:
         online_capacity = self.cleaned_data.get("online_capacity")
@@ -156,7 +168,10 @@ class SeminarAdmin(TabbedTranslationAdmin):
             _("Joining details (private)"),
             {
                 "fields": ("join_url", "joining_instructions"),
-                "description": _("Sent only to confirmed registrants; never on public pages."),
+                "description": _(
+                    "Sent only to confirmed registrants (at a hybrid seminar, only to those "
+                    "attending online); never on public pages."
+                ),
             },
         ),
         (
@@ -234,6 +249,29 @@ class SeminarAdmin(TabbedTranslationAdmin):
                 )
                 % {"count": len(promoted), "names": names_summary(promoted)},
             )
+        if change and "requires_approval" in form.changed_data and not obj.requires_approval:
+            self._still_pending_report(request, obj)
+
+    def _still_pending_report(self, request, seminar: Seminar) -> None:
+        """Switching approval off confirms nobody already waiting: say who still waits."""
+        pending = seminar.registrations.filter(status=Registration.Status.PENDING).count()
+        if not pending:
+            return
+        url = reverse("admin:registrations_registration_changelist")
+        query = urlencode(
+            {"seminar__id__exact": seminar.pk, "status__exact": Registration.Status.PENDING}
+        )
+        message = ngettext(
+            "%(count)d registration is still awaiting approval: switching approval off does not "
+            "confirm it. Approve or decline it.",
+            "%(count)d registrations are still awaiting approval: switching approval off does not "
+            "confirm them. Approve or decline each of them.",
+            pending,
+        ) % {"count": pending}
+        link = format_html(
+            '<a href="{}?{}">{}</a>', url, query, gettext("Show those awaiting approval")
+        )
+        self.message_user(request, format_html("{} {}", message, link), messages.WARNING)
 
     def save_related(self, request, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)

@@ -1,6 +1,7 @@
 """The forms behind the questions' admin pages. Every rule they apply is in
 registrations/question_rules.py; a refusal is shown next to the field it concerns."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django import forms
@@ -22,6 +23,7 @@ from registrations.question_rules import (
     question_option_delete,
     question_options_check,
     question_order_check,
+    question_precedes,
 )
 from seminar.models import Seminar
 
@@ -50,7 +52,8 @@ class QuestionAdminForm(forms.ModelForm):
 
 
 class QuestionOptionFormSet(BaseInlineFormSet):
-    """A choice question keeps an option on offer; an option anyone chose is never deleted."""
+    """A choice question keeps an option on offer, other kinds have none; an option anyone
+    chose is never deleted."""
 
     def clean(self) -> None:
         # Before the admin's own check, which would list the answers as "protected objects".
@@ -58,17 +61,20 @@ class QuestionOptionFormSet(BaseInlineFormSet):
             if form.instance.pk:
                 self._deletion_check(form.instance)
         super().clean()
-        offered = 0
+        offered = kept = 0
         for form in self.forms:
             if not form.has_changed() and not form.instance.pk:
                 continue  # an empty row the organiser left alone
             if self._should_delete_form(form):
                 continue
+            kept += 1
             if form.cleaned_data and not form.cleaned_data.get("retired"):
                 offered += 1
         question = self.instance
         try:
-            question_options_check(kind=question.kind, retired=question.retired, offered=offered)
+            question_options_check(
+                kind=question.kind, retired=question.retired, offered=offered, kept=kept
+            )
         except RegistrationError as refusal:
             raise forms.ValidationError(str(refusal.message)) from refusal
 
@@ -91,10 +97,15 @@ QUESTION_PREFIX, OPTION_PREFIX, FIELD_PREFIX = "question:", "option:", "field:"
 @dataclass(frozen=True)
 class ConditionSources:
     """What a question's conditions can point at: the seminar's other choice questions (with
-    their options) and the fixed registration fields, loaded once for all the condition rows."""
+    their options) and the fixed registration fields, loaded once for all the condition rows.
+
+    Only the choice questions before this one are offered (`earlier`). The later ones are still
+    known, so a condition naming one (posted from a page opened before someone reordered the
+    questions) is refused by the rule, which says why, not as an unknown choice."""
 
     questions: dict[int, Question]
     options: dict[int, QuestionOption]
+    earlier: frozenset[int]
 
     @classmethod
     def load(cls, question: Question) -> "ConditionSources":
@@ -107,12 +118,20 @@ class ConditionSources:
         options = {
             option.pk: option for other in questions.values() for option in other.options.all()
         }
-        return cls(questions=questions, options=options)
+        earlier = frozenset(
+            pk
+            for pk, other in questions.items()
+            if question_precedes(question=other, other=question)
+        )
+        return cls(questions=questions, options=options, earlier=earlier)
 
-    def source_choices(self) -> list:
-        questions = [
-            (f"{QUESTION_PREFIX}{pk}", other.label) for pk, other in self.questions.items()
-        ]
+    def offered(self, keep: int | None = None) -> list[int]:
+        """The questions a condition row offers: the earlier ones, and `keep`, the question its
+        saved condition names, so that it shows as saved even if it has come later since."""
+        return [pk for pk in self.questions if pk in self.earlier or pk == keep]
+
+    def source_choices(self, questions: Iterable[int]) -> list:
+        questions = [(f"{QUESTION_PREFIX}{pk}", self.questions[pk].label) for pk in questions]
         fields = [
             (f"{FIELD_PREFIX}{name}", CONDITION_FIELD_TITLES[name]) for name in CONDITION_FIELDS
         ]
@@ -122,7 +141,7 @@ class ConditionSources:
             (_("A registration detail"), fields),
         ]
 
-    def answer_choices(self) -> list:
+    def answer_choices(self, questions: Iterable[int]) -> list:
         """The answers grouped by what they answer; each group knows its source, so the page's
         script can show only the group of the source chosen."""
         groups = [
@@ -130,7 +149,7 @@ class ConditionSources:
                 AnswerGroup(question.label, f"{QUESTION_PREFIX}{question.pk}"),
                 [(f"{OPTION_PREFIX}{o.pk}", o.label) for o in question.options.all()],
             )
-            for question in self.questions.values()
+            for question in map(self.questions.__getitem__, questions)
         ]
         groups += [
             (
@@ -186,10 +205,16 @@ class QuestionConditionForm(forms.ModelForm):
     def __init__(self, *args, sources: ConditionSources, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.sources = sources
-        self.fields["source"].choices = sources.source_choices()
-        self.fields["answers"].choices = sources.answer_choices()
-        self._options: list[QuestionOption] = []
         condition = self.instance
+        offered = sources.offered(keep=condition.depends_on_id if condition.pk else None)
+        # Any of the seminar's choice questions is accepted, and refused by the rule with its
+        # reason when it comes later; only the ones a condition can name are offered.
+        source, answers = self.fields["source"], self.fields["answers"]
+        source.choices = sources.source_choices(sources.questions)
+        source.widget.choices = sources.source_choices(offered)
+        answers.choices = sources.answer_choices(sources.questions)
+        answers.widget.choices = sources.answer_choices(offered)
+        self._options: list[QuestionOption] = []
         if condition.pk:
             if condition.depends_on_id:
                 self.initial["source"] = f"{QUESTION_PREFIX}{condition.depends_on_id}"
@@ -255,7 +280,8 @@ class QuestionsCopyForm(forms.Form):
         queryset=Seminar.objects.none(),
         help_text=_(
             "Questions still asked are copied with their options, conditions and every "
-            "language, after this seminar's own questions."
+            "language, after this seminar's own questions. A question this seminar already "
+            "asks (the same English label) is not copied again."
         ),
     )
 

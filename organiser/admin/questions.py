@@ -17,10 +17,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from registrations.errors import RegistrationError
@@ -29,6 +29,7 @@ from registrations.question_copy import questions_copy
 from registrations.question_rules import question_delete, question_delete_check
 from seminar.models import Seminar
 
+from ..summary import text_list
 from .columns import seminar_short
 from .question_forms import (
     ConditionSources,
@@ -165,18 +166,44 @@ class QuestionAdmin(TabbedTranslationAdmin):
             messages.error(request, refusal.message)
             return redirect(request.get_full_path())
 
+    def get_fieldsets(self, request: HttpRequest, obj: Question | None = None):
+        fieldsets = super().get_fieldsets(request, obj)
+        refusal = self._delete_refusal(obj) if obj is not None else None
+        if refusal is None or not super().has_delete_permission(request, obj):
+            return fieldsets
+        # In place of the Delete button the page leaves out: why, and the way out.
+        name, options = fieldsets[-1]
+        return [*fieldsets[:-1], (name, {**options, "description": conditional_escape(refusal)})]
+
+    def _delete_refusal(self, question: Question) -> str | None:
+        """Why the rules refuse to delete this question (answered, or deciding when another is
+        shown), or None; asked once per page."""
+        if not hasattr(question, "_delete_refusal"):
+            try:
+                question_delete_check(question=question)
+            except RegistrationError as refusal:
+                question._delete_refusal = str(refusal.message)
+            else:
+                question._delete_refusal = None
+        return question._delete_refusal
+
+    def has_delete_permission(self, request: HttpRequest, obj: Question | None = None) -> bool:
+        # No Delete button on a question that cannot be deleted; its page says why instead.
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self._delete_refusal(obj) is None)
+
     def delete_view(self, request, object_id, extra_context=None):
         """Refused with the reason, on the question's page, before the admin would list its
-        answers as "protected objects" (and also if one arrives before the delete runs)."""
+        answers as "protected objects" (and also if one arrives before the delete runs). The
+        page offers no Delete button then, but a link kept from before can still lead here."""
         question = self.get_object(request, object_id)
-        if question is None or not self.has_delete_permission(request, question):
-            return super().delete_view(request, object_id, extra_context)
-        try:
-            question_delete_check(question=question)
-            return super().delete_view(request, object_id, extra_context)
-        except RegistrationError as refusal:
-            messages.error(request, refusal.message)
-            return redirect("admin:registrations_question_change", question.pk)
+        if question is not None and super().has_delete_permission(request, question):
+            try:
+                question_delete_check(question=question)
+            except RegistrationError as refusal:
+                messages.error(request, refusal.message)
+                return redirect("admin:registrations_question_change", question.pk)
+        return super().delete_view(request, object_id, extra_context)
 
     def delete_model(self, request: HttpRequest, obj: Question) -> None:
         question_delete(question=obj)
@@ -240,6 +267,24 @@ class QuestionAdmin(TabbedTranslationAdmin):
             % {"count": count, "title": source.title},
             messages.SUCCESS,
         )
+        if copied.already_asked:
+            labels = [
+                pgettext("a question's label, quoted in a sentence", "“%(label)s”")
+                % {"label": question.label}
+                for question in copied.already_asked
+            ]
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d question was not copied, as this seminar already asks it (the "
+                    "same English label): %(labels)s.",
+                    "%(count)d questions were not copied, as this seminar already asks them (the "
+                    "same English labels): %(labels)s.",
+                    len(labels),
+                )
+                % {"count": len(labels), "labels": text_list(labels)},
+                messages.WARNING,
+            )
         if copied.conditions_left_out:
             self.message_user(
                 request,

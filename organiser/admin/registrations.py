@@ -27,6 +27,7 @@ from registrations.models import (
 )
 from registrations.selectors import AnswerShown, registration_answers
 from registrations.services import (
+    decline_message_check,
     registration_approve,
     registration_attendance_set,
     registration_cancel,
@@ -52,7 +53,7 @@ from .action_previews import (
 )
 from .audit import AuditDisplay
 from .columns import email_wrappable, seminar_short, when_short
-from .confirmation import asks_first
+from .confirmation import asks_first, confirmation_page
 from .filters import TextValuesListFilter
 
 
@@ -415,6 +416,12 @@ class RegistrationAdmin(admin.ModelAdmin):
     def decline_registrations(self, request: HttpRequest, queryset: QuerySet[Registration]):
         # PostgreSQL cannot store NUL characters in text; nobody means to type one.
         message = request.POST.get(DECLINE_MESSAGE, "").replace("\x00", "")
+        try:
+            decline_message_check(message=message)
+        except RegistrationError as refusal:
+            # The question again, with the message as written and the reason beside it.
+            preview = decline_preview(queryset, message=message, error=refusal.message)
+            return confirmation_page(modeladmin=self, request=request, preview=preview)
         pending = queryset.filter(status=Registration.Status.PENDING).order_by("pk")
         declined = 0
         for registration in pending:

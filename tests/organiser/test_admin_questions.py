@@ -2,6 +2,9 @@
 question's page, refusals next to the field, answered questions retired rather than deleted, and
 another seminar's questions copied in one go."""
 
+import html
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -10,10 +13,13 @@ from hypothesis import strategies as st
 
 from registrations.models import Answer, Question, QuestionCondition, QuestionOption
 from registrations.permissions import ORGANISERS, VIEWERS, groups_ensure
+from registrations.question_copy import QUESTIONS_COPY_ALL_ASKED
 from registrations.question_rules import (
     CONDITION_ANSWERS_ELSEWHERE,
+    CONDITION_FIELD_TITLES,
     CONDITION_NOT_EARLIER,
     QUESTION_NEEDS_OPTIONS,
+    QUESTION_OPTIONS_NOT_CHOICE,
 )
 from tests.factories import (
     AnswerFactory,
@@ -164,6 +170,35 @@ def test_a_choice_question_without_an_option_on_offer_is_refused(organiser_clien
     assert not Question.objects.exists()
 
 
+def test_options_on_a_number_question_are_refused_next_to_the_options(organiser_client, seminar):
+    data = posted_form(organiser_client.get(add_url(seminar)))
+    data.update(kind=Kind.NUMBER, label_en="Years in practice")
+    with_options(data, "Under 5", "5 or more")
+
+    page = errors(organiser_client.post(add_url(seminar), data))
+
+    refusal = str(QUESTION_OPTIONS_NOT_CHOICE % {"kind": "Number"})
+    assert html.escape(refusal) in page
+    # Next to the options, with what was typed kept.
+    assert page.index(html.escape(refusal)) > page.index('id="options-group"')
+    assert "Under 5" in page
+    assert not Question.objects.exists()
+
+
+def test_turning_a_choice_question_into_text_needs_its_options_deleted(organiser_client, attend):
+    data = posted_form(organiser_client.get(change_url(attend)))
+    data["kind"] = Kind.SHORT_TEXT
+
+    refused = errors(organiser_client.post(change_url(attend), data))
+    data.update({"options-0-DELETE": "on", "options-1-DELETE": "on"})
+    response = organiser_client.post(change_url(attend), data)
+
+    assert html.escape(str(QUESTION_OPTIONS_NOT_CHOICE % {"kind": "Short text"})) in refused
+    assert response.status_code == 302
+    attend.refresh_from_db()
+    assert (attend.kind, attend.options.count()) == (Kind.SHORT_TEXT, 0)
+
+
 def test_editing_the_label_of_an_answered_question_is_fine(organiser_client, attend):
     AnswerFactory(question=attend, registration__seminar=attend.seminar, options=[])
     data = posted_form(organiser_client.get(change_url(attend)))
@@ -198,7 +233,7 @@ def test_deleting_a_chosen_option_is_refused_and_retiring_it_is_suggested(organi
 
     page = errors(organiser_client.post(change_url(attend), data))
 
-    assert "“Live” cannot be deleted: 1 person chose or gave it." in page
+    assert "“Live” cannot be deleted: 1 person chose it." in page
     assert "Tick “no longer offered” instead" in page
     assert QuestionOption.objects.filter(pk=live.pk).exists()
 
@@ -236,9 +271,26 @@ def test_deleting_an_answered_question_is_refused_with_a_message(organiser_clien
         assert response["Location"] == change_url(attend)
     page = organiser_client.get(change_url(attend)).content.decode()
 
-    assert "“How will you attend?” cannot be deleted: 1 person chose or gave it." in page
+    assert "“How will you attend?” cannot be deleted: 1 person answered it." in page
     assert "Tick “no longer asked” instead" in page
     assert Question.objects.filter(pk=attend.pk).exists()
+
+
+def test_an_answered_questions_page_has_no_delete_button_and_says_why(organiser_client, attend):
+    unanswered = QuestionFactory(seminar=attend.seminar, order=2)
+    AnswerFactory.create_batch(
+        38, question=attend, registration__seminar=attend.seminar, options=[]
+    )
+    delete_url = reverse("admin:registrations_question_delete", args=[attend.pk])
+
+    page = organiser_client.get(change_url(attend)).content.decode()
+    other = organiser_client.get(change_url(unanswered)).content.decode()
+
+    assert delete_url not in page
+    assert 'class="deletelink"' not in page
+    assert "“How will you attend?” cannot be deleted: 38 people answered it." in page
+    assert reverse("admin:registrations_question_delete", args=[unanswered.pk]) in other
+    assert "cannot be deleted" not in other
 
 
 def test_an_answer_arriving_while_the_question_is_deleted_is_no_server_error(
@@ -319,6 +371,60 @@ def test_a_condition_on_a_later_question_is_refused_next_to_it(organiser_client,
     assert not QuestionCondition.objects.exists()
 
 
+def offered(page, select: str) -> list[str]:
+    """The options of one select on the page, as the organiser reads them."""
+    html = page.content.decode()
+    start = html.index(f'name="{select}"')
+    return re.findall(
+        r"<option[^>]*>([^<]*)</option>", html[start : html.index("</select>", start)]
+    )
+
+
+def answer_groups(page, row: str) -> list[str]:
+    """The legends of one condition row's groups of answers to tick."""
+    html = page.content.decode()
+    start = html.index(f'id="id_{row}-answers"')
+    return re.findall(r"<legend>([^<]*)</legend>", html[start : html.index("</div>\n", start)])
+
+
+def test_a_condition_offers_only_the_earlier_choice_questions_of_the_seminar(
+    organiser_client, attend
+):
+    seminar = attend.seminar
+    QuestionFactory(seminar=seminar, order=0, label_en="Name on the badge")  # not a choice
+    later = QuestionFactory(seminar=seminar, order=2, label_en="Email for the recording")
+    choice_question("Patents", seminar=seminar, order=3, label_en="Breakout group")
+    choice_question("Yes", order=0, label_en="Another seminar's question")
+
+    page = organiser_client.get(change_url(later))
+
+    questions = offered(page, "conditions-__prefix__-source")
+    assert questions[:2] == ["---------", "How will you attend?"]
+    assert questions[2] == str(CONDITION_FIELD_TITLES["participant_type"])  # the details next
+    assert answer_groups(page, "conditions-__prefix__")[0] == "How will you attend?"
+    everything = " ".join(questions + answer_groups(page, "conditions-__prefix__"))
+    for other in ("Name on the badge", "Breakout group", "Another seminar's question"):
+        assert other not in everything
+
+
+def test_a_saved_condition_on_a_question_now_later_is_shown_and_refused_with_the_reason(
+    organiser_client, attend
+):
+    # Two organisers at once: one added the condition while the other moved the question
+    # it depends on to the end.
+    later = QuestionFactory(seminar=attend.seminar, order=2, label_en="Email for the recording")
+    condition = QuestionCondition.objects.create(question=later, depends_on=attend)
+    condition.options.set([attend.options.get(label_en="Recording")])
+    Question.objects.filter(pk=attend.pk).update(order=5)
+
+    page = organiser_client.get(change_url(later))
+    response = organiser_client.post(change_url(later), posted_form(page))
+
+    assert "How will you attend?" in offered(page, "conditions-0-source")
+    assert posted_form(page)["conditions-0-source"] == f"question:{attend.pk}"
+    assert str(CONDITION_NOT_EARLIER % {"label": "How will you attend?"}) in errors(response)
+
+
 def test_answers_ticked_under_another_source_are_refused_not_dropped(organiser_client, attend):
     later = QuestionFactory(seminar=attend.seminar, order=2)
     data = with_condition(
@@ -368,6 +474,32 @@ def test_copying_questions_from_last_years_seminar(organiser_client, attend):
     assert "1 question copied from “IP Seminar 2026”." in response.content.decode()
     assert response.redirect_chain[-1][0].endswith(f"?seminar__id__exact={target.pk}")
     assert list(target.questions.values_list("label_en", flat=True)) == ["How will you attend?"]
+
+
+def test_copying_again_leaves_out_what_the_seminar_already_asks_and_says_so(
+    organiser_client, attend
+):
+    QuestionFactory(seminar=attend.seminar, order=2, label_en="Dietary needs")
+    target = SeminarFactory(title_en="IP Seminar 2027")
+    QuestionFactory(seminar=target, order=0, label_en="How will you attend?")
+    url = reverse("admin:registrations_question_copy", args=[target.pk])
+
+    form = organiser_client.get(url).content.decode()
+    copied = organiser_client.post(url, {"source": attend.seminar.pk}, follow=True)
+    again = errors(organiser_client.post(url, {"source": attend.seminar.pk}))
+
+    assert "A question this seminar already asks (the same English label) is not copied" in form
+    page = html.unescape(copied.content.decode())
+    assert "1 question copied from “IP Seminar 2026”." in page
+    assert (
+        "1 question was not copied, as this seminar already asks it (the same English label): "
+        "“How will you attend?”." in page
+    )
+    assert html.escape(str(QUESTIONS_COPY_ALL_ASKED % {"title": "IP Seminar 2026"})) in again
+    assert list(target.questions.values_list("label_en", flat=True)) == [
+        "How will you attend?",
+        "Dietary needs",
+    ]
 
 
 def test_copying_refuses_a_seminar_that_is_not_offered(organiser_client, attend):

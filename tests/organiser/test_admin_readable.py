@@ -17,10 +17,18 @@ from registrations.services import (
     attendees_export_record,
     registration_attendance_set,
     registration_cancel,
+    registration_create,
+    registration_mode_change,
     registration_update,
     waitlist_promote,
 )
-from tests.factories import RegistrationFactory, SeminarFactory, registration_post_data
+from seminar.models import AttendanceMode
+from tests.factories import (
+    RegistrationFactory,
+    SeminarFactory,
+    registration_data,
+    registration_post_data,
+)
 
 Status = Registration.Status
 pytestmark = pytest.mark.django_db
@@ -185,6 +193,27 @@ def test_audit_entries_read_as_words_not_json(organiser_client, organiser):
     assert "Automatic (waitlist promotion) Promoted from the waitlist" in page
     assert "LEE Siu Ming" in page
     assert waiting.display_name in page
+
+
+def test_attendance_modes_in_the_audit_log_read_as_words_in_the_organisers_language(
+    organiser_client, organiser
+):
+    seminar = SeminarFactory(format="hybrid", capacity=10, online_capacity=10)
+    registration = registration_create(
+        seminar=seminar, data=registration_data(attendance_mode="online")
+    )
+    registration_mode_change(registration=registration, mode="in_person", actor=organiser)
+    url = reverse("admin:registrations_auditentry_changelist")
+
+    english = text(organiser_client.get(url))
+    chinese = text(organiser_client.get("/zh-hant" + url))
+
+    assert "Attendance mode Online" in english
+    assert "Attendance mode Online → In the room" in english
+    assert "Mode online" not in english and "in_person" not in english
+    with translation.override("zh-hant"):
+        online, room = str(AttendanceMode.ONLINE.label), str(AttendanceMode.IN_PERSON.label)
+    assert f"出席方式 {online} → {room}" in chinese
 
 
 def test_a_registrations_history_reads_in_words_and_the_page_still_saves(

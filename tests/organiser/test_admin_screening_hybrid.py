@@ -10,10 +10,18 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 from django.utils.html import strip_tags
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from registrations.errors import RegistrationError
 from registrations.models import AuditEntry, Notification, Registration
 from registrations.permissions import VIEWERS, groups_ensure
-from registrations.services import registration_create
+from registrations.services import (
+    DECLINE_MESSAGE_MAX_LENGTH,
+    DECLINE_MESSAGE_TOO_LONG,
+    registration_create,
+    registration_decline,
+)
 from tests.factories import (
     RegistrationFactory,
     SeminarFactory,
@@ -21,6 +29,7 @@ from tests.factories import (
     registration_data,
 )
 from tests.organiser.test_admin import seminar_form_post_data
+from tests.registrations.test_properties import PROPERTY_SETTINGS
 
 Status = Registration.Status
 pytestmark = pytest.mark.django_db
@@ -55,7 +64,11 @@ def confirm_post(client, action: str, registrations, **extra):
 
 
 def text_of(response) -> str:
-    return html.unescape(re.sub(r"\s+", " ", strip_tags(response.content.decode())))
+    return text_of_html(response.content.decode())
+
+
+def text_of_html(page: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", strip_tags(page)))
 
 
 def statuses(*registrations) -> list[str]:
@@ -257,6 +270,97 @@ def test_the_registration_pages_decline_sends_the_message(
     assert "Places are limited." in message.body
 
 
+def test_one_registrations_approve_and_decline_pages_speak_of_one(organiser_client, screened):
+    _seminar, (chan, _wong, _lee) = screened
+
+    approve = organiser_client.get(
+        reverse("admin:registrations_registration_approve", args=[chan.pk])
+    )
+    decline = organiser_client.get(
+        reverse("admin:registrations_registration_decline", args=[chan.pk])
+    )
+    both = menu_post(organiser_client, "decline_registrations", [chan, _wong])
+
+    assert "<h1>Approve registration</h1>" in approve.content.decode()
+    assert "<h1>Decline registration</h1>" in decline.content.decode()
+    assert "Message to the registrant (optional)" in text_of(decline)
+    assert "The rest of the email is in the registrant's language." in text_of(decline)
+    assert "registrants" not in text_of(decline)
+    assert "<h1>Decline registrations</h1>" in both.content.decode()
+    assert "Message to the registrants (optional)" in text_of(both)
+
+
+def test_a_decline_message_over_the_limit_is_refused_next_to_it_and_kept(
+    organiser_client, screened
+):
+    _seminar, (chan, wong, _lee) = screened
+    too_long = "Places are limited. " + "x" * DECLINE_MESSAGE_MAX_LENGTH
+
+    response = confirm_post(
+        organiser_client, "decline_registrations", [chan, wong], message=too_long
+    )
+
+    page = response.content.decode()
+    refusal = DECLINE_MESSAGE_TOO_LONG % {"limit": 2000, "count": len(too_long)}
+    assert html.escape(str(refusal)) in page
+    assert page.index("errorlist") < page.index('<textarea id="option-message"')  # beside it
+    assert 'name="message" rows="6" cols="60" aria-invalid="true"' in page
+    assert f">\n{too_long}</textarea>" in page  # nothing lost
+    assert 'value="Yes, decline"' in page  # the same question, to try again
+    assert statuses(chan, wong) == [Status.PENDING] * 2
+    assert not Notification.objects.filter(kind="declined").exists()
+
+
+def test_a_decline_message_of_the_limit_is_sent_whole(
+    organiser_client, screened, django_capture_on_commit_callbacks
+):
+    _seminar, (chan, _wong, _lee) = screened
+    message = "y" * DECLINE_MESSAGE_MAX_LENGTH
+    url = reverse("admin:registrations_registration_decline", args=[chan.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(url, {"confirm": "yes", "message": f"  {message}\n"})
+
+    assert response.status_code == 302
+    assert statuses(chan) == [Status.DECLINED]
+    assert Notification.objects.get(registration=chan, kind="declined").note == message
+
+
+def test_the_decline_service_refuses_a_message_over_the_limit(screened):
+    _seminar, (chan, _wong, _lee) = screened
+
+    with pytest.raises(RegistrationError) as refused:
+        registration_decline(registration=chan, actor=None, message="z" * 2001)
+
+    assert refused.value.field == "message"
+    assert statuses(chan) == [Status.PENDING]
+
+
+@settings(max_examples=30, **PROPERTY_SETTINGS)
+@given(
+    message=st.one_of(
+        st.text(max_size=50),
+        st.sampled_from(["", " ", "\x00", "<b>x</b>", "y" * 2000, " y" * 1001, "z" * 200_000]),
+    )
+)
+def test_a_decline_message_never_errors_and_declines_all_or_nothing(organiser_client, message):
+    seminar = SeminarFactory(requires_approval=True)
+    chan, wong = (apply(seminar, f"{name}@example.com") for name in ("chan", "wong"))
+
+    response = confirm_post(
+        organiser_client, "decline_registrations", [chan, wong], message=message
+    )
+
+    assert response.status_code == 200
+    sent = message.replace("\x00", "").strip()
+    if len(sent) > DECLINE_MESSAGE_MAX_LENGTH:
+        assert statuses(chan, wong) == [Status.PENDING] * 2
+    else:
+        assert statuses(chan, wong) == [Status.DECLINED] * 2
+        notes = Notification.objects.filter(registration__in=[chan, wong], kind="declined")
+        assert [note.note for note in notes] == [sent, sent]
+
+
 def test_a_confirmed_registrations_page_offers_no_approval(organiser_client):
     registration = RegistrationFactory()
 
@@ -294,7 +398,7 @@ def test_the_list_filters_by_the_new_statuses_and_by_mode(organiser_client, scre
     assert "chan@example.com" in pending and "wong@example.com" not in pending
     assert "wong@example.com" in declined and "chan@example.com" not in declined
     assert "Awaiting approval" in everything and "Declined" in everything
-    assert "By how I will attend" in everything
+    assert "By attendance mode" in everything
 
 
 def test_the_list_says_which_seats_a_status_is_for_at_a_hybrid_seminar(organiser_client):
@@ -349,7 +453,7 @@ def test_a_hybrid_registrations_page_shows_the_mode_and_when_it_was_reviewed(
         )
     )
 
-    assert "How I will attend: Online" in text or "how I will attend: Online" in text
+    assert "Attendance mode: Online" in text
     assert "Approved or declined at:" in text
     assert "Approved by an organiser" in text  # the audit log
 
@@ -393,6 +497,37 @@ def test_switching_approval_on_makes_new_registrations_pending(organiser_client)
     assert apply(seminar, "new@example.com").status == Status.PENDING
 
 
+def test_switching_approval_off_says_who_still_awaits_it_and_links_to_them(organiser_client):
+    seminar = SeminarFactory(requires_approval=True)
+    waiting = [apply(seminar, f"{name}@example.com") for name in ("chan", "wong")]
+    apply(SeminarFactory(requires_approval=True), "elsewhere@example.com")
+
+    response = seminar_change(organiser_client, seminar, requires_approval=None)
+
+    page = organiser_client.get(response["Location"]).content.decode()
+    assert (
+        "2 registrations are still awaiting approval: switching approval off does not confirm "
+        "them. Approve or decline each of them." in text_of_html(page)
+    )
+    link = re.search(r'<a href="([^"]+)">Show those awaiting approval</a>', page).group(1)
+    listed = text_of(organiser_client.get(html.unescape(link)))
+    assert "chan@example.com" in listed and "wong@example.com" in listed
+    assert "elsewhere@example.com" not in listed
+    assert statuses(*waiting) == [Status.PENDING] * 2
+
+
+def test_switching_approval_off_with_nobody_waiting_says_nothing_more(organiser_client):
+    seminar = SeminarFactory(requires_approval=True)
+    confirm_post(organiser_client, "approve_registrations", [apply(seminar, "chan@example.com")])
+
+    response = seminar_change(organiser_client, seminar, requires_approval=None)
+
+    page = text_of(organiser_client.get(response["Location"]))
+    assert "awaiting approval" not in page
+    seminar.refresh_from_db()
+    assert not seminar.requires_approval
+
+
 def test_online_seats_are_only_for_a_hybrid_seminar(organiser_client):
     seminar = SeminarFactory(format="online")
 
@@ -416,6 +551,39 @@ def test_online_seats_below_the_confirmed_online_registrations_are_refused(organ
         "3 online registrations are confirmed; online seats cannot be fewer. Cancel "
         "registrations first if you need fewer seats."
     ]
+
+
+def test_room_seats_below_the_confirmed_room_registrations_say_it_is_the_room(organiser_client):
+    seminar = SeminarFactory(format="hybrid", capacity=40, online_capacity=300)
+    RegistrationFactory.create_batch(3, seminar=seminar, attendance_mode="in_person")
+    RegistrationFactory.create_batch(5, seminar=seminar, attendance_mode="online")
+    single = SeminarFactory(format="in_person", capacity=5)
+    RegistrationFactory(seminar=single, attendance_mode="in_person")
+
+    hybrid_refusal = form_errors(seminar_change(organiser_client, seminar, capacity=2))
+    single_refusal = form_errors(seminar_change(organiser_client, single, capacity=0))
+
+    assert hybrid_refusal["capacity"] == [
+        "3 registrations are confirmed in the room; the room's seats cannot be fewer. Cancel "
+        "registrations first if you need fewer seats."
+    ]
+    assert single_refusal["capacity"] == [
+        "1 registration is confirmed; capacity cannot be lower. Cancel registrations first if "
+        "you need fewer seats."
+    ]
+
+
+def test_the_joining_details_say_they_go_only_to_online_attendees_at_a_hybrid_seminar(
+    organiser_client,
+):
+    seminar = SeminarFactory(format="hybrid", online_capacity=300)
+
+    text = text_of(organiser_client.get(reverse("admin:seminar_seminar_change", args=[seminar.pk])))
+
+    assert (
+        "Sent only to confirmed registrants (at a hybrid seminar, only to those attending "
+        "online); never on public pages." in text
+    )
 
 
 def test_more_online_seats_promote_the_online_waitlist_only(organiser_client):

@@ -6,6 +6,7 @@ from django.utils import translation
 from registrations.errors import RegistrationError
 from registrations.models import Question, QuestionCondition
 from registrations.question_copy import (
+    QUESTIONS_COPY_ALL_ASKED,
     QUESTIONS_COPY_NOTHING,
     QUESTIONS_COPY_SAME_SEMINAR,
     questions_copy,
@@ -134,6 +135,51 @@ def test_copy_is_refused_from_the_same_seminar_or_a_seminar_without_questions(la
     assert (same.value.field, same.value.message) == ("source", QUESTIONS_COPY_SAME_SEMINAR)
     assert nothing.value.message == QUESTIONS_COPY_NOTHING % {"title": "Empty seminar"}
     assert last_edition.questions.count() == 4
+
+
+def test_copying_twice_asks_nothing_twice(last_edition):
+    target = SeminarFactory()
+    questions_copy(source=last_edition, target=target)
+
+    with pytest.raises(RegistrationError) as again:
+        questions_copy(source=last_edition, target=target)
+
+    assert (again.value.field, again.value.message) == (
+        "source",
+        QUESTIONS_COPY_ALL_ASKED % {"title": last_edition.title},
+    )
+    assert target.questions.count() == 3
+
+
+def test_questions_the_target_already_asks_are_left_out_and_named(last_edition):
+    target = SeminarFactory()
+    own = choice_question(
+        "Recording", "Live", seminar=target, order=0, label_en=" how will you  attend?"
+    )
+
+    copied = questions_copy(source=last_edition, target=target)
+
+    assert [question.label_en for question in copied.already_asked] == ["How will you attend?"]
+    assert [question.label_en for question in copied.questions] == [
+        "Email for the recording link",
+        "CPD membership number",
+    ]
+    assert target.questions.count() == 3
+    # The condition on the question not copied now names the target's own, and its option.
+    recording = target.questions.get(label_en="Email for the recording link").conditions.get()
+    assert recording.depends_on == own
+    assert list(recording.options.all()) == [own.options.get(label_en="Recording")]
+    assert copied.conditions_left_out == 0
+
+
+def test_a_retired_question_of_the_target_is_asked_again_by_a_copy(last_edition):
+    target = SeminarFactory()
+    QuestionFactory(seminar=target, label_en="CPD membership number", retired=True)
+
+    copied = questions_copy(source=last_edition, target=target)
+
+    assert copied.already_asked == []
+    assert target.questions.filter(label_en="CPD membership number", retired=False).exists()
 
 
 def test_copy_is_recorded_in_the_seminars_history_in_the_readers_language(last_edition):

@@ -11,11 +11,13 @@ from registrations.question_rules import (
     CONDITION_ON_ITSELF,
     CONDITION_OTHER_SEMINAR,
     CONDITION_SOURCE_MISSING,
+    OPTION_ANSWERED,
     QUESTION_ANSWERED,
     QUESTION_HAS_DEPENDENTS,
     QUESTION_KIND_ANSWERED,
     QUESTION_KIND_HAS_DEPENDENTS,
     QUESTION_NEEDS_OPTIONS,
+    QUESTION_OPTIONS_NOT_CHOICE,
     QUESTION_ORDER_AFTER_DEPENDENT,
     condition_check,
     question_delete,
@@ -200,13 +202,23 @@ def test_a_question_others_depend_on_stays_a_choice_question_and_before_them(att
 
 
 def test_a_choice_question_still_asked_offers_an_option():
-    question_options_check(kind=Kind.CHOICE, retired=False, offered=1)
-    question_options_check(kind=Kind.CHOICE, retired=True, offered=0)
-    question_options_check(kind=Kind.SHORT_TEXT, retired=False, offered=0)
+    question_options_check(kind=Kind.CHOICE, retired=False, offered=1, kept=2)
+    question_options_check(kind=Kind.CHOICE, retired=True, offered=0, kept=1)
+    question_options_check(kind=Kind.SHORT_TEXT, retired=False, offered=0, kept=0)
 
-    error = refusal(question_options_check, kind=Kind.MULTIPLE, retired=False, offered=0)
+    error = refusal(question_options_check, kind=Kind.MULTIPLE, retired=False, offered=0, kept=1)
 
     assert (error.field, error.message) == (None, QUESTION_NEEDS_OPTIONS)
+
+
+@pytest.mark.parametrize("retired", [False, True])
+def test_a_question_that_is_not_a_choice_keeps_no_options(retired):
+    error = refusal(question_options_check, kind=Kind.NUMBER, retired=retired, offered=0, kept=1)
+
+    assert (error.field, error.message) == (
+        None,
+        QUESTION_OPTIONS_NOT_CHOICE % {"kind": "Number"},
+    )
 
 
 def test_an_answered_question_or_option_is_not_deleted_and_retiring_is_suggested(attend):
@@ -218,8 +230,9 @@ def test_an_answered_question_or_option_is_not_deleted_and_retiring_is_suggested
 
     assert question_error.message == QUESTION_ANSWERED % {
         "label": "How will you attend?",
-        "count": "1 person chose or gave it",
+        "count": "1 person answered it",
     }
+    assert option_error.message == OPTION_ANSWERED % {"label": "Live", "count": "1 person chose it"}
     assert "no longer offered" in str(option_error.message)
     assert Question.objects.filter(pk=attend.pk).exists()
     assert QuestionOption.objects.filter(pk=live.pk).exists()

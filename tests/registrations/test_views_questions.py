@@ -316,6 +316,18 @@ def test_each_conditional_question_says_when_it_applies_and_carries_it_for_the_s
     assert "js/questions.js" in page
 
 
+def test_a_question_for_one_attendance_mode_names_the_forms_own_question(client):
+    # The field's name ("attendance mode") is the organisers'; the registrant reads the form's.
+    seminar = SeminarFactory(format=Seminar.Format.HYBRID, online_capacity=100)
+    parking = QuestionFactory(seminar=seminar, label_en="Need a parking space?")
+    question_condition(parking, field="attendance_mode", values=["in_person"])
+
+    page = client.get(register_url(seminar)).content.decode()
+
+    assert "How will you attend?" in page
+    assert "Answer only if you chose In the room for “How will you attend?”." in page
+
+
 def test_a_question_for_another_attendance_mode_is_not_asked(client):
     seminar = SeminarFactory(format=Seminar.Format.ONLINE)
     venue = QuestionFactory(seminar=seminar, label_en="Need a parking space?")
