@@ -216,7 +216,9 @@ def _answer_cells(
                 )
             else:
                 with translation.override("en"):
-                    cells[question_id] = answer_text(question=question, value=answer_rows[0][3])
+                    cells[question_id] = answer_text(
+                        question=question, value=answer_rows[0][3], iso_dates=True
+                    )
         yield key, cells
 
 

@@ -1,11 +1,12 @@
 """Answers to a seminar's own questions: stored with the booking, changed by the registrant while
 registration is open (or by an organiser), and read back in the reader's language. Which
 questions are shown is decided by questions.py; every path here applies that rule, so an answer
-to a hidden question is never stored whoever calls, and a personal answer to a question that
-stops applying is removed.
+to a hidden question is never stored whoever calls, and an answer to a question that stops
+applying is removed.
 """
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -79,6 +80,66 @@ def registration_questions(*, registration: Registration) -> tuple[list[Question
         if question.pk in stored
     }
     return questions, initial
+
+
+@dataclass(frozen=True)
+class AnswersState:
+    """Where a registration stands with the seminar's questions (those still asked, in order):
+    which shown ones it has answered, and which apply to it with no answer yet."""
+
+    questions: list[Question]
+    answered: frozenset[int]
+    unanswered: list[Question]
+
+
+def registration_answers_state(
+    *, registration: Registration, changes: Mapping[str, Any] | None = None
+) -> AnswersState:
+    """Where the registration stands with the questions, or would stand if its fixed fields
+    took the `changes` (say {"attendance_mode": "online"}): answers to questions then hidden
+    count as gone, as answers_hidden_remove would remove them. Six queries."""
+    stored = _stored_answers(registration)
+    kept_options = [option.pk for answer in stored.values() for option in answer.options.all()]
+    questions = seminar_questions(seminar=registration.seminar, keep_options=kept_options)
+    chosen = {
+        question.pk: {option.pk for option in stored[question.pk].options.all()}
+        for question in questions
+        if question.has_options and question.pk in stored
+    }
+    shown = questions_visible(
+        questions=questions,
+        fixed={**registration_fixed(registration), **(changes or {})},
+        chosen=chosen,
+    )
+    return AnswersState(
+        questions=questions,
+        answered=frozenset(pk for pk in stored if pk in shown),
+        unanswered=[
+            question for question in questions if question.pk in shown and question.pk not in stored
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class AnswersChange:
+    """What a change of a registration's fixed fields did to its answers."""
+
+    removed: list[Question]  # answered before, and no longer (the question stopped applying)
+    asked: list[Question]  # apply now with no answer, and did not before
+
+
+def answers_change(*, before: AnswersState, after: AnswersState) -> AnswersChange:
+    """Compare two states of one registration (registration_answers_state before and after a
+    change of its details or attendance mode), in the seminar's order of questions."""
+    unanswered_before = {question.pk for question in before.unanswered}
+    return AnswersChange(
+        removed=[
+            question
+            for question in before.questions
+            if question.pk in before.answered and question.pk not in after.answered
+        ],
+        asked=[question for question in after.unanswered if question.pk not in unanswered_before],
+    )
 
 
 # Storing answers.
@@ -179,8 +240,9 @@ def registration_answers_update(
 
     The same rules as at registration, against the registration's own fixed fields: a shown
     question takes its new answer (an empty one removes the old); an answer to a hidden
-    question is never stored, and one already stored is removed if it is personal data
-    (others stay as anonymous figures). Retired questions keep their answers.
+    question is never stored, and one already stored is removed, personal data or not (an
+    answer to a question that does not apply would be counted for someone it does not
+    describe). Retired questions keep their answers: retired is not hidden.
 
     Registrants (no `actor`) may change answers only while registration is open
     (answers_editable); organisers at any time. Raises RegistrationError otherwise.
@@ -198,8 +260,10 @@ def registration_answers_update(
 
 
 def answers_hidden_remove(*, registration: Registration, actor=None) -> list[Question]:
-    """After the registration's fixed fields changed: remove its personal-data answers to
-    questions now hidden. Call inside the transaction that changed them."""
+    """After the registration's fixed fields changed (its details, its attendance mode): remove
+    its answers to questions now hidden, personal data or not, and to questions depending on
+    those; returns the questions whose answer was removed. Answers to retired questions stay.
+    Call inside the transaction that changed the fields."""
     return _answers_apply(registration=registration, given={}, actor=actor)
 
 
@@ -207,7 +271,7 @@ def _answers_apply(
     *, registration: Registration, given: Mapping[int, AnswerValue], actor
 ) -> list[Question]:
     """Apply new answers (by question id) by the rules of registration_answers_update;
-    questions not in `given` keep their answers, unless now hidden and personal data."""
+    questions not in `given` keep their answers, unless now hidden."""
     stored = _stored_answers(registration)
     kept_options = [option.pk for answer in stored.values() for option in answer.options.all()]
     questions = seminar_questions(seminar=registration.seminar, keep_options=kept_options)
@@ -231,11 +295,14 @@ def _answers_apply(
         fixed=registration_fixed(registration),
         chosen=chosen_options(current),
     )
+    # A question no registrant can be shown any more (its earlier question was retired) is as
+    # good as retired, and keeps its answers as retired questions do.
+    possible = {question.pk for question in questions_applicable(questions=questions, known={})}
     changed, removed, added = [], [], {}
     for question in questions:
         old = stored.get(question.pk)
         if question.pk not in shown:
-            if old is not None and question.personal_data:
+            if old is not None and question.pk in possible:
                 removed.append(old.pk)
                 changed.append(question)
             continue

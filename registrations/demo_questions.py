@@ -28,7 +28,7 @@ QUESTIONS = {
             "zh_hant": "本人聲明並無經營知識產權中介業務（例如知識產權代理、經紀或交易），"
             "亦不會在研討會上推廣該等服務。本人明白主辦機構保留接受任何報名的最終權利。",
             "zh_hans": "本人声明并无经营知识产权中介业务（例如知识产权代理、经纪或交易），"
-            "亦不会在研讨会上推广该等服务。本人明白主办机构保留接受任何报名的最终权利。",
+            "亦不会在研讨会上推广该等服务。本人明白主办方保留接受任何报名的最终权利。",
         },
         {},
         [],
@@ -38,7 +38,7 @@ QUESTIONS = {
         Kind.CHOICE,
         True,
         False,
-        {"en": "How will you attend?", "zh_hant": "你將如何參加？", "zh_hans": "您将如何参加？"},
+        {"en": "How will you attend?", "zh_hant": "你將如何參加？", "zh_hans": "你将如何参加？"},
         {},
         [
             ("live", {"en": "Live, online", "zh_hant": "網上直播", "zh_hans": "线上直播"}),
@@ -65,7 +65,7 @@ QUESTIONS = {
         {
             "en": "For CPD points: your membership number with your professional body.",
             "zh_hant": "如需持續專業進修學分，請填寫你在專業團體的會員編號。",
-            "zh_hans": "如需持续专业进修学分，请填写您在专业团体的会员编号。",
+            "zh_hans": "如需持续专业进修学分，请填写你在专业团体的会员编号。",
         },
         [],
         ("participant_type", [Registration.ParticipantType.IP_PRACTITIONER]),

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from seminar.models import AttendanceMode
 
+from .answers import registration_answers_given
 from .calendar import calendar_ics
 from .models import EmailText, Notification
 from .selectors import registration_cancelled_from, registration_waitlist_position
@@ -72,6 +73,9 @@ TEMPLATES = {
 }
 # Emails that carry a confirmed seat's details and the calendar file.
 SEAT_KINDS = (Kind.CONFIRMATION, Kind.PROMOTED, Kind.REMINDER, Kind.MODE_CHANGED)
+# Emails whose "Your details" (emails/_details.*) list the registrant's answers with the fixed
+# fields: personal answers included, as the email goes to the registrant alone.
+DETAILS_TEMPLATES = ("seat", "waitlisted", "received", "mode_changed")
 
 
 def _absolute(path: str) -> str:
@@ -127,6 +131,8 @@ def message_build(*, notification: Notification) -> EmailMultiAlternatives:
                 reverse("registrations:email_confirm", kwargs={"token": token})
             )
         template = TEMPLATES[kind]
+        if template in DETAILS_TEMPLATES:
+            context["answers"] = registration_answers_given(registration=registration)
         subject = str(SUBJECTS[kind] % {"title": seminar.title})
         text = render_to_string(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)

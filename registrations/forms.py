@@ -142,9 +142,23 @@ class QuestionsMixin:
         self.questions = questions_applicable(questions=self.questions_given, known=self.known)
         self.answers: dict[Question, Any] = {}
         super().__init__(*args, **kwargs)
+        self.fields_before_questions()
+        # A hint names a fixed field as this form labels it ("How will you attend?"), not by
+        # the model's name for it, which is the organisers' word.
+        labels = {
+            name: str(self.fields[name].label)
+            for name in CONDITION_FIELDS
+            if name in self.fields and self.fields[name].label
+        }
         for question in self.questions:
-            hint = condition_hint(question, questions=self.questions, known=self.known)
+            hint = condition_hint(
+                question, questions=self.questions, known=self.known, labels=labels
+            )
             self.fields[field_name(question)] = question_field(question, hint=hint)
+
+    def fields_before_questions(self) -> None:
+        """Add fields of the form's own that are not declared (they depend on the seminar),
+        before the questions' hints are written, so that hints can name them."""
 
     def questions_kwargs(self) -> dict[str, Any]:
         return {"questions": self.questions_given, "known": self.known}
@@ -211,15 +225,28 @@ class RegistrationForm(QuestionsMixin, RegistrantDetailsForm):
         widgets = {field: forms.HiddenInput for field in TRACKING_FIELDS}
 
     def __init__(self, *args: Any, seminar: Seminar | None = None, **kwargs: Any) -> None:
+        self.seminar = seminar
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.fields["preferred_language"].initial = get_language()
         self.fields["started"].initial = started_sign()
-        self.seminar = seminar
-        if seminar is not None and seminar.is_hybrid:
-            self.fields["attendance_mode"] = attendance_mode_field(seminar=seminar)
         if seminar is not None and (seminar.is_hybrid or seminar.requires_approval):
             self.helper.layout = Layout(*self.layout_sections(), self.submit_button())
+        # The fields in the page's order, so the error summary lists them as the page does:
+        # the questions before the collection statement's consent and the news opt-in.
+        last = ("consent", "news_opt_in")
+        self.order_fields(
+            [
+                "attendance_mode",
+                *(name for name in REGISTRANT_FIELDS if name not in last),
+                *(field_name(question) for question in self.questions),
+                *last,
+            ]
+        )
+
+    def fields_before_questions(self) -> None:
+        if self.seminar is not None and self.seminar.is_hybrid:
+            self.fields["attendance_mode"] = attendance_mode_field(seminar=self.seminar)
 
     def looks_automated(self) -> bool:
         """True when the hidden field was filled or the start time is missing or forged: the

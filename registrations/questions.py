@@ -50,6 +50,12 @@ SHORT_TEXT_MAX = 500
 LONG_TEXT_MAX = 5000
 # Yes or no, as the registrant reads it: the stored value is "yes" or "no".
 YES_NO_CHOICES = ((YES, _("Yes")), (NO, _("No")))
+# An option retired (or relabelled away) while the form was open, or a forged one: Django's own
+# words would quote its internal id, which the registrant never saw.
+CHOICE_GONE = _("That choice is no longer offered. Please choose again.")
+# A date answer outside these years is a slip of the keyboard (0001, 9999), not a date.
+DATE_EARLIEST, DATE_LATEST = date(1900, 1, 1), date(2100, 12, 31)
+DATE_OUT_OF_RANGE = _("Enter a date between the years 1900 and 2100.")
 
 
 def field_name(question: Question) -> str:
@@ -192,25 +198,27 @@ def _fixed_value_label(name: str, value: str) -> str:
     return str(dict(Registration._meta.get_field(name).flatchoices).get(value, value))
 
 
-def condition_hint(
-    question: Question, *, questions: Sequence[Question], known: Mapping[str, Any]
+def conditions_text(
+    conditions: Iterable[QuestionCondition],
+    *,
+    questions: Sequence[Question],
+    labels: Mapping[str, str] | None = None,
 ) -> str:
-    """When the question applies, in words, for a reader without the script ("Answer only if
-    you chose IP practitioner for “I am attending as”."); "" for a question always shown.
-    Conditions on `known` values hold already in this form and are not repeated."""
+    """Conditions in words, each naming what to choose and where ("IP practitioner for “I am
+    attending as”"), joined with "and"; "" for none. A fixed field is named as `labels` has it
+    (the label of its field on the form the reader sees), else as the registrant is asked it."""
+    labels = labels or {}
     by_pk = {other.pk: other for other in questions}
     parts = []
-    for condition in question.conditions.all():
+    for condition in conditions:
         if condition.depends_on_id:
             earlier = by_pk.get(condition.depends_on_id)
             subject = earlier.label if earlier else ""
             offered = {option.pk for option in earlier.options.all()} if earlier else set()
             # Name only what this form offers, not options retired since.
             choices = [option.label for option in condition.options.all() if option.pk in offered]
-        elif condition.field in known:
-            continue
         else:
-            subject = _fixed_field_label(condition.field)
+            subject = labels.get(condition.field) or _fixed_field_label(condition.field)
             choices = [_fixed_value_label(condition.field, value) for value in condition.values]
         parts.append(
             gettext("%(choices)s for “%(question)s”")
@@ -221,11 +229,50 @@ def condition_hint(
                 "question": subject,
             }
         )
-    if not parts:
+    return pgettext("between the conditions of a question", " and ").join(parts)
+
+
+def fixed_conditions(
+    question: Question, *, questions: Sequence[Question], fields: Iterable[str]
+) -> list[QuestionCondition]:
+    """The conditions on these fixed `fields` that decide whether `question` is shown, its own
+    and those of the earlier questions it depends on: changing one of those fields may hide it."""
+    by_pk = {other.pk: other for other in questions}
+    wanted = set(fields)
+    found, seen, todo = [], set(), [question]
+    while todo:
+        current = todo.pop(0)
+        if current.pk in seen:
+            continue
+        seen.add(current.pk)
+        for condition in current.conditions.all():
+            if condition.depends_on_id in by_pk:
+                todo.append(by_pk[condition.depends_on_id])
+            elif not condition.depends_on_id and condition.field in wanted:
+                found.append(condition)
+    return found
+
+
+def condition_hint(
+    question: Question,
+    *,
+    questions: Sequence[Question],
+    known: Mapping[str, Any],
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """When the question applies, in words, for a reader without the script ("Answer only if
+    you chose IP practitioner for “I am attending as”."); "" for a question always shown.
+    Conditions on `known` values hold already in this form and are not repeated; `labels` are
+    the form's own labels of the fixed fields it asks."""
+    conditions = [
+        condition
+        for condition in question.conditions.all()
+        if condition.depends_on_id or condition.field not in known
+    ]
+    text = conditions_text(conditions, questions=questions, labels=labels)
+    if not text:
         return ""
-    return gettext("Answer only if you chose %(conditions)s.") % {
-        "conditions": pgettext("between the conditions of a question", " and ").join(parts)
-    }
+    return gettext("Answer only if you chose %(conditions)s.") % {"conditions": text}
 
 
 def condition_data(question: Question, *, known: Mapping[str, Any]) -> str:
@@ -261,6 +308,11 @@ def _option_choices(question: Question) -> list[tuple[str, str]]:
     return [(str(option.pk), option.label) for option in question.options.all()]
 
 
+def _date_in_range(value: date) -> None:
+    if not DATE_EARLIEST <= value <= DATE_LATEST:
+        raise forms.ValidationError(DATE_OUT_OF_RANGE, code="date_out_of_range")
+
+
 def question_field(question: Question, *, hint: str = "") -> forms.Field:
     """The form field for one question, labelled in the active language (English when the
     organiser left a translation empty). A declaration is a checkbox that must be ticked,
@@ -273,6 +325,8 @@ def question_field(question: Question, *, hint: str = "") -> forms.Field:
         "required": question.required,
     }
     kind = question.kind
+    if kind in Question.CHOICE_KINDS or kind == Kind.YES_NO:
+        common["error_messages"] = {"invalid_choice": CHOICE_GONE}
     if kind == Kind.SHORT_TEXT:
         return forms.CharField(max_length=SHORT_TEXT_MAX, **common)
     if kind == Kind.LONG_TEXT:
@@ -306,8 +360,11 @@ def question_field(question: Question, *, hint: str = "") -> forms.Field:
             **common,
         )
     if kind == Kind.DATE:
+        limits = {"min": DATE_EARLIEST.isoformat(), "max": DATE_LATEST.isoformat()}
         return forms.DateField(
-            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common
+            widget=forms.DateInput(attrs={"type": "date", **limits}, format="%Y-%m-%d"),
+            validators=[_date_in_range],
+            **common,
         )
     if kind == Kind.EMAIL:
         return forms.EmailField(

@@ -15,17 +15,27 @@ from django.utils.translation import pgettext_lazy
 from config.ratelimit import ratelimited
 from seminar.models import AttendanceMode, Availability, RegistrationState, Seminar
 
+from .answer_notices import (
+    answers_removed_notices,
+    details_warnings,
+    mode_switch_notices,
+    questions_asked_notice,
+    questions_quoted,
+)
 from .answers import (
+    AnswersState,
+    answers_change,
     answers_editable,
     registration_answers_given,
+    registration_answers_state,
     registration_answers_update,
     registration_questions,
 )
 from .calendar import calendar_ics
 from .errors import RegistrationError
 from .forms import AnswersForm, RegistrantDetailsForm
-from .models import Registration
-from .questions import registration_fixed
+from .models import CONDITION_FIELDS, Question, Registration
+from .questions import questions_applicable, registration_fixed
 from .selectors import registration_email_change_find, registration_waitlist_position
 from .services import (
     DetailsUpdate,
@@ -71,11 +81,44 @@ def registration_manage(request: HttpRequest, token: str) -> HttpResponse:
         "can_cancel": can_change and not _seminar_cancelled(seminar),
         "mode_switch": _mode_switch(registration),
         "pending_waitlist_note": pending_waitlist_note(registration),
-        "answers": registration_answers_given(registration=registration),
-        "can_change_answers": answers_editable(registration=registration)
-        and bool(registration_questions(registration=registration)[0]),
+        **_answers_context(registration),
     }
     return _private(render(request, "registrations/manage.html", context))
+
+
+def _answers_context(registration: Registration) -> dict:
+    """The private page's "Your answers": what is held, whether it can still be changed, the
+    questions that apply and still want an answer, and, once registration has closed, that
+    answers are frozen (the section would otherwise lose its button without a word)."""
+    answers = registration_answers_given(registration=registration)
+    editable = answers_editable(registration=registration)
+    state = registration_answers_state(registration=registration)
+    # The questions the answers page would carry (registration_questions), from the same load.
+    askable = questions_applicable(
+        questions=state.questions, known=registration_fixed(registration)
+    )
+    return {
+        "answers": answers,
+        "answered_any": bool(state.answered),
+        "can_change_answers": editable and bool(askable),
+        # A required question that applies and has no answer (after a switch to online, say).
+        "answers_missing": questions_quoted(
+            question
+            for question in state.unanswered
+            if editable and (question.required or question.kind == Question.Kind.DECLARATION)
+        ),
+        "answers_frozen": _answers_frozen(registration) and bool(answers or state.unanswered),
+    }
+
+
+def _answers_frozen(registration: Registration) -> bool:
+    """Registration has closed on a registration that stands: answers are kept, not changed
+    (a cancelled seminar or registration has nothing left to answer for)."""
+    return (
+        registration.is_active
+        and not _seminar_cancelled(registration.seminar)
+        and not answers_editable(registration=registration)
+    )
 
 
 # How someone attends, to follow a verb ("attend online", "改為網上參與").
@@ -131,6 +174,7 @@ def registration_mode_change_view(request: HttpRequest, token: str) -> HttpRespo
     switch = _mode_switch(registration)
     if switch is None:
         return redirect(registration)
+    before = registration_answers_state(registration=registration)
     if request.method == "POST":
         try:
             registration = registration_mode_change(registration=registration, mode=switch.mode)
@@ -138,9 +182,42 @@ def registration_mode_change_view(request: HttpRequest, token: str) -> HttpRespo
             messages.error(request, error.message)
         else:
             messages.success(request, _mode_changed_message(registration, switch))
+            return _answers_change_announce(request, registration, before, mode=switch.phrase)
         return redirect(registration)
-    context = {"registration": registration, "seminar": registration.seminar, "switch": switch}
+    # What the switch would do to the answers: said before the registrant confirms it.
+    preview = registration_answers_state(
+        registration=registration, changes={"attendance_mode": switch.mode}
+    )
+    context = {
+        "registration": registration,
+        "seminar": registration.seminar,
+        "switch": switch,
+        "answers_notices": mode_switch_notices(
+            answers_change(before=before, after=preview), mode=switch.phrase
+        ),
+    }
     return _private(render(request, "registrations/mode_change.html", context))
+
+
+def _answers_change_announce(
+    request: HttpRequest, registration: Registration, before: AnswersState, *, mode: str = ""
+) -> HttpResponse:
+    """After a change of details or attendance mode: say which answers were removed and why,
+    and send the registrant to the answers page when questions now apply with no answer (while
+    registration is open; after, say whom to ask). `mode` is the new mode's phrase ("online")
+    after a switch."""
+    after = registration_answers_state(registration=registration)
+    change = answers_change(before=before, after=after)
+    for notice in answers_removed_notices(change, questions=before.questions, mode=mode):
+        messages.info(request, notice)
+    editable = answers_editable(registration=registration)
+    asked = questions_asked_notice(change, editable=editable, mode=mode)
+    if not asked:
+        return redirect(registration)
+    messages.warning(request, asked)
+    if editable:
+        return redirect("registrations:answers", token=registration.token)
+    return redirect(registration)
 
 
 def _mode_changed_message(registration: Registration, switch: ModeSwitch) -> str:
@@ -161,6 +238,7 @@ def registration_edit(request: HttpRequest, token: str) -> HttpResponse:
     registration = _registration_get(token)
     if not registration.is_active or registration.seminar.is_over:
         return redirect(registration)
+    before = registration_answers_state(registration=registration)
     if request.method == "POST":
         form = RegistrantDetailsForm(
             request.POST, instance=Registration.objects.get(pk=registration.pk)
@@ -174,10 +252,20 @@ def registration_edit(request: HttpRequest, token: str) -> HttpResponse:
                 form.add_error(error.field, error.message)
             else:
                 _update_announce(request, update)
-                return redirect(registration)
+                return _answers_change_announce(request, update.registration, before)
     else:
         form = RegistrantDetailsForm(instance=registration)
-    context = {"registration": registration, "seminar": registration.seminar, "form": form}
+    # Which answers hang on a field of this form, said before anything is changed.
+    labels = {
+        name: str(form.fields[name].label) for name in CONDITION_FIELDS if name in form.fields
+    }
+    context = {
+        "registration": registration,
+        "seminar": registration.seminar,
+        "form": form,
+        "answers_warnings": details_warnings(before, labels=labels),
+        "answers_frozen": _answers_frozen(registration),
+    }
     return _private(render(request, "registrations/edit.html", context))
 
 
@@ -187,7 +275,17 @@ def registration_answers_edit(request: HttpRequest, token: str) -> HttpResponse:
     open; the same conditions apply as on the registration form."""
     registration = _registration_get(token)
     if not answers_editable(registration=registration):
-        return redirect(registration)
+        if not _answers_frozen(registration):
+            return redirect(registration)
+        # A bookmarked link or an old tab after registration closed: say why nothing can be
+        # changed, with the answers as they stand, rather than a silent redirect.
+        context = {
+            "registration": registration,
+            "seminar": registration.seminar,
+            "answers": registration_answers_given(registration=registration),
+            "answers_frozen": True,
+        }
+        return _private(render(request, "registrations/answers.html", context))
     questions, initial = registration_questions(registration=registration)
     if not questions:
         return redirect(registration)
@@ -204,7 +302,13 @@ def registration_answers_edit(request: HttpRequest, token: str) -> HttpResponse:
                 return redirect(registration)
     else:
         form = AnswersForm(questions=questions, known=known, initial=initial)
-    context = {"registration": registration, "seminar": registration.seminar, "form": form}
+    context = {
+        "registration": registration,
+        "seminar": registration.seminar,
+        "form": form,
+        # Nothing answered yet: the page invites answers rather than changes.
+        "first_answers": not initial,
+    }
     return _private(render(request, "registrations/answers.html", context))
 
 

@@ -308,7 +308,7 @@ def registration_update(
             details={"changed": changed},
         )
     if set(changed) & set(CONDITION_FIELDS):
-        # A question that no longer applies keeps no personal answer (answers.py).
+        # A question that no longer applies keeps no answer (answers.py).
         answers_hidden_remove(registration=registration, actor=actor)
     if email_pending:
         registration_email_change_request(
@@ -669,7 +669,7 @@ def registration_mode_change(
             "status": {"from": old_status, "to": status},
         },
     )
-    # A question asked only of one mode no longer applies: its personal answer goes.
+    # A question asked only of one mode no longer applies: its answer goes.
     answers_hidden_remove(registration=registration, actor=actor)
     if old_status == Status.CONFIRMED:
         _waitlist_promote_locked(seminar=seminar, mode=old_mode, actor=actor, now=now)

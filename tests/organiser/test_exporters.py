@@ -304,3 +304,18 @@ def test_export_with_questions_takes_three_queries_however_many_questions_and_ro
         rows = list(attendee_rows(queryset=large.registrations.all()))
     assert len(rows) == 41
     assert rows[-1][-6:] == ["A; B"] * 6
+
+
+def test_date_answers_are_exported_as_iso_dates_like_the_other_date_columns():
+    from registrations.models import Question
+    from tests.factories import AnswerFactory, QuestionFactory
+
+    seminar = SeminarFactory()
+    arrival = QuestionFactory(seminar=seminar, kind=Question.Kind.DATE, label_en="Arriving on")
+    AnswerFactory(registration__seminar=seminar, question=arrival, value="2027-01-04")
+
+    with translation.override("zh-hant"):
+        csv_rows = read_csv(seminar.registrations.all())
+    xlsx_rows = read_xlsx(seminar.registrations.all())
+
+    assert csv_rows[1][-1] == xlsx_rows[1][-1] == "2027-01-04"

@@ -10,8 +10,11 @@ from django.utils import timezone, translation
 
 from registrations.answers import (
     answer_display,
+    answers_change,
     answers_editable,
+    answers_hidden_remove,
     registration_answers_given,
+    registration_answers_state,
     registration_answers_update,
 )
 from registrations.errors import RegistrationError, RegistrationRefused
@@ -231,9 +234,7 @@ def test_an_answer_sent_for_a_hidden_question_is_not_stored_on_update(seminar, c
     assert not registration.answers.exists()
 
 
-def test_a_personal_answer_to_a_question_now_hidden_is_removed_others_stay(
-    registered, attend, seminar
-):
+def test_an_answer_to_a_question_now_hidden_is_removed_personal_or_not(registered, attend, seminar):
     room_only = QuestionFactory(seminar=seminar, label_en="Parking needed?", personal_data=False)
     question_condition(room_only, depends_on=attend, options=["In the room"])
     seat = QuestionFactory(seminar=seminar, label_en="Seat number", personal_data=True)
@@ -253,7 +254,8 @@ def test_a_personal_answer_to_a_question_now_hidden_is_removed_others_stay(
 
     answers = stored_answers(registered)
     assert answers["How will you attend?"] == "Online"
-    assert answers["Parking needed?"] == "Yes"  # kept as an anonymous figure
+    # An online attendee counted as needing parking would skew the figures.
+    assert "Parking needed?" not in answers
     assert "Seat number" not in answers
 
 
@@ -317,3 +319,80 @@ def test_a_retired_option_the_registrant_chose_is_kept_when_they_change_somethin
 
 def cpd_of(seminar) -> Question:
     return seminar.questions.get(label_en="CPD membership number")
+
+
+# A question that stops applying: its answer goes, personal data or not; retired ones stay.
+
+
+def test_changing_details_removes_a_hidden_answer_even_if_not_personal_data(seminar):
+    speciality = QuestionFactory(seminar=seminar, label_en="Your speciality", personal_data=False)
+    question_condition(speciality, field="participant_type", values=["ip_practitioner"])
+    registration = registration_create(
+        seminar=seminar,
+        data=registration_data(participant_type="ip_practitioner"),
+        answers={speciality: "Patents"},
+    )
+
+    registration_update(registration=registration, data={"participant_type": "sme"})
+
+    assert stored_answers(registration) == {}
+
+
+def test_answers_hidden_remove_returns_what_it_removed_and_keeps_retired_questions(
+    registered, attend, cpd, seminar
+):
+    old = QuestionFactory(seminar=seminar, label_en="Old question")
+    question_condition(old, field="participant_type", values=["ip_practitioner"])
+    Answer.objects.create(registration=registered, question=old, value="kept")
+    old.retired = True
+    old.save()
+    registered.participant_type = "sme"
+    registered.save()
+
+    removed = answers_hidden_remove(registration=registered)
+
+    assert removed == [cpd]
+    assert stored_answers(registered) == {"How will you attend?": "Online", "Old question": "kept"}
+
+
+def test_a_question_hidden_because_its_earlier_question_was_retired_keeps_its_answer(
+    registered, attend, seminar
+):
+    link = QuestionFactory(seminar=seminar, label_en="Email for the link")
+    question_condition(link, depends_on=attend, options=["Online"])
+    Answer.objects.create(registration=registered, question=link, value="me@example.com")
+    attend.retired = True
+    attend.save()
+
+    registration_update(registration=registered, data={"participant_type": "sme"})
+
+    # Nobody can be shown it any more: as good as retired, so its answer stays readable.
+    assert stored_answers(registered)["Email for the link"] == "me@example.com"
+
+
+def test_answers_state_previews_what_a_change_of_fixed_fields_would_do(registered, cpd, seminar):
+    sme_only = QuestionFactory(seminar=seminar, label_en="Company size")
+    question_condition(sme_only, field="participant_type", values=["sme"])
+
+    now = registration_answers_state(registration=registered)
+    then = registration_answers_state(registration=registered, changes={"participant_type": "sme"})
+    change = answers_change(before=now, after=then)
+
+    assert now.unanswered == []
+    assert change.removed == [cpd]
+    assert change.asked == [sme_only]
+    assert stored_answers(registered)["CPD membership number"] == "CPD-123"  # only a preview
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [("en", "4 January 2027"), ("zh-hant", "2027年1月4日"), ("zh-hans", "2027年1月4日")],
+)
+def test_a_date_answer_reads_in_the_readers_language(seminar, language, written):
+    arrival = QuestionFactory(seminar=seminar, kind=Kind.DATE)
+    answer = Answer.objects.create(
+        registration=RegistrationFactory(seminar=seminar), question=arrival, value="2027-01-04"
+    )
+
+    with translation.override(language):
+        assert answer_display(question=arrival, answer=answer) == written

@@ -145,3 +145,16 @@ def test_load_demo_twice_leaves_the_hybrid_seminar_as_it_is():
 
     assert list(Registration.objects.values_list("pk", "status", "attendance_mode")) == before
     assert "hybrid seminar" in output and "already loaded" in output
+
+
+def test_the_demo_questions_in_simplified_chinese_speak_as_the_rest_of_the_page():
+    from registrations.demo_questions import QUESTIONS
+
+    texts = []
+    for _kind, _required, _personal, labels, help_texts, options, _condition in QUESTIONS.values():
+        texts += [labels.get("zh_hans", ""), help_texts.get("zh_hans", "")]
+        texts += [option_labels["zh_hans"] for _key, option_labels in options]
+
+    # The catalogue says 你 and 主办方 throughout ("主办方的问题" heads these questions).
+    assert not [text for text in texts if "您" in text or "主办机构" in text]
+    assert "你将如何参加？" in texts

@@ -321,3 +321,51 @@ def test_details_are_not_sent_again_for_a_cancelled_seminar(seminar):
     registration.refresh_from_db()
 
     assert registration_details_resend(registration=registration) is None
+
+
+def test_the_details_in_an_email_list_the_registrants_answers_in_their_language(
+    seminar, django_capture_on_commit_callbacks
+):
+    from registrations.models import Question
+    from tests.factories import QuestionFactory, question_option
+
+    seminar.capacity = 10
+    seminar.save()
+    attend = QuestionFactory(
+        seminar=seminar,
+        kind=Question.Kind.CHOICE,
+        label_en="How will you attend?",
+        label_zh_hant="你會如何參加？",
+        options=["Live", "Recording"],
+    )
+    live = question_option(attend, "Live")
+    live.label_zh_hant = "網上直播"
+    live.save()
+    cpd = QuestionFactory(seminar=seminar, label_en="CPD membership number", personal_data=True)
+    arrival = QuestionFactory(seminar=seminar, kind=Question.Kind.DATE, label_en="Arriving on")
+    answers = {attend: [live], cpd: "LSHK-1234", arrival: "2030-08-11"}
+
+    send_all(
+        django_capture_on_commit_callbacks,
+        lambda: registration_create(
+            seminar=seminar, data=registration_data(preferred_language="en"), answers=answers
+        ),
+    )
+    send_all(
+        django_capture_on_commit_callbacks,
+        lambda: registration_create(
+            seminar=seminar,
+            data=registration_data(email="wong@example.com", preferred_language="zh-hant"),
+            answers=answers,
+        ),
+    )
+
+    english, chinese = mail.outbox
+    for part in (english.body, html_of(english)):
+        assert "How will you attend?" in part and "Live" in part
+        assert "LSHK-1234" in part  # personal data, but the email goes to its owner alone
+        assert "11 August 2030" in part
+    assert "CPD membership number: LSHK-1234" in english.body
+    for part in (chinese.body, html_of(chinese)):
+        assert "你會如何參加？" in part and "網上直播" in part
+        assert "2030年8月11日" in part

@@ -126,3 +126,26 @@ def test_breakdowns_take_two_queries_however_many_questions_and_answers(
     with django_assert_num_queries(2):
         breakdowns = answer_breakdowns(seminar=large)
     assert [row.count for row in breakdowns[4].rows] == [20, 20, 20]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("en", "4 January 2027"), ("zh-hant", "2027年1月4日"), ("zh-hans", "2027年1月4日")],
+)
+def test_a_date_answer_reads_in_the_organisers_language_on_the_registration_page(language, text):
+    arrival = QuestionFactory(kind=Kind.DATE, label_en="Arriving on")
+    answer = AnswerFactory(
+        registration__seminar=arrival.seminar, question=arrival, value="2027-01-04"
+    )
+
+    with translation.override(language):
+        shown = registration_answers(registration=answer.registration)
+
+    assert [(item.question.label_en, item.text) for item in shown] == [("Arriving on", text)]
+
+
+def test_answer_text_keeps_an_iso_date_for_exports_and_an_unreadable_one_as_stored():
+    arrival = Question(kind=Kind.DATE)
+
+    assert answer_text(question=arrival, value="2027-01-04", iso_dates=True) == "2027-01-04"
+    assert answer_text(question=arrival, value="next Tuesday") == "next Tuesday"

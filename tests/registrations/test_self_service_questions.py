@@ -222,6 +222,8 @@ def test_a_retired_option_the_registrant_chose_is_still_offered_to_them_only(
 
 
 def test_once_registration_closes_answers_are_shown_but_not_changed(client, registration, attend):
+    registration.seminar.enquiries_email = "events@example.com"
+    registration.seminar.save()
     close_registration(registration)
 
     page = client.get(url(registration)).content.decode()
@@ -230,11 +232,46 @@ def test_once_registration_closes_answers_are_shown_but_not_changed(client, regi
         url(registration, "answers"), {field(attend): option_value(attend, "Online")}
     )
 
+    closed = (
+        "Registration has closed, so your answers can no longer be changed on this website. "
+        "To change them, please contact the organisers."
+    )
     assert "In the room" in page
     assert url(registration, "answers") not in page
-    assert edit.status_code == post.status_code == 302
-    assert edit["Location"] == url(registration)
+    assert closed in page and "events@example.com" in page
+    # A bookmarked link or an old tab says the same rather than redirecting without a word.
+    for response in (edit, post):
+        assert response.status_code == 200
+        assert closed in response.content.decode()
+        assert "In the room" in response.content.decode()
+        assert f'name="{field(attend)}"' not in response.content.decode()
     assert answers_of(registration)["How will you attend?"] == "In the room"
+
+
+@pytest.mark.parametrize(
+    ("language", "closed"),
+    [
+        ("zh-hant", "報名已截止，答案不能再在本網站更改。如需更改，請聯絡主辦機構。"),
+        ("zh-hans", "报名已截止，答案不能再在本网站更改。如需更改，请联系主办方。"),
+    ],
+)
+def test_the_closed_answers_notice_is_in_the_pages_language(client, registration, language, closed):
+    close_registration(registration)
+
+    page = client.get(url(registration, "answers", language)).content.decode()
+
+    assert closed in page
+
+
+def test_a_cancelled_seminar_does_not_speak_of_closed_answers(client, registration):
+    seminar = registration.seminar
+    seminar.status = seminar.Status.CANCELLED
+    seminar.save()
+
+    page = client.get(url(registration)).content.decode()
+
+    assert "can no longer be changed on this website. To change them" not in page
+    assert client.get(url(registration, "answers")).status_code == 302
 
 
 def test_a_cancelled_registration_cannot_change_its_answers(client, registration, attend):
@@ -260,3 +297,44 @@ def test_becoming_an_ip_practitioner_on_the_details_page_then_asks_for_the_cpd_n
     page = client.get(url(registration, "answers")).content.decode()
 
     assert "CPD membership number" in page
+
+
+def test_the_button_invites_answers_until_some_are_given(client, seminar, attend):
+    registration = registration_create(seminar=seminar, data=registration_data())
+
+    before = client.get(url(registration)).content.decode()
+    form = client.get(url(registration, "answers")).content.decode()
+    client.post(url(registration, "answers"), {field(attend): option_value(attend, "Online")})
+    after = client.get(url(registration)).content.decode()
+
+    assert "Answer the questions" in before and "Change my answers" not in before
+    assert '<h1 class="h2">Answer the questions</h1>' in form
+    assert "Change my answers" in after and "Answer the questions" not in after
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [("", "4 January 2027"), ("zh-hant", "2027年1月4日"), ("zh-hans", "2027年1月4日")],
+)
+def test_a_date_answer_reads_as_the_page_writes_dates(client, seminar, language, written):
+    arrival = QuestionFactory(seminar=seminar, kind=Kind.DATE, label_en="Arriving on")
+    registration = registration_create(
+        seminar=seminar, data=registration_data(), answers={arrival: "2027-01-04"}
+    )
+
+    page = client.get(url(registration, language=language)).content.decode()
+
+    assert written in page
+    assert "2027-01-04" not in page
+
+
+def test_a_date_answer_out_of_range_is_refused_on_the_answers_page(client, seminar):
+    arrival = QuestionFactory(seminar=seminar, kind=Kind.DATE, label_en="Arriving on")
+    registration = registration_create(seminar=seminar, data=registration_data())
+
+    response = client.post(url(registration, "answers"), {field(arrival): "9999-12-31"})
+
+    assert response.context["form"].errors == {
+        field(arrival): ["Enter a date between the years 1900 and 2100."]
+    }
+    assert 'min="1900-01-01"' in response.content.decode()

@@ -158,14 +158,16 @@ def test_optional_questions_left_empty_store_nothing(client, seminar):
     ("kind", "value", "message"),
     [
         ("text", "x" * 501, "Ensure this value has at most 500 characters"),
-        ("choice", "999999", "Select a valid choice."),
-        ("dropdown", "Gamma", "Select a valid choice."),
-        ("multiple", ["999999"], "Select a valid choice."),
-        ("yes_no", "maybe", "Select a valid choice."),
+        ("choice", "999999", "That choice is no longer offered. Please choose again."),
+        ("dropdown", "Gamma", "That choice is no longer offered. Please choose again."),
+        ("multiple", ["999999"], "That choice is no longer offered. Please choose again."),
+        ("yes_no", "maybe", "That choice is no longer offered. Please choose again."),
         ("declaration", None, "Please tick the box to confirm."),
         ("number", "twelve", "Enter a number."),
         ("number", "1e999", "Ensure that there are no more than 15 digits in total."),
         ("date", "31/02/2026", "Enter a valid date."),
+        ("date", "0001-01-01", "Enter a date between the years 1900 and 2100."),
+        ("date", "9999-12-31", "Enter a date between the years 1900 and 2100."),
         ("email", "not-an-email", "Enter a valid email address."),
         ("phone", "call me", "Enter a phone number using digits"),
     ],
@@ -522,3 +524,92 @@ def test_zero_is_an_answer(client, seminar):
 
     assert response.status_code == 302
     assert stored(Registration.objects.get()) == {"number": "0"}
+
+
+# What the registrant reads: the form's own words for a fixed field, a person's message for a
+# choice no longer offered, and an error summary in the page's order.
+
+
+@pytest.mark.parametrize(
+    ("language", "hint"),
+    [
+        ("", "Answer only if you chose Online for “How will you attend?”."),
+        ("zh-hant", "只在你於「你會如何出席？」選擇了網上時作答。"),
+        ("zh-hans", "仅当你在“你将如何参加？”中选择了线上时作答。"),
+    ],
+)
+def test_a_hybrid_forms_hint_names_the_attendance_question_as_the_form_asks_it(
+    client, language, hint
+):
+    seminar = SeminarFactory(format=Seminar.Format.HYBRID, online_capacity=100)
+    device = QuestionFactory(seminar=seminar, label_en="Which device will you join from?")
+    question_condition(device, field="attendance_mode", values=["online"])
+
+    page = client.get(register_url(seminar, language)).content.decode()
+
+    assert hint in page
+    assert "How I will attend" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("", "That choice is no longer offered. Please choose again."),
+        ("zh-hant", "該選項已不再提供，請重新選擇。"),
+        ("zh-hans", "该选项已不再提供，请重新选择。"),
+    ],
+)
+@pytest.mark.parametrize("kind", [Kind.CHOICE, Kind.MULTIPLE])
+def test_an_option_retired_while_the_form_was_open_asks_to_choose_again(
+    client, seminar, kind, language, message
+):
+    topics = QuestionFactory(seminar=seminar, kind=kind, options=["Patents", "Mediation"])
+    mediation = question_option(topics, "Mediation")
+    mediation.retired = True
+    mediation.save()
+
+    response = client.post(
+        register_url(seminar, language), registration_form_data(**{field(topics): mediation.pk})
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors[field(topics)] == [message]
+    assert "is not one of the available choices" not in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def error_summary(page: str) -> list[str]:
+    """The error summary's links, in order: where each one points."""
+    summary = re.search(
+        r'<div class="alert alert-danger"[^>]*id="form-errors".*?</div>', page, re.S
+    )
+    return re.findall(r'<li><a href="#([^"]+)"', summary[0])
+
+
+def test_the_error_summary_lists_the_questions_before_the_consent_as_the_page_does(client):
+    seminar = SeminarFactory(format=Seminar.Format.HYBRID, online_capacity=100)
+    declaration = QuestionFactory(seminar=seminar, kind=Kind.DECLARATION, label_en="I declare")
+    data = registration_form_data(email="")
+    data.pop("consent")
+
+    page = client.post(register_url(seminar), data).content.decode()
+
+    assert error_summary(page) == [
+        "id_attendance_mode_0",
+        "id_email",
+        f"id_{field(declaration)}",
+        "id_consent",
+    ]
+    positions = [page.index(f'id="{anchor}"') for anchor in error_summary(page)]
+    assert positions == sorted(positions)
+
+
+def test_a_long_declaration_is_cut_short_in_the_error_summary_only(client, seminar):
+    text = "I declare that I run no IP intermediary business and will not promote one. " * 4
+    declaration = QuestionFactory(seminar=seminar, kind=Kind.DECLARATION, label_en=text)
+
+    page = client.post(register_url(seminar), registration_form_data()).content.decode()
+
+    link = re.search(rf'<a href="#id_{field(declaration)}"[^>]*>([^<]*)</a>', page)[1]
+    assert len(link) == 80 and link.endswith("…") and text.startswith(link[:-1])
+    assert text.strip() in page  # the checkbox still carries the whole text
