@@ -519,6 +519,21 @@ def _approvals_foresee(pending: list[Registration]) -> dict[int, str]:
     return outcomes
 
 
+def _not_pending_notes(*, selected: list, pending: list) -> list[str]:
+    """Approving and declining leave alone what is not awaiting approval; say so if any."""
+    others = len(selected) - len(pending)
+    if not others:
+        return []
+    return [
+        ngettext(
+            "%(count)d selected registration is not awaiting approval and is left alone.",
+            "%(count)d selected registrations are not awaiting approval and are left alone.",
+            others,
+        )
+        % {"count": others}
+    ]
+
+
 def approve_preview(queryset: QuerySet[Registration]) -> ActionPreview:
     """Approving books seats as the public form does, in the order the registrations came in
     (the action goes in that order): who is confirmed, who joins a waitlist because its seats
@@ -560,16 +575,7 @@ def approve_preview(queryset: QuerySet[Registration]) -> ActionPreview:
     emails = _confirmation_emails(_by_details(confirmed))
     if waitlisted:
         emails.append(_waitlist_email(len(waitlisted)))
-    notes = []
-    if others := len(selected) - len(pending):
-        notes.append(
-            ngettext(
-                "%(count)d selected registration is not awaiting approval and is left alone.",
-                "%(count)d selected registrations are not awaiting approval and are left alone.",
-                others,
-            )
-            % {"count": others}
-        )
+    notes = _not_pending_notes(selected=selected, pending=pending)
     for (_seminar_id, mode, state), registrations in refused.items():
         notes.append(
             ngettext(
@@ -603,16 +609,7 @@ def decline_preview(
     `message` and `error`: the message as written, and why it was refused, to show again."""
     selected = _selected(queryset)
     pending = [registration for registration in selected if registration.status == Status.PENDING]
-    notes = []
-    if others := len(selected) - len(pending):
-        notes.append(
-            ngettext(
-                "%(count)d selected registration is not awaiting approval and is left alone.",
-                "%(count)d selected registrations are not awaiting approval and are left alone.",
-                others,
-            )
-            % {"count": others}
-        )
+    notes = _not_pending_notes(selected=selected, pending=pending)
     if pending:
         notes.append(
             gettext(

@@ -23,7 +23,6 @@ from registrations.services import registration_create, registration_update
 from tests.factories import (
     QuestionFactory,
     RegistrationFactory,
-    SeminarFactory,
     question_condition,
     question_option,
     registration_data,
@@ -31,34 +30,6 @@ from tests.factories import (
 
 Kind = Question.Kind
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def seminar():
-    return SeminarFactory()
-
-
-@pytest.fixture
-def attend(seminar):
-    return QuestionFactory(
-        seminar=seminar,
-        kind=Kind.CHOICE,
-        label_en="How will you attend?",
-        options=["In the room", "Online"],
-    )
-
-
-@pytest.fixture
-def cpd(seminar):
-    """The CPD membership number, asked of IP practitioners only."""
-    question = QuestionFactory(
-        seminar=seminar,
-        label_en="CPD membership number",
-        required=True,
-        personal_data=True,
-    )
-    question_condition(question, field="participant_type", values=["ip_practitioner"])
-    return question
 
 
 def every_kind(seminar) -> dict[str, Question]:

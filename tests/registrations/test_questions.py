@@ -11,7 +11,6 @@ from registrations.questions import (
 )
 from tests.factories import (
     QuestionFactory,
-    SeminarFactory,
     question_condition,
     question_option,
 )
@@ -27,34 +26,6 @@ def visible(questions, *, fixed=None, chosen=None) -> list[str]:
 
 def chosen(question: Question, *labels: str) -> dict[int, set[int]]:
     return {question.pk: {question_option(question, label).pk for label in labels}}
-
-
-@pytest.fixture
-def seminar():
-    return SeminarFactory()
-
-
-@pytest.fixture
-def attend(seminar):
-    return QuestionFactory(
-        seminar=seminar,
-        kind=Kind.CHOICE,
-        label_en="How will you attend?",
-        options=["In the room", "Online"],
-    )
-
-
-@pytest.fixture
-def cpd(seminar):
-    """The CPD membership number, asked of IP practitioners only."""
-    question = QuestionFactory(
-        seminar=seminar,
-        label_en="CPD membership number",
-        required=True,
-        personal_data=True,
-    )
-    question_condition(question, field="participant_type", values=["ip_practitioner"])
-    return question
 
 
 # Which questions are asked.

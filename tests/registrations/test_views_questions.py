@@ -81,20 +81,6 @@ def stored(registration: Registration) -> dict[str, str | set[str]]:
     return answers
 
 
-@pytest.fixture
-def seminar():
-    return SeminarFactory()
-
-
-@pytest.fixture
-def cpd(seminar):
-    question = QuestionFactory(
-        seminar=seminar, label_en="CPD membership number", required=True, personal_data=True
-    )
-    question_condition(question, field="participant_type", values=["ip_practitioner"])
-    return question
-
-
 def test_the_form_asks_the_seminars_questions_after_the_fixed_fields(client, seminar):
     kinds = every_kind(seminar)
     QuestionFactory(label_en="Another seminar's question")
