@@ -13,6 +13,7 @@ counters and the unique index on active emails back the rule up in the database.
 `actor` is the logged-in organiser, or None when the registrant acts through the public pages.
 """
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -255,11 +256,13 @@ ANNOUNCEMENT_FOR = {
 @dataclass(frozen=True)
 class DetailsUpdate:
     """What registration_update did: `changed` names the fields saved at once; `email_pending`
-    is the new address a confirmation link was sent to, or "" when the email stays."""
+    is the new address a confirmation link was sent to, or "" when the email stays;
+    `answers_removed` the questions whose answers went because they no longer apply."""
 
     registration: Registration
     changed: list[str]
     email_pending: str
+    answers_removed: list = dataclasses.field(default_factory=list)
 
 
 @transaction.atomic
@@ -307,15 +310,19 @@ def registration_update(
             registration=registration,
             details={"changed": changed},
         )
+    answers_removed = []
     if set(changed) & set(CONDITION_FIELDS):
         # A question that no longer applies keeps no answer (answers.py).
-        answers_hidden_remove(registration=registration, actor=actor)
+        answers_removed = answers_hidden_remove(registration=registration, actor=actor)
     if email_pending:
         registration_email_change_request(
             registration=registration, email=email_pending, actor=actor
         )
     return DetailsUpdate(
-        registration=registration, changed=list(changed), email_pending=email_pending
+        registration=registration,
+        changed=list(changed),
+        email_pending=email_pending,
+        answers_removed=answers_removed,
     )
 
 

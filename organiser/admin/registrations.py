@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from registrations.answer_notices import questions_quoted
 from registrations.errors import OverCapacity, RegistrationError, RegistrationRefused
 from registrations.models import (
     REGISTRANT_FIELDS,
@@ -312,6 +313,19 @@ class RegistrationAdmin(admin.ModelAdmin):
             update = registration_update(
                 registration=form.instance, data=data, actor=request.user, email_confirmed=True
             )
+            if update.answers_removed:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "The answer to %(questions)s was removed: the question no longer applies "
+                        "to this registration.",
+                        "The answers to %(questions)s were removed: the questions no longer "
+                        "apply to this registration.",
+                        len(update.answers_removed),
+                    )
+                    % {"questions": questions_quoted(update.answers_removed)},
+                    messages.WARNING,
+                )
             return update.registration
         if form.cleaned_data.get("attendance_mode"):
             data["attendance_mode"] = form.cleaned_data["attendance_mode"]

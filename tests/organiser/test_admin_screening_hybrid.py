@@ -720,3 +720,21 @@ def test_moving_a_seminar_online_moves_its_registrations_online(organiser_client
     assert seminar.seats_taken == 1
     waiting.refresh_from_db()
     assert waiting.status == Status.WAITLISTED
+
+
+def test_an_organiser_changing_details_is_told_which_answers_no_longer_apply(organiser_client):
+    from tests.factories import AnswerFactory, QuestionFactory, question_condition
+
+    seminar = SeminarFactory()
+    cpd = QuestionFactory(seminar=seminar, label_en="CPD membership number", personal_data=True)
+    question_condition(cpd, field="participant_type", values=["ip_practitioner"])
+    registration = RegistrationFactory(seminar=seminar, participant_type="ip_practitioner")
+    AnswerFactory(registration=registration, question=cpd, value="HKIPA-0042")
+    url = reverse("admin:registrations_registration_change", args=[registration.pk])
+    data = registration_admin_data(seminar=seminar, participant_type="sme")
+    data.update(email=registration.email, name_en=registration.name_en)
+
+    response = organiser_client.post(url, data, follow=True)
+
+    assert "The answer to “CPD membership number” was removed" in text_of(response)
+    assert not registration.answers.exists()
