@@ -243,7 +243,9 @@ def seminar_dashboard_figures(*, seminar: Seminar) -> DashboardFigures:
     """
     # Groups already carry the status, so the per-value counts need no status condition: the
     # loop below keeps the active groups' counts only.
-    counts: dict[str, Count] = {**HEADCOUNT_COUNTS, **MODE_COUNTS}
+    # Only a hybrid seminar has modes to tell apart; the extra counts cost every other seminar a
+    # noticeable share of this scan.
+    counts: dict[str, Count] = {**HEADCOUNT_COUNTS, **(MODE_COUNTS if seminar.is_hybrid else {})}
     cells: dict[str, tuple[str, str]] = {}
     for key in CHOICE_DIMENSIONS:
         model_field = Registration._meta.get_field(key)
