@@ -8,7 +8,6 @@ from django import forms
 from django.forms.models import BaseInlineFormSet
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from registrations.errors import RegistrationError
@@ -180,7 +179,8 @@ class GroupedCheckboxes(forms.CheckboxSelectMultiple):
 
     def render(self, name, value, attrs=None, renderer=None) -> str:
         context = self.get_context(name, value, attrs)
-        return mark_safe(render_to_string(self.template_name, context))  # noqa: S308 - a template
+        # A template's output is already marked safe; its variables were escaped as it rendered.
+        return render_to_string(self.template_name, context)
 
 
 class QuestionConditionForm(forms.ModelForm):
