@@ -199,6 +199,9 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Seminar registration <noreply@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Announcements and change notices are spread so that no more than this many emails leave per
+# minute (the SMTP provider's limit); 0 sends them as fast as the workers can.
+EMAILS_PER_MINUTE = int(os.environ.get("EMAILS_PER_MINUTE", "600"))
 # Absolute links in emails (the manage link) are built on this.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -11,6 +11,7 @@ import logging
 from datetime import datetime, timedelta
 from smtplib import SMTPException
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.tasks import default_task_backend, task
@@ -58,6 +59,65 @@ def notification_create(
     return notification
 
 
+def _throttle_start(now: datetime) -> datetime:
+    """Where the next throttled rows start: after those already waiting for their slot, so two
+    announcements queued together still keep to the rate between them."""
+    latest = (
+        Notification.objects.filter(status=NotificationStatus.PENDING, next_attempt_at__gt=now)
+        .order_by("-next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    return max(now, latest) if latest else now
+
+
+def notifications_queue(*, notifications: list[Notification], now: datetime | None = None) -> int:
+    """Write many outbox rows at once (an announcement, a change notice) and queue their sending.
+
+    The caller leaves out rows that exist already; the unique constraints are the backstop if two
+    queue at once, and a row that exists is left as it is, so nothing is sent twice. Sending is
+    spread over minutes so that no more than settings.EMAILS_PER_MINUTE leave, whatever the
+    number of workers: each row's next_attempt_at is its slot, and a drain task per slot sends
+    what is due. Returns how many rows were offered.
+    """
+    now = now or timezone.now()
+    per_minute = settings.EMAILS_PER_MINUTE
+    start = _throttle_start(now) if per_minute else now
+    slots = set()
+    for index, notification in enumerate(notifications):
+        slot = start + timedelta(minutes=index // per_minute) if per_minute else now
+        notification.next_attempt_at = slot
+        slots.add(slot)
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+
+    def enqueue() -> None:
+        for slot in sorted(slots):
+            _drain_enqueue(run_after=slot if slot > now else None)
+
+    transaction.on_commit(enqueue)
+    return len(notifications)
+
+
+def _drain_enqueue(*, run_after: datetime | None = None) -> None:
+    send = notifications_send_due
+    if run_after is not None:
+        if not default_task_backend.supports_defer:
+            return  # the sweeper queues them when their slot comes (notifications_requeue_stale)
+        send = send.using(run_after=run_after)
+    send.enqueue()
+
+
+def notifications_due(*, now: datetime | None = None, limit: int | None = None) -> list[int]:
+    """The queued emails whose time has come, oldest slot first, at most `limit` (the throttle's
+    rate when one is set)."""
+    now = now or timezone.now()
+    limit = limit or settings.EMAILS_PER_MINUTE or 1000
+    due = Notification.objects.filter(status=NotificationStatus.PENDING).filter(
+        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True)
+    )
+    return list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+
+
 def notification_deliver(*, notification_id: int, now: datetime | None = None) -> Notification:
     """Send one queued email, or schedule its retry. Safe to call twice or from two workers."""
     now = now or timezone.now()
@@ -101,6 +161,13 @@ def notification_send(*, notification_id: int) -> None:
     notification_deliver(notification_id=notification_id)
 
 
+@task()
+def notifications_send_due() -> None:
+    """The worker's side of bulk sending: send what is due now (see notifications_queue)."""
+    for notification_id in notifications_due():
+        notification_deliver(notification_id=notification_id)
+
+
 def _still_applies(notification: Notification) -> bool:
     """Whether the email still tells the truth when its turn comes: a confirmation or reminder
     queued before the registrant cancelled, or before the organisers cancelled the seminar, must
@@ -129,6 +196,8 @@ def _still_applies(notification: Notification) -> bool:
         # It states the mode and status as they are when sent, so it is true while the
         # registration stands at a seminar still going ahead.
         return registration.is_active and registration.seminar.status != Seminar.Status.CANCELLED
+    if notification.kind == Kind.REMINDER:
+        return registration.seat_is_confirmed and _reminder_still_due(notification)
     return registration.seat_is_confirmed
 
 
@@ -183,9 +252,18 @@ def notifications_requeue_stale(*, now: datetime | None = None) -> int:
     return len(ids)
 
 
-def reminder_key(offset: timedelta) -> str:
+def reminder_key(offset: timedelta, starts_at: datetime) -> str:
+    """ "24h@1765328400": the offset and the start it counts back from. A seminar that moves gets
+    a new key, so its reminders are sent again at the new time."""
     hours = offset.total_seconds() / 3600
-    return f"{hours:g}h"
+    return f"{hours:g}h@{int(starts_at.timestamp())}"
+
+
+def _reminder_still_due(notification: Notification) -> bool:
+    """A reminder queued for a start the seminar no longer has is not sent: the reminder for the
+    new start is queued when its time comes."""
+    start = notification.reminder_key.rpartition("@")[2]
+    return start == str(int(notification.registration.seminar.starts_at.timestamp()))
 
 
 def reminders_schedule(*, now: datetime | None = None) -> int:
@@ -209,7 +287,7 @@ def reminders_schedule(*, now: datetime | None = None) -> int:
         if not due:
             continue
         offset = min(due)
-        key = reminder_key(offset)
+        key = reminder_key(offset, seminar.starts_at)
         recipients = seminar.registrations.filter(
             status=Registration.Status.CONFIRMED, confirmed_at__lte=seminar.starts_at - offset
         ).exclude(notifications__kind=Kind.REMINDER, notifications__reminder_key=key)

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import EmailText, Question, QuestionOption
+from .models import Announcement, EmailText, Question, QuestionOption
 
 
 @register(EmailText)
@@ -19,3 +19,9 @@ class QuestionTranslation(TranslationOptions):
 class QuestionOptionTranslation(TranslationOptions):
     fields = ("label",)
     required_languages = {"en": ("label",)}
+
+
+@register(Announcement)
+class AnnouncementTranslation(TranslationOptions):
+    fields = ("subject", "body")
+    required_languages = {"en": ("subject", "body")}

@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone, translation
 from icalendar import Calendar
 
-from registrations.delivery import notification_create, notification_deliver
+from registrations.delivery import notification_create, notification_deliver, reminder_key
 from registrations.models import EmailText, Notification
 from registrations.services import (
     registration_cancel,
@@ -272,7 +272,9 @@ def test_reminder_email_carries_the_join_details(seminar, django_capture_on_comm
     send_all(
         django_capture_on_commit_callbacks,
         lambda: notification_create(
-            registration=registration, kind=Kind.REMINDER, reminder_key="24h"
+            registration=registration,
+            kind=Kind.REMINDER,
+            reminder_key=reminder_key(timedelta(hours=24), seminar.starts_at),
         ),
     )
 

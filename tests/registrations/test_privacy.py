@@ -132,8 +132,8 @@ def test_consent_version_and_time_are_stored_and_news_is_a_separate_choice(clien
 
 
 def test_every_registration_field_says_whether_it_can_identify_a_person():
-    """A new field must be put in one list in registrations/models.py: identifying ones are
-    cleared by the purge, the others are kept on purpose."""
+    """A new field must be put in one list in registrations/models/registration.py: identifying
+    ones are cleared by the purge, the others are kept on purpose."""
     lists = {
         "IDENTIFYING_FIELDS": set(IDENTIFYING_FIELDS),
         "FIGURES_FIELDS": set(FIGURES_FIELDS),

@@ -18,10 +18,12 @@ Kind = Notification.Kind
 
 
 def reminders_sent() -> list[tuple[str, str]]:
+    """(address, offset) of each reminder sent; the key also names the start it counted from."""
     return sorted(
-        Notification.objects.filter(kind=Kind.REMINDER, status="sent").values_list(
-            "registration__email", "reminder_key"
-        )
+        (email, key.partition("@")[0])
+        for email, key in Notification.objects.filter(
+            kind=Kind.REMINDER, status="sent"
+        ).values_list("registration__email", "reminder_key")
     )
 
 

@@ -1,0 +1,49 @@
+"""The registrations app's models, one module per subject; import them from here."""
+
+from .attendance import AttendanceChange, AttendanceImport
+from .audit import AuditEntry
+from .outbox import EmailText, Notification
+from .outreach import Announcement, DigestSubscription, OpeningAlert
+from .questions import (
+    CONDITION_FIELDS,
+    Answer,
+    AnswerChoice,
+    Question,
+    QuestionCondition,
+    QuestionOption,
+)
+from .registration import (
+    FIGURES_FIELDS,
+    IDENTIFYING_FIELDS,
+    NAME_REQUIRED,
+    RECORD_FIELDS,
+    REGISTRANT_FIELDS,
+    TRACKING_FIELDS,
+    Registration,
+    token_generate,
+)
+
+__all__ = [
+    "CONDITION_FIELDS",
+    "FIGURES_FIELDS",
+    "IDENTIFYING_FIELDS",
+    "NAME_REQUIRED",
+    "RECORD_FIELDS",
+    "REGISTRANT_FIELDS",
+    "TRACKING_FIELDS",
+    "Announcement",
+    "Answer",
+    "AnswerChoice",
+    "AttendanceChange",
+    "AttendanceImport",
+    "AuditEntry",
+    "DigestSubscription",
+    "EmailText",
+    "Notification",
+    "OpeningAlert",
+    "Question",
+    "QuestionCondition",
+    "QuestionOption",
+    "Registration",
+    "token_generate",
+]
