@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='notification',
-            constraint=models.UniqueConstraint(condition=models.Q(('announcement__isnull', False)), fields=('announcement', 'registration'), name='one_email_per_announcement_and_registration'),
+            constraint=models.UniqueConstraint(condition=models.Q(('announcement__isnull', False), ('recipient', '')), fields=('announcement', 'registration'), name='one_email_per_announcement_and_registration'),
         ),
         migrations.AddField(
             model_name='digestsubscription',

@@ -50,7 +50,8 @@ class Notification(models.Model):
     # constraint below makes each reminder exactly-once per registrant however many schedulers or
     # workers run, and a seminar that moves gets its reminders again at the new time.
     reminder_key = models.CharField(max_length=40, blank=True)
-    # The announcement this email delivers: each registrant gets each announcement once.
+    # The announcement this email delivers: each registrant gets each announcement once (a test
+    # sent to an organiser has a recipient and is not counted).
     announcement = models.ForeignKey(
         "registrations.Announcement",
         on_delete=models.PROTECT,
@@ -86,7 +87,7 @@ class Notification(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["announcement", "registration"],
-                condition=Q(announcement__isnull=False),
+                condition=Q(announcement__isnull=False, recipient=""),
                 name="one_email_per_announcement_and_registration",
             ),
         ]
