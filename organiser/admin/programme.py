@@ -237,8 +237,8 @@ class SeminarAdmin(TabbedTranslationAdmin):
         counts = cache[seminar.pk]
         return counts if counts["cancellation"] else None
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
         # The factory made a class for this request alone, so the counts stay with it.
         form.notice_counts = self._notice_counts(request, obj)
         return form
