@@ -336,3 +336,18 @@ def test_notices_are_sent_through_the_throttled_outbox(seminar, settings):
     )
     assert len(set(slots)) == 3  # 2 + 2 + 1, a minute apart
     assert slots[-1] - slots[0] == timedelta(minutes=2)
+
+
+@pytest.mark.parametrize("registrants", [5, 50])
+def test_queuing_notices_takes_the_same_queries_however_many_are_told(
+    hybrid, registrants, django_assert_num_queries
+):
+    Seminar.objects.filter(pk=hybrid.pk).update(capacity=None, online_capacity=None)
+    for number in range(registrants):
+        RegistrationFactory(seminar=hybrid, attendance_mode=("in_person", "online")[number % 2])
+    before = edit(hybrid, venue_en=NEW_ROOM, join_url=NEW_JOIN_URL, **moved(hybrid, days=7))
+
+    with django_assert_num_queries(8):
+        outcome = seminar_change_notify(seminar=hybrid, before=before, actor=None)
+
+    assert outcome.queued == registrants
