@@ -5,6 +5,7 @@ serious."""
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from registrations.change_notices import seminar_edit_notify
 from registrations.emails import message_build
@@ -13,6 +14,7 @@ from registrations.seminar_changes import seminar_snapshot
 from seminar.models import Seminar
 from seminar.services import seminar_reschedule
 from tests.browser.conftest import LANGUAGES, screenshot, serious_violations
+from tests.browser.test_organiser_actions import log_in
 from tests.browser.test_registrant import LONG_EMAIL, LONG_ORGANISATION, PHONE, overflow
 from tests.factories import RegistrationFactory, SeminarFactory
 
@@ -79,3 +81,24 @@ def test_change_and_cancellation_notices_fit_a_360px_phone(phone, language):
     assert len(widths) == 4
     assert widths == {name: 0 for name in widths}
     assert {name: found for name, found in findings.items() if found} == {}
+
+
+def test_an_organiser_postpones_a_seminar_and_is_told_how_many_were_emailed(page, live_server):
+    seminar = SeminarFactory(capacity=2)
+    for status in ("confirmed", "confirmed", "waitlisted", "pending"):
+        RegistrationFactory(seminar=seminar, status=status)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/seminar/seminar/{seminar.pk}/change/")
+    offer = page.get_by_label("Tell the 3 confirmed and waitlisted registrants what changed")
+    assert offer.is_checked()
+    offer.scroll_into_view_if_needed()
+    screenshot(page, "admin-seminar-tell-registrants")
+
+    later = timezone.localtime(seminar.starts_at + timedelta(days=7))
+    page.fill("#id_starts_at_0", f"{later:%Y-%m-%d}")
+    page.fill("#id_ends_at_0", f"{later:%Y-%m-%d}")
+    page.click("input[name=_continue]")
+
+    message = page.locator(".messagelist .success").filter(has_text="will be emailed")
+    assert message.inner_text().startswith("3 registrants will be emailed what changed")
+    assert Notification.objects.filter(kind=Kind.SEMINAR_CHANGED).count() == 3
