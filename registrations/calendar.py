@@ -1,11 +1,17 @@
-"""Calendar files (.ics) for a seminar: public (no join link) or for one registrant."""
+"""Calendar files (.ics) for a seminar: public (no join link) or for one registrant.
+
+A registrant's file keeps one UID for good, so each new file replaces the entry in their
+calendar: PUBLISH with a higher SEQUENCE after a change to the seminar, CANCEL (with
+STATUS:CANCELLED) when the organisers cancel it.
+"""
 
 import hashlib
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress
 
 from seminar.models import Seminar
 
@@ -20,12 +26,26 @@ def _uid(*parts: str) -> str:
     return f"{digest}@{host or 'localhost'}"
 
 
-def calendar_ics(*, seminar: Seminar, registration: Registration | None = None) -> bytes:
+PUBLISH = "PUBLISH"
+CANCEL = "CANCEL"
+
+
+def calendar_sequence(seminar: Seminar) -> int:
+    """SEQUENCE grows with every edit of the seminar (its last edit, in whole seconds), so a file
+    sent after a change replaces the entry an earlier file made. Change notices make sure it
+    has risen even for two edits within one second (change_notices.py)."""
+    return int(seminar.updated_at.timestamp()) if seminar.updated_at else 0
+
+
+def calendar_ics(
+    *, seminar: Seminar, registration: Registration | None = None, method: str = PUBLISH
+) -> bytes:
     """The seminar as one VEVENT in Hong Kong time.
 
     With a registration, the event carries the join link and instructions (only for a confirmed
     seat, and at a hybrid seminar only for online attendees; those in the room get the venue)
-    and the registrant's manage link; without one, it is the public entry.
+    and the registrant's manage link; without one, it is the public entry. `method` CANCEL
+    removes the entry that earlier files made (same UID, higher SEQUENCE).
     """
     event = Event()
     event.add(
@@ -33,9 +53,8 @@ def calendar_ics(*, seminar: Seminar, registration: Registration | None = None) 
         _uid("registration", registration.token) if registration else _uid("seminar", seminar.slug),
     )
     event.add("dtstamp", timezone.now())
-    # SEQUENCE grows with every organiser edit, so an updated file replaces the old entry.
-    event.add("sequence", int(seminar.updated_at.timestamp()) if seminar.updated_at else 0)
-    cancelled = seminar.status == Seminar.Status.CANCELLED
+    event.add("sequence", calendar_sequence(seminar))
+    cancelled = method == CANCEL or seminar.status == Seminar.Status.CANCELLED
     if cancelled:
         # Said in the title, which is what a calendar shows, not only in STATUS, which some
         # calendars ignore.
@@ -65,11 +84,18 @@ def calendar_ics(*, seminar: Seminar, registration: Registration | None = None) 
         event.add("status", "TENTATIVE")  # no seat until an organiser approves it
     else:
         event.add("status", "CONFIRMED")
+    if method == CANCEL:
+        # iTIP (RFC 5546) asks a cancellation to name its organiser: the address emails come from.
+        name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+        organiser = vCalAddress(f"mailto:{address}")
+        if name:
+            organiser.params["cn"] = name
+        event.add("organizer", organiser)
 
     calendar = Calendar()
     calendar.add("prodid", "-//Seminar registration//EN")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", method)
     calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()

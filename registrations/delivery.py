@@ -21,6 +21,7 @@ from seminar.models import Seminar
 
 from .emails import message_build
 from .models import Notification, Registration
+from .seminar_changes import CANCELLATION_STATUSES, changes_concerning
 
 logger = logging.getLogger(__name__)
 
@@ -198,6 +199,18 @@ def _still_applies(notification: Notification) -> bool:
         return registration.is_active and registration.seminar.status != Seminar.Status.CANCELLED
     if notification.kind == Kind.REMINDER:
         return registration.seat_is_confirmed and _reminder_still_due(notification)
+    if notification.kind == Kind.SEMINAR_CHANGED:
+        # While the seminar still goes ahead and something in the notice still concerns the
+        # registrant as they stand now (confirmed or waitlisted; the join link only if confirmed).
+        return registration.seminar.status == Seminar.Status.PUBLISHED and bool(
+            changes_concerning(registration=registration, changes=notification.changes)
+        )
+    if notification.kind == Kind.SEMINAR_CANCELLED:
+        # While the seminar is still cancelled, to those it was still going to take in.
+        return (
+            registration.seminar.status == Seminar.Status.CANCELLED
+            and registration.status in CANCELLATION_STATUSES
+        )
     return registration.seat_is_confirmed
 
 

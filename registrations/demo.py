@@ -24,6 +24,7 @@ from seminar.models import (
     Speaker,
 )
 
+from .demo_notices import change_notices_load
 from .demo_questions import answers_load, questions_load
 from .errors import RegistrationError
 from .models import Notification, Registration
@@ -710,6 +711,7 @@ def demo_load(*, password: str, now: datetime | None = None) -> list[str]:
             + ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
             + "."
         )
+        report.append(change_notices_load(seminar=hybrid, organiser=organiser, now=now))
     else:
         report.append(f"The hybrid seminar {hybrid.slug} was already loaded; left as it is.")
     report.append(f"Demo organiser: {username}")

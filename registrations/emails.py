@@ -12,6 +12,10 @@ Screening adds "received" (under review: no seat, so no joining details and no c
 says the new mode and where the registration now stands; with a confirmed seat it carries the
 details for that mode and the calendar file. At a hybrid seminar the join link goes only to online
 attendees and the venue only to those in the room (Registration.gets_joining_details, gets_venue).
+
+Change notices list what changed that concerns the registrant, before and now (seminar_changes.py),
+with the updated details and, for a confirmed seat, a calendar file that replaces the old entry. A
+seminar's cancellation carries a calendar cancellation (METHOD:CANCEL) to those who had a seat.
 """
 
 from django.conf import settings
@@ -24,9 +28,10 @@ from django.utils.translation import gettext_lazy as _
 from seminar.models import AttendanceMode
 
 from .answers import registration_answers_given
-from .calendar import calendar_ics
-from .models import EmailText, Notification
+from .calendar import CANCEL, calendar_ics
+from .models import EmailText, Notification, Registration
 from .selectors import registration_cancelled_from, registration_waitlist_position
+from .seminar_changes import change_rows, changes_concerning
 from .tokens import EMAIL_CHANGE_LINK_HOURS, email_change_token_make
 from .wording import pending_waitlist_note, waitlisted_headline
 
@@ -43,6 +48,8 @@ SUBJECTS = {
     Kind.RECEIVED: _("Registration received, under review: %(title)s"),
     Kind.DECLINED: _("Registration not accepted: %(title)s"),
     Kind.MODE_CHANGED: _("How you attend has changed: %(title)s"),
+    Kind.SEMINAR_CHANGED: _("Change to the seminar: %(title)s"),
+    Kind.SEMINAR_CANCELLED: _("Seminar cancelled: %(title)s"),
 }
 HEADLINES = {
     Kind.CONFIRMATION: _("Your registration is confirmed."),
@@ -53,6 +60,8 @@ HEADLINES = {
     Kind.EMAIL_CHANGE_NOTICE: _("Someone asked to change the email address of your registration."),
     Kind.RECEIVED: _("We have received your registration. It is under review."),
     Kind.DECLINED: _("We are sorry: your registration has not been accepted."),
+    Kind.SEMINAR_CHANGED: _("The seminar has changed: please note the new details."),
+    Kind.SEMINAR_CANCELLED: _("We are sorry: the seminar has been cancelled."),
 }
 # A change of mode is headed by the new mode.
 MODE_HEADLINES = {
@@ -70,9 +79,17 @@ TEMPLATES = {
     Kind.RECEIVED: "received",
     Kind.DECLINED: "declined",
     Kind.MODE_CHANGED: "mode_changed",
+    Kind.SEMINAR_CHANGED: "seminar_changed",
+    Kind.SEMINAR_CANCELLED: "seminar_cancelled",
 }
 # Emails that carry a confirmed seat's details and the calendar file.
-SEAT_KINDS = (Kind.CONFIRMATION, Kind.PROMOTED, Kind.REMINDER, Kind.MODE_CHANGED)
+SEAT_KINDS = (
+    Kind.CONFIRMATION,
+    Kind.PROMOTED,
+    Kind.REMINDER,
+    Kind.MODE_CHANGED,
+    Kind.SEMINAR_CHANGED,
+)
 # Emails whose "Your details" (emails/_details.*) list the registrant's answers with the fixed
 # fields: personal answers included, as the email goes to the registrant alone.
 DETAILS_TEMPLATES = ("seat", "waitlisted", "received", "mode_changed")
@@ -120,6 +137,16 @@ def message_build(*, notification: Notification) -> EmailMultiAlternatives:
         if kind == Kind.CANCELLED:
             # A seat, a waitlist place or a request under review: each is given up differently.
             context["cancelled_from"] = registration_cancelled_from(registration=registration)
+        if kind == Kind.SEMINAR_CHANGED:
+            # What still concerns the registrant as they stand now (never the join link to
+            # someone waitlisted), worded in their language.
+            concerning = changes_concerning(registration=registration, changes=notification.changes)
+            context["change_rows"] = change_rows(
+                changes=concerning, seminar=seminar, language=registration.preferred_language
+            )
+        if kind == Kind.SEMINAR_CANCELLED:
+            # Nothing is left to change or cancel: the seminar page says what happened.
+            context["manage_url"] = None
         if kind == Kind.EMAIL_CONFIRM:
             token = email_change_token_make(
                 registration=registration, email=notification.to_address
@@ -149,5 +176,14 @@ def message_build(*, notification: Notification) -> EmailMultiAlternatives:
                 "seminar.ics",
                 calendar_ics(seminar=seminar, registration=registration),
                 "text/calendar; charset=utf-8; method=PUBLISH",
+            )
+        elif (
+            kind == Kind.SEMINAR_CANCELLED and registration.status == Registration.Status.CONFIRMED
+        ):
+            # Only a confirmed seat was in the registrant's calendar: this file removes it.
+            message.attach(
+                "seminar.ics",
+                calendar_ics(seminar=seminar, registration=registration, method=CANCEL),
+                "text/calendar; charset=utf-8; method=CANCEL",
             )
     return message

@@ -13,13 +13,16 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
+from registrations.change_notices import notice_audience_counts, seminar_edit_notify
 from registrations.models import Registration
+from registrations.seminar_changes import seminar_snapshot
 from registrations.services import registrations_mode_align, waitlist_promote
 from seminar.models import Organisation, Seminar, SeminarPartner, Session, SessionSpeaker, Speaker
 from seminar.services import seminar_reschedule
 
 from .. import views
 from .action_previews import names_summary
+from .notices import NOTIFY_FIELDSET, notice_help, notice_label, notice_report
 from .outbox import EmailTextInline
 from .questions import questions_link
 
@@ -55,7 +58,20 @@ class SeminarAdminForm(forms.ModelForm):
             "sessions you change below. Untick it to keep the sessions' times as they are."
         ),
     )
+    notify_registrants = forms.BooleanField(required=False, initial=True)
     programme_offset = timedelta(0)
+    # Set by SeminarAdmin.get_form when the form offers to tell registrants: how many it would.
+    notice_counts: dict[str, int] | None = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # What registrants were told, taken before validation changes the instance: saving
+        # compares the seminar with it to find what changed (registrations/change_notices.py).
+        self.notice_before = seminar_snapshot(seminar=self.instance) if self.instance.pk else None
+        if self.notice_counts:
+            field = self.fields["notify_registrants"]
+            field.label = notice_label(self.notice_counts)
+            field.help_text = notice_help(self.notice_counts)
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -208,6 +224,25 @@ class SeminarAdmin(TabbedTranslationAdmin):
         (_("Emails"), {"fields": ("reminder_hours", "join_details_hours_before")}),
     )
 
+    def _notice_counts(self, request, seminar: Seminar | None) -> dict[str, int] | None:
+        """Whom saving could tell of a change, if this organiser may edit a published seminar
+        with registrants; else None. Read once per request (the admin asks several times)."""
+        if seminar is None or seminar.status != Seminar.Status.PUBLISHED:
+            return None
+        if not self.has_change_permission(request, seminar):
+            return None
+        cache = request.__dict__.setdefault("_seminar_notice_counts", {})
+        if seminar.pk not in cache:
+            cache[seminar.pk] = notice_audience_counts(seminar=seminar)
+        counts = cache[seminar.pk]
+        return counts if counts["cancellation"] else None
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # The factory made a class for this request alone, so the counts stay with it.
+        form.notice_counts = self._notice_counts(request, obj)
+        return form
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         can_edit = (
@@ -217,6 +252,12 @@ class SeminarAdmin(TabbedTranslationAdmin):
             # Viewers read the programme; the join link is for confirmed registrants only, and
             # moving the programme is an edit they cannot make.
             return [(name, opts) for name, opts in fieldsets if "join_url" not in opts["fields"]]
+        if self._notice_counts(request, obj):
+            # Right after the fields a change notice tells of (times, format, venue, join link).
+            at = next(
+                i for i, (_name, opts) in enumerate(fieldsets) if "join_url" in opts["fields"]
+            )
+            fieldsets = [*fieldsets[: at + 1], NOTIFY_FIELDSET, *fieldsets[at + 1 :]]
         if obj is None or not obj.sessions.exists():
             return fieldsets
         # Offer to move the programme only where there is one, right under the seminar's times.
@@ -234,8 +275,14 @@ class SeminarAdmin(TabbedTranslationAdmin):
             if change and "format" in form.changed_data:
                 registrations_mode_align(seminar=obj)
             # More seats, a waitlist switched back on, or a re-published seminar: offer the free
-            # seats to the waitlist, as a cancellation would.
-            promoted = waitlist_promote(seminar=obj, actor=request.user) if change else []
+            # seats to the waitlist, as a cancellation would. Not at a cancelled seminar: its
+            # waitlist is told of the cancellation, not given seats that will not happen.
+            cancelled = obj.status == Seminar.Status.CANCELLED
+            promoted = (
+                waitlist_promote(seminar=obj, actor=request.user)
+                if change and not cancelled
+                else []
+            )
         if promoted:
             # Saving emailed these people; the organiser hears whom, not only "changed".
             self.message_user(
@@ -273,7 +320,7 @@ class SeminarAdmin(TabbedTranslationAdmin):
         )
         self.message_user(request, format_html("{} {}", message, link), messages.WARNING)
 
-    def save_related(self, request, form, formsets, change: bool) -> None:
+    def _programme_save(self, request, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         if not change or not {"starts_at", "ends_at"} & set(form.changed_data):
             return
@@ -294,6 +341,21 @@ class SeminarAdmin(TabbedTranslationAdmin):
                 )
                 % {"count": moved},
             )
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        self._programme_save(request, form, formsets, change)
+        if not change or form.notice_counts is None:
+            return  # nobody to tell, or not a published seminar
+        # Last, once the times, the programme and the attendance modes are as saved, so each
+        # registrant is told what now concerns them.
+        outcome = seminar_edit_notify(
+            seminar=form.instance,
+            before=form.notice_before,
+            actor=request.user,
+            notify=form.cleaned_data.get("notify_registrants", False),
+        )
+        if report := notice_report(outcome):
+            self.message_user(request, *report)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and request.user.has_perm("registrations.view_question"):

@@ -21,6 +21,8 @@ STATUS_OF_KIND = {
     Kind.RECEIVED: Registration.Status.PENDING,
     Kind.DECLINED: Registration.Status.DECLINED,
     Kind.MODE_CHANGED: Registration.Status.CONFIRMED,
+    Kind.SEMINAR_CHANGED: Registration.Status.CONFIRMED,
+    Kind.SEMINAR_CANCELLED: Registration.Status.CONFIRMED,
 }
 
 

@@ -1,0 +1,108 @@
+"""The seminar page's offer to tell registrants of a change, and what saving says it did.
+
+The checkbox sits under the fields a change notice tells of; its label says how many confirmed
+and waitlisted registrants a change could reach and its help text whom each part reaches. After
+saving, the message gives the number actually queued, which is what the outbox holds.
+"""
+
+from django.contrib import messages
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
+
+from registrations.change_notices import NoticeOutcome
+from registrations.models import Notification, Registration
+from registrations.seminar_changes import topics_named
+
+Kind = Notification.Kind
+
+NOTIFY_FIELDSET = (
+    _("Telling registrants"),
+    {
+        "fields": ("notify_registrants",),
+        "description": _(
+            "Changing the start or end, the format, the venue or the join link of this "
+            "published seminar, or cancelling it, can email its registrants when you save."
+        ),
+    },
+)
+
+
+def notice_label(counts: dict[str, int]) -> str:
+    """ "Tell the 263 confirmed and waitlisted registrants what changed"."""
+    count = counts["change"]
+    if not count:
+        return gettext("Tell registrants what changed")
+    return ngettext(
+        "Tell the %(count)d confirmed or waitlisted registrant what changed",
+        "Tell the %(count)d confirmed and waitlisted registrants what changed",
+        count,
+    ) % {"count": count}
+
+
+def notice_help(counts: dict[str, int]) -> str:
+    """Whom each kind of change reaches, and what a cancellation does instead."""
+    cancellation = counts["cancellation"]
+    return " ".join(
+        [
+            gettext(
+                "Each hears only what concerns them: the join link goes only to confirmed "
+                "registrants attending online, a new venue only to those in the room."
+            ),
+            ngettext(
+                "If you set the status to cancelled, %(count)d registrant, including any "
+                "awaiting approval, is emailed a cancellation instead.",
+                "If you set the status to cancelled, all %(count)d registrants, including "
+                "those awaiting approval, are emailed a cancellation instead.",
+                cancellation,
+            )
+            % {"count": cancellation},
+            gettext("Untick this to save without emailing anyone."),
+        ]
+    )
+
+
+def _by_status(by_status: dict[str, int]) -> str:
+    separator = pgettext("separator between items of a list", ", ")
+    colon = pgettext("between a label and its value", ": ")
+    labels = dict(Registration.Status.choices)
+    return separator.join(
+        f"{labels[status]}{colon}{count}"
+        for status, count in sorted(by_status.items(), key=lambda item: list(labels).index(item[0]))
+    )
+
+
+def notice_report(outcome: NoticeOutcome) -> tuple[str, int] | None:
+    """The message (and its level) that tells the organiser what saving told registrants."""
+    if outcome.kind is None:
+        return None
+    topics = topics_named(outcome.topics)
+    cancelled = outcome.kind == Kind.SEMINAR_CANCELLED
+    if outcome.withheld:
+        if cancelled:
+            return gettext(
+                "Nobody was emailed about the cancellation, as you chose."
+            ), messages.WARNING
+        message = gettext("Nobody was emailed about this change (%(topics)s), as you chose.")
+        return message % {"topics": topics}, messages.WARNING
+    if not outcome.queued:
+        message = gettext(
+            "Nobody needed to be emailed about this change (%(topics)s): it concerns none of "
+            "the registrants."
+        )
+        return message % {"topics": topics}, messages.INFO
+    if cancelled:
+        message = ngettext(
+            "%(count)d registrant will be emailed that the seminar is cancelled (%(statuses)s).",
+            "%(count)d registrants will be emailed that the seminar is cancelled (%(statuses)s).",
+            outcome.queued,
+        )
+    else:
+        message = ngettext(
+            "%(count)d registrant will be emailed what changed (%(topics)s) and what concerns "
+            "them (%(statuses)s).",
+            "%(count)d registrants will be emailed what changed (%(topics)s), each what concerns "
+            "them (%(statuses)s).",
+            outcome.queued,
+        )
+    values = {"count": outcome.queued, "topics": topics, "statuses": _by_status(outcome.by_status)}
+    return message % values, messages.SUCCESS
