@@ -275,7 +275,9 @@ def reminder_key(offset: timedelta, starts_at: datetime) -> str:
 def _reminder_still_due(notification: Notification) -> bool:
     """A reminder queued for a start the seminar no longer has is not sent: the reminder for the
     new start is queued when its time comes."""
-    start = notification.reminder_key.rpartition("@")[2]
+    start = notification.reminder_key.partition("@")[2]
+    if not start:
+        return True  # queued without a start (by hand, or before keys named one): nothing to check
     return start == str(int(notification.registration.seminar.starts_at.timestamp()))
 
 
