@@ -1,4 +1,4 @@
-""""Tell me when registration opens": the form on the seminar page, one alert per address, one
+""" "Tell me when registration opens": the form on the seminar page, one alert per address, one
 email each when registration opens (in its language, then the address is deleted), retries
 after a failed send, and the clean-up after the seminar."""
 
@@ -242,8 +242,8 @@ class RecordingHandler(Sink):
         return "250 OK"
 
 
-@pytest.fixture
-def smtp_port(settings):
+def smtp_configure(settings) -> int:
+    """Send through SMTP to a local port where nothing listens yet; returns the port."""
     port = free_port()
     settings.MAILERS = {
         "default": {
@@ -252,6 +252,11 @@ def smtp_port(settings):
         }
     }
     return port
+
+
+@pytest.fixture
+def smtp_port(settings):
+    return smtp_configure(settings)
 
 
 def test_a_failed_send_keeps_the_alert_for_a_later_retry(seminar, smtp_port):
