@@ -29,6 +29,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from seminar.models import AttendanceMode, Seminar
@@ -87,7 +88,9 @@ def digest_subscription_get(
 
 @dataclass(frozen=True)
 class SeatsLeft:
-    label: str  # the attendance mode at a hybrid seminar, else ""
+    # The attendance mode at a hybrid seminar, else "": lazy, so it reads in the language the
+    # digest is written in, whichever was active when the figures were taken.
+    label: str | Promise
     seats: int | None  # None: no limit
 
 
@@ -131,7 +134,7 @@ def digest_figures(*, seminar: Seminar, since: datetime, until: datetime) -> Dig
         pending=counts["pending"],
         seats_left=[
             SeatsLeft(
-                label=str(AttendanceMode(mode).label) if mode else "",
+                label=AttendanceMode(mode).label if mode else "",
                 seats=seminar.seats_left_for(mode),
             )
             for mode in modes

@@ -17,6 +17,7 @@ from registrations.digest import (
     DigestNeedsEmail,
     digest_deliver,
     digest_figures,
+    digest_message,
     digest_subscribe,
     digests_schedule,
 )
@@ -288,3 +289,16 @@ def test_the_same_digest_queued_by_four_schedulers_is_sent_once(seminar, organis
 
     assert sorted(outcomes) == ["sent", "taken", "taken", "taken"]
     assert [message.to for message in mail.outbox].count([organiser.email]) == 1
+
+
+def test_a_hybrid_seminars_modes_are_named_in_the_digests_language(organiser):
+    seminar = SeminarFactory(format="hybrid", capacity=10, online_capacity=20)
+    subscription = digest_subscribe(user=organiser, seminar=seminar, language="zh-hans")
+    RegistrationFactory(seminar=seminar, attendance_mode="online")
+
+    figures = digest_figures(
+        seminar=seminar, since=timezone.now() - timedelta(days=1), until=timezone.now()
+    )
+    message = digest_message(subscription=subscription, figures=figures)
+
+    assert "剩余座位（亲临现场）" in message.body
