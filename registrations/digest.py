@@ -208,7 +208,9 @@ def digest_deliver(
         claimed = subscriptions.filter(covered_until=day).exists()
     if not claimed:
         return "taken"
-    subscription = subscriptions.select_related("user", "seminar").get()
+    subscription = subscriptions.select_related("user", "seminar").first()
+    if subscription is None:
+        return "taken"  # stopped a moment ago
     if not _may_receive(subscription.user):
         return "not allowed"
     figures = digest_figures(
