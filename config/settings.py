@@ -231,6 +231,9 @@ RATELIMITS = {
     # a bulk approval an office of 200 behind one NAT address opens its links at once, each
     # person a few pages (their page, change details, save): about 1,000 requests.
     "manage": (int(os.environ.get("RATELIMIT_MANAGE", "1000")), 600),
+    # "Tell me when registration opens": a person asks once or twice; an office forwarding the
+    # announcement may ask from one address many times over.
+    "opening_alert": (int(os.environ.get("RATELIMIT_OPENING_ALERT", "100")), 600),
 }
 # The header the proxy in front of the app sets to the client address, e.g. X-Forwarded-For.
 # Only trust it when such a proxy really sits in front: otherwise anyone can set it.
@@ -308,6 +311,9 @@ LANGUAGE_NATIVE_NAMES = {"en": "English", "zh-hant": "繁體中文", "zh-hans": 
 # Public programme pages (home, seminar page) are served from the cache for this many seconds,
 # so an organiser's edit or a seat count shows within that time. 0 turns the cache off.
 PUBLIC_PAGE_CACHE_SECONDS = float(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "1"))
+
+# Organisers' daily digests are sent at this hour, Hong Kong time (0-23).
+DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", "8"))
 
 # Personal data of registrants is anonymised this many days after their seminar ends.
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "180"))

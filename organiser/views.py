@@ -42,6 +42,7 @@ from registrations.services import attendees_export_record
 from seminar.models import Seminar
 
 from .charts import bar_chart
+from .digest_panel import digest_panel_context, digest_panel_post
 from .exporters import (
     EXPORT_FORMATS,
     attendee_rows,
@@ -69,6 +70,8 @@ def _context(request: HttpRequest, seminar: Seminar, title: str) -> dict:
 @permission_required("registrations.view_dashboard", raise_exception=True)
 def seminar_dashboard(request: HttpRequest, seminar_id: int) -> HttpResponse:
     seminar = get_object_or_404(Seminar, pk=seminar_id)
+    if request.method == "POST":
+        return digest_panel_post(request=request, seminar=seminar)
     figures = seminar_dashboard_figures(seminar=seminar)
     context = {
         **_context(request, seminar, _("Dashboard: %(title)s") % {"title": seminar.title}),
@@ -78,6 +81,7 @@ def seminar_dashboard(request: HttpRequest, seminar_id: int) -> HttpResponse:
         "modes": figures.modes,
         "chart": bar_chart(figures.per_day),
         "answer_breakdowns": answer_breakdowns(seminar=seminar),
+        **digest_panel_context(request=request, seminar=seminar),
     }
     return render(request, "admin/registrations/dashboard.html", context)
 

@@ -24,6 +24,7 @@ from seminar.models import (
     Speaker,
 )
 
+from .demo_alerts import alerts_demo_load
 from .demo_notices import change_notices_load
 from .demo_questions import answers_load, questions_load
 from .errors import RegistrationError
@@ -714,5 +715,8 @@ def demo_load(*, password: str, now: datetime | None = None) -> list[str]:
         report.append(change_notices_load(seminar=hybrid, organiser=organiser, now=now))
     else:
         report.append(f"The hybrid seminar {hybrid.slug} was already loaded; left as it is.")
+    # A seminar not yet open with people waiting to hear; the organiser's daily digest.
+    organiser = get_user_model().objects.get(username=username)
+    report += alerts_demo_load(now=now, main=upcoming, organiser=organiser)
     report.append(f"Demo organiser: {username}")
     return report

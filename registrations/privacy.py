@@ -26,6 +26,7 @@ from .models import (
     Registration,
     token_generate,
 )
+from .opening_alerts import opening_alerts_purge
 
 # Cleared ("" or None); email and token are replaced instead (they must stay unique).
 CLEARED = {
@@ -39,6 +40,8 @@ CLEARED = {
 class PurgeReport:
     seminars: list[str]
     registrations: int
+    # "Tell me when registration opens" addresses of seminars that have ended.
+    opening_alerts: int = 0
 
 
 def personal_data_purge(*, now: datetime | None = None, days: int | None = None) -> PurgeReport:
@@ -50,7 +53,8 @@ def personal_data_purge(*, now: datetime | None = None, days: int | None = None)
     a pending email change is dropped (its link stops working), and the emails log, the
     organisers' notes in it and audit details that could name the person are removed, with the
     answers to questions marked as personal data. Every registration is covered whatever its
-    status, pending and declined ones included.
+    status, pending and declined ones included. The addresses left to hear when registration
+    opens are deleted as soon as their seminar has ended.
     """
     now = now or timezone.now()
     days = settings.PERSONAL_DATA_RETENTION_DAYS if days is None else days
@@ -92,7 +96,14 @@ def personal_data_purge(*, now: datetime | None = None, days: int | None = None)
             # changes (for undoing an import) name nobody and stay.
             AttendanceImport.objects.filter(seminar=seminar).update(report={})
             total += len(registrations)
-    return PurgeReport(seminars=[seminar.slug for seminar in seminars], registrations=total)
+    # An alert's address serves nothing once the seminar is over, so it goes then, without
+    # waiting for the retention period.
+    alerts = opening_alerts_purge(now=now)
+    return PurgeReport(
+        seminars=[seminar.slug for seminar in seminars],
+        registrations=total,
+        opening_alerts=alerts,
+    )
 
 
 @task()

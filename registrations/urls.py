@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import self_service, views
+from . import opening_alert_views, self_service, views
 
 
 class TokenConverter:
@@ -29,6 +29,16 @@ urlpatterns = [
     ),
     path("seminars/<slug:slug>/resend/", views.registration_resend, name="resend"),
     path("seminars/<slug:slug>/calendar.ics", views.seminar_calendar, name="seminar_calendar"),
+    path(
+        "seminars/<slug:slug>/opening-alert/",
+        opening_alert_views.opening_alert_create_view,
+        name="opening_alert",
+    ),
+    path(
+        "seminars/<slug:slug>/opening-alert/thanks/",
+        opening_alert_views.opening_alert_thanks,
+        name="opening_alert_thanks",
+    ),
     path("r/<token:token>/", self_service.registration_manage, name="manage"),
     path("r/<token:token>/edit/", self_service.registration_edit, name="edit"),
     path("r/<token:token>/answers/", self_service.registration_answers_edit, name="answers"),

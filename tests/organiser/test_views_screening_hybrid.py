@@ -123,7 +123,7 @@ def test_hybrid_dashboard_query_count_does_not_grow_with_registrations(
     large = hybrid_with(room=40, online=60, scale=10)
     organiser_client.get(dashboard_url(small))  # warm the session and permission caches
 
-    with django_assert_num_queries(7) as small_queries:
+    with django_assert_num_queries(9) as small_queries:
         organiser_client.get(dashboard_url(small))
     with django_assert_num_queries(len(small_queries)):
         organiser_client.get(dashboard_url(large))

@@ -20,6 +20,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, days: int, **options) -> None:
         report = personal_data_purge(days=days)
+        if report.opening_alerts:
+            self.stdout.write(
+                f"Deleted {report.opening_alerts} address(es) waiting for registration to open "
+                "at seminars that have ended."
+            )
         if not report.registrations:
             self.stdout.write(f"Nothing to anonymise (seminars ended more than {days} days ago).")
             return

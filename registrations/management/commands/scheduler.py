@@ -3,6 +3,8 @@ import time
 from django.core.management.base import BaseCommand
 
 from registrations.delivery import notifications_requeue_stale, reminders_schedule
+from registrations.digest import digests_schedule
+from registrations.opening_alerts import opening_alerts_schedule
 from registrations.privacy import personal_data_purge_daily
 
 DAY = 24 * 60 * 60
@@ -10,8 +12,9 @@ DAY = 24 * 60 * 60
 
 class Command(BaseCommand):
     help = (
-        "Periodic work: queue due reminder emails and re-queue emails whose task was lost; with "
-        "--every, also queue the personal data clean-up once a day. Safe to run on several hosts "
+        "Periodic work: queue due reminder emails, opening alerts and daily digests, and re-queue "
+        "emails whose task was lost; with --every, also queue the personal data clean-up once a "
+        "day. Safe to run on several hosts "
         "at once. From cron: this every minute and purge_personal_data once a day."
     )
 
@@ -25,11 +28,18 @@ class Command(BaseCommand):
         while True:
             reminders = reminders_schedule()
             requeued = notifications_requeue_stale()
+            # "Registration is open" to those who asked; organisers' digests at DIGEST_HOUR.
+            alerts = opening_alerts_schedule()
+            digests = digests_schedule()
             if every and (not last_purge or time.monotonic() - last_purge >= DAY):
                 personal_data_purge_daily.enqueue()
                 last_purge = time.monotonic()
             if reminders or requeued or options["verbosity"] > 1:
                 self.stdout.write(f"Queued {reminders} reminder(s); re-queued {requeued} email(s).")
+            if alerts or digests or options["verbosity"] > 1:
+                self.stdout.write(
+                    f"Queued opening alerts for {alerts} seminar(s); {digests} daily digest(s)."
+                )
             if not every:
                 return
             time.sleep(every)
