@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from seminar.models import Seminar
 
+from .announcement_emails import announcement_still_applies
 from .emails import message_build
 from .models import Notification, Registration
 
@@ -198,6 +199,9 @@ def _still_applies(notification: Notification) -> bool:
         return registration.is_active and registration.seminar.status != Seminar.Status.CANCELLED
     if notification.kind == Kind.REMINDER:
         return registration.seat_is_confirmed and _reminder_still_due(notification)
+    if notification.kind == Kind.ANNOUNCEMENT:
+        # News only while still wanted; the join link only to a confirmed seat.
+        return announcement_still_applies(notification)
     return registration.seat_is_confirmed
 
 
