@@ -277,16 +277,7 @@ class Progress:
 
 def announcement_progress(*, announcement: Announcement) -> Progress:
     """How far the announcement's delivery has got, in one query."""
-    row = (
-        Notification.objects.filter(announcement=announcement, recipient="")
-        .values("announcement")
-        .annotate(
-            **{
-                name: Count("pk", filter=Q(status__in=statuses))
-                for name, statuses in PROGRESS.items()
-            }
-        )
-        .values(*PROGRESS)
-        .first()
-    ) or {}
-    return Progress(**{name.removeprefix("progress_"): row.get(name, 0) for name in PROGRESS})
+    row = Notification.objects.filter(announcement=announcement, recipient="").aggregate(
+        **{name: Count("pk", filter=Q(status__in=statuses)) for name, statuses in PROGRESS.items()}
+    )
+    return Progress(**{name.removeprefix("progress_"): row[name] for name in PROGRESS})

@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from registrations.announcements import announcements_dispatch_due
 from registrations.delivery import notifications_requeue_stale, reminders_schedule
 from registrations.privacy import personal_data_purge_daily
 
@@ -10,7 +11,7 @@ DAY = 24 * 60 * 60
 
 class Command(BaseCommand):
     help = (
-        "Periodic work: queue due reminder emails and re-queue emails whose task was lost; with "
+        "Periodic work: queue due reminder emails and scheduled announcements, re-queue emails whose task was lost; with "
         "--every, also queue the personal data clean-up once a day. Safe to run on several hosts "
         "at once. From cron: this every minute and purge_personal_data once a day."
     )
@@ -25,6 +26,12 @@ class Command(BaseCommand):
         while True:
             reminders = reminders_schedule()
             requeued = notifications_requeue_stale()
+            announced = announcements_dispatch_due()
+            if announced.queued or announced.refused:
+                self.stdout.write(
+                    f"Queued {announced.queued} announcement(s) to {announced.emails} "
+                    f"recipient(s); {announced.refused} no longer valid, back to draft."
+                )
             if every and (not last_purge or time.monotonic() - last_purge >= DAY):
                 personal_data_purge_daily.enqueue()
                 last_purge = time.monotonic()
