@@ -11,7 +11,7 @@ DAY = 24 * 60 * 60
 
 class Command(BaseCommand):
     help = (
-        "Periodic work: queue due reminder emails and scheduled announcements, re-queue emails whose task was lost; with "
+        "Periodic work: queue due reminder emails and re-queue emails whose task was lost; with "
         "--every, also queue the personal data clean-up once a day. Safe to run on several hosts "
         "at once. From cron: this every minute and purge_personal_data once a day."
     )
