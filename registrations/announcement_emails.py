@@ -84,12 +84,15 @@ def announcement_email(
     announcement: Announcement,
     registration: Registration,
     test_to: str = "",
+    preview: bool = False,
 ) -> AnnouncementEmail:
-    """The announcement as `registration` gets it; to `test_to` instead, as a test."""
+    """The announcement as `registration` gets it; to `test_to` instead, as a test; with
+    stand-ins for the private links for a `preview` too."""
     language = registration.preferred_language
     test = bool(test_to)
+    sample = test or preview
     with translation.override(language):
-        manage_url = sample_manage_url() if test else _absolute(registration.get_absolute_url())
+        manage_url = sample_manage_url() if sample else _absolute(registration.get_absolute_url())
         values = placeholder_values(registration=registration, manage_url=manage_url)
         subject = placeholders_fill(announcement.subject, values)
         body = placeholders_fill(announcement.body, values)
@@ -99,7 +102,7 @@ def announcement_email(
         if announcement.purpose == Announcement.Purpose.NEWS:
             unsubscribe = (
                 f"{settings.SITE_URL}/unsubscribe/personal-link/"
-                if test
+                if sample
                 else unsubscribe_url(registration=registration)
             )
         context = {
@@ -110,12 +113,11 @@ def announcement_email(
             "body_html": body_html(body),
             "manage_url": manage_url,
             "unsubscribe_url": unsubscribe,
-            "test": test,
         }
         text = render_to_string("emails/announcement.txt", context)
         html = render_to_string("emails/announcement.html", context)
     headers = {"Auto-Submitted": "auto-generated"}
-    if unsubscribe and not test:
+    if unsubscribe and not sample:
         # RFC 8058: mail clients offer "Unsubscribe" and POST to the link, no page needed.
         headers["List-Unsubscribe"] = f"<{unsubscribe}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
