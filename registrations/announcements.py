@@ -45,7 +45,7 @@ SEND_AT_PAST = _("Choose a time in the future (Hong Kong time).")
 NOT_SCHEDULED = _("This announcement is not scheduled.")
 TEST_NO_ADDRESS = _(
     "Your user account has no email address, so the test has nowhere to go. Ask an "
-    "administrator to add one to your user (Authentication and authorisation › Users), then "
+    "administrator to add one to your user (Authentication and Authorization › Users), then "
     "send the test again."
 )
 TEST_NOT_REGISTRANT = _("Choose someone registered for this seminar.")

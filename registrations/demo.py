@@ -24,6 +24,7 @@ from seminar.models import (
     Speaker,
 )
 
+from .demo_announcements import announcements_load
 from .demo_questions import answers_load, questions_load
 from .errors import RegistrationError
 from .models import Notification, Registration
@@ -712,5 +713,7 @@ def demo_load(*, password: str, now: datetime | None = None) -> list[str]:
         )
     else:
         report.append(f"The hybrid seminar {hybrid.slug} was already loaded; left as it is.")
+    organiser = get_user_model().objects.get(username=username)
+    report += announcements_load(past=past, upcoming=upcoming, organiser=organiser, now=now)
     report.append(f"Demo organiser: {username}")
     return report
