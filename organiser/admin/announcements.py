@@ -179,7 +179,7 @@ class AnnouncementAdmin(TabbedTranslationAdmin):
                 (None, {"fields": ("seminar", "purpose")}),
                 message,
                 (_("Audience"), {"fields": ("audience_words",)}),
-                (_("Sending"), {"fields": ("sending_words", "progress_words")}),
+                (_("Sending and progress"), {"fields": ("sending_words", "progress_words")}),
             ]
         seminar = obj.seminar if obj else self.seminar_preset(request)
         audience = ["audience_statuses", "audience_attendance"]
@@ -205,7 +205,7 @@ class AnnouncementAdmin(TabbedTranslationAdmin):
             ),
         ]
         if obj is not None:
-            fieldsets.append((_("Sending"), {"fields": ("sending_words",)}))
+            fieldsets.append((_("Sending and progress"), {"fields": ("sending_words",)}))
         return fieldsets
 
     def get_readonly_fields(self, request: HttpRequest, obj: Announcement | None = None):
@@ -291,7 +291,8 @@ class AnnouncementAdmin(TabbedTranslationAdmin):
             can_send=obj is not None and self.has_change_permission(request, obj),
             can_resend=obj is not None
             and obj.state == State.QUEUED
-            and self.can_send(request, obj),
+            and self.can_send(request, obj)
+            and announcement_progress(announcement=obj).failed > 0,
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
