@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When, Window
+from django.db.models.functions import Lower, RowNumber
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
@@ -205,16 +205,21 @@ def audience_recipients(*, seminar: Seminar, audience: Audience) -> QuerySet[Reg
     Where an address appears more than once (cancelled, then registered again), the one still
     standing wins, else the latest, so the email speaks of the registration that counts.
     """
-    selected = audience_registrations(seminar=seminar, audience=audience).annotate(
-        address=Lower("email")
+    # One row per address: its standing registration (at most one: the unique constraint
+    # one_active_registration_per_email), else its latest. A window over the audience, so one
+    # scan whatever the size, and no plan that depends on the table's statistics.
+    standing_first = Case(When(status=Registration.Status.CANCELLED, then=1), default=0)
+    return (
+        audience_registrations(seminar=seminar, audience=audience)
+        .annotate(
+            address_rank=Window(
+                RowNumber(),
+                partition_by=[Lower("email")],
+                order_by=[standing_first.asc(), F("pk").desc()],
+            )
+        )
+        .filter(address_rank=1)
     )
-    cancelled = Registration.Status.CANCELLED
-    # At most one registration per address and seminar stands (the unique constraint
-    # one_active_registration_per_email); a cancelled one gives way to it or to a later one.
-    better = selected.filter(address=OuterRef("address")).filter(
-        ~Q(status=cancelled) | Q(pk__gt=OuterRef("pk"))
-    )
-    return selected.filter(~Q(status=cancelled) | ~Exists(better))
 
 
 def audience_count(*, seminar: Seminar, audience: Audience) -> int:

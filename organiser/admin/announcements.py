@@ -140,9 +140,12 @@ class AnnouncementAdmin(TabbedTranslationAdmin):
         return self.can_send(request, obj) and (obj is None or obj.state != State.QUEUED)
 
     def has_delete_permission(self, request: HttpRequest, obj: Announcement | None = None):
-        # Its emails stay on record once queued (they protect it).
+        # Once any email went out for it (a test to an organiser included) it stays on record,
+        # as its emails do: no Delete button rather than a page of "protected objects".
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or obj.state != State.QUEUED)
+        return allowed and (
+            obj is None or (obj.state != State.QUEUED and not obj.notifications.exists())
+        )
 
     def seminar_preset(self, request: HttpRequest) -> Seminar | None:
         """The seminar whose announcements page "Add announcement" was clicked on."""

@@ -13,7 +13,7 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from registrations.announcements import announcement_queue
+from registrations.announcements import announcement_queue, announcement_test_send
 from registrations.models import Announcement, AuditEntry, Notification, Registration
 from registrations.permissions import ORGANISERS, VIEWERS
 from registrations.placeholders import JOIN_LINK_REFUSED
@@ -422,3 +422,53 @@ def test_any_input_is_saved_or_refused_next_to_a_field_never_a_server_error(
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         assert response.context["adminform"].form.errors
+
+
+def test_a_draft_is_deleted_until_an_email_went_out_for_it(organiser_client, seminar):
+    untouched = AnnouncementFactory(seminar=seminar)
+    tested = AnnouncementFactory(seminar=seminar)
+    announcement_test_send(
+        announcement=tested,
+        registration=seminar.registrations.get(email="one@example.com"),
+        address="me@example.org",
+    )
+
+    organiser_client.post(url("delete", untouched), {"post": "yes"})
+    refused = organiser_client.get(url("delete", tested))
+
+    assert not Announcement.objects.filter(pk=untouched.pk).exists()
+    assert refused.status_code == 403
+
+
+@settings(max_examples=40, **PROPERTY_SETTINGS)
+@given(
+    send_at=st.one_of(
+        st.text(max_size=30),
+        st.datetimes().map(lambda moment: moment.strftime("%Y-%m-%dT%H:%M")),
+        st.sampled_from(["2099-01-01T10:00", "1999-01-01T10:00", "2026-02-30T10:00", ""]),
+    )
+)
+def test_any_schedule_is_taken_or_refused_next_to_the_field(organiser_client, seminar, send_at):
+    announcement = AnnouncementFactory(seminar=seminar)
+
+    response = organiser_client.post(url("schedule", announcement), {"send_at": send_at})
+
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert response.context["form"].errors["send_at"]
+
+
+@settings(max_examples=40, **PROPERTY_SETTINGS)
+@given(
+    query=st.dictionaries(
+        st.sampled_from(
+            ["seminar", "purpose", "audience_statuses", "audience_regions", "audience_answers"]
+        ),
+        st.one_of(st.text(max_size=20), st.sampled_from(["confirmed", "news", "option:1", "1"])),
+    )
+)
+def test_any_count_request_is_answered_in_words(organiser_client, seminar, query):
+    response = organiser_client.get(reverse("admin:registrations_announcement_count"), query)
+
+    assert response.status_code == 200
+    assert response.json()["text"]
