@@ -140,3 +140,39 @@ def test_the_unsubscribe_page_passes_axe_fits_a_phone_and_works_by_keyboard(
     ) == [False]
     problems = {name: found for name, found in findings.items() if found}
     assert problems == {}, "\n".join(f"{name}: {found}" for name, found in problems.items())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_news_email_fits_a_phone_and_passes_axe(browser, language):
+    from registrations.announcement_emails import announcement_email
+    from tests.browser.test_registrant import LONG_EMAIL, LONG_ORGANISATION, PHONE, overflow
+
+    registration = RegistrationFactory(
+        email=LONG_EMAIL,
+        name_en="CHAN Tai Man",
+        name_zh="陳大文",
+        organisation=LONG_ORGANISATION,
+        preferred_language=language,
+        news_opt_in=True,
+    )
+    announcement = Announcement.objects.create(
+        seminar=registration.seminar,
+        purpose=Announcement.Purpose.NEWS,
+        subject_en="Save the date: {seminar}",
+        body_en=(
+            "Dear friends,\n\nDetails: https://example.org/a-very-long-path-without-any-breaks/"
+            "InternationalIntellectualPropertyConsultancyAndTechnologyTrading?ref=newsletter\n"
+            "Your page: {manage_link}\n\n<b>Not bold</b>"
+        ),
+    )
+    context = browser.new_context(**PHONE)
+    phone = context.new_page()
+
+    email = announcement_email(announcement=announcement, registration=registration)
+    phone.set_content(email.html)
+    screenshot(phone, f"email-phone-{language}-announcement")
+
+    assert overflow(phone) == 0
+    assert serious_violations(phone) == []
+    assert phone.locator("a", has_text="example.org").count() == 1
+    context.close()
