@@ -24,7 +24,13 @@ from .audit import audit_record
 from .delivery import notification_retry, notification_send, notifications_queue
 from .errors import RegistrationError
 from .models import Announcement, AuditEntry, Notification, Registration
-from .placeholders import JOIN_LINK, JOIN_LINK_REFUSED, announcement_texts, placeholders_used
+from .placeholders import (
+    JOIN_LINK,
+    JOIN_LINK_REFUSED,
+    announcement_text_fields,
+    announcement_texts,
+    placeholders_used,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -86,9 +92,23 @@ def announcement_recipients(*, announcement: Announcement) -> QuerySet[Registrat
     )
 
 
-def announcement_editable_check(*, announcement: Announcement) -> None:
-    if announcement.state == State.QUEUED:
+# What an organiser edits; the state, times and count belong to the services.
+EDITABLE_FIELDS = ("purpose", "audience", *announcement_text_fields())
+
+
+def announcement_update(*, announcement: Announcement) -> Announcement:
+    """Save the organiser's edits (texts, purpose, audience) unless it was queued meanwhile,
+    say by the scheduler between opening the page and saving it: then AnnouncementAlreadyQueued,
+    and what was sent stays as it was. The state and the rest are never written from a page."""
+    values = {name: getattr(announcement, name) for name in EDITABLE_FIELDS}
+    updated = (
+        Announcement.objects.filter(pk=announcement.pk)
+        .exclude(state=State.QUEUED)
+        .update(updated_at=timezone.now(), **values)
+    )
+    if not updated:
         raise AnnouncementAlreadyQueued
+    return announcement
 
 
 @transaction.atomic

@@ -134,14 +134,18 @@ def sample_manage_url() -> str:
     return f"{settings.SITE_URL}/r/personal-link/"
 
 
-def announcement_texts(announcement: Announcement) -> dict[str, str]:
-    """Each language's subject and message, by field name ("subject_zh_hant": "...")."""
-    return {
-        name: getattr(announcement, name) or ""
+def announcement_text_fields() -> list[str]:
+    """Each language's subject and message field: "subject_en", "subject_zh_hant"..."""
+    return [
+        build_localized_fieldname(field, language)
         for field in TEXT_FIELDS
         for language, _name in settings.LANGUAGES
-        for name in [build_localized_fieldname(field, language)]
-    }
+    ]
+
+
+def announcement_texts(announcement: Announcement) -> dict[str, str]:
+    """Each language's subject and message, by field name ("subject_zh_hant": "...")."""
+    return {name: getattr(announcement, name) or "" for name in announcement_text_fields()}
 
 
 def announcement_uses_join_link(announcement: Announcement) -> bool:

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -21,9 +22,11 @@ from modeltranslation.admin import TabbedTranslationAdmin
 
 from registrations.announcement_audience import announcement_audience, audience_describe
 from registrations.announcements import (
+    AnnouncementAlreadyQueued,
     announcement_failed_resend,
     announcement_progress,
     announcement_recipients,
+    announcement_update,
     announcements_with_progress,
 )
 from registrations.errors import RegistrationError
@@ -223,9 +226,21 @@ class AnnouncementAdmin(TabbedTranslationAdmin):
         return ("seminar", "recipients_now", "sending_words") if obj else ("recipients_now",)
 
     def save_model(self, request, obj: Announcement, form, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user
+        if change:
+            # Only the edits, and only if no scheduler queued it since the page was opened.
+            announcement_update(announcement=obj)
+            return
+        obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except AnnouncementAlreadyQueued as refusal:
+            # Queued between the form's check and the save: the admin's transaction rolled
+            # back, so what was sent is what the page now shows.
+            messages.error(request, refusal.message)
+            return redirect(request.get_full_path())
 
     @admin.display(description=gettext_lazy("recipients"))
     def recipients_now(self, announcement: Announcement) -> str:

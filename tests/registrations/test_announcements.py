@@ -23,6 +23,7 @@ from registrations.announcements import (
     announcement_schedule,
     announcement_test_send,
     announcement_unschedule,
+    announcement_update,
     announcements_dispatch_due,
     announcements_with_progress,
 )
@@ -190,6 +191,34 @@ def test_nothing_goes_to_a_registrant_whose_data_was_removed_meanwhile():
     Registration.objects.filter(pk=registration.pk).update(anonymised_at=timezone.now())
 
     assert deliver_all(announcement) == {registration.email: NotificationStatus.SKIPPED}
+
+
+def test_an_edit_saved_after_the_scheduler_queued_it_changes_nothing():
+    seminar = SeminarFactory()
+    RegistrationFactory(seminar=seminar)
+    announcement = AnnouncementFactory(seminar=seminar, subject_en="As sent")
+    opened = Announcement.objects.get(pk=announcement.pk)  # the organiser's page
+    announcement_queue(announcement=announcement, actor=None)
+    opened.subject_en = "Changed afterwards"
+
+    with pytest.raises(AnnouncementAlreadyQueued):
+        announcement_update(announcement=opened)
+
+    announcement.refresh_from_db()
+    assert (announcement.subject_en, announcement.state) == ("As sent", State.QUEUED)
+
+
+def test_an_edit_keeps_the_schedule_it_did_not_touch():
+    now = timezone.now()
+    announcement = AnnouncementFactory()
+    opened = Announcement.objects.get(pk=announcement.pk)  # loaded as a draft
+    announcement_schedule(announcement=announcement, send_at=now + timedelta(hours=1), now=now)
+    opened.subject_en = "Better words"
+
+    announcement_update(announcement=opened)
+
+    announcement.refresh_from_db()
+    assert (announcement.subject_en, announcement.state) == ("Better words", State.SCHEDULED)
 
 
 def test_schedule_unschedule_and_the_time_must_be_ahead():
