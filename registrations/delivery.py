@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from seminar.models import Seminar
 
+from .announcement_emails import announcement_still_applies
 from .emails import message_build
 from .models import Notification, Registration
 from .seminar_changes import CANCELLATION_STATUSES, changes_concerning
@@ -211,6 +212,9 @@ def _still_applies(notification: Notification) -> bool:
             registration.seminar.status == Seminar.Status.CANCELLED
             and registration.status in CANCELLATION_STATUSES
         )
+    if notification.kind == Kind.ANNOUNCEMENT:
+        # News only while still wanted; the join link only to a confirmed seat.
+        return announcement_still_applies(notification)
     return registration.seat_is_confirmed
 
 

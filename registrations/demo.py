@@ -25,6 +25,7 @@ from seminar.models import (
 )
 
 from .demo_alerts import alerts_demo_load
+from .demo_announcements import announcements_load
 from .demo_notices import change_notices_load
 from .demo_questions import answers_load, questions_load
 from .errors import RegistrationError
@@ -718,5 +719,6 @@ def demo_load(*, password: str, now: datetime | None = None) -> list[str]:
     # A seminar not yet open with people waiting to hear; the organiser's daily digest.
     organiser = get_user_model().objects.get(username=username)
     report += alerts_demo_load(now=now, main=upcoming, organiser=organiser)
+    report += announcements_load(past=past, upcoming=upcoming, organiser=organiser, now=now)
     report.append(f"Demo organiser: {username}")
     return report

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from seminar.models import AttendanceMode
 
+from .announcement_emails import announcement_message_build
 from .answers import registration_answers_given
 from .calendar import CANCEL, calendar_ics
 from .models import EmailText, Notification, Registration
@@ -101,6 +102,9 @@ def _absolute(path: str) -> str:
 
 def message_build(*, notification: Notification) -> EmailMultiAlternatives:
     """The message for this notification, in the registrant's language, ready to send."""
+    if notification.kind == Kind.ANNOUNCEMENT:
+        # The organiser's own words, built apart (announcement_emails.py).
+        return announcement_message_build(notification=notification)
     registration = notification.registration
     seminar = registration.seminar
     kind = Kind(notification.kind)

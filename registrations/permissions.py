@@ -11,8 +11,8 @@ def groups_ensure(**kwargs) -> None:
     """Create or refresh the groups (a post_migrate handler; safe to run any number of times).
 
     Organisers manage the programme and registrations, export and import; nobody deletes a
-    registration (cancel instead). Viewers see the dashboard and the programme, not the list of
-    people.
+    registration (cancel instead). Viewers see the dashboard, the programme and the
+    announcements (what was sent, to how many), not the list of people.
     """
     organisers, _ = Group.objects.get_or_create(name=ORGANISERS)
     organisers.permissions.set(
@@ -26,6 +26,7 @@ def groups_ensure(**kwargs) -> None:
     viewers.permissions.set(
         Permission.objects.filter(
             Q(content_type__app_label="registrations", codename="view_dashboard")
+            | Q(content_type__app_label="registrations", codename="view_announcement")
             | Q(content_type__app_label="seminar", codename="view_seminar")
         )
     )

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import opening_alert_views, self_service, views
+from . import opening_alert_views, self_service, unsubscribe_views, views
 
 
 class TokenConverter:
@@ -54,5 +54,11 @@ urlpatterns = [
         "r/confirm-email/<str:token>/",
         self_service.registration_email_confirm_view,
         name="email_confirm",
+    ),
+    # A signed value too, made and read by unsubscribe.py.
+    path(
+        "unsubscribe/<str:token>/",
+        unsubscribe_views.news_unsubscribe_view,
+        name="unsubscribe",
     ),
 ]

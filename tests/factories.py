@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from registrations.models import (
     REGISTRANT_FIELDS,
+    Announcement,
     Answer,
     AnswerChoice,
     Question,
@@ -305,3 +306,15 @@ def question_condition(
     if depends_on is not None:
         condition.options.set([question_option(depends_on, label) for label in options])
     return condition
+
+
+class AnnouncementFactory(factory.django.DjangoModelFactory):
+    """A draft announcement about its seminar to its confirmed registrants."""
+
+    class Meta:
+        model = Announcement
+
+    seminar = factory.SubFactory(SeminarFactory)
+    subject_en = "Slides and recording are online"
+    body_en = "Dear participants,\n\nThe slides are at https://example.org/slides."
+    audience = factory.LazyFunction(lambda: {"statuses": ["confirmed"]})

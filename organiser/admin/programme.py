@@ -22,6 +22,7 @@ from seminar.services import seminar_reschedule
 
 from .. import views
 from .action_previews import names_summary
+from .announcements import announcements_link
 from .notices import NOTIFY_FIELDSET, notice_help, notice_label, notice_report
 from .outbox import EmailTextInline
 from .questions import questions_link
@@ -361,6 +362,9 @@ class SeminarAdmin(TabbedTranslationAdmin):
         if obj is not None and request.user.has_perm("registrations.view_question"):
             # "Questions (n)" beside the seminar's other tools.
             context["questions_link"] = questions_link(obj, obj.questions.count())
+        if obj is not None and request.user.has_perm("registrations.view_announcement"):
+            # "Announcements (n)" beside it.
+            context["announcements_link"] = announcements_link(obj, obj.announcements.count())
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):

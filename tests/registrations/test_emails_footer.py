@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from registrations.emails import message_build
 from registrations.models import Notification, Registration
-from tests.factories import RegistrationFactory, SeminarFactory
+from tests.factories import AnnouncementFactory, RegistrationFactory, SeminarFactory
 
 Kind = Notification.Kind
 pytestmark = pytest.mark.django_db
@@ -23,6 +23,7 @@ STATUS_OF_KIND = {
     Kind.MODE_CHANGED: Registration.Status.CONFIRMED,
     Kind.SEMINAR_CHANGED: Registration.Status.CONFIRMED,
     Kind.SEMINAR_CANCELLED: Registration.Status.CONFIRMED,
+    Kind.ANNOUNCEMENT: Registration.Status.CONFIRMED,
 }
 
 
@@ -39,6 +40,8 @@ def message_of(kind: str, seminar, language: str = "en"):
     notification = Notification.objects.create(
         registration=registration, kind=kind, recipient=recipient
     )
+    if kind == Kind.ANNOUNCEMENT:
+        notification.announcement = AnnouncementFactory(seminar=seminar)
     return message_build(notification=notification)
 
 

@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from registrations.announcements import announcements_dispatch_due
 from registrations.delivery import notifications_requeue_stale, reminders_schedule
 from registrations.digest import digests_schedule
 from registrations.opening_alerts import opening_alerts_schedule
@@ -31,6 +32,12 @@ class Command(BaseCommand):
             # "Registration is open" to those who asked; organisers' digests at DIGEST_HOUR.
             alerts = opening_alerts_schedule()
             digests = digests_schedule()
+            announced = announcements_dispatch_due()
+            if announced.queued or announced.refused:
+                self.stdout.write(
+                    f"Queued {announced.queued} announcement(s) to {announced.emails} "
+                    f"recipient(s); {announced.refused} no longer valid, back to draft."
+                )
             if every and (not last_purge or time.monotonic() - last_purge >= DAY):
                 personal_data_purge_daily.enqueue()
                 last_purge = time.monotonic()
