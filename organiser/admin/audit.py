@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registrations.audit import REGISTRANT, SYSTEM
 from registrations.models import AuditEntry, Registration
-from seminar.models import AttendanceMode
+from seminar.models import AttendanceMode, Seminar
 
 from .columns import seminar_short, when_short
 
@@ -46,6 +46,14 @@ DETAIL_LABELS = {
     "changed": _("Changed"),
     "marked_absent": _("Marked absent"),
     "unmatched": _("Matched nobody"),
+    # Announcements and change notices, recorded once per seminar.
+    "announcement": _("Announcement"),
+    "subject": _("Subject"),
+    "audience": _("Audience"),
+    "recipients": _("Recipients"),
+    "fields": _("What changed"),
+    "count": _("Emails queued"),
+    "registrations": _("Registrations"),
 }
 # Detail values stored as a choice's value, shown as the choice's label.
 CHOICE_LABELS = {
@@ -69,6 +77,13 @@ def _field(name: str) -> tuple[str, dict | None]:
     except FieldDoesNotExist:
         return name.replace("_", " ").capitalize(), None
     return capfirst(field.verbose_name), dict(field.choices) if field.choices else None
+
+
+def _seminar_field(name: str) -> str:
+    try:
+        return capfirst(Seminar._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name.replace("_", " ").capitalize()
 
 
 def _value(value: Any, choices: dict | None = None) -> str:
@@ -116,7 +131,10 @@ def details_terms(details: dict[str, Any]) -> list[tuple[str, str]]:
             continue
         label = str(DETAIL_LABELS.get(key, key.replace("_", " ").capitalize()))
         choices = CHOICE_LABELS.get(key)
-        if key == "format" and isinstance(value, str):
+        if key == "fields" and isinstance(value, list):
+            # A change notice's fields, named as on the seminar's page.
+            terms.append((label, ", ".join(_seminar_field(name) for name in value)))
+        elif key == "format" and isinstance(value, str):
             terms.append((label, value.upper()))
         elif _is_change(value):
             if value["from"] != value["to"]:

@@ -273,3 +273,20 @@ def test_audit_details_read_in_a_fixed_order_whatever_order_the_database_keeps()
         "Filters",
     ]
     assert [term for term, _ in details_terms(edited)] == ["Name in English", "Based in"]
+
+
+def test_change_notices_and_announcements_read_in_the_organisers_language():
+    from organiser.admin.audit import details_terms
+
+    notice = {"fields": ["starts_at", "venue"], "count": 12}
+    announced = {"announcement": 3, "subject": "Slides", "audience": "Everyone", "recipients": 40}
+
+    with translation.override("en"):
+        assert details_terms(notice) == [
+            ("What changed", "Starts at, Venue"),
+            ("Emails queued", "12"),
+        ]
+    with translation.override("zh-hant"):
+        terms = dict(details_terms(announced))
+        assert terms["收件人數"] == "40"
+        assert "Recipients" not in terms
