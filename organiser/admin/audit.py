@@ -81,7 +81,7 @@ def _field(name: str) -> tuple[str, dict | None]:
 
 def _seminar_field(name: str) -> str:
     try:
-        return capfirst(Seminar._meta.get_field(name).verbose_name)
+        return str(capfirst(Seminar._meta.get_field(name).verbose_name))
     except FieldDoesNotExist:
         return name.replace("_", " ").capitalize()
 
