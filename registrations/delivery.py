@@ -1,25 +1,36 @@
 """The email outbox: services that queue, send, retry and schedule registrants' emails.
 
 A state change writes its Notification row in the same transaction (see services.py); the task
-that sends it is enqueued on commit. Sending claims the row with a conditional UPDATE, so two
-workers never send the same row, and a failed send is retried with back-off and left visible in
-the admin. If a worker dies mid-send, the row is re-queued after SENDING_TIMEOUT: delivery is then
-at least once, which is the price of never losing an email.
+that sends it is enqueued on commit. Announcements and change notices write many rows at once
+(notifications_queue) and are sent in batches by drain tasks, at most EMAILS_PER_MINUTE.
+
+Sending claims rows (pending -> sending) in one statement that two workers cannot both win, sends
+each over one SMTP connection per batch (mail_transport.py), and marks each sent right after the
+server took it; a failed send is retried with back-off and left visible in the admin. If a worker
+dies mid-batch, its claimed rows are re-queued after SENDING_TIMEOUT. Only the email in flight
+when it died can go twice (the server had it, the row was not yet marked); it goes with the same
+Message-ID, by which a receiver can drop it. That is the price of never losing an email.
 """
 
 import logging
+import math
+import time
+from collections import Counter
 from datetime import datetime, timedelta
 from smtplib import SMTPException
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Count, F, Min, Q
 from django.tasks import default_task_backend, task
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from seminar.models import Seminar
 
+from .email_parts import EmailParts
 from .emails import message_build
+from .mail_transport import MailSession
 from .models import Notification, Registration
 
 logger = logging.getLogger(__name__)
@@ -32,6 +43,17 @@ RETRY_DELAYS_MINUTES = (1, 2, 5, 15, 30)
 SENDING_TIMEOUT = timedelta(minutes=10)
 # A pending row whose task never ran (the enqueue was lost) is queued again after this long.
 PENDING_GRACE = timedelta(minutes=5)
+# Emails to many registrants at once: throttled, sent by drain tasks in batches. Any other email
+# is about one registrant's own change and goes at once by its own task.
+BULK_KINDS = (Kind.ANNOUNCEMENT, Kind.SEMINAR_CHANGED, Kind.SEMINAR_CANCELLED)
+# Drains run after every other task (a confirmation waits for one batch at most).
+DRAIN_PRIORITY = -10
+# A batch gives back the rows it has not started after this many seconds, so a slow mail server
+# never keeps claimed rows until SENDING_TIMEOUT hands them to another worker.
+BATCH_SECONDS = 60
+THROTTLE_WINDOW = timedelta(minutes=1)
+# Any fixed number, the same in every process: the key of the throttle's advisory lock.
+THROTTLE_LOCK_ID = 0x5E31_0EA1
 
 
 def _send_enqueue(*, notification_id: int, run_after: datetime | None = None) -> None:
@@ -59,100 +81,226 @@ def notification_create(
     return notification
 
 
-def _throttle_start(now: datetime) -> datetime:
-    """Where the next throttled rows start: after those already waiting for their slot, so two
-    announcements queued together still keep to the rate between them."""
-    latest = (
-        Notification.objects.filter(status=NotificationStatus.PENDING, next_attempt_at__gt=now)
-        .order_by("-next_attempt_at")
-        .values_list("next_attempt_at", flat=True)
-        .first()
-    )
-    return max(now, latest) if latest else now
-
-
 def notifications_queue(*, notifications: list[Notification], now: datetime | None = None) -> int:
     """Write many outbox rows at once (an announcement, a change notice) and queue their sending.
 
     The caller leaves out rows that exist already; the unique constraints are the backstop if two
-    queue at once, and a row that exists is left as it is, so nothing is sent twice. Sending is
-    spread over minutes so that no more than settings.EMAILS_PER_MINUTE leave, whatever the
-    number of workers: each row's next_attempt_at is its slot, and a drain task per slot sends
-    what is due. Returns how many rows were offered.
+    queue at once, and a row that exists is left as it is, so nothing is sent twice. With
+    settings.EMAILS_PER_MINUTE each row's next_attempt_at is a slot after every email already
+    waiting (so two announcements queued together share the rate), and drain tasks are queued
+    for each slot; the drains keep to the rate whatever the number of workers (see
+    _throttle_room). Returns how many rows were offered.
     """
     now = now or timezone.now()
     per_minute = settings.EMAILS_PER_MINUTE
-    start = _throttle_start(now) if per_minute else now
-    slots = set()
-    for index, notification in enumerate(notifications):
-        slot = start + timedelta(minutes=index // per_minute) if per_minute else now
+    # Everything already waiting goes first, at the same rate.
+    waiting = Notification.objects.filter(status=NotificationStatus.PENDING)
+    ahead = waiting.count() if per_minute else 0
+    rows_per_slot = Counter()
+    for index, notification in enumerate(notifications, start=ahead):
+        slot = now + timedelta(minutes=index // per_minute) if per_minute else now
         notification.next_attempt_at = slot
-        slots.add(slot)
+        rows_per_slot[slot] += 1
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
 
     def enqueue() -> None:
-        for slot in sorted(slots):
-            _drain_enqueue(run_after=slot if slot > now else None)
+        for slot, rows in sorted(rows_per_slot.items()):
+            _drain_enqueue(run_after=slot if slot > now else None, rows=rows)
 
     transaction.on_commit(enqueue)
     return len(notifications)
 
 
-def _drain_enqueue(*, run_after: datetime | None = None) -> None:
+def _drain_enqueue(*, run_after: datetime | None = None, rows: int = 1) -> None:
+    """Queue enough drains for `rows` emails: one per batch, so that every worker can take one."""
     send = notifications_send_due
+    if default_task_backend.supports_priority:
+        send = send.using(priority=DRAIN_PRIORITY)
     if run_after is not None:
         if not default_task_backend.supports_defer:
             return  # the sweeper queues them when their slot comes (notifications_requeue_stale)
         send = send.using(run_after=run_after)
-    send.enqueue()
+    for _ in range(math.ceil(rows / settings.EMAIL_BATCH_SIZE)):
+        send.enqueue()
 
 
-def notifications_due(*, now: datetime | None = None, limit: int | None = None) -> list[int]:
-    """The queued emails whose time has come, oldest slot first, at most `limit` (the throttle's
-    rate when one is set)."""
-    now = now or timezone.now()
-    limit = limit or settings.EMAILS_PER_MINUTE or 1000
-    due = Notification.objects.filter(status=NotificationStatus.PENDING).filter(
+def _requeue(notifications: list[Notification], *, now: datetime) -> None:
+    """Queue the sending of these rows again, each at its next_attempt_at: announcements and
+    change notices through the throttled drains (a few tasks for many rows), any other email
+    by its own task."""
+    bulk = Counter()
+    for notification in notifications:
+        run_after = notification.next_attempt_at
+        run_after = run_after if run_after and run_after > now else None
+        if notification.kind in BULK_KINDS:
+            bulk[run_after] += 1
+        else:
+            _send_enqueue(notification_id=notification.pk, run_after=run_after)
+    for run_after, rows in bulk.items():
+        _drain_enqueue(run_after=run_after, rows=rows)
+
+
+def _due(now: datetime):
+    return Notification.objects.filter(status=NotificationStatus.PENDING).filter(
         Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True)
     )
-    return list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
 
 
-def notification_deliver(*, notification_id: int, now: datetime | None = None) -> Notification:
-    """Send one queued email, or schedule its retry. Safe to call twice or from two workers."""
-    now = now or timezone.now()
-    claimed = Notification.objects.filter(
-        pk=notification_id, status=NotificationStatus.PENDING
-    ).update(
+def _claim(queryset, *, now: datetime) -> int:
+    return queryset.update(
         status=NotificationStatus.SENDING,
         attempts=F("attempts") + 1,
         last_attempt_at=now,
         next_attempt_at=None,
     )
-    notification = Notification.objects.select_related("registration__seminar").get(
-        pk=notification_id
+
+
+def _claimed(ids: list[int]) -> list[Notification]:
+    """The claimed rows with what building and checking them reads, in the order claimed."""
+    rows = Notification.objects.select_related("registration__seminar", "announcement").in_bulk(ids)
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+def _throttle_room(now: datetime) -> tuple[int | None, datetime | None]:
+    """How many more emails may start now under settings.EMAILS_PER_MINUTE (None: no limit),
+    and when the oldest attempt in the last minute leaves the window.
+
+    Every attempt counts, whoever made it (a confirmation too), because the mail provider
+    counts them all. Two workers must not both see room for the same emails, so they take
+    turns: on PostgreSQL through a transaction-level advisory lock; SQLite's write transactions
+    (IMMEDIATE) take turns already. Call it inside the claiming transaction.
+    """
+    per_minute = settings.EMAILS_PER_MINUTE
+    if not per_minute:
+        return None, None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [THROTTLE_LOCK_ID])
+    recent = Notification.objects.filter(
+        last_attempt_at__gt=now - THROTTLE_WINDOW, last_attempt_at__lte=now
+    ).aggregate(started=Count("pk"), oldest=Min("last_attempt_at"))
+    room = max(0, per_minute - recent["started"])
+    frees_at = recent["oldest"] + THROTTLE_WINDOW if recent["oldest"] else None
+    return room, frees_at
+
+
+def notification_deliver(*, notification_id: int, now: datetime | None = None) -> Notification:
+    """Send one queued email now, or schedule its retry: a batch of one, for an email about one
+    registrant's own change. Safe to call twice or from two workers."""
+    claimed = _claim(
+        Notification.objects.filter(pk=notification_id, status=NotificationStatus.PENDING),
+        now=now or timezone.now(),
     )
-    if not claimed:
-        return notification  # sent already, failed for good, or another worker holds it
+    (notification,) = _claimed([notification_id])
+    if claimed:
+        _batch_send([notification], now=now)
+    return notification
+
+
+def notifications_deliver_due(*, now: datetime | None = None) -> int:
+    """Claim a batch of the emails that are due and send it over one connection.
+
+    Claiming skips rows another worker is claiming at the same moment (SKIP LOCKED), so two
+    workers take different batches. Queues one more drain when there may be more to send: after
+    a full batch, or when the throttle held some back (for when the rate allows them). Returns
+    how many emails were claimed.
+    """
+    moment = now or timezone.now()
+    size = settings.EMAIL_BATCH_SIZE
+    with transaction.atomic():
+        room, frees_at = _throttle_room(moment)
+        take = size if room is None else min(size, room)
+        due = _due(moment).order_by(F("next_attempt_at").asc(nulls_first=True), "pk")
+        ids = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:take])
+        _claim(Notification.objects.filter(pk__in=ids), now=moment)
+        held_back = len(ids) == take < size and _due(moment).exclude(pk__in=ids).exists()
+    if len(ids) == size:
+        _drain_enqueue()
+    elif held_back:
+        _drain_enqueue(run_after=frees_at if frees_at and frees_at > moment else None)
+    _batch_send(_claimed(ids), now=now)
+    return len(ids)
+
+
+def notification_message_id(notification: Notification) -> str:
+    """The Message-ID every attempt at this email carries, so that a receiver can drop a copy
+    (see the module's docstring). Derived with the secret key: it gives away neither the row's
+    number nor how many emails we send."""
+    digest = salted_hmac("registrations.notification.message-id", str(notification.pk))
+    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return f"<{digest.hexdigest()[:32]}@{host or 'localhost'}>"
+
+
+def _batch_send(batch: list[Notification], *, now: datetime | None) -> None:
+    """Send claimed rows over one connection, each marked sent right after the server took it.
+
+    What the emails share is built once (EmailParts). A failed email gets its retry and the
+    rest go on. Rows not started when the batch runs out of time, or when the worker is stopped,
+    are given back at once; a row whose sending was under way is left to the sweeper, since the
+    server may have it.
+    """
+    parts = EmailParts(batch)
+    unstarted = list(reversed(batch))
+    deadline = time.monotonic() + BATCH_SECONDS
+    try:
+        with MailSession() as session:
+            while unstarted and time.monotonic() < deadline:
+                _send(unstarted.pop(), session=session, parts=parts, now=now)
+    finally:
+        try:
+            _give_back(unstarted)
+            retries = [n for n in batch if n.status == NotificationStatus.PENDING]
+            _requeue(retries, now=now or timezone.now())
+        except DatabaseError:
+            # Raising here would hide why the batch stopped; the sweeper re-queues these.
+            logger.exception("Re-queuing the rest of a batch of %d emails failed", len(batch))
+
+
+def _send(
+    notification: Notification, *, session: MailSession, parts: EmailParts, now: datetime | None
+) -> None:
+    """Send one claimed row and record what happened (sent, skipped, to retry, failed)."""
+    moment = now or timezone.now()
     if not _still_applies(notification):
         notification.status = NotificationStatus.SKIPPED
         notification.save(update_fields=["status"])
-        return notification
+        return
     try:
-        message_build(notification=notification).send()
+        message = message_build(notification=notification, parts=parts)
+        message.extra_headers["Message-ID"] = notification_message_id(notification)
+        session.send(message)
     except (SMTPException, OSError) as error:
         # The mail server is down or refused: try again later, keep the registration as it is.
-        return _attempt_failed(notification=notification, error=error, now=now, retry=True)
+        _attempt_failed(notification=notification, error=error, now=moment, retry=True)
+        return
     except Exception as error:
-        # A bug while building the message: retrying will not help, but the organisers must see
-        # it rather than the row sitting in "sending".
-        logger.exception("Building email %s failed", notification.pk)
-        return _attempt_failed(notification=notification, error=error, now=now, retry=False)
+        # A bug while building the message, or an address no server would take (ValueError):
+        # retrying will not help, but the organisers must see it rather than the row sitting
+        # in "sending". Whatever it was, the rest of the batch goes on.
+        logger.exception("Building or sending email %s failed", notification.pk)
+        _attempt_failed(notification=notification, error=error, now=moment, retry=False)
+        return
     notification.status = NotificationStatus.SENT
-    notification.sent_at = now
+    notification.sent_at = moment
     notification.last_error = ""
     notification.save(update_fields=["status", "sent_at", "last_error"])
-    return notification
+
+
+def _give_back(notifications: list[Notification]) -> None:
+    """Claimed rows never started go back to pending at once, the claim not counted as an
+    attempt. Best effort: if the database is gone too, the sweeper re-queues them later."""
+    if not notifications:
+        return
+    try:
+        Notification.objects.filter(
+            pk__in=[notification.pk for notification in notifications],
+            status=NotificationStatus.SENDING,
+        ).update(status=NotificationStatus.PENDING, attempts=F("attempts") - 1)
+    except DatabaseError:
+        logger.exception("Giving back %d unsent emails failed", len(notifications))
+    for notification in notifications:
+        notification.status = NotificationStatus.PENDING
+        notification.attempts -= 1
 
 
 @task()
@@ -163,9 +311,9 @@ def notification_send(*, notification_id: int) -> None:
 
 @task()
 def notifications_send_due() -> None:
-    """The worker's side of bulk sending: send what is due now (see notifications_queue)."""
-    for notification_id in notifications_due():
-        notification_deliver(notification_id=notification_id)
+    """The worker's side of bulk sending: send a batch of what is due now (see
+    notifications_queue)."""
+    notifications_deliver_due()
 
 
 def _still_applies(notification: Notification) -> bool:
@@ -220,8 +368,6 @@ def _attempt_failed(
         notification.status = NotificationStatus.FAILED
         logger.error("Email %s failed for good: %s", notification.pk, notification.last_error)
     notification.save(update_fields=["status", "last_error", "next_attempt_at"])
-    if notification.status == NotificationStatus.PENDING:
-        _send_enqueue(notification_id=notification.pk, run_after=notification.next_attempt_at)
     return notification
 
 
@@ -231,7 +377,8 @@ def notification_retry(*, notification: Notification) -> bool:
         pk=notification.pk, status=NotificationStatus.FAILED
     ).update(status=NotificationStatus.PENDING, next_attempt_at=None)
     if updated:
-        _send_enqueue(notification_id=notification.pk)
+        notification.status, notification.next_attempt_at = NotificationStatus.PENDING, None
+        _requeue([notification], now=timezone.now())
     return bool(updated)
 
 
@@ -246,10 +393,11 @@ def notifications_requeue_stale(*, now: datetime | None = None) -> int:
         Q(next_attempt_at__lt=now - PENDING_GRACE)
         | Q(next_attempt_at__isnull=True, created_at__lt=now - PENDING_GRACE)
     )
-    ids = list(stale.values_list("pk", flat=True))
-    for notification_id in ids:
-        _send_enqueue(notification_id=notification_id)
-    return len(ids)
+    rows = list(stale.only("pk", "kind", "next_attempt_at"))
+    for notification in rows:
+        notification.next_attempt_at = None  # due now
+    _requeue(rows, now=now)
+    return len(rows)
 
 
 def reminder_key(offset: timedelta, starts_at: datetime) -> str:
