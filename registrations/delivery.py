@@ -226,7 +226,9 @@ def notification_message_id(notification: Notification) -> str:
     """The Message-ID every attempt at this email carries, so that a receiver can drop a copy
     (see the module's docstring). Derived with the secret key: it gives away neither the row's
     number nor how many emails we send."""
-    digest = salted_hmac("registrations.notification.message-id", str(notification.pk))
+    digest = salted_hmac(
+        "registrations.notification.message-id", str(notification.pk), algorithm="sha256"
+    )
     host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
     return f"<{digest.hexdigest()[:32]}@{host or 'localhost'}>"
 

@@ -12,12 +12,13 @@ With a backend that is not SMTP (files under var/mail in development, memory in 
 no connection to lose, and each message goes to the backend as it is.
 """
 
-import email.policy
 import smtplib
 from contextlib import suppress
 
 from django.core.mail import EmailMessage, mailers
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
+
+from .mail_bytes import message_bytes
 
 # The server hung up before the message was handed over, or said it is closing the channel
 # (421): the message is not there, and a new connection may take it.
@@ -59,7 +60,7 @@ class MailSession:
             return
         sender = self.backend.prep_address(message.from_email)
         recipients = [self.backend.prep_address(address) for address in message.recipients()]
-        data = message.message(policy=email.policy.SMTP).as_bytes()
+        data = message_bytes(message)
         for attempt in (1, 2):
             self._open()
             try:
