@@ -141,9 +141,9 @@ def _requeue(notifications: list[Notification], *, now: datetime) -> None:
 
 
 def _due(now: datetime):
-    return Notification.objects.filter(status=NotificationStatus.PENDING).filter(
-        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True)
-    )
+    """What drains send: rows given a time (a slot, a retry, a row given back) that has come.
+    A new email about one registrant has no time yet; its own task sends it."""
+    return Notification.objects.filter(status=NotificationStatus.PENDING, next_attempt_at__lte=now)
 
 
 def _claim(queryset, *, now: datetime) -> int:
@@ -201,22 +201,19 @@ def notifications_deliver_due(*, now: datetime | None = None) -> int:
     """Claim a batch of the emails that are due and send it over one connection.
 
     Claiming skips rows another worker is claiming at the same moment (SKIP LOCKED), so two
-    workers take different batches. Queues one more drain when there may be more to send: after
-    a full batch, or when the throttle held some back (for when the rate allows them). Returns
-    how many emails were claimed.
+    workers take different batches. When the throttle held some back, queues one more drain for
+    when the rate allows them. Returns how many emails were claimed.
     """
     moment = now or timezone.now()
     size = settings.EMAIL_BATCH_SIZE
     with transaction.atomic():
         room, frees_at = _throttle_room(moment)
         take = size if room is None else min(size, room)
-        due = _due(moment).order_by(F("next_attempt_at").asc(nulls_first=True), "pk")
-        ids = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:take])
+        due = _due(moment).order_by("next_attempt_at", "pk").select_for_update(skip_locked=True)
+        ids = list(due.values_list("pk", flat=True)[:take])
         _claim(Notification.objects.filter(pk__in=ids), now=moment)
         held_back = len(ids) == take < size and _due(moment).exclude(pk__in=ids).exists()
-    if len(ids) == size:
-        _drain_enqueue()
-    elif held_back:
+    if held_back:
         _drain_enqueue(run_after=frees_at if frees_at and frees_at > moment else None)
     _batch_send(_claimed(ids), now=now)
     return len(ids)
@@ -250,7 +247,7 @@ def _batch_send(batch: list[Notification], *, now: datetime | None) -> None:
                 _send(unstarted.pop(), session=session, parts=parts, now=now)
     finally:
         try:
-            _give_back(unstarted)
+            _give_back(unstarted, now=now or timezone.now())
             retries = [n for n in batch if n.status == NotificationStatus.PENDING]
             _requeue(retries, now=now or timezone.now())
         except DatabaseError:
@@ -288,7 +285,7 @@ def _send(
     notification.save(update_fields=["status", "sent_at", "last_error"])
 
 
-def _give_back(notifications: list[Notification]) -> None:
+def _give_back(notifications: list[Notification], *, now: datetime) -> None:
     """Claimed rows never started go back to pending at once, the claim not counted as an
     attempt. Best effort: if the database is gone too, the sweeper re-queues them later."""
     if not notifications:
@@ -297,12 +294,13 @@ def _give_back(notifications: list[Notification]) -> None:
         Notification.objects.filter(
             pk__in=[notification.pk for notification in notifications],
             status=NotificationStatus.SENDING,
-        ).update(status=NotificationStatus.PENDING, attempts=F("attempts") - 1)
+        ).update(status=NotificationStatus.PENDING, attempts=F("attempts") - 1, next_attempt_at=now)
     except DatabaseError:
         logger.exception("Giving back %d unsent emails failed", len(notifications))
     for notification in notifications:
         notification.status = NotificationStatus.PENDING
         notification.attempts -= 1
+        notification.next_attempt_at = now
 
 
 @task()
@@ -375,29 +373,35 @@ def _attempt_failed(
 
 def notification_retry(*, notification: Notification) -> bool:
     """Queue a failed email again (organiser's action). Returns False if it was not failed."""
+    now = timezone.now()
     updated = Notification.objects.filter(
         pk=notification.pk, status=NotificationStatus.FAILED
-    ).update(status=NotificationStatus.PENDING, next_attempt_at=None)
+    ).update(status=NotificationStatus.PENDING, next_attempt_at=now)
     if updated:
-        notification.status, notification.next_attempt_at = NotificationStatus.PENDING, None
-        _requeue([notification], now=timezone.now())
+        notification.status, notification.next_attempt_at = NotificationStatus.PENDING, now
+        _requeue([notification], now=now)
     return bool(updated)
 
 
 def notifications_requeue_stale(*, now: datetime | None = None) -> int:
     """Queue again emails whose task was lost: pending past their time, or stuck in sending
-    because a worker died. Returns how many were queued."""
+    because a worker died (after SENDING_TIMEOUT; the one it was sending may have left, see the
+    module's docstring). Returns how many were queued."""
     now = now or timezone.now()
-    Notification.objects.filter(
+    abandoned = Notification.objects.filter(
         status=NotificationStatus.SENDING, last_attempt_at__lt=now - SENDING_TIMEOUT
-    ).update(status=NotificationStatus.PENDING)
+    )
+    abandoned_ids = list(abandoned.values_list("pk", flat=True))
     stale = Notification.objects.filter(status=NotificationStatus.PENDING).filter(
         Q(next_attempt_at__lt=now - PENDING_GRACE)
         | Q(next_attempt_at__isnull=True, created_at__lt=now - PENDING_GRACE)
     )
-    rows = list(stale.only("pk", "kind", "next_attempt_at"))
-    for notification in rows:
-        notification.next_attempt_at = None  # due now
+    ids = abandoned_ids + list(stale.values_list("pk", flat=True))
+    # Due now, for whichever task sends them (drains send only rows with a time).
+    abandoned.filter(pk__in=abandoned_ids).update(status=NotificationStatus.PENDING)
+    requeued = Notification.objects.filter(pk__in=ids, status=NotificationStatus.PENDING)
+    requeued.update(next_attempt_at=now)
+    rows = list(requeued.only("pk", "kind", "next_attempt_at"))
     _requeue(rows, now=now)
     return len(rows)
 
