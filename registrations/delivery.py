@@ -211,11 +211,14 @@ def notifications_deliver_due(*, now: datetime | None = None) -> int:
         take = size if room is None else min(size, room)
         due = _due(moment).order_by("next_attempt_at", "pk").select_for_update(skip_locked=True)
         ids = list(due.values_list("pk", flat=True)[:take])
-        _claim(Notification.objects.filter(pk__in=ids), now=moment)
+        _claim(
+            Notification.objects.filter(pk__in=ids, status=NotificationStatus.PENDING), now=moment
+        )
         held_back = len(ids) == take < size and _due(moment).exclude(pk__in=ids).exists()
     if held_back:
         _drain_enqueue(run_after=frees_at if frees_at and frees_at > moment else None)
-    _batch_send(_claimed(ids), now=now)
+    if ids:
+        _batch_send(_claimed(ids), now=now)
     return len(ids)
 
 
