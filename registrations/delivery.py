@@ -285,7 +285,12 @@ def _send(
     notification.status = NotificationStatus.SENT
     notification.sent_at = moment
     notification.last_error = ""
-    notification.save(update_fields=["status", "sent_at", "last_error"])
+    marked = Notification.objects.filter(
+        pk=notification.pk, status=NotificationStatus.SENDING
+    ).update(status=NotificationStatus.SENT, sent_at=moment, last_error="")
+    if not marked:
+        # The sweeper took it back (the batch ran past SENDING_TIMEOUT): it may go twice.
+        logger.warning("Email %s was sent after it had been re-queued", notification.pk)
 
 
 def _give_back(notifications: list[Notification], *, now: datetime) -> None:

@@ -104,6 +104,7 @@ def message_build(
         else:
             headline = HEADLINES[kind]
         context = {
+            "parts": parts,  # for the templates' {% shared %} pieces
             "registration": registration,
             "seminar": seminar,
             "sessions": parts.sessions(seminar=seminar),
