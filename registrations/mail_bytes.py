@@ -171,7 +171,10 @@ def _header(name: str, value: str) -> bytes:
     if "\r" in value or "\n" in value:
         raise ValueError("Header values may not contain linefeed or carriage return characters")
     line = f"{name}: {value}"
-    if value.isascii() and len(line) <= 78:
+    # Written as it is only when a reader could not take it for anything else: printable
+    # ASCII, short, no "=?" that would read as an encoded word, no space at either end.
+    plain = value.isascii() and value.isprintable() and value == value.strip()
+    if plain and len(line) <= 78 and "=?" not in value:
         return line.encode() + CRLF
     return _folded(name, value)
 

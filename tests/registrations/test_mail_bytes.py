@@ -6,6 +6,8 @@ import email.policy
 
 import pytest
 from django.core.mail import EmailMessage, EmailMultiAlternatives
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from registrations.mail_bytes import message_bytes
 
@@ -128,3 +130,50 @@ def test_a_binary_attachment_goes_through_django():
 
     assert [part.get_content_type() for part in ours.walk()][-1] == "application/pdf"
     assert ours.get_payload()[-1].get_content() == b"%PDF-1.4 binary\x00\xff"
+
+
+HEADER_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\r\n"),
+    min_size=1,
+    max_size=120,
+)
+# Pieces that have tripped mail software: line ends of every kind, dots and spaces at the start
+# of a line, long lines, characters outside ASCII.
+BODY_TEXT = st.lists(
+    st.one_of(
+        st.text(st.characters(blacklist_categories=("Cs",)), max_size=20),
+        st.sampled_from(["\n", "\r\n", "\r", ".", " ", "=", "From ", "-" * 90, "é", "陳"]),
+    ),
+    max_size=40,
+).map("".join)
+
+
+def lines_of(message) -> list:
+    """Each part's type, parameters and text line by line (how a line ends is the transfer's
+    business, not the reader's)."""
+    return [
+        (kind, parameters, filename, None if text is None else text.splitlines())
+        for kind, parameters, filename, text in parts(message)
+    ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    subject=HEADER_TEXT,
+    body=BODY_TEXT.filter(bool),
+    html=BODY_TEXT,
+    calendar=st.booleans(),
+)
+def test_any_text_reads_back_as_djangos(subject, body, html, calendar):
+    message = EmailMultiAlternatives(
+        subject=subject, body=body, to=["a@example.com"], headers={"Message-ID": "<x@y>"}
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    if calendar:
+        message.attach("seminar.ics", ICS, "text/calendar; charset=utf-8; method=PUBLISH")
+
+    ours, theirs = read(message_bytes(message)), read(django_bytes(message))
+
+    assert str(ours["Subject"]) == str(theirs["Subject"])
+    assert lines_of(ours) == lines_of(theirs)
