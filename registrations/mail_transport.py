@@ -18,7 +18,7 @@ from contextlib import suppress
 from django.core.mail import EmailMessage, mailers
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 
-from .mail_bytes import message_bytes
+from .mail_bytes import PLAIN_ADDRESS, message_bytes
 
 # The server hung up before the message was handed over, or said it is closing the channel
 # (421): the message is not there, and a new connection may take it.
@@ -39,6 +39,7 @@ class MailSession:
         self.connections = 0  # how many times it connected: one per batch unless dropped
         self._opened = False
         self._unreachable: OSError | None = None
+        self._prepared: dict[str, str] = {}
 
     def __enter__(self) -> "MailSession":
         return self
@@ -58,8 +59,8 @@ class MailSession:
             self._open()
             self.backend.send_messages([message])
             return
-        sender = self.backend.prep_address(message.from_email)
-        recipients = [self.backend.prep_address(address) for address in message.recipients()]
+        sender = self._envelope_address(message.from_email)
+        recipients = [self._envelope_address(address) for address in message.recipients()]
         data = message_bytes(message)
         for attempt in (1, 2):
             self._open()
@@ -71,6 +72,15 @@ class MailSession:
                 if attempt == 2:
                     raise
         self._data(data)
+
+    def _envelope_address(self, address: str) -> str:
+        # A plain ASCII address is its own envelope address; the backend's parser (which also
+        # refuses line breaks and encodes international domains) is for anything else.
+        if PLAIN_ADDRESS.fullmatch(address):
+            return address
+        if address not in self._prepared:  # the sender's, the same for the whole batch
+            self._prepared[address] = self.backend.prep_address(address)
+        return self._prepared[address]
 
     def _open(self) -> None:
         if self._unreachable is not None:
