@@ -112,6 +112,9 @@ def outbox_only() -> None:
         start = document.index(OUTBOX_HEADING)
         end = document.find("\n## ", start + 1)
         document = document[:start] + section + (document[end + 1 :] if end != -1 else "")
+    elif "\n## Organiser tools" in document:
+        start = document.index("\n## Organiser tools") + 1
+        document = document[:start] + section + "\n" + document[start:]
     else:
         document = document.rstrip() + "\n\n" + section
     DOC.write_text(document)

@@ -52,6 +52,9 @@ DRAIN_PRIORITY = -10
 # never keeps claimed rows until SENDING_TIMEOUT hands them to another worker.
 BATCH_SECONDS = 60
 THROTTLE_WINDOW = timedelta(minutes=1)
+# A new email still waiting for its own task after this long means the workers are behind: the
+# next task takes it along in its batch.
+BEHIND = timedelta(seconds=2)
 # Any fixed number, the same in every process: the key of the throttle's advisory lock.
 THROTTLE_LOCK_ID = 0x5E31_0EA1
 
@@ -184,16 +187,40 @@ def _throttle_room(now: datetime) -> tuple[int | None, datetime | None]:
     return room, frees_at
 
 
-def notification_deliver(*, notification_id: int, now: datetime | None = None) -> Notification:
-    """Send one queued email now, or schedule its retry: a batch of one, for an email about one
-    registrant's own change. Safe to call twice or from two workers."""
-    claimed = _claim(
-        Notification.objects.filter(pk=notification_id, status=NotificationStatus.PENDING),
-        now=now or timezone.now(),
-    )
-    (notification,) = _claimed([notification_id])
+def notification_deliver(
+    *, notification_id: int, now: datetime | None = None, with_waiting: bool = False
+) -> Notification:
+    """Send one queued email now, or schedule its retry. Safe to call twice or from two workers.
+
+    with_waiting (the worker's task): when the workers are behind (a rush of registrations),
+    other new emails that have waited BEHIND for their own task go in the same batch, up to
+    EMAIL_BATCH_SIZE, over the same connection; their tasks then find nothing left to do. When
+    the workers keep up, it is a batch of one and goes at once.
+    """
+    moment = now or timezone.now()
+    waiting = []
+    with transaction.atomic():
+        claimed = _claim(
+            Notification.objects.filter(pk=notification_id, status=NotificationStatus.PENDING),
+            now=moment,
+        )
+        if claimed and with_waiting and settings.EMAIL_BATCH_SIZE > 1:
+            # Never attempted and given no time: new emails whose task has not run yet.
+            new = Notification.objects.filter(
+                status=NotificationStatus.PENDING,
+                next_attempt_at__isnull=True,
+                attempts=0,
+                created_at__lte=moment - BEHIND,
+            ).exclude(pk=notification_id)
+            new = new.order_by("pk").select_for_update(skip_locked=True)
+            waiting = list(new.values_list("pk", flat=True)[: settings.EMAIL_BATCH_SIZE - 1])
+            _claim(
+                Notification.objects.filter(pk__in=waiting, status=NotificationStatus.PENDING),
+                now=moment,
+            )
+    notification, *others = _claimed([notification_id, *waiting])
     if claimed:
-        _batch_send([notification], now=now)
+        _batch_send([notification, *others], now=now)
     return notification
 
 
@@ -313,8 +340,9 @@ def _give_back(notifications: list[Notification], *, now: datetime) -> None:
 
 @task()
 def notification_send(*, notification_id: int) -> None:
-    """The worker's side of the outbox: send one queued email (see notification_deliver)."""
-    notification_deliver(notification_id=notification_id)
+    """The worker's side of the outbox: send one queued email, with any others waiting (see
+    notification_deliver)."""
+    notification_deliver(notification_id=notification_id, with_waiting=True)
 
 
 @task()

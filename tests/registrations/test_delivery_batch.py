@@ -383,3 +383,39 @@ def test_a_batch_costs_one_query_per_email_and_a_few_for_the_batch(
         assert notifications_deliver_due() == 50
 
     assert len(mail.outbox) == 55
+
+
+def new_emails(count: int, seminar, *, waited: timedelta) -> list[Notification]:
+    """Confirmations whose own tasks have not run yet, queued `waited` ago."""
+    notifications = [
+        notification_create(registration=registration, kind=Kind.CONFIRMATION)
+        for registration in RegistrationFactory.create_batch(count, seminar=seminar)
+    ]
+    Notification.objects.update(created_at=timezone.now() - waited)
+    return notifications
+
+
+def test_when_workers_fall_behind_a_task_takes_the_waiting_emails_along(settings, seminar):
+    first, *others = new_emails(5, seminar, waited=delivery.BEHIND + timedelta(seconds=1))
+
+    with MailSink() as sink:
+        settings.MAILERS = sink.mailers()
+        notification_deliver(notification_id=first.pk, with_waiting=True)
+        # Their own tasks run later and find them sent.
+        for notification in others:
+            notification_deliver(notification_id=notification.pk, with_waiting=True)
+
+    assert sink.connections == 1
+    assert sorted(sink.recipients) == sorted(n.registration.email for n in [first, *others])
+    assert statuses([first, *others]) == [Status.SENT] * 5
+
+
+def test_when_workers_keep_up_each_email_goes_at_once_on_its_own(settings, seminar):
+    first, second = new_emails(2, seminar, waited=timedelta(0))
+
+    with MailSink() as sink:
+        settings.MAILERS = sink.mailers()
+        notification_deliver(notification_id=first.pk, with_waiting=True)
+
+    assert sink.recipients == [first.registration.email]
+    assert statuses([first, second]) == [Status.SENT, Status.PENDING]
