@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from smtplib import SMTPException
 
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, F, Min, Q
 from django.tasks import default_task_backend, task
@@ -263,18 +264,29 @@ def notification_message_id(notification: Notification) -> str:
 def _batch_send(batch: list[Notification], *, now: datetime | None) -> None:
     """Send claimed rows over one connection, each marked sent right after the server took it.
 
-    What the emails share is built once (EmailParts). A failed email gets its retry and the
-    rest go on. Rows not started when the batch runs out of time, or when the worker is stopped,
-    are given back at once; a row whose sending was under way is left to the sweeper, since the
-    server may have it.
+    What the emails share is built once (EmailParts). Each email is built while the server
+    works on the one before; its answer is read, and that one marked, before this one goes, so
+    at most one email is ever in the server's hands unmarked. A failed email gets its retry and
+    the rest go on. Rows not started when the batch runs out of time, or when the worker is
+    stopped, are given back at once; a row whose sending was under way is left to the sweeper,
+    since the server may have it.
     """
     parts = EmailParts(batch)
     unstarted = list(reversed(batch))
+    in_flight = None
     deadline = time.monotonic() + BATCH_SECONDS
     try:
         with MailSession() as session:
             while unstarted and time.monotonic() < deadline:
-                _send(unstarted.pop(), session=session, parts=parts, now=now)
+                message = _message(unstarted[-1], parts=parts, now=now)
+                if in_flight is not None:
+                    _answer_read(in_flight, session=session, now=now)
+                    in_flight = None
+                notification = unstarted.pop()
+                if message is not None and _handed_over(notification, message, session, now):
+                    in_flight = notification
+            if in_flight is not None:
+                _answer_read(in_flight, session=session, now=now)
     finally:
         try:
             _give_back(unstarted, now=now or timezone.now())
@@ -285,29 +297,59 @@ def _batch_send(batch: list[Notification], *, now: datetime | None) -> None:
             logger.exception("Re-queuing the rest of a batch of %d emails failed", len(batch))
 
 
-def _send(
-    notification: Notification, *, session: MailSession, parts: EmailParts, now: datetime | None
-) -> None:
-    """Send one claimed row and record what happened (sent, skipped, to retry, failed)."""
-    moment = now or timezone.now()
+def _message(
+    notification: Notification, *, parts: EmailParts, now: datetime | None
+) -> EmailMultiAlternatives | None:
+    """The claimed row's message, or None when it is not to be sent (recorded as skipped, or
+    failed for good when it cannot be built)."""
     if not _still_applies(notification):
         notification.status = NotificationStatus.SKIPPED
         notification.save(update_fields=["status"])
-        return
+        return None
     try:
         message = message_build(notification=notification, parts=parts)
-        message.extra_headers["Message-ID"] = notification_message_id(notification)
-        session.send(message)
+    except Exception as error:
+        # A bug while building the message: retrying will not help, but the organisers must
+        # see it rather than the row sitting in "sending". The rest of the batch goes on.
+        logger.exception("Building email %s failed", notification.pk)
+        _attempt_failed(
+            notification=notification, error=error, now=now or timezone.now(), retry=False
+        )
+        return None
+    message.extra_headers["Message-ID"] = notification_message_id(notification)
+    return message
+
+
+def _handed_over(
+    notification: Notification,
+    message: EmailMultiAlternatives,
+    session: MailSession,
+    now: datetime | None,
+) -> bool:
+    try:
+        session.hand_over(message)
     except (SMTPException, OSError) as error:
         # The mail server is down or refused: try again later, keep the registration as it is.
-        _attempt_failed(notification=notification, error=error, now=moment, retry=True)
-        return
-    except Exception as error:
-        # A bug while building the message, or an address no server would take (ValueError):
-        # retrying will not help, but the organisers must see it rather than the row sitting
-        # in "sending". Whatever it was, the rest of the batch goes on.
-        logger.exception("Building or sending email %s failed", notification.pk)
-        _attempt_failed(notification=notification, error=error, now=moment, retry=False)
+        _attempt_failed(notification=notification, error=error, now=now or timezone.now())
+        return False
+    except ValueError as error:
+        # An address no server would take (a line break, a character outside ASCII before the
+        # @): retrying will not help, but the organisers must see it.
+        logger.exception("Sending email %s failed", notification.pk)
+        _attempt_failed(
+            notification=notification, error=error, now=now or timezone.now(), retry=False
+        )
+        return False
+    return True
+
+
+def _answer_read(notification: Notification, *, session: MailSession, now: datetime | None):
+    """Read the server's answer to this email and record it: sent, or to retry."""
+    moment = now or timezone.now()
+    try:
+        session.accepted()
+    except (SMTPException, OSError) as error:
+        _attempt_failed(notification=notification, error=error, now=moment)
         return
     notification.status = NotificationStatus.SENT
     notification.sent_at = moment
@@ -386,7 +428,7 @@ def _still_applies(notification: Notification) -> bool:
 
 
 def _attempt_failed(
-    *, notification: Notification, error: Exception, now: datetime, retry: bool
+    *, notification: Notification, error: Exception, now: datetime, retry: bool = True
 ) -> Notification:
     notification.last_error = f"{type(error).__name__}: {error}"[:2000]
     retries_done = notification.attempts - 1

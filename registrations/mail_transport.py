@@ -12,6 +12,7 @@ With a backend that is not SMTP (files under var/mail in development, memory in 
 no connection to lose, and each message goes to the backend as it is.
 """
 
+import re
 import smtplib
 from contextlib import suppress
 
@@ -20,6 +21,7 @@ from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 
 from .mail_bytes import PLAIN_ADDRESS, message_bytes
 
+LEADING_DOT = re.compile(rb"(?m)^\.")
 # The server hung up before the message was handed over, or said it is closing the channel
 # (421): the message is not there, and a new connection may take it.
 _DROPPED = (smtplib.SMTPServerDisconnected, ConnectionError)
@@ -40,6 +42,7 @@ class MailSession:
         self._opened = False
         self._unreachable: OSError | None = None
         self._prepared: dict[str, str] = {}
+        self._answer_due = False
 
     def __enter__(self) -> "MailSession":
         return self
@@ -55,6 +58,12 @@ class MailSession:
                 self.backend.close()
 
     def send(self, message: EmailMessage) -> None:
+        self.hand_over(message)
+        self.accepted()
+
+    def hand_over(self, message: EmailMessage) -> None:
+        """Send the message up to the end of its DATA, without waiting for the server's answer
+        (see accepted): the caller can build the next message meanwhile."""
         if not self.smtp:
             self._open()
             self.backend.send_messages([message])
@@ -72,6 +81,26 @@ class MailSession:
                 if attempt == 2:
                     raise
         self._data(data)
+        self._answer_due = True
+
+    def accepted(self) -> None:
+        """Read the server's answer to the message handed over last; raises when it was not
+        accepted (or might not have been)."""
+        if not self._answer_due:
+            return
+        self._answer_due = False
+        connection = self.backend.connection
+        try:
+            code, reply = connection.getreply()
+        except (smtplib.SMTPServerDisconnected, OSError):
+            self._drop()
+            raise
+        if code == 421:
+            self._drop()
+        elif code != 250:
+            connection.rset()
+        if code != 250:
+            raise smtplib.SMTPDataError(code, reply)
 
     def _envelope_address(self, address: str) -> str:
         # A plain ASCII address is its own envelope address; the backend's parser (which also
@@ -99,6 +128,7 @@ class MailSession:
         # close() says QUIT, which a dead connection answers with an error: close the socket.
         connection, self.backend.connection = self.backend.connection, None
         self._opened = False
+        self._answer_due = False
         if connection is not None:
             connection.close()
 
@@ -126,20 +156,18 @@ class MailSession:
             raise smtplib.SMTPRecipientsRefused(refused)
 
     def _data(self, data: bytes) -> None:
+        """DATA and the message, as smtplib's data() sends them, short of reading the answer."""
         connection = self.backend.connection
         try:
-            code, reply = connection.data(data)
-        except smtplib.SMTPDataError as error:
-            # DATA itself refused (smtplib raises when the reply is not 354).
-            if error.smtp_code == 421:
-                self._drop()
-            raise
+            connection.putcmd("data")
+            code, reply = connection.getreply()
+            if code != 354:
+                if code == 421:
+                    self._drop()
+                raise smtplib.SMTPDataError(code, reply)
+            # A line starting with a dot gets a second one; a dot alone on a line ends it.
+            body = LEADING_DOT.sub(b"..", data)
+            connection.send(body + (b"" if body.endswith(b"\r\n") else b"\r\n") + b".\r\n")
         except (smtplib.SMTPServerDisconnected, OSError):
             self._drop()
             raise
-        if code == 421:
-            self._drop()
-        elif code != 250:
-            connection.rset()
-        if code != 250:
-            raise smtplib.SMTPDataError(code, reply)
