@@ -59,13 +59,22 @@ def outbox_section(figures: dict) -> str:
     today, batched = figures["today"], figures["batched"]
     rows = "\n".join(
         f"| {name} | {run['per_second']} | {run['cpu_ms_per_email']} ms | "
-        f"{run['connections']} | {run['emails']} of {figures['rows']} | {run['duplicates']} |"
+        f"{run['sink_cpu_ms_per_email']} ms | {run['connections']} | "
+        f"{run['emails']} of {figures['rows']} | {run['duplicates']} |"
         for name, run in (
             ("One email per task and connection, as before (`EMAIL_BATCH_SIZE=1`)", today),
             (f"Batches of {batched['batch_size']} over one connection", batched),
         )
     )
     cpu_ratio = today["cpu_ms_per_email"] / batched["cpu_ms_per_email"]
+    rates = "; ".join(
+        f"{name}: {', '.join(str(rate) for rate in run['rates'])}"
+        for name, run in (("one per connection", today), ("batches", batched))
+    )
+    header = (
+        f"| Sending (median of {figures['rounds']} turns each) | Emails/s | Worker CPU per email "
+        "| Sink CPU per email | SMTP connections | Arrived | Arrived twice |"
+    )
     return f"""{OUTBOX_HEADING}
 
 One message to {figures["rows"]:,} registrants (a {batched["kind"]}; the announcement itself
@@ -75,9 +84,12 @@ when the build has announcements), queued at once with `EMAILS_PER_MINUTE=0`, se
 counted from the first email to the last; CPU is the two worker processes' user and system time
 over the same stretch (`/proc`), per email. The sink checks every Message-ID arrived once.
 
-| Sending | Emails/s | Worker CPU per email | SMTP connections | Arrived | Arrived twice |
-| --- | --- | --- | --- | --- | --- |
+{header}
+| --- | --- | --- | --- | --- | --- | --- |
 {rows}
+
+Every turn's emails a second: {rates}. Load average on the machine (other work included) at the
+start and the end: {figures["load"][0]}, {figures["load"][1]}.
 
 Batches send **{figures["ratio"]:.2f} times** as many emails a second as one email per
 connection (target: at least 5), for {cpu_ratio:.1f} times less worker CPU per email.
