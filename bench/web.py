@@ -8,6 +8,7 @@ wrk loads each from loopback. Prints a Markdown report on stdout.
 """
 
 import json
+import logging
 import os
 import re
 import subprocess
@@ -25,6 +26,7 @@ DURATION = int(os.environ.get("BENCH_SECONDS", "15"))
 CONNECTIONS = 32
 REGISTRATION_CAPACITY = 1000
 PYTHON = sys.executable
+MESSAGE_ID = re.compile(rb"^Message-ID: *(<[^>]+>)", re.IGNORECASE | re.MULTILINE)
 
 
 def app_env(tmp: Path) -> dict:
@@ -104,20 +106,34 @@ def milliseconds(value: str) -> float:
 
 
 class SmtpSink:
-    """A local SMTP server that accepts and counts messages."""
+    """A local SMTP server that accepts and counts messages, the connections they came over and
+    each Message-ID (to check that nothing arrived twice)."""
 
     def __init__(self, port: int):
+        from collections import Counter
+
         from aiosmtpd.controller import Controller
         from aiosmtpd.handlers import Sink
 
         sink = self
 
         class Counting(Sink):
+            async def handle_EHLO(self, server, session, envelope, hostname, responses):
+                session.host_name = hostname
+                sink.connections += 1
+                return responses
+
             async def handle_DATA(self, server, session, envelope):
                 sink.received += 1
+                found = MESSAGE_ID.search(envelope.content)
+                sink.message_ids[found.group(1) if found else b""] += 1
                 return "250 OK"
 
+        # aiosmtpd logs every command at INFO: that would cost the sink more than the mail.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.received = 0
+        self.connections = 0
+        self.message_ids = Counter()
         self.controller = Controller(Counting(), hostname="127.0.0.1", port=port)
 
     def __enter__(self):

@@ -1,12 +1,17 @@
 """Local email: each message saved under var/mail/ twice, as a .eml any mail client opens and
 as a .txt a developer can read in a terminal (subject, recipients and the plain-text body)."""
 
+import email.policy
 import re
 import threading
 from pathlib import Path
 
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
+
+# Long addresses in headers (List-Unsubscribe) stay on one line, as the SMTP path writes them,
+# instead of being folded into encoded words.
+UNFOLDED = email.policy.SMTP.clone(max_line_length=998)
 
 
 class ReadableFileEmailBackend(BaseEmailBackend):
@@ -25,7 +30,8 @@ class ReadableFileEmailBackend(BaseEmailBackend):
                 number = ReadableFileEmailBackend._counter
             recipient = re.sub(r"[^A-Za-z0-9@._-]", "_", ",".join(message.to))[:80]
             stem = f"{timezone.now():%Y%m%d-%H%M%S}-{number:04d}-{recipient}"
-            (self.directory / f"{stem}.eml").write_bytes(message.message().as_bytes())
+            eml = message.message(policy=UNFOLDED).as_bytes()
+            (self.directory / f"{stem}.eml").write_bytes(eml)
             attachments = ", ".join(str(attachment[0]) for attachment in message.attachments)
             summary = (
                 f"Subject: {message.subject}\nFrom: {message.from_email}\n"

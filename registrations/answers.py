@@ -49,14 +49,29 @@ def registration_answers_given(*, registration: Registration) -> list[tuple[Ques
     """(question, answer in words) for every answer the registration holds, in the seminar's
     order of questions, retired ones included: what we keep is what the registrant sees. Two
     queries however many answers."""
+    return answers_in_words(registrations_answers(registrations=[registration])[registration.pk])
+
+
+def registrations_answers(*, registrations: list[Registration]) -> dict[int, list[Answer]]:
+    """The answers of many registrations at once (a batch of emails), by registration id, in
+    the seminar's order of questions: two queries however many registrations. The words depend
+    on the reader's language, so answers_in_words turns each list into them when it is read."""
     answers = (
-        Answer.objects.filter(registration=registration)
+        Answer.objects.filter(registration__in=registrations)
         .select_related("question")
         .prefetch_related(
             Prefetch("options", queryset=QuestionOption.objects.order_by("order", "pk"))
         )
         .order_by("question__order", "question__pk")
     )
+    by_registration = {registration.pk: [] for registration in registrations}
+    for answer in answers:
+        by_registration[answer.registration_id].append(answer)
+    return by_registration
+
+
+def answers_in_words(answers: list[Answer]) -> list[tuple[Question, str]]:
+    """(question, answer in words) in the active language, leaving out empty answers."""
     shown = [
         (answer.question, answer_display(question=answer.question, answer=answer))
         for answer in answers

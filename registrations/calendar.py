@@ -7,11 +7,12 @@ STATUS:CANCELLED) when the organisers cancel it.
 
 import hashlib
 from email.utils import parseaddr
+from functools import cache
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCalAddress
+from icalendar import Calendar, Event, Timezone, vCalAddress
 
 from seminar.models import Seminar
 
@@ -97,5 +98,14 @@ def calendar_ics(
     calendar.add("version", "2.0")
     calendar.add("method", method)
     calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    # The VTIMEZONE goes before the event, where add_missing_timezones() puts it and some
+    # calendars expect it.
+    event_starts = b"\r\nBEGIN:VEVENT\r\n"
+    return calendar.to_ical().replace(event_starts, b"\r\n" + _timezone() + event_starts[2:], 1)
+
+
+@cache
+def _timezone() -> bytes:
+    # The VTIMEZONE for Hong Kong time is the same in every file; working it out took icalendar
+    # 13 ms and writing it 1 ms, more than the rest of an email. Once per process is enough.
+    return Timezone.from_tzid(settings.TIME_ZONE).to_ical()

@@ -1,26 +1,38 @@
 """The email outbox: services that queue, send, retry and schedule registrants' emails.
 
 A state change writes its Notification row in the same transaction (see services.py); the task
-that sends it is enqueued on commit. Sending claims the row with a conditional UPDATE, so two
-workers never send the same row, and a failed send is retried with back-off and left visible in
-the admin. If a worker dies mid-send, the row is re-queued after SENDING_TIMEOUT: delivery is then
-at least once, which is the price of never losing an email.
+that sends it is enqueued on commit. Announcements and change notices write many rows at once
+(notifications_queue) and are sent in batches by drain tasks, at most EMAILS_PER_MINUTE.
+
+Sending claims rows (pending -> sending) in one statement that two workers cannot both win, sends
+each over one SMTP connection per batch (mail_transport.py), and marks each sent right after the
+server took it; a failed send is retried with back-off and left visible in the admin. If a worker
+dies mid-batch, its claimed rows are re-queued after SENDING_TIMEOUT. Only the email in flight
+when it died can go twice (the server had it, the row was not yet marked); it goes with the same
+Message-ID, by which a receiver can drop it. That is the price of never losing an email.
 """
 
 import logging
+import math
+import time
+from collections import Counter
 from datetime import datetime, timedelta
 from smtplib import SMTPException
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
+from django.core.mail import EmailMultiAlternatives
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Count, F, Min, Q
 from django.tasks import default_task_backend, task
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from seminar.models import Seminar
 
 from .announcement_emails import announcement_still_applies
+from .email_parts import EmailParts
 from .emails import message_build
+from .mail_transport import MailSession
 from .models import Notification, Registration
 from .seminar_changes import CANCELLATION_STATUSES, changes_concerning
 
@@ -34,6 +46,20 @@ RETRY_DELAYS_MINUTES = (1, 2, 5, 15, 30)
 SENDING_TIMEOUT = timedelta(minutes=10)
 # A pending row whose task never ran (the enqueue was lost) is queued again after this long.
 PENDING_GRACE = timedelta(minutes=5)
+# Emails to many registrants at once: throttled, sent by drain tasks in batches. Any other email
+# is about one registrant's own change and goes at once by its own task.
+BULK_KINDS = (Kind.ANNOUNCEMENT, Kind.SEMINAR_CHANGED, Kind.SEMINAR_CANCELLED)
+# Drains run after every other task (a confirmation waits for one batch at most).
+DRAIN_PRIORITY = -10
+# A batch gives back the rows it has not started after this many seconds, so a slow mail server
+# never keeps claimed rows until SENDING_TIMEOUT hands them to another worker.
+BATCH_SECONDS = 60
+THROTTLE_WINDOW = timedelta(minutes=1)
+# A new email still waiting for its own task after this long means the workers are behind: the
+# next task takes it along in its batch.
+BEHIND = timedelta(seconds=2)
+# Any fixed number, the same in every process: the key of the throttle's advisory lock.
+THROTTLE_LOCK_ID = 0x5E31_0EA1
 
 
 def _send_enqueue(*, notification_id: int, run_after: datetime | None = None) -> None:
@@ -61,113 +87,313 @@ def notification_create(
     return notification
 
 
-def _throttle_start(now: datetime) -> datetime:
-    """Where the next throttled rows start: after those already waiting for their slot, so two
-    announcements queued together still keep to the rate between them."""
-    latest = (
-        Notification.objects.filter(status=NotificationStatus.PENDING, next_attempt_at__gt=now)
-        .order_by("-next_attempt_at")
-        .values_list("next_attempt_at", flat=True)
-        .first()
-    )
-    return max(now, latest) if latest else now
-
-
 def notifications_queue(*, notifications: list[Notification], now: datetime | None = None) -> int:
     """Write many outbox rows at once (an announcement, a change notice) and queue their sending.
 
     The caller leaves out rows that exist already; the unique constraints are the backstop if two
-    queue at once, and a row that exists is left as it is, so nothing is sent twice. Sending is
-    spread over minutes so that no more than settings.EMAILS_PER_MINUTE leave, whatever the
-    number of workers: each row's next_attempt_at is its slot, and a drain task per slot sends
-    what is due. Returns how many rows were offered.
+    queue at once, and a row that exists is left as it is, so nothing is sent twice. With
+    settings.EMAILS_PER_MINUTE each row's next_attempt_at is a slot after every email already
+    waiting (so two announcements queued together share the rate), and drain tasks are queued
+    for each slot; the drains keep to the rate whatever the number of workers (see
+    _throttle_room). Returns how many rows were offered.
     """
     now = now or timezone.now()
     per_minute = settings.EMAILS_PER_MINUTE
-    start = _throttle_start(now) if per_minute else now
-    slots = set()
-    for index, notification in enumerate(notifications):
-        slot = start + timedelta(minutes=index // per_minute) if per_minute else now
+    # Everything already waiting goes first, at the same rate.
+    waiting = Notification.objects.filter(status=NotificationStatus.PENDING)
+    ahead = waiting.count() if per_minute else 0
+    rows_per_slot = Counter()
+    for index, notification in enumerate(notifications, start=ahead):
+        slot = now + timedelta(minutes=index // per_minute) if per_minute else now
         notification.next_attempt_at = slot
-        slots.add(slot)
+        rows_per_slot[slot] += 1
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
 
     def enqueue() -> None:
-        for slot in sorted(slots):
-            _drain_enqueue(run_after=slot if slot > now else None)
+        for slot, rows in sorted(rows_per_slot.items()):
+            _drain_enqueue(run_after=slot if slot > now else None, rows=rows)
 
     transaction.on_commit(enqueue)
     return len(notifications)
 
 
-def _drain_enqueue(*, run_after: datetime | None = None) -> None:
+def _drain_enqueue(*, run_after: datetime | None = None, rows: int = 1) -> None:
+    """Queue enough drains for `rows` emails: one per batch, so that every worker can take one."""
     send = notifications_send_due
+    if default_task_backend.supports_priority:
+        send = send.using(priority=DRAIN_PRIORITY)
     if run_after is not None:
         if not default_task_backend.supports_defer:
             return  # the sweeper queues them when their slot comes (notifications_requeue_stale)
         send = send.using(run_after=run_after)
-    send.enqueue()
+    for _ in range(math.ceil(rows / settings.EMAIL_BATCH_SIZE)):
+        send.enqueue()
 
 
-def notifications_due(*, now: datetime | None = None, limit: int | None = None) -> list[int]:
-    """The queued emails whose time has come, oldest slot first, at most `limit` (the throttle's
-    rate when one is set)."""
-    now = now or timezone.now()
-    limit = limit or settings.EMAILS_PER_MINUTE or 1000
-    due = Notification.objects.filter(status=NotificationStatus.PENDING).filter(
-        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True)
-    )
-    return list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+def _requeue(notifications: list[Notification], *, now: datetime) -> None:
+    """Queue the sending of these rows again, each at its next_attempt_at: announcements and
+    change notices through the throttled drains (a few tasks for many rows), any other email
+    by its own task."""
+    bulk = Counter()
+    for notification in notifications:
+        run_after = notification.next_attempt_at
+        run_after = run_after if run_after and run_after > now else None
+        if notification.kind in BULK_KINDS:
+            bulk[run_after] += 1
+        else:
+            _send_enqueue(notification_id=notification.pk, run_after=run_after)
+    for run_after, rows in bulk.items():
+        _drain_enqueue(run_after=run_after, rows=rows)
 
 
-def notification_deliver(*, notification_id: int, now: datetime | None = None) -> Notification:
-    """Send one queued email, or schedule its retry. Safe to call twice or from two workers."""
-    now = now or timezone.now()
-    claimed = Notification.objects.filter(
-        pk=notification_id, status=NotificationStatus.PENDING
-    ).update(
+def _due(now: datetime):
+    """What drains send: rows given a time (a slot, a retry, a row given back) that has come.
+    A new email about one registrant has no time yet; its own task sends it."""
+    return Notification.objects.filter(status=NotificationStatus.PENDING, next_attempt_at__lte=now)
+
+
+def _claim(queryset, *, now: datetime) -> int:
+    return queryset.update(
         status=NotificationStatus.SENDING,
         attempts=F("attempts") + 1,
         last_attempt_at=now,
         next_attempt_at=None,
     )
-    notification = Notification.objects.select_related("registration__seminar").get(
-        pk=notification_id
+
+
+def _claimed(ids: list[int]) -> list[Notification]:
+    """The claimed rows with what building and checking them reads, in the order claimed."""
+    rows = Notification.objects.select_related("registration__seminar", "announcement").in_bulk(ids)
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+def _throttle_room(now: datetime) -> tuple[int | None, datetime | None]:
+    """How many more emails may start now under settings.EMAILS_PER_MINUTE (None: no limit),
+    and when the oldest attempt in the last minute leaves the window.
+
+    Every attempt counts, whoever made it (a confirmation too), because the mail provider
+    counts them all. Two workers must not both see room for the same emails, so they take
+    turns: on PostgreSQL through a transaction-level advisory lock; SQLite's write transactions
+    (IMMEDIATE) take turns already. Call it inside the claiming transaction.
+    """
+    per_minute = settings.EMAILS_PER_MINUTE
+    if not per_minute:
+        return None, None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [THROTTLE_LOCK_ID])
+    recent = Notification.objects.filter(
+        last_attempt_at__gt=now - THROTTLE_WINDOW, last_attempt_at__lte=now
+    ).aggregate(started=Count("pk"), oldest=Min("last_attempt_at"))
+    room = max(0, per_minute - recent["started"])
+    frees_at = recent["oldest"] + THROTTLE_WINDOW if recent["oldest"] else None
+    return room, frees_at
+
+
+def notification_deliver(
+    *, notification_id: int, now: datetime | None = None, with_waiting: bool = False
+) -> Notification:
+    """Send one queued email now, or schedule its retry. Safe to call twice or from two workers.
+
+    with_waiting (the worker's task): when the workers are behind (a rush of registrations),
+    other new emails that have waited BEHIND for their own task go in the same batch, up to
+    EMAIL_BATCH_SIZE, over the same connection; their tasks then find nothing left to do. When
+    the workers keep up, it is a batch of one and goes at once.
+    """
+    moment = now or timezone.now()
+    waiting = []
+    with transaction.atomic():
+        claimed = _claim(
+            Notification.objects.filter(pk=notification_id, status=NotificationStatus.PENDING),
+            now=moment,
+        )
+        if claimed and with_waiting and settings.EMAIL_BATCH_SIZE > 1:
+            # Never attempted and given no time: new emails whose task has not run yet.
+            new = Notification.objects.filter(
+                status=NotificationStatus.PENDING,
+                next_attempt_at__isnull=True,
+                attempts=0,
+                created_at__lte=moment - BEHIND,
+            ).exclude(pk=notification_id)
+            new = new.order_by("pk").select_for_update(skip_locked=True)
+            waiting = list(new.values_list("pk", flat=True)[: settings.EMAIL_BATCH_SIZE - 1])
+            _claim(
+                Notification.objects.filter(pk__in=waiting, status=NotificationStatus.PENDING),
+                now=moment,
+            )
+    notification, *others = _claimed([notification_id, *waiting])
+    if claimed:
+        _batch_send([notification, *others], now=now)
+    return notification
+
+
+def notifications_deliver_due(*, now: datetime | None = None) -> int:
+    """Claim a batch of the emails that are due and send it over one connection.
+
+    Claiming skips rows another worker is claiming at the same moment (SKIP LOCKED), so two
+    workers take different batches. When the throttle held some back, queues one more drain for
+    when the rate allows them. Returns how many emails were claimed.
+    """
+    moment = now or timezone.now()
+    size = settings.EMAIL_BATCH_SIZE
+    with transaction.atomic():
+        room, frees_at = _throttle_room(moment)
+        take = size if room is None else min(size, room)
+        due = _due(moment).order_by("next_attempt_at", "pk").select_for_update(skip_locked=True)
+        ids = list(due.values_list("pk", flat=True)[:take])
+        _claim(
+            Notification.objects.filter(pk__in=ids, status=NotificationStatus.PENDING), now=moment
+        )
+        held_back = len(ids) == take < size and _due(moment).exclude(pk__in=ids).exists()
+    if held_back:
+        _drain_enqueue(run_after=frees_at if frees_at and frees_at > moment else None)
+    if ids:
+        _batch_send(_claimed(ids), now=now)
+    return len(ids)
+
+
+def notification_message_id(notification: Notification) -> str:
+    """The Message-ID every attempt at this email carries, so that a receiver can drop a copy
+    (see the module's docstring). Derived with the secret key: it gives away neither the row's
+    number nor how many emails we send."""
+    digest = salted_hmac(
+        "registrations.notification.message-id", str(notification.pk), algorithm="sha256"
     )
-    if not claimed:
-        return notification  # sent already, failed for good, or another worker holds it
+    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return f"<{digest.hexdigest()[:32]}@{host or 'localhost'}>"
+
+
+def _batch_send(batch: list[Notification], *, now: datetime | None) -> None:
+    """Send claimed rows over one connection, each marked sent right after the server took it.
+
+    What the emails share is built once (EmailParts). Each email is built while the server
+    works on the one before; its answer is read, and that one marked, before this one goes, so
+    at most one email is ever in the server's hands unmarked. A failed email gets its retry and
+    the rest go on. Rows not started when the batch runs out of time, or when the worker is
+    stopped, are given back at once; a row whose sending was under way is left to the sweeper,
+    since the server may have it.
+    """
+    parts = EmailParts(batch)
+    unstarted = list(reversed(batch))
+    in_flight = None
+    deadline = time.monotonic() + BATCH_SECONDS
+    try:
+        with MailSession() as session:
+            while unstarted and time.monotonic() < deadline:
+                message = _message(unstarted[-1], parts=parts, now=now)
+                if in_flight is not None:
+                    _answer_read(in_flight, session=session, now=now)
+                    in_flight = None
+                notification = unstarted.pop()
+                if message is not None and _handed_over(notification, message, session, now):
+                    in_flight = notification
+            if in_flight is not None:
+                _answer_read(in_flight, session=session, now=now)
+    finally:
+        try:
+            _give_back(unstarted, now=now or timezone.now())
+            retries = [n for n in batch if n.status == NotificationStatus.PENDING]
+            _requeue(retries, now=now or timezone.now())
+        except DatabaseError:
+            # Raising here would hide why the batch stopped; the sweeper re-queues these.
+            logger.exception("Re-queuing the rest of a batch of %d emails failed", len(batch))
+
+
+def _message(
+    notification: Notification, *, parts: EmailParts, now: datetime | None
+) -> EmailMultiAlternatives | None:
+    """The claimed row's message, or None when it is not to be sent (recorded as skipped, or
+    failed for good when it cannot be built)."""
     if not _still_applies(notification):
         notification.status = NotificationStatus.SKIPPED
         notification.save(update_fields=["status"])
-        return notification
+        return None
     try:
-        message_build(notification=notification).send()
+        message = message_build(notification=notification, parts=parts)
+    except Exception as error:
+        # A bug while building the message: retrying will not help, but the organisers must
+        # see it rather than the row sitting in "sending". The rest of the batch goes on.
+        logger.exception("Building email %s failed", notification.pk)
+        _attempt_failed(
+            notification=notification, error=error, now=now or timezone.now(), retry=False
+        )
+        return None
+    message.extra_headers["Message-ID"] = notification_message_id(notification)
+    return message
+
+
+def _handed_over(
+    notification: Notification,
+    message: EmailMultiAlternatives,
+    session: MailSession,
+    now: datetime | None,
+) -> bool:
+    try:
+        session.hand_over(message)
     except (SMTPException, OSError) as error:
         # The mail server is down or refused: try again later, keep the registration as it is.
-        return _attempt_failed(notification=notification, error=error, now=now, retry=True)
-    except Exception as error:
-        # A bug while building the message: retrying will not help, but the organisers must see
-        # it rather than the row sitting in "sending".
-        logger.exception("Building email %s failed", notification.pk)
-        return _attempt_failed(notification=notification, error=error, now=now, retry=False)
+        _attempt_failed(notification=notification, error=error, now=now or timezone.now())
+        return False
+    except ValueError as error:
+        # An address no server would take (a line break, a character outside ASCII before the
+        # @): retrying will not help, but the organisers must see it.
+        logger.exception("Sending email %s failed", notification.pk)
+        _attempt_failed(
+            notification=notification, error=error, now=now or timezone.now(), retry=False
+        )
+        return False
+    return True
+
+
+def _answer_read(notification: Notification, *, session: MailSession, now: datetime | None):
+    """Read the server's answer to this email and record it: sent, or to retry."""
+    moment = now or timezone.now()
+    try:
+        session.accepted()
+    except (SMTPException, OSError) as error:
+        _attempt_failed(notification=notification, error=error, now=moment)
+        return
     notification.status = NotificationStatus.SENT
-    notification.sent_at = now
+    notification.sent_at = moment
     notification.last_error = ""
-    notification.save(update_fields=["status", "sent_at", "last_error"])
-    return notification
+    marked = Notification.objects.filter(
+        pk=notification.pk, status=NotificationStatus.SENDING
+    ).update(status=NotificationStatus.SENT, sent_at=moment, last_error="")
+    if not marked:
+        # The sweeper took it back (the batch ran past SENDING_TIMEOUT): it may go twice.
+        logger.warning("Email %s was sent after it had been re-queued", notification.pk)
+
+
+def _give_back(notifications: list[Notification], *, now: datetime) -> None:
+    """Claimed rows never started go back to pending at once, the claim not counted as an
+    attempt. Best effort: if the database is gone too, the sweeper re-queues them later."""
+    if not notifications:
+        return
+    try:
+        Notification.objects.filter(
+            pk__in=[notification.pk for notification in notifications],
+            status=NotificationStatus.SENDING,
+        ).update(status=NotificationStatus.PENDING, attempts=F("attempts") - 1, next_attempt_at=now)
+    except DatabaseError:
+        logger.exception("Giving back %d unsent emails failed", len(notifications))
+    for notification in notifications:
+        notification.status = NotificationStatus.PENDING
+        notification.attempts -= 1
+        notification.next_attempt_at = now
 
 
 @task()
 def notification_send(*, notification_id: int) -> None:
-    """The worker's side of the outbox: send one queued email (see notification_deliver)."""
-    notification_deliver(notification_id=notification_id)
+    """The worker's side of the outbox: send one queued email, with any others waiting (see
+    notification_deliver)."""
+    notification_deliver(notification_id=notification_id, with_waiting=True)
 
 
 @task()
 def notifications_send_due() -> None:
-    """The worker's side of bulk sending: send what is due now (see notifications_queue)."""
-    for notification_id in notifications_due():
-        notification_deliver(notification_id=notification_id)
+    """The worker's side of bulk sending: send a batch of what is due now (see
+    notifications_queue)."""
+    notifications_deliver_due()
 
 
 def _still_applies(notification: Notification) -> bool:
@@ -219,7 +445,7 @@ def _still_applies(notification: Notification) -> bool:
 
 
 def _attempt_failed(
-    *, notification: Notification, error: Exception, now: datetime, retry: bool
+    *, notification: Notification, error: Exception, now: datetime, retry: bool = True
 ) -> Notification:
     notification.last_error = f"{type(error).__name__}: {error}"[:2000]
     retries_done = notification.attempts - 1
@@ -237,36 +463,42 @@ def _attempt_failed(
         notification.status = NotificationStatus.FAILED
         logger.error("Email %s failed for good: %s", notification.pk, notification.last_error)
     notification.save(update_fields=["status", "last_error", "next_attempt_at"])
-    if notification.status == NotificationStatus.PENDING:
-        _send_enqueue(notification_id=notification.pk, run_after=notification.next_attempt_at)
     return notification
 
 
 def notification_retry(*, notification: Notification) -> bool:
     """Queue a failed email again (organiser's action). Returns False if it was not failed."""
+    now = timezone.now()
     updated = Notification.objects.filter(
         pk=notification.pk, status=NotificationStatus.FAILED
-    ).update(status=NotificationStatus.PENDING, next_attempt_at=None)
+    ).update(status=NotificationStatus.PENDING, next_attempt_at=now)
     if updated:
-        _send_enqueue(notification_id=notification.pk)
+        notification.status, notification.next_attempt_at = NotificationStatus.PENDING, now
+        _requeue([notification], now=now)
     return bool(updated)
 
 
 def notifications_requeue_stale(*, now: datetime | None = None) -> int:
     """Queue again emails whose task was lost: pending past their time, or stuck in sending
-    because a worker died. Returns how many were queued."""
+    because a worker died (after SENDING_TIMEOUT; the one it was sending may have left, see the
+    module's docstring). Returns how many were queued."""
     now = now or timezone.now()
-    Notification.objects.filter(
+    abandoned = Notification.objects.filter(
         status=NotificationStatus.SENDING, last_attempt_at__lt=now - SENDING_TIMEOUT
-    ).update(status=NotificationStatus.PENDING)
+    )
+    abandoned_ids = list(abandoned.values_list("pk", flat=True))
     stale = Notification.objects.filter(status=NotificationStatus.PENDING).filter(
         Q(next_attempt_at__lt=now - PENDING_GRACE)
         | Q(next_attempt_at__isnull=True, created_at__lt=now - PENDING_GRACE)
     )
-    ids = list(stale.values_list("pk", flat=True))
-    for notification_id in ids:
-        _send_enqueue(notification_id=notification_id)
-    return len(ids)
+    ids = abandoned_ids + list(stale.values_list("pk", flat=True))
+    # Due now, for whichever task sends them (drains send only rows with a time).
+    abandoned.filter(pk__in=abandoned_ids).update(status=NotificationStatus.PENDING)
+    requeued = Notification.objects.filter(pk__in=ids, status=NotificationStatus.PENDING)
+    requeued.update(next_attempt_at=now)
+    rows = list(requeued.only("pk", "kind", "next_attempt_at"))
+    _requeue(rows, now=now)
+    return len(rows)
 
 
 def reminder_key(offset: timedelta, starts_at: datetime) -> str:

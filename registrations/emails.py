@@ -28,10 +28,10 @@ from django.utils.translation import gettext_lazy as _
 from seminar.models import AttendanceMode
 
 from .announcement_emails import announcement_message_build
-from .answers import registration_answers_given
 from .calendar import CANCEL, calendar_ics
-from .models import EmailText, Notification, Registration
-from .selectors import registration_cancelled_from, registration_waitlist_position
+from .email_parts import EmailParts
+from .models import Notification, Registration
+from .selectors import registration_cancelled_from
 from .seminar_changes import change_rows, changes_concerning
 from .tokens import EMAIL_CHANGE_LINK_HOURS, email_change_token_make
 from .wording import pending_waitlist_note, waitlisted_headline
@@ -100,16 +100,22 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def message_build(*, notification: Notification) -> EmailMultiAlternatives:
-    """The message for this notification, in the registrant's language, ready to send."""
+def message_build(
+    *, notification: Notification, parts: EmailParts | None = None
+) -> EmailMultiAlternatives:
+    """The message for this notification, in the registrant's language, ready to send.
+
+    `parts` keeps what the emails of a batch share (see email_parts.py); without it, this
+    email's are read on their own.
+    """
     if notification.kind == Kind.ANNOUNCEMENT:
         # The organiser's own words, built apart (announcement_emails.py).
         return announcement_message_build(notification=notification)
+    parts = parts or EmailParts()
     registration = notification.registration
     seminar = registration.seminar
     kind = Kind(notification.kind)
     with translation.override(registration.preferred_language):
-        intro = EmailText.objects.filter(seminar=seminar, kind=kind).first()
         seat = kind in SEAT_KINDS and registration.seat_is_confirmed
         if kind == Kind.MODE_CHANGED:
             headline = MODE_HEADLINES[registration.attendance_mode]
@@ -119,20 +125,21 @@ def message_build(*, notification: Notification) -> EmailMultiAlternatives:
         else:
             headline = HEADLINES[kind]
         context = {
+            "parts": parts,  # for the templates' {% shared %} pieces
             "registration": registration,
             "seminar": seminar,
-            "sessions": seminar.sessions.order_by("starts_at", "order", "pk"),
+            "sessions": parts.sessions(seminar=seminar),
             "headline": headline,
-            "intro": intro.intro if intro else "",
+            "intro": parts.intro(seminar=seminar, kind=kind),
             # A declined registration is final: there is nothing left to view, change or cancel.
             "manage_url": None
             if kind == Kind.DECLINED
             else _absolute(registration.get_absolute_url()),
-            "seminar_url": _absolute(seminar.get_absolute_url()),
+            "seminar_url": parts.seminar_url(seminar=seminar),
             "show_join_details": seat and registration.gets_joining_details,
             "attaches_calendar": seat,
             "note": notification.note,
-            "waitlist_position": registration_waitlist_position(registration=registration),
+            "waitlist_position": parts.waitlist_position(registration=registration),
             "email_change_hours": EMAIL_CHANGE_LINK_HOURS,
             "requested_at": notification.created_at,
             # What approving a pending request would give now, if not a seat.
@@ -163,7 +170,7 @@ def message_build(*, notification: Notification) -> EmailMultiAlternatives:
             )
         template = TEMPLATES[kind]
         if template in DETAILS_TEMPLATES:
-            context["answers"] = registration_answers_given(registration=registration)
+            context["answers"] = parts.answers(registration=registration)
         subject = str(SUBJECTS[kind] % {"title": seminar.title})
         text = render_to_string(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)

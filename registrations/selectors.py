@@ -42,6 +42,24 @@ def registration_waitlist_position(*, registration: Registration) -> int | None:
     ).count()
 
 
+def waitlist_positions(*, registrations: Iterable[Registration]) -> dict[int, int]:
+    """registration_waitlist_position for many registrations at once (a batch of emails), by
+    registration id, for those on a waitlist: one query per seminar and mode among them."""
+    waitlists = {
+        (registration.seminar_id, registration.attendance_mode)
+        for registration in registrations
+        if registration.status == Status.WAITLISTED
+    }
+    positions = {}
+    for seminar_id, mode in waitlists:
+        in_order = Registration.objects.filter(
+            seminar_id=seminar_id, attendance_mode=mode, status=Status.WAITLISTED
+        ).order_by("waitlisted_at", "pk")
+        for position, pk in enumerate(in_order.values_list("pk", flat=True), start=1):
+            positions[pk] = position
+    return positions
+
+
 def registration_email_change_find(*, token: str, now: datetime | None = None) -> Registration:
     """The registration whose pending email change this link confirms.
 

@@ -22,3 +22,15 @@ def test_local_mail_is_saved_readable_and_as_eml(tmp_path):
     assert "Attachments: seminar.ics" in text
     assert text.endswith("您好 CHAN Tai Man 陳大文")
     assert b"Content-Type: multipart/mixed" in eml_file.read_bytes()
+
+
+def test_a_local_eml_keeps_a_long_unsubscribe_address_on_one_line(tmp_path):
+    url = "<http://127.0.0.1:8000/news/unsubscribe/" + "x" * 100 + "/>"
+    message = EmailMultiAlternatives(
+        subject="News", body="Hello", to=["a@example.com"], headers={"List-Unsubscribe": url}
+    )
+
+    ReadableFileEmailBackend(file_path=str(tmp_path), alias="default").send_messages([message])
+
+    (eml_file,) = tmp_path.glob("*.eml")
+    assert f"List-Unsubscribe: {url}".encode() in eml_file.read_bytes()
