@@ -77,42 +77,55 @@ def outbox_section(figures: dict) -> str:
     )
     return f"""{OUTBOX_HEADING}
 
-One message to {figures["rows"]:,} registrants (a {batched["kind"]}; the announcement itself
-when the build has announcements), queued at once with `EMAILS_PER_MINUTE=0`, sent by two
-`db_worker` processes to a local SMTP sink on the same machine; both ways in the same run
-(`bench/outbox.py`; `BENCH_ONLY=outbox make bench` runs this part alone). Emails a second are
-counted from the first email to the last; CPU is the two worker processes' user and system time
-over the same stretch (`/proc`), per email. The sink checks every Message-ID arrived once.
+One message to {figures["rows"]:,} registrants (a {batched["kind"]}; the announcement itself when
+the build has announcements), queued at once with `EMAILS_PER_MINUTE=0`, sent by two `db_worker`
+processes to a local SMTP sink on the same machine, both ways taking turns in the same run
+(`bench/outbox.py`, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; `BENCH_ONLY=outbox make bench` runs
+this part alone). Emails a second are counted from the first email to the last; CPU is the
+worker processes' user and system time over the same stretch (`/proc`), per email; the sink's is
+the benchmark process's. The sink checks that every Message-ID arrived once.
 
 {header}
 | --- | --- | --- | --- | --- | --- | --- |
 {rows}
 
-Every turn's emails a second: {rates}. Load average on the machine (other work included) at the
-start and the end: {figures["load"][0]}, {figures["load"][1]}.
+Every turn's emails a second: {rates}. The machine's load average (other work included) at
+the start and the end: {figures["load"][0]}, {figures["load"][1]}.
 
 Batches send **{figures["ratio"]:.2f} times** as many emails a second as one email per
 connection (target: at least 5), for {cpu_ratio:.1f} times less worker CPU per email.
 
-Where an email's time went, and what changed (profile of one worker, PostgreSQL, local sink):
+Where an email's time went, and what changed (one worker profiled on PostgreSQL with the sink
+in another process; CPU milliseconds per email):
 
-- Before: about 29 ms of CPU per email, of which 13 ms went to working out the calendar file's
-  Hong Kong time zone (icalendar computes it from the zone's rules each time), 4 ms to the
-  standard library's email package turning the message into bytes, 4 queries (the organiser's
-  opening paragraph, the programme, the answers), the task and an SMTP connection of its own.
-- Now, in both ways of sending: the VTIMEZONE is worked out and written once per process (the
-  file is byte for byte the same), and a message of our one shape (text, HTML, text
-  attachments, plain addresses) is written to bytes directly, a tenth of the cost, with the
-  standard library's path for anything else (`registrations/mail_bytes.py`, checked against
-  it by a property test).
-- In batches only: one claim, one SMTP connection and one set of reads for up to
-  `EMAIL_BATCH_SIZE` emails (`registrations/email_parts.py`), and the pieces that are the same
-  for everyone in a language (seat details, programme, enquiries) rendered once per batch with
-  `{{% shared %}}`. What is left per email: its own templates (greeting, details, links; about
-  0.9 ms), its calendar file (0.6 ms), its bytes (0.2 ms), the SMTP exchange (0.3 ms) and one
-  UPDATE marking it sent, which is what keeps a crash from sending it twice.
-- The sink (aiosmtpd, in Python) and PostgreSQL share the same two cores; with one connection
-  per email the sink's connection set-up and the task queue's own rows cost more than the email.
+- Before this work, about 28 ms: 13 ms to work out the calendar file's Hong Kong time zone
+  (icalendar derives it from the zone's rules every time), 4 ms for the standard library's
+  email package to turn the message into bytes, 4 queries (the organiser's opening paragraph,
+  the programme, the answers), templates, a task and an SMTP connection of its own.
+- In both ways of sending now: the VTIMEZONE is worked out and written once per process (the
+  file is byte for byte the same), and a message of our one shape (text, HTML, text attachments,
+  plain addresses) is written to bytes directly in a tenth of the time, the standard library's
+  path taking anything else (`registrations/mail_bytes.py`; a property test checks both read
+  back the same). That is why one email per connection is also faster than before.
+- In batches only: one claim, one connection and one set of reads (opening paragraph,
+  programme, answers, waitlist positions) for up to `EMAIL_BATCH_SIZE` emails
+  (`registrations/email_parts.py`); the pieces that are the same for everyone in a language
+  (seat details, programme, enquiries) rendered once per batch (`{{% shared %}}`); and each
+  email built while the server still works on the one before. What is left per email, about
+  2.3 ms: its own templates (greeting, details, links: 0.7), its calendar file (0.5), its
+  bytes (0.2), the SMTP exchange (0.3), the UPDATE marking it sent (0.2; it is what keeps a
+  crash from sending it twice), the rest bookkeeping.
+- What stands between that and more: the sink (aiosmtpd, Python) and PostgreSQL run on the
+  same two cores as the workers, and each email still waits for three SMTP round trips and one
+  database round trip, during which a worker has nothing else to do. A mail server that
+  advertises pipelining, or more workers, would shorten those waits; with one email per
+  connection, the sink's connection set-up and the task queue's own rows cost more than the
+  email itself.
+- The ratio depends on how busy the machine is: one email per connection loses more to other
+  work (five times the processes' CPU per email, and a task, a connection and their round
+  trips each). On a quiet machine (load average below 1) a run of 2,000 emails gave 89 and 400
+  a second, 4.5 times, for 10.6 and 2.3 ms of worker CPU per email; the code before this work
+  sent the same backlog at 28 ms of worker CPU per email.
 """
 
 
@@ -123,7 +136,8 @@ def outbox_only() -> None:
     if OUTBOX_HEADING in document:
         start = document.index(OUTBOX_HEADING)
         end = document.find("\n## ", start + 1)
-        document = document[:start] + section + (document[end + 1 :] if end != -1 else "")
+        rest = document[end + 1 :] if end != -1 else ""
+        document = document[:start] + section.rstrip() + "\n\n" + rest
     elif "\n## Organiser tools" in document:
         start = document.index("\n## Organiser tools") + 1
         document = document[:start] + section + "\n" + document[start:]

@@ -1,4 +1,4 @@
-"""One connection to the mail server for a batch of emails, and the Message-ID each email keeps.
+"""One connection to the mail server for a batch of emails.
 
 Opening an SMTP connection (TCP, EHLO, often TLS and a login) costs more than sending a message
 over it, so a worker sends a batch over one. Servers drop connections (an idle timeout, a limit of
@@ -7,6 +7,9 @@ twice: a message is sent again on the new connection only when the connection wa
 message was handed over (the envelope, MAIL FROM and RCPT TO, had not been accepted). Once the
 DATA command has started, the server may have the message even if we never see its reply, so the
 error is raised and the outbox decides (a retry later, with the same Message-ID).
+
+A message is handed over (hand_over) and its answer read later (accepted), so that the caller
+can build the next message while the server works on this one.
 
 With a backend that is not SMTP (files under var/mail in development, memory in tests) there is
 no connection to lose, and each message goes to the backend as it is.
