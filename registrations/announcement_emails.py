@@ -114,7 +114,9 @@ def announcement_email(
             "manage_url": manage_url,
             "unsubscribe_url": unsubscribe,
         }
-        text = render_to_string("emails/announcement.txt", context)
+        # render_to_string marks its result safe, which plain text is not: a name typed as
+        # markup is text here, and any page that shows this version must escape it.
+        text = str.__str__(render_to_string("emails/announcement.txt", context))
         html = render_to_string("emails/announcement.html", context)
     headers = {"Auto-Submitted": "auto-generated"}
     if unsubscribe and not sample:

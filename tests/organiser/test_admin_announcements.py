@@ -472,3 +472,54 @@ def test_any_count_request_is_answered_in_words(organiser_client, seminar, query
 
     assert response.status_code == 200
     assert response.json()["text"]
+
+
+HOSTILE_NAME = 'Eve<meta http-equiv="refresh" content="1;url=/x">'
+HOSTILE_TEXT = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+
+
+def test_the_preview_page_shows_hostile_names_and_texts_as_typed_never_as_markup(
+    organiser_client, seminar
+):
+    """The plain-text version is text: a registrant's name or the organiser's words with
+    markup in them are shown as typed, on every admin page about the announcement."""
+    eve = RegistrationFactory(seminar=seminar, email="eve@example.com", name_en=HOSTILE_NAME)
+    seminar.venue = HOSTILE_TEXT
+    seminar.save()
+    question = choice_question(HOSTILE_TEXT, seminar=seminar, label_en=HOSTILE_NAME)
+    option = question.options.get()
+    AnswerFactory(registration=eve, question=question, options=[option])
+    announcement = AnnouncementFactory(
+        seminar=seminar,
+        subject_en=f"{HOSTILE_TEXT} for {{name}}",
+        body_en=f"Dear {{name}},\n\n{HOSTILE_TEXT}\nVenue: {{venue}}",
+        audience={"statuses": ["confirmed"], "answers": {str(question.pk): [option.pk]}},
+    )
+    pages = {
+        "preview": organiser_client.get(url("preview", announcement), {"registration": eve.pk}),
+        "change": organiser_client.get(change_url(announcement)),
+        "send": organiser_client.get(url("send", announcement)),
+        "schedule": organiser_client.get(url("schedule", announcement)),
+        "list": organiser_client.get(
+            reverse("admin:registrations_announcement_changelist"),
+            {"seminar__id__exact": seminar.pk},
+        ),
+    }
+    announcement_queue(announcement=announcement, actor=None)
+    Notification.objects.filter(announcement=announcement).update(status=Notification.Status.FAILED)
+    pages["sent"] = organiser_client.get(change_url(announcement))
+    pages["resend"] = organiser_client.get(url("resend", announcement))
+
+    for name, page in pages.items():
+        content = page.content.decode()
+        assert page.status_code == 200, name
+        assert "<meta http-equiv" not in content, name
+        assert "<script>alert" not in content and "<img src=x" not in content, name
+    preview = pages["preview"].content.decode()
+    assert "Dear Eve&lt;meta http-equiv=&quot;refresh&quot;" in preview
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in preview
+    # The audience in words names the hostile answer, as typed.
+    assert "&lt;img src=x onerror=alert(1)&gt;" in pages["sent"].content.decode()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in pages["send"].content.decode()
+    # The email itself keeps the name as typed: it is plain text, never read as HTML.
+    assert HOSTILE_NAME in pages["preview"].context["email"].text
