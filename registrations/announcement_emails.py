@@ -5,6 +5,11 @@ The organiser writes plain text. It becomes the HTML layout every email has
 stays a line break, and web addresses become links; no markup from the organiser survives.
 A news email carries a one-click unsubscribe link and the List-Unsubscribe headers (RFC 8058).
 
+Each registrant reads it in their language when the organiser wrote both its subject and its
+message in that language; otherwise the whole email is in English (the organisers' required
+language): the text, and with it the placeholders' values, the greeting, the footer, the links'
+pages and the HTML's lang, so nobody gets English sentences around Chinese dates and names.
+
 A test to an organiser is built the same way for the registrant chosen, with "[Test]" before
 the subject. The registrant's private links (manage, unsubscribe) are stand-ins in a test and
 in the admin's preview: those links act for the registrant, and stay in their mailbox alone.
@@ -20,9 +25,11 @@ from django.utils import translation
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
+from modeltranslation.utils import build_localized_fieldname
 
 from .models import Announcement, Notification, Registration
 from .placeholders import (
+    TEXT_FIELDS,
     announcement_uses_join_link,
     placeholder_values,
     placeholders_fill,
@@ -79,6 +86,19 @@ class AnnouncementEmail:
     language: str
 
 
+def announcement_language(announcement: Announcement, preferred: str) -> str:
+    """The language the whole email is in: `preferred` when the announcement has both a
+    subject and a message in it, else the default (English, which is always written)."""
+    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    if preferred == default:
+        return default
+    written = all(
+        (getattr(announcement, build_localized_fieldname(field, preferred), None) or "").strip()
+        for field in TEXT_FIELDS
+    )
+    return preferred if written else default
+
+
 def announcement_email(
     *,
     announcement: Announcement,
@@ -88,7 +108,7 @@ def announcement_email(
 ) -> AnnouncementEmail:
     """The announcement as `registration` gets it; to `test_to` instead, as a test; with
     stand-ins for the private links for a `preview` too."""
-    language = registration.preferred_language
+    language = announcement_language(announcement, registration.preferred_language)
     test = bool(test_to)
     sample = test or preview
     with translation.override(language):
@@ -108,6 +128,7 @@ def announcement_email(
         context = {
             "registration": registration,
             "seminar": registration.seminar,
+            "language": language,
             "headline": subject,
             "body": body,
             "body_html": body_html(body),

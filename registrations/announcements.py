@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from .announcement_audience import Audience, audience_describe, audience_parse, audience_recipients
 from .audit import audit_record
@@ -55,6 +56,33 @@ TEST_NO_ADDRESS = _(
     "send the test again."
 )
 TEST_NOT_REGISTRANT = _("Choose someone registered for this seminar.")
+
+
+# A language with one of its two texts: its registrants would get the English instead (the whole
+# email is in one language), so the organiser is asked to finish it or clear it.
+TEXT_MISSING = {
+    "subject": _(
+        "Write the subject in this language too, or clear its message: a registrant whose "
+        "language has no subject or no message gets the whole email in English."
+    ),
+    "body": _(
+        "Write the message in this language too, or clear its subject: a registrant whose "
+        "language has no subject or no message gets the whole email in English."
+    ),
+}
+
+
+def announcement_language_gaps(*, texts: dict[str, str]) -> dict[str, str]:
+    """The empty field of each language written only in part (a subject without a message or
+    the other way round), by field name, with what to do."""
+    gaps = {}
+    for language, _name in settings.LANGUAGES:
+        names = {field: build_localized_fieldname(field, language) for field in TEXT_MISSING}
+        written = {field for field, name in names.items() if (texts.get(name) or "").strip()}
+        if len(written) == 1:
+            [missing] = set(TEXT_MISSING) - written
+            gaps[names[missing]] = str(TEXT_MISSING[missing])
+    return gaps
 
 
 def announcement_text_errors(*, texts: dict[str, str], audience: Audience) -> dict[str, str]:

@@ -91,6 +91,7 @@ def new_announcement(client, seminar, **fields) -> dict:
             "subject_en": "Slides for {seminar}",
             "subject_zh_hant": "{seminar}的簡報",
             "body_en": "Dear colleagues,\n\nThe slides: https://example.org/slides",
+            "body_zh_hant": "簡報：https://example.org/slides",
             "audience_statuses": ["confirmed"],
         }
     )
@@ -127,7 +128,9 @@ def test_an_organiser_writes_an_announcement_for_the_seminars_confirmed_registra
 
 
 def test_an_unknown_placeholder_is_an_error_next_to_that_languages_field(organiser_client, seminar):
-    data = new_announcement(organiser_client, seminar, body_zh_hans="{姓名}您好")
+    data = new_announcement(
+        organiser_client, seminar, subject_zh_hans="简报", body_zh_hans="{姓名}您好"
+    )
 
     response = organiser_client.post(add_url(seminar), data)
 
@@ -135,6 +138,20 @@ def test_an_unknown_placeholder_is_an_error_next_to_that_languages_field(organis
     errors = response.context["adminform"].form.errors
     assert list(errors) == ["body_zh_hans"]
     assert "“{姓名}” is not a placeholder" in errors["body_zh_hans"][0]
+    assert not Announcement.objects.exists()
+
+
+def test_a_language_with_a_subject_but_no_message_is_an_error_next_to_the_empty_field(
+    organiser_client, seminar
+):
+    data = new_announcement(organiser_client, seminar, subject_zh_hans="简报", subject_zh_hant="")
+
+    response = organiser_client.post(add_url(seminar), data)
+
+    errors = response.context["adminform"].form.errors
+    assert sorted(errors) == ["body_zh_hans", "subject_zh_hant"]
+    assert errors["body_zh_hans"][0].startswith("Write the message in this language too")
+    assert errors["subject_zh_hant"][0].startswith("Write the subject in this language too")
     assert not Announcement.objects.exists()
 
 
@@ -208,7 +225,10 @@ def test_the_count_follows_the_boxes_ticked(organiser_client, seminar):
 
 def test_preview_as_a_chosen_recipient_in_their_language(organiser_client, seminar):
     announcement = AnnouncementFactory(
-        seminar=seminar, subject_en="Slides for {name}", subject_zh_hant="給{name}的簡報"
+        seminar=seminar,
+        subject_en="Slides for {name}",
+        subject_zh_hant="給{name}的簡報",
+        body_zh_hant="簡報已上載。",
     )
     chinese = seminar.registrations.get(email="two@example.com")
 
@@ -222,6 +242,22 @@ def test_preview_as_a_chosen_recipient_in_their_language(organiser_client, semin
     assert frame["X-Frame-Options"] == "SAMEORIGIN"
     assert '<html lang="zh-hant">' in frame.content.decode()
     assert chinese.token not in frame.content.decode()
+    assert "gets it in English" not in text(page)
+
+
+def test_the_preview_says_when_a_registrant_gets_the_english_for_lack_of_their_language(
+    organiser_client, seminar
+):
+    announcement = AnnouncementFactory(seminar=seminar, subject_zh_hant="只有標題")
+    chinese = seminar.registrations.get(email="two@example.com")
+
+    page = organiser_client.get(url("preview", announcement), {"registration": chinese.pk})
+
+    assert page.context["email"].subject == "Slides and recording are online"
+    assert (
+        "繁體中文 has no subject or no message, so this person gets it in English "
+        "(all of it: the greeting, the date and the links too)." in text(page)
+    )
 
 
 def test_the_preview_escapes_what_the_organiser_typed(organiser_client, seminar):
