@@ -35,6 +35,7 @@ from seminar.models import Seminar
 
 from . import announcement_views as views
 from .announcement_forms import ANSWERS_FIELD, AnnouncementAdminForm
+from .announcement_words import language_errors
 from .columns import seminar_short, when_short
 
 SEMINAR_FILTER = "seminar__id__exact"
@@ -79,7 +80,12 @@ class AnnouncementAdmin(TabbedTranslationAdmin):
 
     class Media:
         css = {"all": ("css/organiser.css",)}
-        js = ("js/announcement_audience.js",)
+        # Named after modeltranslation's tabs script, so the media merge keeps ours after it.
+        js = (
+            "js/announcement_audience.js",
+            "modeltranslation/js/tabbed_translation_fields.js",
+            "js/translation_tabs.js",
+        )
 
     # The list, with each one's progress counted in the list's own query.
 
@@ -303,8 +309,10 @@ class AnnouncementAdmin(TabbedTranslationAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         seminar = obj.seminar if obj else self.seminar_preset(request)
+        form = context.get("adminform") and context["adminform"].form
         context.update(
             seminar=seminar,
+            language_errors=language_errors(form) if form is not None and form.errors else [],
             can_preview=obj is not None and self.can_preview(request, obj),
             can_send=obj is not None and self.has_change_permission(request, obj),
             can_resend=obj is not None

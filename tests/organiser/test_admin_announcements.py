@@ -155,6 +155,27 @@ def test_a_language_with_a_subject_but_no_message_is_an_error_next_to_the_empty_
     assert not Announcement.objects.exists()
 
 
+def test_errors_in_the_language_tabs_are_listed_at_the_top_naming_field_and_language(
+    organiser_client, seminar
+):
+    data = new_announcement(
+        organiser_client,
+        seminar,
+        subject_zh_hans="简报",
+        body_zh_hans="参会链接：{join_link}",
+        audience_statuses=["confirmed", "waitlisted"],
+    )
+
+    response = organiser_client.post(add_url(seminar), data)
+
+    content = response.content.decode()
+    listed = re.search(r'<ul class="errorlist nonfield" id="language-errors".*?</ul>', content, re.S)
+    assert listed is not None
+    assert '<a href="#id_body_zh_hans">Message (Simplified Chinese, tab ZH-HANS)</a>' in listed[0]
+    assert "can only be used when the audience is confirmed registrants only" in listed[0]
+    assert listed[0].count("<li>") == 1
+
+
 def test_the_join_link_is_refused_for_an_audience_beyond_confirmed_registrants(
     organiser_client, seminar
 ):
