@@ -30,3 +30,18 @@ def language_errors(form: forms.BaseForm) -> list[dict[str, object]]:
                     }
                 )
     return found
+
+
+def recipient_label(registration: Registration) -> str:
+    """Who someone offered by "Preview as" is, told apart from a namesake: "CHAN Tai Man ·
+    chan@example.com · English · Confirmed", with how they attend at a hybrid seminar."""
+    parts = [
+        registration.display_name,
+        registration.email,
+        registration.get_preferred_language_display(),
+        registration.get_status_display(),
+    ]
+    if registration.seminar.is_hybrid:
+        parts.append(registration.get_attendance_mode_display())
+    separator = " · "
+    return separator.join(str(part) for part in parts if part)

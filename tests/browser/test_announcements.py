@@ -48,7 +48,11 @@ def test_an_organiser_in_chinese_writes_previews_tests_and_sends(
 ):
     seminar = SeminarFactory(title_en="IP Seminar", title_zh_hant="知識產權研討會")
     RegistrationFactory(
-        seminar=seminar, name_en="CHAN Tai Man", name_zh="陳大文", preferred_language="zh-hant"
+        seminar=seminar,
+        name_en="CHAN Tai Man",
+        name_zh="陳大文",
+        email="chan@example.com",
+        preferred_language="zh-hant",
     )
     RegistrationFactory(seminar=seminar, name_en="WONG Ka Yan")
     RegistrationFactory(seminar=seminar, status=Registration.Status.WAITLISTED)
@@ -77,7 +81,7 @@ def test_an_organiser_in_chinese_writes_previews_tests_and_sends(
 
     page.get_by_role("link", name="預覽及發送測試").click()
     page.locator("#preview-registration").select_option(
-        label="CHAN Tai Man 陳大文 · 繁體中文 · 已確認"
+        label="CHAN Tai Man 陳大文 · chan@example.com · 繁體中文 · 已確認"
     )
     page.get_by_role("button", name="顯示").click()
     assert page.locator("#preview-subject").inner_text() == "知識產權研討會的簡報"

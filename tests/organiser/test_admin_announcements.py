@@ -281,6 +281,41 @@ def test_the_preview_says_when_a_registrant_gets_the_english_for_lack_of_their_l
     )
 
 
+def test_preview_as_tells_namesakes_apart_by_address_language_status_and_mode(organiser_client):
+    hybrid = SeminarFactory(format=Seminar.Format.HYBRID, online_capacity=10)
+    RegistrationFactory(
+        seminar=hybrid,
+        name_en="CHAN Tai Man",
+        email="chan.online@example.com",
+        attendance_mode="online",
+    )
+    RegistrationFactory(
+        seminar=hybrid,
+        name_en="CHAN Tai Man",
+        email="chan.room@example.com",
+        attendance_mode="in_person",
+        preferred_language="zh-hant",
+    )
+    announcement = AnnouncementFactory(seminar=hybrid)
+
+    page = organiser_client.get(url("preview", announcement))
+
+    options = re.findall(r"<option [^>]*>([^<]*)</option>", page.content.decode())
+    assert sorted(html.unescape(option) for option in options) == [
+        "CHAN Tai Man · chan.online@example.com · English · Confirmed · Online",
+        "CHAN Tai Man · chan.room@example.com · 繁體中文 · Confirmed · In the room",
+    ]
+
+
+def test_preview_as_names_no_mode_at_a_seminar_with_one_way_to_attend(organiser_client, seminar):
+    announcement = AnnouncementFactory(seminar=seminar)
+
+    page = organiser_client.get(url("preview", announcement))
+
+    options = re.findall(r"<option [^>]*>([^<]*)</option>", page.content.decode())
+    assert "CHAN Tai Man · one@example.com · English · Confirmed" in options
+
+
 def test_the_preview_escapes_what_the_organiser_typed(organiser_client, seminar):
     announcement = AnnouncementFactory(
         seminar=seminar, body_en="<script>alert('x')</script>\n<b>bold</b>"
