@@ -130,7 +130,7 @@ def preview_view(modeladmin, request: HttpRequest, announcement_id: int) -> Http
     if chosen is not None and chosen not in recipients:
         recipients.insert(0, chosen)
     context.update(
-        recipients=[(registration.pk, recipient_label(registration)) for registration in recipients],
+        recipients=[(person.pk, recipient_label(person)) for person in recipients],
         chosen=chosen,
         can_send=modeladmin.can_send(request, announcement),
         queued=announcement.state == Announcement.State.QUEUED,

@@ -6,10 +6,14 @@ from django import forms
 from django.conf import settings
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from modeltranslation.utils import build_localized_fieldname
 
+from registrations.announcements import Progress
 from registrations.models import Announcement, Registration
 from registrations.placeholders import TEXT_FIELDS
+
+from .columns import when_short
 
 
 def language_errors(form: forms.BaseForm) -> list[dict[str, object]]:
@@ -45,3 +49,54 @@ def recipient_label(registration: Registration) -> str:
         parts.append(registration.get_attendance_mode_display())
     separator = " · "
     return separator.join(str(part) for part in parts if part)
+
+
+def progress_short(*, sent: int, queued: int, failed: int, not_sent: int) -> str:
+    """ "62 sent · 2 failed", with "· 3 waiting" and "· 1 not sent" when there are any: the
+    list's one progress column."""
+    parts = [
+        _("%(count)d sent") % {"count": sent},
+        _("%(count)d failed") % {"count": failed},
+    ]
+    if queued:
+        parts.append(_("%(count)d waiting") % {"count": queued})
+    if not_sent:
+        parts.append(_("%(count)d not sent") % {"count": not_sent})
+    return " · ".join(parts)
+
+
+def sending_words(announcement: Announcement, progress: Progress) -> str:
+    """Where a queued announcement's delivery stands, in a sentence: "Sent on ... to 64 people:
+    64 sent, 0 failed." once nothing waits, "Sending since ...: 20 of 64 sent, 0 failed so far."
+    until then."""
+    count = announcement.recipient_count or 0
+    values = {
+        "when": when_short(announcement.queued_at),
+        "count": count,
+        "sent": progress.sent,
+        "failed": progress.failed,
+    }
+    if progress.queued:
+        return (
+            ngettext(
+                "Sending since %(when)s: %(sent)d of %(count)d sent, %(failed)d failed so far.",
+                "Sending since %(when)s: %(sent)d of %(count)d sent, %(failed)d failed so far.",
+                count,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "Sent on %(when)s to %(count)d person: %(sent)d sent, %(failed)d failed.",
+            "Sent on %(when)s to %(count)d people: %(sent)d sent, %(failed)d failed.",
+            count,
+        )
+        % values
+    )
+
+
+def purpose_short(purpose: str) -> str:
+    """The kind of message in a word or two, for the list (the form says it in full)."""
+    if purpose == Announcement.Purpose.NEWS:
+        return pgettext("kind of announcement, in the list", "News")
+    return pgettext("kind of announcement, in the list", "About the seminar")

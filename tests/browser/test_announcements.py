@@ -162,6 +162,42 @@ def test_a_sent_announcements_page_has_no_empty_language_switch(
     assert admin_violations(page) == []
 
 
+def test_the_list_shows_each_announcements_progress_at_1280_px(
+    page, live_server, django_user_model
+):
+    from registrations.announcements import announcement_queue
+    from tests.factories import AnnouncementFactory
+
+    seminar = SeminarFactory(
+        title_en="Guangdong/Hong Kong Seminar on Intellectual Property and Development of SMEs"
+    )
+    for number in range(3):
+        RegistrationFactory(seminar=seminar, email=f"person{number}@example.com")
+    announcement = AnnouncementFactory(
+        seminar=seminar, subject_en="Slides and recording of the seminar are now online for all"
+    )
+    announcement_queue(announcement=announcement, actor=None)
+    Notification.objects.filter(pk=Notification.objects.order_by("pk").first().pk).update(
+        status=Notification.Status.FAILED
+    )
+    Notification.objects.filter(status=Notification.Status.PENDING).update(
+        status=Notification.Status.SENT
+    )
+    AnnouncementFactory(seminar=seminar, subject_en="A draft about the panel discussion")
+    log_in(page, live_server, django_user_model)
+
+    for query in (f"?seminar__id__exact={seminar.pk}", ""):
+        page.goto(f"{live_server.url}/admin/registrations/announcement/{query}")
+        results = page.locator("#changelist .results")
+        assert results.evaluate("element => element.scrollWidth <= element.clientWidth")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+        row = page.locator("#result_list tr", has_text="Slides and recording")
+        progress = row.locator("td.field-progress_column")
+        expect(progress).to_have_text("2 sent · 1 failed")
+        expect(progress).to_be_in_viewport()
+    screenshot(page, "announcement-list-1280")
+
+
 @pytest.fixture
 def keen_link(live_server):
     registration = RegistrationFactory(news_opt_in=True, email="keen@example.com")

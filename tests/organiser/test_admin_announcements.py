@@ -169,7 +169,9 @@ def test_errors_in_the_language_tabs_are_listed_at_the_top_naming_field_and_lang
     response = organiser_client.post(add_url(seminar), data)
 
     content = response.content.decode()
-    listed = re.search(r'<ul class="errorlist nonfield" id="language-errors".*?</ul>', content, re.S)
+    listed = re.search(
+        r'<ul class="errorlist nonfield" id="language-errors".*?</ul>', content, re.S
+    )
     assert listed is not None
     assert '<a href="#id_body_zh_hans">Message (Simplified Chinese, tab ZH-HANS)</a>' in listed[0]
     assert "can only be used when the audience is confirmed registrants only" in listed[0]
@@ -386,12 +388,47 @@ def test_a_sent_announcement_is_read_only(organiser_client, seminar):
     attempt = organiser_client.post(change_url(announcement), {"subject_en": "Changed"})
 
     words = text(page)
-    assert "Queued for sending at" in words
+    assert re.search(r"Sending since [-0-9]+ [:0-9]+: 0 of 2 sent, 0 failed so far\.", words)
     assert "0 sent, 2 waiting, 0 failed, 0 not sent" in words
     assert 'name="subject_en"' not in page.content.decode()
     assert attempt.status_code == 403
     announcement.refresh_from_db()
     assert announcement.subject_en == "Sent already"
+
+
+def test_a_sent_announcements_page_says_how_far_it_got_in_words(organiser_client, seminar):
+    announcement = AnnouncementFactory(seminar=seminar)
+    announcement_queue(announcement=announcement, actor=None)
+    first, second = Notification.objects.filter(announcement=announcement).order_by("pk")
+    Notification.objects.filter(pk=first.pk).update(status=Notification.Status.SENT)
+
+    sending = text(organiser_client.get(change_url(announcement)))
+    Notification.objects.filter(pk=second.pk).update(status=Notification.Status.FAILED)
+    done = text(organiser_client.get(change_url(announcement)))
+
+    assert "1 of 2 sent, 0 failed so far." in sending
+    assert re.search(r"Sent on [-0-9]+ [:0-9]+ to 2 people: 1 sent, 1 failed\.", done)
+    assert "Queued for sending" not in done
+
+
+def test_the_list_has_one_short_progress_column(organiser_client, seminar):
+    sent = AnnouncementFactory(seminar=seminar, subject_en="Went out")
+    announcement_queue(announcement=sent, actor=None)
+    first, second = Notification.objects.filter(announcement=sent).order_by("pk")
+    Notification.objects.filter(pk=first.pk).update(status=Notification.Status.SENT)
+    Notification.objects.filter(pk=second.pk).update(status=Notification.Status.FAILED)
+    AnnouncementFactory(seminar=seminar, subject_en="Still a draft")
+    listing = reverse("admin:registrations_announcement_changelist")
+
+    everything = organiser_client.get(listing)
+    seminars_own = organiser_client.get(listing, {"seminar__id__exact": seminar.pk})
+
+    assert "Subject Seminar Kind State Progress" in text(everything)
+    assert "Subject Kind State Progress" in text(seminars_own)
+    rows = text(seminars_own)
+    assert "Went out About the seminar Sent " in rows
+    assert "1 sent · 1 failed" in rows
+    assert "Still a draft About the seminar Draft —" in rows
 
 
 def test_schedule_and_unschedule(organiser_client, seminar):
