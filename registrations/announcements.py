@@ -56,6 +56,11 @@ TEST_NO_ADDRESS = _(
     "send the test again."
 )
 TEST_NOT_REGISTRANT = _("Choose someone registered for this seminar.")
+TEST_AFTER_SENT = _(
+    "This announcement has already been sent, so there is nothing left to test: a test shows "
+    "what a draft or a scheduled announcement will send. To try other words, write a new "
+    "announcement."
+)
 
 
 # A language with one of its two texts: its registrants would get the English instead (the whole
@@ -267,6 +272,8 @@ def announcement_test_send(
     """Email the announcement as `registration` would get it to `address` (an organiser's),
     with "[Test]" before the subject. It is an outbox row like any other, with its own
     recipient, so it is not the registrant's one delivery and is not counted."""
+    if announcement.state == State.QUEUED:
+        raise RegistrationError(TEST_AFTER_SENT)
     if not address:
         raise RegistrationError(TEST_NO_ADDRESS)
     if registration.seminar_id != announcement.seminar_id:

@@ -123,11 +123,9 @@ class AnnouncementAdmin(TabbedTranslationAdmin):
             return [name for name in self.list_display if name != "seminar_column"]
         return self.list_display
 
-    @admin.action(description=gettext_lazy("Send failed emails again"))
+    # Offered to those who may send (has_change_permission without an announcement).
+    @admin.action(description=gettext_lazy("Send failed emails again"), permissions=["change"])
     def resend_failed(self, request: HttpRequest, queryset: QuerySet[Announcement]) -> None:
-        if not self.can_send(request):
-            messages.error(request, _("You can see announcements but not send them."))
-            return
         resent = sum(announcement_failed_resend(announcement=a) for a in queryset)
         self.message_user(
             request,

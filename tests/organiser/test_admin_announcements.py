@@ -501,6 +501,38 @@ def test_viewers_see_announcements_but_not_whom_or_how_to_send(viewer_client, se
     assert not Notification.objects.exists()
 
 
+def test_viewers_are_not_offered_the_resend_action_and_cannot_post_it(viewer_client, seminar):
+    announcement = AnnouncementFactory(seminar=seminar)
+    announcement_queue(announcement=announcement, actor=None)
+    Notification.objects.filter(announcement=announcement).update(status=Notification.Status.FAILED)
+    listing = reverse("admin:registrations_announcement_changelist")
+
+    page = viewer_client.get(listing)
+    viewer_client.post(listing, {"action": "resend_failed", "_selected_action": [announcement.pk]})
+
+    assert "Send failed emails again" not in text(page)
+    assert Notification.objects.filter(status=Notification.Status.FAILED).count() == 2
+
+
+def test_a_test_of_a_sent_announcement_is_refused_with_a_message(
+    organiser_client, seminar, django_capture_on_commit_callbacks
+):
+    announcement = AnnouncementFactory(seminar=seminar)
+    announcement_queue(announcement=announcement, actor=None)
+    chan = seminar.registrations.get(email="one@example.com")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(
+            url("test", announcement), {"registration": chan.pk}, follow=True
+        )
+
+    assert "This announcement has already been sent, so there is nothing left to test" in text(
+        response
+    )
+    assert mail.outbox == []
+    assert not Notification.objects.filter(announcement=announcement).exclude(recipient="").exists()
+
+
 def test_the_list_shows_progress_in_a_fixed_number_of_queries(
     organiser_client, seminar, django_assert_max_num_queries
 ):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from registrations.announcements import (
     SCHEDULER,
     SEND_AT_PAST,
+    TEST_AFTER_SENT,
     TEST_NO_ADDRESS,
     AnnouncementAlreadyQueued,
     announcement_check,
@@ -314,6 +315,20 @@ def test_a_test_needs_an_address_and_a_registrant_of_the_seminar():
         announcement_test_send(
             announcement=announcement, registration=RegistrationFactory(), address="me@x.org"
         )
+
+
+def test_a_sent_announcement_takes_no_more_tests():
+    registration = RegistrationFactory()
+    announcement = AnnouncementFactory(seminar=registration.seminar)
+    announcement_queue(announcement=announcement, actor=None)
+
+    with pytest.raises(RegistrationError) as refused:
+        announcement_test_send(
+            announcement=announcement, registration=registration, address="me@example.com"
+        )
+
+    assert refused.value.message == TEST_AFTER_SENT
+    assert not Notification.objects.exclude(recipient="").exists()
 
 
 def test_failed_emails_are_queued_again():
