@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.encoding import iri_to_uri
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
@@ -37,9 +38,13 @@ from .placeholders import (
 )
 from .unsubscribe import unsubscribe_url
 
-# A web address ends at white space, at quotes or angle brackets, and where Chinese text or
-# full-width punctuation begins (organisers write "詳情見https://example.org。" without spaces).
-URL = re.compile(r"https?://[^\s<>\"'\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+", re.IGNORECASE)
+# A web address ends at white space, at quotes or angle brackets, and at Chinese punctuation
+# (CJK symbols, full-width forms, curly quotes, the ellipsis): organisers write
+# "詳情見https://example.org。" without a space. Chinese characters belong to it
+# (https://example.com/繁體?x=1); its link is percent-encoded, the text shown as typed.
+URL = re.compile(
+    r"https?://[^\s<>\"'\u2018-\u201f\u2026\u3000-\u303f\uff00-\uffef]+", re.IGNORECASE
+)
 # Punctuation that ends a sentence rather than the address.
 URL_TRAILING = ".,;:!?)]}'\""
 PARAGRAPH_STYLE = "font-size:15px;line-height:1.5"
@@ -53,7 +58,9 @@ def _linked(line: str) -> SafeString:
         if address.count("(") > address.count(")") and match.group(0)[len(address) :][:1] == ")":
             address += ")"  # https://en.wikipedia.org/wiki/Seminar_(disambiguation)
         parts.append(escape(line[position : match.start()]))
-        parts.append(format_html('<a href="{}" style="{}">{}</a>', address, LINK_STYLE, address))
+        parts.append(
+            format_html('<a href="{}" style="{}">{}</a>', iri_to_uri(address), LINK_STYLE, address)
+        )
         position = match.start() + len(address)
     parts.append(escape(line[position:]))
     return SafeString("".join(parts))

@@ -2,10 +2,13 @@
 empty), their placeholders, the organiser's plain text made safe HTML, and the unsubscribe link
 and headers on news."""
 
+import html as html_module
 import re
 
 import pytest
 from django.core import mail
+from hypothesis import given
+from hypothesis import strategies as st
 
 from registrations.announcement_emails import announcement_email, body_html
 from registrations.announcements import announcement_queue
@@ -43,6 +46,47 @@ def test_the_body_is_escaped_with_paragraphs_line_breaks_and_links():
     )
     assert '詳情見<a href="https://example.org/zh" style="color:#0b5394">' in html
     assert "</a>。謝謝" in html
+
+
+def test_an_address_with_chinese_characters_is_linked_whole():
+    html = body_html("詳情：https://example.com/繁體?x=1 及 https://example.org/簡體/頁")
+
+    assert (
+        '<a href="https://example.com/%E7%B9%81%E9%AB%94?x=1" style="color:#0b5394">'
+        "https://example.com/繁體?x=1</a> 及" in html
+    )
+    assert ">https://example.org/簡體/頁</a>" in html
+
+
+@pytest.mark.parametrize(
+    "punctuation", ["。", "，", "、", "；", "：", "！", "？", "）", "」", "”", "…"]
+)
+def test_an_address_stops_at_chinese_punctuation(punctuation):
+    html = body_html(f"請看https://example.org/繁體{punctuation}謝謝")
+
+    assert 'href="https://example.org/%E7%B9%81%E9%AB%94"' in html
+    assert f">https://example.org/繁體</a>{punctuation}謝謝" in html
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=20),
+            st.sampled_from(["https://example.com/", "http://x.org/繁體?a=1&b=<2>", "。", "\n\n"]),
+        ),
+        max_size=8,
+    ).map("".join)
+)
+def test_any_text_becomes_only_our_own_markup_and_reads_back_as_typed(text):
+    html = body_html(text)
+
+    tags = set(re.findall(r"<[^>]*>", html))
+    assert all(
+        re.fullmatch(r'<p style="[^"]*">|</p>|<br>|<a href="[^"]*" style="[^"]*">|</a>', t)
+        for t in tags
+    ), tags
+    words = html_module.unescape(re.sub(r"<[^>]*>", "", html))
+    assert "".join(words.split()) == "".join(text.split())
 
 
 def test_a_link_in_brackets_keeps_its_own_bracket():
