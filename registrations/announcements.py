@@ -10,7 +10,7 @@ out is what the admin shows.
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -49,6 +49,14 @@ class AnnouncementAlreadyQueued(RegistrationError):
 
 
 SEND_AT_PAST = _("Choose a time in the future (Hong Kong time).")
+# Upper bounds, so a slip of the keyboard (the year 2206, a pasted book) is caught on the page.
+SEND_AT_MAX_AHEAD = timedelta(days=2 * 365)
+SEND_AT_TOO_FAR = _("Choose a time within two years from now (Hong Kong time).")
+BODY_MAX_CHARACTERS = 20_000
+BODY_TOO_LONG = _(
+    "A message can have at most %(limit)s characters, and this one has %(count)s. Shorten it, "
+    "or put the details on a web page and link to it."
+)
 NOT_SCHEDULED = _("This announcement is not scheduled.")
 TEST_NO_ADDRESS = _(
     "Your user account has no email address, so the test has nowhere to go. Ask an "
@@ -91,10 +99,17 @@ def announcement_language_gaps(*, texts: dict[str, str]) -> dict[str, str]:
 
 
 def announcement_text_errors(*, texts: dict[str, str], audience: Audience) -> dict[str, str]:
-    """What is wrong with each text field, by field name: an unknown or malformed placeholder,
-    or a join link for an audience that is not confirmed registrants only."""
+    """What is wrong with each text field, by field name: a message too long, an unknown or
+    malformed placeholder, or a join link for an audience that is not confirmed registrants
+    only."""
     errors = {}
     for name, text in texts.items():
+        if name.startswith("body") and len(text) > BODY_MAX_CHARACTERS:
+            errors[name] = str(BODY_TOO_LONG) % {
+                "limit": f"{BODY_MAX_CHARACTERS:,}",
+                "count": f"{len(text):,}",
+            }
+            continue
         try:
             used = placeholders_used(text)
         except RegistrationError as refusal:
@@ -206,6 +221,8 @@ def announcement_schedule(
     now = now or timezone.now()
     if send_at <= now:
         raise RegistrationError(SEND_AT_PAST, field="send_at")
+    if send_at > now + SEND_AT_MAX_AHEAD:
+        raise RegistrationError(SEND_AT_TOO_FAR, field="send_at")
     announcement_check(announcement=announcement)
     updated = Announcement.objects.filter(
         pk=announcement.pk, state__in=(State.DRAFT, State.SCHEDULED)

@@ -460,6 +460,31 @@ def test_a_time_in_the_past_is_refused_next_to_the_field(organiser_client, semin
     }
 
 
+def test_a_time_more_than_two_years_ahead_is_refused_next_to_the_field(organiser_client, seminar):
+    announcement = AnnouncementFactory(seminar=seminar)
+    far = timezone.localtime() + timedelta(days=800)
+
+    response = organiser_client.post(
+        url("schedule", announcement), {"send_at": far.strftime("%Y-%m-%dT%H:%M")}
+    )
+
+    assert response.context["form"].errors == {
+        "send_at": ["Choose a time within two years from now (Hong Kong time)."]
+    }
+    assert 'aria-invalid="true"' in response.content.decode()
+
+
+def test_a_message_too_long_is_refused_next_to_its_field(organiser_client, seminar):
+    data = new_announcement(organiser_client, seminar, body_zh_hant="字" * 20_001)
+
+    response = organiser_client.post(add_url(seminar), data)
+
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["body_zh_hant"]
+    assert errors["body_zh_hant"][0].startswith("A message can have at most 20,000 characters")
+    assert not Announcement.objects.exists()
+
+
 def test_resend_failed_asks_then_queues_them_again(organiser_client, seminar):
     announcement = AnnouncementFactory(seminar=seminar)
     announcement_queue(announcement=announcement, actor=None)
@@ -562,7 +587,7 @@ def test_the_list_shows_progress_in_a_fixed_number_of_queries(
 @settings(max_examples=40, **PROPERTY_SETTINGS)
 @given(
     subject=st.text(max_size=250),
-    body=st.text(max_size=400),
+    body=st.one_of(st.text(max_size=400), st.sampled_from(["x" * 20_001, "{name}" * 3_334])),
     statuses=st.lists(st.sampled_from([*Status.values, "nonsense"]), max_size=4),
     purpose=st.sampled_from(["seminar", "news", "", "other"]),
 )
