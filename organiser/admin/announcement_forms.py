@@ -13,11 +13,8 @@ from registrations.announcement_audience import (
     Audience,
     audience_parse,
 )
-from registrations.announcements import (
-    AnnouncementAlreadyQueued,
-    announcement_language_gaps,
-    announcement_text_errors,
-)
+from registrations.announcement_texts import announcement_language_gaps, announcement_text_errors
+from registrations.announcements import AnnouncementAlreadyQueued
 from registrations.errors import RegistrationError
 from registrations.models import Announcement, Question, Registration
 from registrations.placeholders import announcement_texts, placeholders_help
