@@ -270,7 +270,13 @@ def audience_describe(*, seminar: Seminar, audience: Audience) -> str:
                     gettext("answered “%(question)s” with %(options)s")
                     % {
                         "question": chosen[0].question.label,
-                        "options": _either([f"“{option.label}”" for option in chosen]),
+                        "options": _either(
+                            [
+                                pgettext("an answer option's label, quoted", "“%(label)s”")
+                                % {"label": option.label}
+                                for option in chosen
+                            ]
+                        ),
                     }
                 )
     if audience.news_only:

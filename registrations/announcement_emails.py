@@ -5,6 +5,11 @@ The organiser writes plain text. It becomes the HTML layout every email has
 stays a line break, and web addresses become links; no markup from the organiser survives.
 A news email carries a one-click unsubscribe link and the List-Unsubscribe headers (RFC 8058).
 
+Each registrant reads it in their language when the organiser wrote both its subject and its
+message in that language; otherwise the whole email is in English (the organisers' required
+language): the text, and with it the placeholders' values, the greeting, the footer, the links'
+pages and the HTML's lang, so nobody gets English sentences around Chinese dates and names.
+
 A test to an organiser is built the same way for the registrant chosen, with "[Test]" before
 the subject. The registrant's private links (manage, unsubscribe) are stand-ins in a test and
 in the admin's preview: those links act for the registrant, and stay in their mailbox alone.
@@ -17,12 +22,15 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.encoding import iri_to_uri
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
+from modeltranslation.utils import build_localized_fieldname
 
 from .models import Announcement, Notification, Registration
 from .placeholders import (
+    TEXT_FIELDS,
     announcement_uses_join_link,
     placeholder_values,
     placeholders_fill,
@@ -30,9 +38,13 @@ from .placeholders import (
 )
 from .unsubscribe import unsubscribe_url
 
-# A web address ends at white space, at quotes or angle brackets, and where Chinese text or
-# full-width punctuation begins (organisers write "詳情見https://example.org。" without spaces).
-URL = re.compile(r"https?://[^\s<>\"'\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+", re.IGNORECASE)
+# A web address ends at white space, at quotes or angle brackets, and at Chinese punctuation
+# (CJK symbols, full-width forms, curly quotes, the ellipsis): organisers write
+# "詳情見https://example.org。" without a space. Chinese characters belong to it
+# (https://example.com/繁體?x=1); its link is percent-encoded, the text shown as typed.
+URL = re.compile(
+    r"https?://[^\s<>\"'\u2018-\u201f\u2026\u3000-\u303f\uff00-\uffef]+", re.IGNORECASE
+)
 # Punctuation that ends a sentence rather than the address.
 URL_TRAILING = ".,;:!?)]}'\""
 PARAGRAPH_STYLE = "font-size:15px;line-height:1.5"
@@ -46,7 +58,9 @@ def _linked(line: str) -> SafeString:
         if address.count("(") > address.count(")") and match.group(0)[len(address) :][:1] == ")":
             address += ")"  # https://en.wikipedia.org/wiki/Seminar_(disambiguation)
         parts.append(escape(line[position : match.start()]))
-        parts.append(format_html('<a href="{}" style="{}">{}</a>', address, LINK_STYLE, address))
+        parts.append(
+            format_html('<a href="{}" style="{}">{}</a>', iri_to_uri(address), LINK_STYLE, address)
+        )
         position = match.start() + len(address)
     parts.append(escape(line[position:]))
     return SafeString("".join(parts))
@@ -79,6 +93,19 @@ class AnnouncementEmail:
     language: str
 
 
+def announcement_language(announcement: Announcement, preferred: str) -> str:
+    """The language the whole email is in: `preferred` when the announcement has both a
+    subject and a message in it, else the default (English, which is always written)."""
+    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    if preferred == default:
+        return default
+    written = all(
+        (getattr(announcement, build_localized_fieldname(field, preferred), None) or "").strip()
+        for field in TEXT_FIELDS
+    )
+    return preferred if written else default
+
+
 def announcement_email(
     *,
     announcement: Announcement,
@@ -88,7 +115,7 @@ def announcement_email(
 ) -> AnnouncementEmail:
     """The announcement as `registration` gets it; to `test_to` instead, as a test; with
     stand-ins for the private links for a `preview` too."""
-    language = registration.preferred_language
+    language = announcement_language(announcement, registration.preferred_language)
     test = bool(test_to)
     sample = test or preview
     with translation.override(language):
@@ -108,13 +135,16 @@ def announcement_email(
         context = {
             "registration": registration,
             "seminar": registration.seminar,
+            "language": language,
             "headline": subject,
             "body": body,
             "body_html": body_html(body),
             "manage_url": manage_url,
             "unsubscribe_url": unsubscribe,
         }
-        text = render_to_string("emails/announcement.txt", context)
+        # render_to_string marks its result safe, which plain text is not: a name typed as
+        # markup is text here, and any page that shows this version must escape it.
+        text = str.__str__(render_to_string("emails/announcement.txt", context))
         html = render_to_string("emails/announcement.html", context)
     headers = {"Auto-Submitted": "auto-generated"}
     if unsubscribe and not sample:

@@ -10,7 +10,7 @@ out is what the admin shows.
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -20,17 +20,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .announcement_audience import Audience, audience_describe, audience_parse, audience_recipients
+from .announcement_texts import announcement_text_errors
 from .audit import audit_record
 from .delivery import notification_retry, notification_send, notifications_queue
 from .errors import RegistrationError
 from .models import Announcement, AuditEntry, Notification, Registration
-from .placeholders import (
-    JOIN_LINK,
-    JOIN_LINK_REFUSED,
-    announcement_text_fields,
-    announcement_texts,
-    placeholders_used,
-)
+from .placeholders import announcement_text_fields, announcement_texts
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +43,9 @@ class AnnouncementAlreadyQueued(RegistrationError):
 
 
 SEND_AT_PAST = _("Choose a time in the future (Hong Kong time).")
+# An upper bound, so a slip of the keyboard (the year 2206) is caught on the page.
+SEND_AT_MAX_AHEAD = timedelta(days=2 * 365)
+SEND_AT_TOO_FAR = _("Choose a time within two years from now (Hong Kong time).")
 NOT_SCHEDULED = _("This announcement is not scheduled.")
 TEST_NO_ADDRESS = _(
     "Your user account has no email address, so the test has nowhere to go. Ask an "
@@ -55,21 +53,11 @@ TEST_NO_ADDRESS = _(
     "send the test again."
 )
 TEST_NOT_REGISTRANT = _("Choose someone registered for this seminar.")
-
-
-def announcement_text_errors(*, texts: dict[str, str], audience: Audience) -> dict[str, str]:
-    """What is wrong with each text field, by field name: an unknown or malformed placeholder,
-    or a join link for an audience that is not confirmed registrants only."""
-    errors = {}
-    for name, text in texts.items():
-        try:
-            used = placeholders_used(text)
-        except RegistrationError as refusal:
-            errors[name] = str(refusal.message)
-            continue
-        if JOIN_LINK in used and not audience.confirmed_only:
-            errors[name] = str(JOIN_LINK_REFUSED)
-    return errors
+TEST_AFTER_SENT = _(
+    "This announcement has already been sent, so there is nothing left to test: a test shows "
+    "what a draft or a scheduled announcement will send. To try other words, write a new "
+    "announcement."
+)
 
 
 def announcement_check(*, announcement: Announcement) -> Audience:
@@ -173,6 +161,8 @@ def announcement_schedule(
     now = now or timezone.now()
     if send_at <= now:
         raise RegistrationError(SEND_AT_PAST, field="send_at")
+    if send_at > now + SEND_AT_MAX_AHEAD:
+        raise RegistrationError(SEND_AT_TOO_FAR, field="send_at")
     announcement_check(announcement=announcement)
     updated = Announcement.objects.filter(
         pk=announcement.pk, state__in=(State.DRAFT, State.SCHEDULED)
@@ -239,6 +229,8 @@ def announcement_test_send(
     """Email the announcement as `registration` would get it to `address` (an organiser's),
     with "[Test]" before the subject. It is an outbox row like any other, with its own
     recipient, so it is not the registrant's one delivery and is not counted."""
+    if announcement.state == State.QUEUED:
+        raise RegistrationError(TEST_AFTER_SENT)
     if not address:
         raise RegistrationError(TEST_NO_ADDRESS)
     if registration.seminar_id != announcement.seminar_id:

@@ -1,7 +1,9 @@
 """The demo's announcements, in three languages: one sent after the 2022 seminar to those who
-attended (its emails marked delivered, two failed, so the list shows progress and "send failed
-emails again" has something to do), one scheduled and one draft for the upcoming seminar.
-Loaded by demo.py through the same services the admin calls; safe to run again."""
+attended (its emails marked delivered); for the upcoming seminar one sent with the
+join link to the confirmed registrants (two of its emails failed, so the list shows progress and
+"send failed emails again" really sends them: that seminar's registrants are not purged the way
+the 2022 seminar's are), one scheduled and one draft. Loaded by demo.py through the same
+services the admin calls; safe to run again."""
 
 from datetime import datetime, timedelta
 
@@ -59,23 +61,40 @@ PANEL = {
         "你的报名：{manage_link}"
     ),
 }
+JOINING = {
+    "subject_en": "How to join {seminar}",
+    "subject_zh_hant": "如何參與{seminar}",
+    "subject_zh_hans": "如何参加{seminar}",
+    "body_en": (
+        "{seminar} starts on {date}.\n\n"
+        "Join here: {join_link}\n"
+        "Please join ten minutes early to check your sound and video."
+    ),
+    "body_zh_hant": (
+        "{seminar}將於{date}舉行。\n\n參與連結：{join_link}\n請提早十分鐘進入，檢查音訊及視像。"
+    ),
+    "body_zh_hans": (
+        "{seminar}将于{date}举行。\n\n参会链接：{join_link}\n请提前十分钟进入，检查音频和视频。"
+    ),
+}
+# The email already greets the reader ("Dear ...,"): the text starts with what is news.
 NEXT_YEAR = {
     "subject_en": "Save the date: next year's seminar on IP and SMEs",
     "subject_zh_hant": "預留日期：明年的知識產權與中小企業研討會",
     "subject_zh_hans": "预留日期：明年的知识产权与中小企业研讨会",
     "body_en": (
-        "Dear friends of {seminar},\n\n"
-        "Next year's seminar will be held in the autumn. Registration opens in the summer."
+        "Thank you for your interest in {seminar}. Next year's seminar will be held in the "
+        "autumn; registration opens in the summer."
     ),
-    "body_zh_hant": "各位好：\n\n明年的研討會將於秋季舉行，登記將於夏季開始。",
-    "body_zh_hans": "各位好：\n\n明年的研讨会将于秋季举行，报名将于夏季开始。",
+    "body_zh_hant": "多謝你關注{seminar}。明年的研討會將於秋季舉行，登記將於夏季開始。",
+    "body_zh_hans": "感谢你关注{seminar}。明年的研讨会将于秋季举行，报名将于夏季开始。",
 }
 
 
 def announcements_load(
     *, past: Seminar, upcoming: Seminar, organiser: AbstractBaseUser, now: datetime
 ) -> list[str]:
-    """Load the three announcements unless the seminars have some already."""
+    """Load the four announcements unless the seminars have some already."""
     if Announcement.objects.filter(seminar__in=(past, upcoming)).exists():
         return ["The demo announcements were already loaded; left as they are."]
     sent = Announcement.objects.create(
@@ -85,7 +104,15 @@ def announcements_load(
         **SLIDES,
     )
     count = announcement_queue(announcement=sent, actor=organiser, now=now)
-    _delivered(sent, now)
+    _delivered(sent, now, failed_at_most=0)
+    joining = Announcement.objects.create(
+        seminar=upcoming,
+        audience={"statuses": ["confirmed"]},
+        created_by=organiser,
+        **JOINING,
+    )
+    joined = announcement_queue(announcement=joining, actor=organiser, now=now)
+    _delivered(joining, now, failed_at_most=FAILED_AT_MOST)
     scheduled = Announcement.objects.create(
         seminar=upcoming,
         audience={"statuses": ["confirmed", "waitlisted"]},
@@ -100,15 +127,17 @@ def announcements_load(
         **NEXT_YEAR,
     )
     return [
-        f"Announcements: one sent to {count} attendees of the 2022 seminar, one scheduled "
-        "and one draft for the upcoming seminar."
+        f"Announcements: one sent to {count} attendees of the 2022 seminar; for the upcoming "
+        f"seminar one sent to {joined} confirmed registrants ({FAILED_AT_MOST} failed, to "
+        "send again), one scheduled and one draft."
     ]
 
 
-def _delivered(announcement: Announcement, now: datetime) -> None:
-    """Its emails as if the workers had sent them, but for two the mail server refused."""
+def _delivered(announcement: Announcement, now: datetime, *, failed_at_most: int) -> None:
+    """Its emails as if the workers had sent them, but for the first few, which the mail server
+    refused."""
     rows = Notification.objects.filter(announcement=announcement)
-    failed = list(rows.order_by("pk").values_list("pk", flat=True)[:FAILED_AT_MOST])
+    failed = list(rows.order_by("pk").values_list("pk", flat=True)[:failed_at_most])
     rows.filter(pk__in=failed).update(
         status=NotificationStatus.FAILED,
         attempts=6,

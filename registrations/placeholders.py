@@ -58,7 +58,12 @@ HELP_TEXT = _(
 def placeholders_help() -> str:
     """The help text listing every placeholder, in the active language."""
     separator = pgettext("separator between items of a list", ", ")
-    listed = separator.join(f"{{{name}}} ({meaning})" for name, meaning in PLACEHOLDERS.items())
+    # The brackets are the language's own: "{venue} (the venue)", "{venue}（地點）".
+    explained = pgettext("a placeholder and what it becomes", "%(placeholder)s (%(meaning)s)")
+    listed = separator.join(
+        explained % {"placeholder": f"{{{name}}}", "meaning": meaning}
+        for name, meaning in PLACEHOLDERS.items()
+    )
     return str(HELP_TEXT) % {"placeholders": listed}
 
 

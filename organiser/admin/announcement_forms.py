@@ -13,7 +13,8 @@ from registrations.announcement_audience import (
     Audience,
     audience_parse,
 )
-from registrations.announcements import AnnouncementAlreadyQueued, announcement_text_errors
+from registrations.announcement_texts import announcement_language_gaps, announcement_text_errors
+from registrations.announcements import AnnouncementAlreadyQueued
 from registrations.errors import RegistrationError
 from registrations.models import Announcement, Question, Registration
 from registrations.placeholders import announcement_texts, placeholders_help
@@ -188,8 +189,10 @@ class AnnouncementAdminForm(AudienceFields, forms.ModelForm):
             return cleaned
         self.instance.audience = audience.as_data()
         texts = {name: cleaned.get(name) or "" for name in announcement_texts(self.instance)}
-        for name, message in announcement_text_errors(texts=texts, audience=audience).items():
-            if name in self.fields:
+        errors = announcement_text_errors(texts=texts, audience=audience)
+        errors = announcement_language_gaps(texts=texts) | errors
+        for name, message in errors.items():
+            if name in self.fields and name not in self.errors:
                 self.add_error(name, message)
         return cleaned
 

@@ -38,6 +38,7 @@ from registrations.models import Announcement, Registration
 from seminar.models import Seminar
 
 from .announcement_forms import AudienceCountForm, ScheduleForm
+from .announcement_words import recipient_label
 
 # How many recipients the preview offers to choose from; the first ones, by name.
 PREVIEW_CHOICES = 200
@@ -129,7 +130,7 @@ def preview_view(modeladmin, request: HttpRequest, announcement_id: int) -> Http
     if chosen is not None and chosen not in recipients:
         recipients.insert(0, chosen)
     context.update(
-        recipients=recipients,
+        recipients=[(person.pk, recipient_label(person)) for person in recipients],
         chosen=chosen,
         can_send=modeladmin.can_send(request, announcement),
         queued=announcement.state == Announcement.State.QUEUED,

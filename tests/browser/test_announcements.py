@@ -18,17 +18,21 @@ from tests.factories import RegistrationFactory, SeminarFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def log_in_in_chinese(page, live_server, django_user_model) -> None:
+def log_in(page, live_server, django_user_model, prefix: str = "") -> None:
     groups_ensure()
     user = django_user_model.objects.create_user(
         "mei.ling", password="pw-announce-42", is_staff=True, email="mei.ling@example.org"
     )
     user.groups.add(Group.objects.get(name=ORGANISERS))
-    page.goto(f"{live_server.url}/zh-hant/admin/login/")
+    page.goto(f"{live_server.url}{prefix}/admin/login/")
     page.fill("#id_username", "mei.ling")
     page.fill("#id_password", "pw-announce-42")
     page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/zh-hant/admin/")
+    page.wait_for_url(f"{live_server.url}{prefix}/admin/")
+
+
+def log_in_in_chinese(page, live_server, django_user_model) -> None:
+    log_in(page, live_server, django_user_model, prefix="/zh-hant")
 
 
 def fill_tab(page, field: str, language: str, value: str) -> None:
@@ -44,7 +48,11 @@ def test_an_organiser_in_chinese_writes_previews_tests_and_sends(
 ):
     seminar = SeminarFactory(title_en="IP Seminar", title_zh_hant="知識產權研討會")
     RegistrationFactory(
-        seminar=seminar, name_en="CHAN Tai Man", name_zh="陳大文", preferred_language="zh-hant"
+        seminar=seminar,
+        name_en="CHAN Tai Man",
+        name_zh="陳大文",
+        email="chan@example.com",
+        preferred_language="zh-hant",
     )
     RegistrationFactory(seminar=seminar, name_en="WONG Ka Yan")
     RegistrationFactory(seminar=seminar, status=Registration.Status.WAITLISTED)
@@ -73,7 +81,7 @@ def test_an_organiser_in_chinese_writes_previews_tests_and_sends(
 
     page.get_by_role("link", name="預覽及發送測試").click()
     page.locator("#preview-registration").select_option(
-        label="CHAN Tai Man 陳大文 · 繁體中文 · 已確認"
+        label="CHAN Tai Man 陳大文 · chan@example.com · 繁體中文 · 已確認"
     )
     page.get_by_role("button", name="顯示").click()
     assert page.locator("#preview-subject").inner_text() == "知識產權研討會的簡報"
@@ -97,6 +105,97 @@ def test_an_organiser_in_chinese_writes_previews_tests_and_sends(
     assert announcement.state == Announcement.State.QUEUED
     assert Notification.objects.filter(announcement=announcement, recipient="").count() == 2
     screenshot(page, "announcement-sent-zh-hant")
+
+
+def test_an_error_in_another_languages_tab_is_shown_marked_and_listed_with_its_language(
+    page, live_server, django_user_model
+):
+    seminar = SeminarFactory()
+    RegistrationFactory(seminar=seminar)
+    log_in(page, live_server, django_user_model)
+    page.goto(
+        f"{live_server.url}/admin/registrations/announcement/add/"
+        f"?_changelist_filters=seminar__id__exact%3D{seminar.pk}"
+    )
+    fill_tab(page, "subject", "en", "Join us")
+    fill_tab(page, "body", "en", "See you there.")
+    fill_tab(page, "subject", "zh-hans", "欢迎参加")
+    fill_tab(page, "body", "zh-hans", "参会链接：{join_link}")
+    fill_tab(page, "subject", "en", "Join us")  # back to the English tabs, as people leave it
+    page.locator("input[name='audience_statuses'][value='waitlisted']").check()
+    page.locator("input[name='_continue']").click()
+    page.wait_for_selector(".errornote")
+
+    body_tabs = page.locator(".ui-tabs:has(#id_body_zh_hans) .ui-tabs-nav li")
+    subject_tabs = page.locator(".ui-tabs:has(#id_subject_zh_hans) .ui-tabs-nav li")
+    expect(page.locator("#id_body_zh_hans")).to_be_visible()
+    expect(body_tabs.filter(has=page.locator(".tab-error-mark"))).to_have_count(1)
+    assert "ZH-HANS" in body_tabs.filter(has=page.locator(".tab-error-mark")).inner_text()
+    assert "ZH-HANS" in page.locator(".ui-tabs:has(#id_body_zh_hans) .ui-tabs-active").inner_text()
+    expect(subject_tabs.filter(has=page.locator(".tab-error-mark"))).to_have_count(0)
+    listed = page.locator("#language-errors li")
+    expect(listed).to_have_count(1)
+    assert "Message (Simplified Chinese, tab ZH-HANS)" in listed.inner_text()
+    screenshot(page, "announcement-error-in-another-tab")
+    assert admin_violations(page) == []
+    # The list's link opens the tab and puts the cursor in the field, from any tab.
+    body_tabs.filter(has_text="EN").locator("a").click()
+    expect(page.locator("#id_body_zh_hans")).to_be_hidden()
+    listed.locator("a").click()
+    expect(page.locator("#id_body_zh_hans")).to_be_focused()
+
+
+def test_a_sent_announcements_page_has_no_empty_language_switch(
+    page, live_server, django_user_model
+):
+    from registrations.announcements import announcement_queue
+    from tests.factories import AnnouncementFactory
+
+    announcement = AnnouncementFactory(seminar=RegistrationFactory().seminar)
+    announcement_queue(announcement=announcement, actor=None)
+    log_in(page, live_server, django_user_model)
+
+    page.goto(f"{live_server.url}/admin/registrations/announcement/{announcement.pk}/change/")
+
+    expect(page.locator("h1")).to_be_visible()
+    assert page.locator("#modeltranslation-main-switch").count() == 0
+    assert admin_violations(page) == []
+
+
+def test_the_list_shows_each_announcements_progress_at_1280_px(
+    page, live_server, django_user_model
+):
+    from registrations.announcements import announcement_queue
+    from tests.factories import AnnouncementFactory
+
+    seminar = SeminarFactory(
+        title_en="Guangdong/Hong Kong Seminar on Intellectual Property and Development of SMEs"
+    )
+    for number in range(3):
+        RegistrationFactory(seminar=seminar, email=f"person{number}@example.com")
+    announcement = AnnouncementFactory(
+        seminar=seminar, subject_en="Slides and recording of the seminar are now online for all"
+    )
+    announcement_queue(announcement=announcement, actor=None)
+    Notification.objects.filter(pk=Notification.objects.order_by("pk").first().pk).update(
+        status=Notification.Status.FAILED
+    )
+    Notification.objects.filter(status=Notification.Status.PENDING).update(
+        status=Notification.Status.SENT
+    )
+    AnnouncementFactory(seminar=seminar, subject_en="A draft about the panel discussion")
+    log_in(page, live_server, django_user_model)
+
+    for query in (f"?seminar__id__exact={seminar.pk}", ""):
+        page.goto(f"{live_server.url}/admin/registrations/announcement/{query}")
+        results = page.locator("#changelist .results")
+        assert results.evaluate("element => element.scrollWidth <= element.clientWidth")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+        row = page.locator("#result_list tr", has_text="Slides and recording")
+        progress = row.locator("td.field-progress_column")
+        expect(progress).to_have_text("2 sent · 1 failed")
+        expect(progress).to_be_in_viewport()
+    screenshot(page, "announcement-list-1280")
 
 
 @pytest.fixture

@@ -91,6 +91,7 @@ def new_announcement(client, seminar, **fields) -> dict:
             "subject_en": "Slides for {seminar}",
             "subject_zh_hant": "{seminar}的簡報",
             "body_en": "Dear colleagues,\n\nThe slides: https://example.org/slides",
+            "body_zh_hant": "簡報：https://example.org/slides",
             "audience_statuses": ["confirmed"],
         }
     )
@@ -127,7 +128,9 @@ def test_an_organiser_writes_an_announcement_for_the_seminars_confirmed_registra
 
 
 def test_an_unknown_placeholder_is_an_error_next_to_that_languages_field(organiser_client, seminar):
-    data = new_announcement(organiser_client, seminar, body_zh_hans="{姓名}您好")
+    data = new_announcement(
+        organiser_client, seminar, subject_zh_hans="简报", body_zh_hans="{姓名}您好"
+    )
 
     response = organiser_client.post(add_url(seminar), data)
 
@@ -136,6 +139,43 @@ def test_an_unknown_placeholder_is_an_error_next_to_that_languages_field(organis
     assert list(errors) == ["body_zh_hans"]
     assert "“{姓名}” is not a placeholder" in errors["body_zh_hans"][0]
     assert not Announcement.objects.exists()
+
+
+def test_a_language_with_a_subject_but_no_message_is_an_error_next_to_the_empty_field(
+    organiser_client, seminar
+):
+    data = new_announcement(organiser_client, seminar, subject_zh_hans="简报", subject_zh_hant="")
+
+    response = organiser_client.post(add_url(seminar), data)
+
+    errors = response.context["adminform"].form.errors
+    assert sorted(errors) == ["body_zh_hans", "subject_zh_hant"]
+    assert errors["body_zh_hans"][0].startswith("Write the message in this language too")
+    assert errors["subject_zh_hant"][0].startswith("Write the subject in this language too")
+    assert not Announcement.objects.exists()
+
+
+def test_errors_in_the_language_tabs_are_listed_at_the_top_naming_field_and_language(
+    organiser_client, seminar
+):
+    data = new_announcement(
+        organiser_client,
+        seminar,
+        subject_zh_hans="简报",
+        body_zh_hans="参会链接：{join_link}",
+        audience_statuses=["confirmed", "waitlisted"],
+    )
+
+    response = organiser_client.post(add_url(seminar), data)
+
+    content = response.content.decode()
+    listed = re.search(
+        r'<ul class="errorlist nonfield" id="language-errors".*?</ul>', content, re.S
+    )
+    assert listed is not None
+    assert '<a href="#id_body_zh_hans">Message (Simplified Chinese, tab ZH-HANS)</a>' in listed[0]
+    assert "can only be used when the audience is confirmed registrants only" in listed[0]
+    assert listed[0].count("<li>") == 1
 
 
 def test_the_join_link_is_refused_for_an_audience_beyond_confirmed_registrants(
@@ -208,7 +248,10 @@ def test_the_count_follows_the_boxes_ticked(organiser_client, seminar):
 
 def test_preview_as_a_chosen_recipient_in_their_language(organiser_client, seminar):
     announcement = AnnouncementFactory(
-        seminar=seminar, subject_en="Slides for {name}", subject_zh_hant="給{name}的簡報"
+        seminar=seminar,
+        subject_en="Slides for {name}",
+        subject_zh_hant="給{name}的簡報",
+        body_zh_hant="簡報已上載。",
     )
     chinese = seminar.registrations.get(email="two@example.com")
 
@@ -222,6 +265,57 @@ def test_preview_as_a_chosen_recipient_in_their_language(organiser_client, semin
     assert frame["X-Frame-Options"] == "SAMEORIGIN"
     assert '<html lang="zh-hant">' in frame.content.decode()
     assert chinese.token not in frame.content.decode()
+    assert "gets it in English" not in text(page)
+
+
+def test_the_preview_says_when_a_registrant_gets_the_english_for_lack_of_their_language(
+    organiser_client, seminar
+):
+    announcement = AnnouncementFactory(seminar=seminar, subject_zh_hant="只有標題")
+    chinese = seminar.registrations.get(email="two@example.com")
+
+    page = organiser_client.get(url("preview", announcement), {"registration": chinese.pk})
+
+    assert page.context["email"].subject == "Slides and recording are online"
+    assert (
+        "繁體中文 has no subject or no message, so this person gets it in English "
+        "(all of it: the greeting, the date and the links too)." in text(page)
+    )
+
+
+def test_preview_as_tells_namesakes_apart_by_address_language_status_and_mode(organiser_client):
+    hybrid = SeminarFactory(format=Seminar.Format.HYBRID, online_capacity=10)
+    RegistrationFactory(
+        seminar=hybrid,
+        name_en="CHAN Tai Man",
+        email="chan.online@example.com",
+        attendance_mode="online",
+    )
+    RegistrationFactory(
+        seminar=hybrid,
+        name_en="CHAN Tai Man",
+        email="chan.room@example.com",
+        attendance_mode="in_person",
+        preferred_language="zh-hant",
+    )
+    announcement = AnnouncementFactory(seminar=hybrid)
+
+    page = organiser_client.get(url("preview", announcement))
+
+    options = re.findall(r"<option [^>]*>([^<]*)</option>", page.content.decode())
+    assert sorted(html.unescape(option) for option in options) == [
+        "CHAN Tai Man · chan.online@example.com · English · Confirmed · Online",
+        "CHAN Tai Man · chan.room@example.com · 繁體中文 · Confirmed · In the room",
+    ]
+
+
+def test_preview_as_names_no_mode_at_a_seminar_with_one_way_to_attend(organiser_client, seminar):
+    announcement = AnnouncementFactory(seminar=seminar)
+
+    page = organiser_client.get(url("preview", announcement))
+
+    options = re.findall(r"<option [^>]*>([^<]*)</option>", page.content.decode())
+    assert "CHAN Tai Man · one@example.com · English · Confirmed" in options
 
 
 def test_the_preview_escapes_what_the_organiser_typed(organiser_client, seminar):
@@ -294,12 +388,47 @@ def test_a_sent_announcement_is_read_only(organiser_client, seminar):
     attempt = organiser_client.post(change_url(announcement), {"subject_en": "Changed"})
 
     words = text(page)
-    assert "Queued for sending at" in words
+    assert re.search(r"Sending since [-0-9]+ [:0-9]+: 0 of 2 sent, 0 failed so far\.", words)
     assert "0 sent, 2 waiting, 0 failed, 0 not sent" in words
     assert 'name="subject_en"' not in page.content.decode()
     assert attempt.status_code == 403
     announcement.refresh_from_db()
     assert announcement.subject_en == "Sent already"
+
+
+def test_a_sent_announcements_page_says_how_far_it_got_in_words(organiser_client, seminar):
+    announcement = AnnouncementFactory(seminar=seminar)
+    announcement_queue(announcement=announcement, actor=None)
+    first, second = Notification.objects.filter(announcement=announcement).order_by("pk")
+    Notification.objects.filter(pk=first.pk).update(status=Notification.Status.SENT)
+
+    sending = text(organiser_client.get(change_url(announcement)))
+    Notification.objects.filter(pk=second.pk).update(status=Notification.Status.FAILED)
+    done = text(organiser_client.get(change_url(announcement)))
+
+    assert "1 of 2 sent, 0 failed so far." in sending
+    assert re.search(r"Sent on [-0-9]+ [:0-9]+ to 2 people: 1 sent, 1 failed\.", done)
+    assert "Queued for sending" not in done
+
+
+def test_the_list_has_one_short_progress_column(organiser_client, seminar):
+    sent = AnnouncementFactory(seminar=seminar, subject_en="Went out")
+    announcement_queue(announcement=sent, actor=None)
+    first, second = Notification.objects.filter(announcement=sent).order_by("pk")
+    Notification.objects.filter(pk=first.pk).update(status=Notification.Status.SENT)
+    Notification.objects.filter(pk=second.pk).update(status=Notification.Status.FAILED)
+    AnnouncementFactory(seminar=seminar, subject_en="Still a draft")
+    listing = reverse("admin:registrations_announcement_changelist")
+
+    everything = organiser_client.get(listing)
+    seminars_own = organiser_client.get(listing, {"seminar__id__exact": seminar.pk})
+
+    assert "Subject Seminar Kind State Progress" in text(everything)
+    assert "Subject Kind State Progress" in text(seminars_own)
+    rows = text(seminars_own)
+    assert "Went out About the seminar Sent " in rows
+    assert "1 sent · 1 failed" in rows
+    assert "Still a draft About the seminar Draft —" in rows
 
 
 def test_schedule_and_unschedule(organiser_client, seminar):
@@ -329,6 +458,31 @@ def test_a_time_in_the_past_is_refused_next_to_the_field(organiser_client, semin
     assert response.context["form"].errors == {
         "send_at": ["Choose a time in the future (Hong Kong time)."]
     }
+
+
+def test_a_time_more_than_two_years_ahead_is_refused_next_to_the_field(organiser_client, seminar):
+    announcement = AnnouncementFactory(seminar=seminar)
+    far = timezone.localtime() + timedelta(days=800)
+
+    response = organiser_client.post(
+        url("schedule", announcement), {"send_at": far.strftime("%Y-%m-%dT%H:%M")}
+    )
+
+    assert response.context["form"].errors == {
+        "send_at": ["Choose a time within two years from now (Hong Kong time)."]
+    }
+    assert 'aria-invalid="true"' in response.content.decode()
+
+
+def test_a_message_too_long_is_refused_next_to_its_field(organiser_client, seminar):
+    data = new_announcement(organiser_client, seminar, body_zh_hant="字" * 20_001)
+
+    response = organiser_client.post(add_url(seminar), data)
+
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["body_zh_hant"]
+    assert errors["body_zh_hant"][0].startswith("A message can have at most 20,000 characters")
+    assert not Announcement.objects.exists()
 
 
 def test_resend_failed_asks_then_queues_them_again(organiser_client, seminar):
@@ -372,6 +526,38 @@ def test_viewers_see_announcements_but_not_whom_or_how_to_send(viewer_client, se
     assert not Notification.objects.exists()
 
 
+def test_viewers_are_not_offered_the_resend_action_and_cannot_post_it(viewer_client, seminar):
+    announcement = AnnouncementFactory(seminar=seminar)
+    announcement_queue(announcement=announcement, actor=None)
+    Notification.objects.filter(announcement=announcement).update(status=Notification.Status.FAILED)
+    listing = reverse("admin:registrations_announcement_changelist")
+
+    page = viewer_client.get(listing)
+    viewer_client.post(listing, {"action": "resend_failed", "_selected_action": [announcement.pk]})
+
+    assert "Send failed emails again" not in text(page)
+    assert Notification.objects.filter(status=Notification.Status.FAILED).count() == 2
+
+
+def test_a_test_of_a_sent_announcement_is_refused_with_a_message(
+    organiser_client, seminar, django_capture_on_commit_callbacks
+):
+    announcement = AnnouncementFactory(seminar=seminar)
+    announcement_queue(announcement=announcement, actor=None)
+    chan = seminar.registrations.get(email="one@example.com")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(
+            url("test", announcement), {"registration": chan.pk}, follow=True
+        )
+
+    assert "This announcement has already been sent, so there is nothing left to test" in text(
+        response
+    )
+    assert mail.outbox == []
+    assert not Notification.objects.filter(announcement=announcement).exclude(recipient="").exists()
+
+
 def test_the_list_shows_progress_in_a_fixed_number_of_queries(
     organiser_client, seminar, django_assert_max_num_queries
 ):
@@ -401,7 +587,7 @@ def test_the_list_shows_progress_in_a_fixed_number_of_queries(
 @settings(max_examples=40, **PROPERTY_SETTINGS)
 @given(
     subject=st.text(max_size=250),
-    body=st.text(max_size=400),
+    body=st.one_of(st.text(max_size=400), st.sampled_from(["x" * 20_001, "{name}" * 3_334])),
     statuses=st.lists(st.sampled_from([*Status.values, "nonsense"]), max_size=4),
     purpose=st.sampled_from(["seminar", "news", "", "other"]),
 )
@@ -472,3 +658,54 @@ def test_any_count_request_is_answered_in_words(organiser_client, seminar, query
 
     assert response.status_code == 200
     assert response.json()["text"]
+
+
+HOSTILE_NAME = 'Eve<meta http-equiv="refresh" content="1;url=/x">'
+HOSTILE_TEXT = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+
+
+def test_the_preview_page_shows_hostile_names_and_texts_as_typed_never_as_markup(
+    organiser_client, seminar
+):
+    """The plain-text version is text: a registrant's name or the organiser's words with
+    markup in them are shown as typed, on every admin page about the announcement."""
+    eve = RegistrationFactory(seminar=seminar, email="eve@example.com", name_en=HOSTILE_NAME)
+    seminar.venue = HOSTILE_TEXT
+    seminar.save()
+    question = choice_question(HOSTILE_TEXT, seminar=seminar, label_en=HOSTILE_NAME)
+    option = question.options.get()
+    AnswerFactory(registration=eve, question=question, options=[option])
+    announcement = AnnouncementFactory(
+        seminar=seminar,
+        subject_en=f"{HOSTILE_TEXT} for {{name}}",
+        body_en=f"Dear {{name}},\n\n{HOSTILE_TEXT}\nVenue: {{venue}}",
+        audience={"statuses": ["confirmed"], "answers": {str(question.pk): [option.pk]}},
+    )
+    pages = {
+        "preview": organiser_client.get(url("preview", announcement), {"registration": eve.pk}),
+        "change": organiser_client.get(change_url(announcement)),
+        "send": organiser_client.get(url("send", announcement)),
+        "schedule": organiser_client.get(url("schedule", announcement)),
+        "list": organiser_client.get(
+            reverse("admin:registrations_announcement_changelist"),
+            {"seminar__id__exact": seminar.pk},
+        ),
+    }
+    announcement_queue(announcement=announcement, actor=None)
+    Notification.objects.filter(announcement=announcement).update(status=Notification.Status.FAILED)
+    pages["sent"] = organiser_client.get(change_url(announcement))
+    pages["resend"] = organiser_client.get(url("resend", announcement))
+
+    for name, page in pages.items():
+        content = page.content.decode()
+        assert page.status_code == 200, name
+        assert "<meta http-equiv" not in content, name
+        assert "<script>alert" not in content and "<img src=x" not in content, name
+    preview = pages["preview"].content.decode()
+    assert "Dear Eve&lt;meta http-equiv=&quot;refresh&quot;" in preview
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in preview
+    # The audience in words names the hostile answer, as typed.
+    assert "&lt;img src=x onerror=alert(1)&gt;" in pages["sent"].content.decode()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in pages["send"].content.decode()
+    # The email itself keeps the name as typed: it is plain text, never read as HTML.
+    assert HOSTILE_NAME in pages["preview"].context["email"].text

@@ -229,6 +229,26 @@ def test_the_audience_in_words_in_chinese():
     assert "已確認" in words
 
 
+@pytest.mark.parametrize(
+    ("language", "quoted", "foreign"),
+    [("zh-hant", "「Topics」", "“"), ("zh-hans", "“Topics”", "「")],
+)
+def test_answers_in_words_are_quoted_the_way_the_language_quotes(language, quoted, foreign):
+    from django.utils import translation
+
+    seminar = SeminarFactory()
+    topics = choice_question("Patents", "Trade marks", seminar=seminar, label_en="Topics")
+    data = {"answers": {str(topics.pk): list(topics.options.values_list("pk", flat=True))}}
+    audience = audience_parse(seminar=seminar, data=data, purpose=NEWS)
+
+    with translation.override(language):
+        words = audience_describe(seminar=seminar, audience=audience)
+
+    assert quoted in words
+    assert quoted.replace("Topics", "Patents") in words
+    assert foreign not in words
+
+
 # The property: for any audience, the recipients are exactly what a plain reading of the rule
 # gives, and queuing writes exactly that many rows, one per recipient.
 

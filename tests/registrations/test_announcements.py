@@ -14,6 +14,8 @@ from django.utils import timezone
 from registrations.announcements import (
     SCHEDULER,
     SEND_AT_PAST,
+    SEND_AT_TOO_FAR,
+    TEST_AFTER_SENT,
     TEST_NO_ADDRESS,
     AnnouncementAlreadyQueued,
     announcement_check,
@@ -234,6 +236,34 @@ def test_schedule_unschedule_and_the_time_must_be_ahead():
     assert announcement.state == State.DRAFT
 
 
+def test_a_time_more_than_two_years_ahead_is_refused():
+    announcement = AnnouncementFactory()
+    now = timezone.now()
+
+    with pytest.raises(RegistrationError) as refused:
+        announcement_schedule(announcement=announcement, send_at=now + timedelta(days=731), now=now)
+
+    assert refused.value.message == SEND_AT_TOO_FAR
+    assert refused.value.field == "send_at"
+    announcement_schedule(announcement=announcement, send_at=now + timedelta(days=729), now=now)
+    assert announcement.state == State.SCHEDULED
+
+
+def test_a_message_longer_than_twenty_thousand_characters_is_refused():
+    announcement = AnnouncementFactory(body_zh_hant="字" * 20_001, subject_zh_hant="標題")
+
+    with pytest.raises(RegistrationError) as refused:
+        announcement_check(announcement=announcement)
+
+    assert refused.value.field == "body_zh_hant"
+    assert str(refused.value.message) == (
+        "A message can have at most 20,000 characters, and this one has 20,001. Shorten it, "
+        "or put the details on a web page and link to it."
+    )
+    announcement.body_zh_hant = "字" * 20_000
+    announcement_check(announcement=announcement)
+
+
 def test_the_scheduler_queues_what_is_due_once():
     seminar = SeminarFactory()
     RegistrationFactory.create_batch(2, seminar=seminar)
@@ -314,6 +344,20 @@ def test_a_test_needs_an_address_and_a_registrant_of_the_seminar():
         announcement_test_send(
             announcement=announcement, registration=RegistrationFactory(), address="me@x.org"
         )
+
+
+def test_a_sent_announcement_takes_no_more_tests():
+    registration = RegistrationFactory()
+    announcement = AnnouncementFactory(seminar=registration.seminar)
+    announcement_queue(announcement=announcement, actor=None)
+
+    with pytest.raises(RegistrationError) as refused:
+        announcement_test_send(
+            announcement=announcement, registration=registration, address="me@example.com"
+        )
+
+    assert refused.value.message == TEST_AFTER_SENT
+    assert not Notification.objects.exclude(recipient="").exists()
 
 
 def test_failed_emails_are_queued_again():

@@ -1,6 +1,7 @@
 """Placeholders organisers type: checked before anything is saved, filled per recipient in their
 language, braces written twice when meant literally."""
 
+import re
 from datetime import datetime
 
 import pytest
@@ -57,6 +58,19 @@ def test_the_help_names_every_placeholder():
     for name in ("{name}", "{seminar}", "{date}", "{venue}", "{manage_link}", "{join_link}"):
         assert name in words
     assert "{{ or }}" in words
+
+
+# Half-width brackets, colons or commas touching Chinese text: Chinese takes （）：，.
+HALF_WIDTH_IN_CHINESE = re.compile(r"[\u4e00-\u9fff] ?[():,]|[():,] ?[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "zh-hans"])
+def test_the_help_in_chinese_uses_full_width_brackets(language):
+    with translation.override(language):
+        words = placeholders_help()
+
+    assert not HALF_WIDTH_IN_CHINESE.search(words), words
+    assert "{venue}（" in words
 
 
 @given(st.text(max_size=80))
