@@ -107,6 +107,7 @@ def seminar_change_notify(*, seminar: Seminar, before: dict, actor: Actor) -> No
     _sequence_raise(seminar=seminar, before=before)
     notifications = []
     for registration in _audience(seminar=seminar, statuses=CHANGE_STATUSES):
+        registration.seminar = seminar  # as saved, and no query per registrant
         concerning = changes_concerning(registration=registration, changes=changes)
         if concerning:
             notifications.append(

@@ -186,8 +186,9 @@ class SeminarAdmin(TabbedTranslationAdmin):
             {
                 "fields": ("join_url", "joining_instructions"),
                 "description": _(
-                    "Sent only to confirmed registrants (at a hybrid seminar, only to those "
-                    "attending online); never on public pages."
+                    "Sent only to confirmed registrants who attend online: everyone at an "
+                    "online seminar, those attending online at a hybrid one, nobody at an "
+                    "in-person one. Never on public pages."
                 ),
             },
         ),
@@ -299,6 +300,29 @@ class SeminarAdmin(TabbedTranslationAdmin):
             )
         if change and "requires_approval" in form.changed_data and not obj.requires_approval:
             self._still_pending_report(request, obj)
+        self._unused_joining_details_report(request, obj)
+
+    def _unused_joining_details_report(self, request, seminar: Seminar) -> None:
+        """An in-person seminar sends its join link to nobody (Registration.gets_joining_details).
+        Say so when one is still filled in, typically the webinar's after a move into the room,
+        rather than refuse the save and lose the rest of what was typed."""
+        if seminar.format != Seminar.Format.IN_PERSON:
+            return
+        instructions = (
+            getattr(seminar, f"joining_instructions_{code.replace('-', '_')}")
+            for code, _name in Registration.Language.choices
+        )
+        if not (seminar.join_url or any(instructions)):
+            return
+        self.message_user(
+            request,
+            gettext(
+                "This seminar is in person, so its join link and joining instructions are sent "
+                "to nobody. Clear them under Joining details if the online meeting is no longer "
+                "used."
+            ),
+            messages.WARNING,
+        )
 
     def _still_pending_report(self, request, seminar: Seminar) -> None:
         """Switching approval off confirms nobody already waiting: say who still waits."""

@@ -331,3 +331,41 @@ def test_the_offer_never_errors_and_the_message_counts_what_was_queued(organiser
         registration__seminar=seminar, changes__has_key="join_url"
     )
     assert not join_links.exclude(registration__status=Status.CONFIRMED).exists()
+
+
+IN_PERSON_WARNING = (
+    "This seminar is in person, so its join link and joining instructions are sent to nobody. "
+    "Clear them under Joining details if the online meeting is no longer used."
+)
+
+
+def test_moving_an_online_seminar_into_the_room_tells_the_venue_and_warns_of_the_join_link(
+    organiser_client, seminar, django_capture_on_commit_callbacks
+):
+    data = posted_form(organiser_client.get(change_url(seminar)))
+    data.update(format=Seminar.Format.IN_PERSON, venue_en="Room S421")  # join link left as it was
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = save(organiser_client, seminar, data)
+
+    assert IN_PERSON_WARNING in page_messages(response)
+    seminar.refresh_from_db()
+    assert seminar.join_url  # kept as typed: the organiser decides
+    assert len(mail.outbox) == 3
+    for message in mail.outbox:
+        assert seminar.join_url not in message.body
+        assert "How to join" not in message.body
+        assert "Room S421" in message.body
+
+
+def test_an_online_or_in_person_seminar_without_a_join_link_is_not_warned(
+    organiser_client, seminar
+):
+    data = posted_form(organiser_client.get(change_url(seminar)))
+    online = save(organiser_client, seminar, data)
+    data.update(format=Seminar.Format.IN_PERSON, venue_en="Room S421", join_url="")
+    data.pop("joining_instructions_en", None)
+    in_person = save(organiser_client, seminar, data)
+
+    assert IN_PERSON_WARNING not in page_messages(online)
+    assert IN_PERSON_WARNING not in page_messages(in_person)
