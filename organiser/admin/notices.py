@@ -21,7 +21,8 @@ NOTIFY_FIELDSET = (
         "fields": ("notify_registrants",),
         "description": _(
             "Changing the start or end, the format, the venue or the join link of this "
-            "published seminar, or cancelling it, can email its registrants when you save."
+            "seminar, or cancelling it, can email its registrants when you save, even while it "
+            "is a draft."
         ),
     },
 )

@@ -227,9 +227,10 @@ class SeminarAdmin(TabbedTranslationAdmin):
     )
 
     def _notice_counts(self, request, seminar: Seminar | None) -> dict[str, int] | None:
-        """Whom saving could tell of a change, if this organiser may edit a published seminar
-        with registrants; else None. Read once per request (the admin asks several times)."""
-        if seminar is None or seminar.status != Seminar.Status.PUBLISHED:
+        """Whom saving could tell of a change, if this organiser may edit a seminar with
+        registrants that is not cancelled (a draft included: its registrants relied on it too);
+        else None. Read once per request (the admin asks several times)."""
+        if seminar is None or seminar.status == Seminar.Status.CANCELLED:
             return None
         if not self.has_change_permission(request, seminar):
             return None
@@ -370,7 +371,7 @@ class SeminarAdmin(TabbedTranslationAdmin):
     def save_related(self, request, form, formsets, change: bool) -> None:
         self._programme_save(request, form, formsets, change)
         if not change or form.notice_counts is None:
-            return  # nobody to tell, or not a published seminar
+            return  # nobody to tell, or a seminar cancelled already
         # Last, once the times, the programme and the attendance modes are as saved, so each
         # registrant is told what now concerns them.
         outcome = seminar_edit_notify(

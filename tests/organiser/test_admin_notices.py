@@ -1,6 +1,7 @@
 """The seminar page offers to tell registrants of a change (ticked unless the organiser unticks
 it), says how many it could reach, and after saving says how many were emailed: the number the
-outbox holds. A draft seminar, or a change that concerns nobody, emails nobody."""
+outbox holds. A draft seminar with registrants is no exception; a cancelled seminar, or a change
+that concerns nobody, emails nobody."""
 
 import re
 from collections import Counter
@@ -158,26 +159,49 @@ def test_a_new_join_link_goes_only_to_the_confirmed(organiser_client, seminar):
     )
 
 
-def test_a_draft_seminar_offers_nothing_and_emails_nobody(organiser_client, seminar):
+def test_a_draft_seminar_with_registrants_offers_and_tells_them(organiser_client, seminar):
     Seminar.objects.filter(pk=seminar.pk).update(status=Seminar.Status.DRAFT)
     page = organiser_client.get(change_url(seminar))
     data = posted_form(page)
-    data["notify_registrants"] = "on"  # even if posted
 
-    save(organiser_client, seminar, with_times(data, "", STARTS_AT + WEEK, seminar.ends_at + WEEK))
+    response = save(
+        organiser_client, seminar, with_times(data, "", STARTS_AT + WEEK, seminar.ends_at + WEEK)
+    )
 
-    assert "what changed" not in page.content.decode()
-    assert notices() == 0
+    assert OFFER in page.content.decode()
+    assert notices() == 3
+    assert (
+        "3 registrants will be emailed what changed (date and time), each what concerns them "
+        "(Confirmed: 2, On the waitlist: 1)." in page_messages(response)
+    )
 
 
-def test_publishing_a_draft_with_a_new_time_emails_nobody(organiser_client, seminar):
+def test_publishing_a_draft_with_a_new_time_tells_of_the_new_time(organiser_client, seminar):
     Seminar.objects.filter(pk=seminar.pk).update(status=Seminar.Status.DRAFT)
     data = posted_form(organiser_client.get(change_url(seminar)))
     data["status"] = Seminar.Status.PUBLISHED
 
     save(organiser_client, seminar, with_times(data, "", STARTS_AT + WEEK, seminar.ends_at + WEEK))
 
-    assert notices() == 0
+    assert notices() == 3
+
+
+def test_publishing_a_draft_unchanged_tells_nobody(organiser_client, seminar):
+    Seminar.objects.filter(pk=seminar.pk).update(status=Seminar.Status.DRAFT)
+    data = posted_form(organiser_client.get(change_url(seminar)))
+    data["status"] = Seminar.Status.PUBLISHED
+
+    save(organiser_client, seminar, data)
+
+    assert notices() == notices(Kind.SEMINAR_CANCELLED) == 0
+
+
+def test_a_cancelled_seminar_offers_nothing(organiser_client, seminar):
+    Seminar.objects.filter(pk=seminar.pk).update(status=Seminar.Status.CANCELLED)
+
+    html = organiser_client.get(change_url(seminar)).content.decode()
+
+    assert "what changed" not in html
 
 
 def test_a_seminar_without_registrants_offers_nothing(organiser_client):
