@@ -1,7 +1,7 @@
 """Telling registrants that their seminar changed or was cancelled.
 
-After an organiser edits a seminar (published or draft), `seminar_edit_notify` compares the seminar with a
-snapshot taken before the edit (seminar_changes.py). A new date or time, format, venue or join
+After an organiser edits a seminar (published or draft), `seminar_edit_notify` compares the
+seminar with a snapshot taken before the edit (seminar_changes.py). A new date or time, format, venue or join
 link sends each confirmed and waitlisted registrant one change notice with what concerns them
 (the join link only to confirmed registrants attending online; at a hybrid seminar the venue only
 to those in the room); someone whom nothing concerns gets nothing. Cancelling the seminar sends a
