@@ -1,12 +1,12 @@
 """Telling registrants that their seminar changed or was cancelled.
 
 After an organiser edits a seminar (published or draft), `seminar_edit_notify` compares the
-seminar with a snapshot taken before the edit (seminar_changes.py). A new date or time, format, venue or join
-link sends each confirmed and waitlisted registrant one change notice with what concerns them
-(the join link only to confirmed registrants attending online; at a hybrid seminar the venue only
-to those in the room); someone whom nothing concerns gets nothing. Cancelling the seminar sends a
-cancellation notice to confirmed, waitlisted and pending registrants instead. Postponing is a
-change of date like any other.
+seminar with a snapshot taken before the edit (seminar_changes.py). A new date or time, format,
+venue or join link sends each confirmed and waitlisted registrant one change notice with what
+concerns them (the join link only to confirmed registrants attending online; at a hybrid
+seminar the venue only to those in the room); someone whom nothing concerns gets nothing.
+Cancelling the seminar sends a cancellation notice to confirmed, waitlisted and pending
+registrants instead. Postponing is a change of date like any other.
 
 The notices are outbox rows queued in bulk (delivery.notifications_queue, throttled by
 settings.EMAILS_PER_MINUTE) and worded when sent, in each registrant's language; the audit log
