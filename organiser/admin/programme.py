@@ -23,7 +23,7 @@ from seminar.services import seminar_reschedule
 from .. import views
 from .action_previews import names_summary
 from .announcements import announcements_link
-from .notices import NOTIFY_FIELDSET, notice_help, notice_label, notice_report
+from .notices import notice_help, notice_intros, notice_label, notice_report, notify_fieldset
 from .outbox import EmailTextInline
 from .questions import questions_link
 
@@ -240,6 +240,13 @@ class SeminarAdmin(TabbedTranslationAdmin):
         counts = cache[seminar.pk]
         return counts if counts["cancellation"] else None
 
+    def _notice_intros(self, request, seminar: Seminar) -> dict[str, str]:
+        """The opening paragraphs that will head the notices; read once per request."""
+        cache = request.__dict__.setdefault("_seminar_notice_intros", {})
+        if seminar.pk not in cache:
+            cache[seminar.pk] = notice_intros(seminar=seminar)
+        return cache[seminar.pk]
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         # The factory made a class for this request alone, so the counts stay with it.
@@ -260,7 +267,8 @@ class SeminarAdmin(TabbedTranslationAdmin):
             at = next(
                 i for i, (_name, opts) in enumerate(fieldsets) if "join_url" in opts["fields"]
             )
-            fieldsets = [*fieldsets[: at + 1], NOTIFY_FIELDSET, *fieldsets[at + 1 :]]
+            notify = notify_fieldset(self._notice_intros(request, obj))
+            fieldsets = [*fieldsets[: at + 1], notify, *fieldsets[at + 1 :]]
         if obj is None or not obj.sessions.exists():
             return fieldsets
         # Offer to move the programme only where there is one, right under the seminar's times.

@@ -393,3 +393,53 @@ def test_an_online_or_in_person_seminar_without_a_join_link_is_not_warned(
 
     assert IN_PERSON_WARNING not in page_messages(online)
     assert IN_PERSON_WARNING not in page_messages(in_person)
+
+
+def typhoon_paragraph(seminar: Seminar) -> None:
+    from registrations.models import EmailText
+
+    EmailText.objects.create(
+        seminar=seminar,
+        kind=Kind.SEMINAR_CHANGED,
+        intro_en="Typhoon signal No. 8 <is> up: the seminar moves a week later.",
+        intro_zh_hant="八號風球高懸，研討會延後一星期。",
+    )
+
+
+def notify_section(html: str) -> str:
+    start = html.index("Telling registrants") if "Telling registrants" in html else 0
+    return html[start : html.index('name="notify_registrants"')]
+
+
+def test_the_offer_shows_the_opening_paragraph_that_will_head_the_notice(organiser_client, seminar):
+    typhoon_paragraph(seminar)
+
+    section = notify_section(organiser_client.get(change_url(seminar)).content.decode())
+
+    assert (
+        "Every change notice opens with your paragraph for “Change to the seminar” (registrants "
+        "read it in their language):" in section
+    )
+    assert "Typhoon signal No. 8 &lt;is&gt; up: the seminar moves a week later." in section
+    assert (
+        "If it no longer fits this change, change or clear it under Email texts below before "
+        "saving." in section
+    )
+
+
+def test_the_opening_paragraph_is_shown_in_the_organisers_language(organiser_client, seminar):
+    typhoon_paragraph(seminar)
+    with translation.override("zh-hant"):
+        url = change_url(seminar)
+
+    section = notify_section(organiser_client.get(url).content.decode())
+
+    assert "八號風球高懸，研討會延後一星期。" in section
+    assert "Typhoon signal" not in section
+
+
+def test_without_an_opening_paragraph_the_offer_says_where_to_write_one(organiser_client, seminar):
+    section = notify_section(organiser_client.get(change_url(seminar)).content.decode())
+
+    assert "Change notices have no opening paragraph of yours." in section
+    assert "Every change notice opens with" not in section
