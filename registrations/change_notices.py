@@ -160,13 +160,29 @@ def seminar_edit_notify(
     current = Seminar.objects.get(pk=seminar.pk)
     if current.status == Seminar.Status.CANCELLED:
         if not notify:
+            _withheld_record(seminar=current, fields=["status"], actor=actor)
             return NoticeOutcome(kind=Kind.SEMINAR_CANCELLED, topics=["status"], withheld=True)
         return seminar_cancellation_notify(seminar=current, before=before, actor=actor)
     if not notify:
         changes = seminar_changes(before=before, after=seminar_snapshot(seminar=current))
         if not changes:
             return NoticeOutcome()
+        _withheld_record(seminar=current, fields=list(changes), actor=actor)
         return NoticeOutcome(
             kind=Kind.SEMINAR_CHANGED, topics=changes_topics(changes), withheld=True
         )
     return seminar_change_notify(seminar=current, before=before, actor=actor)
+
+
+# The audit detail of a change the organiser chose not to tell (organiser/admin/audit.py words it).
+WITHHELD = "withheld"
+
+
+def _withheld_record(*, seminar: Seminar, fields: list[str], actor: Actor) -> None:
+    """A change nobody was told of leaves a trace: who chose so, and what changed."""
+    audit_record(
+        action=AuditEntry.Action.NOTIFIED,
+        actor=actor,
+        seminar=seminar,
+        details={"fields": fields, "count": 0, "notice": WITHHELD},
+    )

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core import mail
+from django.urls import reverse
 from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -131,6 +132,8 @@ def test_unticked_nobody_is_emailed_and_the_organiser_is_reminded(organiser_clie
     )
     seminar.refresh_from_db()
     assert seminar.starts_at == STARTS_AT + WEEK
+    log = organiser_client.get(reverse("admin:registrations_auditentry_changelist")).content
+    assert "Registrants emailed</dt><dd>no, as the organiser chose" in log.decode()
 
 
 def test_a_change_nobody_is_told_of_emails_nobody_and_says_nothing(organiser_client, seminar):

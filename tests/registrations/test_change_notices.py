@@ -317,6 +317,30 @@ def test_unticked_nothing_is_queued_and_the_outcome_says_what_was_withheld(semin
     assert Notification.objects.filter(kind=Kind.SEMINAR_CHANGED).count() == 0
 
 
+def test_unticked_the_audit_log_records_the_change_nobody_was_told_of(seminar, organiser):
+    everyone(seminar)
+    change_before = edit(seminar, join_url=NEW_JOIN_URL, **moved(seminar, days=1))
+    seminar_edit_notify(seminar=seminar, before=change_before, actor=organiser, notify=False)
+    cancel_before = edit(seminar, status=Seminar.Status.CANCELLED)
+    seminar_edit_notify(seminar=seminar, before=cancel_before, actor=organiser, notify=False)
+
+    entries = AuditEntry.objects.filter(action=AuditEntry.Action.NOTIFIED).order_by("pk")
+    assert [entry.details for entry in entries] == [
+        {"fields": ["starts_at", "ends_at", "join_url"], "count": 0, "notice": "withheld"},
+        {"fields": ["status"], "count": 0, "notice": "withheld"},
+    ]
+    assert {entry.actor for entry in entries} == {organiser}
+
+
+def test_unticked_with_nothing_to_tell_records_nothing(seminar):
+    everyone(seminar)
+    before = edit(seminar, description_en="A fuller description.")
+
+    seminar_edit_notify(seminar=seminar, before=before, actor=None, notify=False)
+
+    assert not AuditEntry.objects.exists()
+
+
 def test_an_edit_that_cancels_sends_the_cancellation_not_the_changes(seminar):
     everyone(seminar)
     before = edit(
