@@ -18,6 +18,7 @@ from registrations.change_notices import NoticeOutcome
 from registrations.models import EmailText, Notification, Registration
 from registrations.seminar_changes import topics_named
 from seminar.models import Seminar
+from seminar.templatetags.seminar_tags import sentence_space
 
 Kind = Notification.Kind
 
@@ -100,23 +101,35 @@ def notice_label(counts: dict[str, int]) -> str:
     ) % {"count": count}
 
 
-def notice_help(counts: dict[str, int]) -> str:
-    """Whom each kind of change reaches, and what a cancellation does instead."""
+def notice_help(counts: dict[str, int], *, screened: bool) -> str:
+    """Whom each kind of change reaches, and what a cancellation does instead. Those awaiting
+    approval are named only where there can be any (`screened`: the seminar screens, or some
+    requests are still waiting after screening was switched off)."""
     cancellation = counts["cancellation"]
-    return " ".join(
+    if screened:
+        cancelling = ngettext(
+            "If you set the status to cancelled, %(count)d registrant, including any "
+            "awaiting approval, is emailed a cancellation instead.",
+            "If you set the status to cancelled, all %(count)d registrants, including "
+            "those awaiting approval, are emailed a cancellation instead.",
+            cancellation,
+        )
+    else:
+        cancelling = ngettext(
+            "If you set the status to cancelled, the %(count)d registrant is emailed a "
+            "cancellation instead.",
+            "If you set the status to cancelled, all %(count)d registrants are emailed a "
+            "cancellation instead.",
+            cancellation,
+        )
+    # No space after "。" in Chinese.
+    return sentence_space().join(
         [
             gettext(
                 "Each hears only what concerns them: the join link goes only to confirmed "
                 "registrants attending online, a new venue only to those in the room."
             ),
-            ngettext(
-                "If you set the status to cancelled, %(count)d registrant, including any "
-                "awaiting approval, is emailed a cancellation instead.",
-                "If you set the status to cancelled, all %(count)d registrants, including "
-                "those awaiting approval, are emailed a cancellation instead.",
-                cancellation,
-            )
-            % {"count": cancellation},
+            cancelling % {"count": cancellation},
             gettext("Untick this to save without emailing anyone."),
         ]
     )

@@ -72,7 +72,10 @@ class SeminarAdminForm(forms.ModelForm):
         if self.notice_counts:
             field = self.fields["notify_registrants"]
             field.label = notice_label(self.notice_counts)
-            field.help_text = notice_help(self.notice_counts)
+            pending = self.notice_counts["cancellation"] > self.notice_counts["change"]
+            field.help_text = notice_help(
+                self.notice_counts, screened=self.instance.requires_approval or pending
+            )
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -446,3 +446,35 @@ def test_without_an_opening_paragraph_the_offer_says_where_to_write_one(organise
 
     assert "Change notices have no opening paragraph of yours." in section
     assert "Every change notice opens with" not in section
+
+
+def test_the_offer_names_those_awaiting_approval_only_where_there_can_be_any(organiser_client):
+    plain = SeminarFactory()
+    for status in (Status.CONFIRMED, Status.CONFIRMED, Status.WAITLISTED):
+        RegistrationFactory(seminar=plain, status=status)
+    screened = SeminarFactory(requires_approval=True)
+    RegistrationFactory(seminar=screened)
+
+    plain_html = organiser_client.get(change_url(plain)).content.decode()
+    screened_html = organiser_client.get(change_url(screened)).content.decode()
+
+    assert (
+        "If you set the status to cancelled, all 3 registrants are emailed a cancellation "
+        "instead." in plain_html
+    )
+    assert "awaiting approval" not in plain_html
+    assert "1 registrant, including any awaiting approval, is emailed" in screened_html
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "zh-hans"])
+def test_the_offers_chinese_help_has_no_space_between_sentences(
+    organiser_client, seminar, language
+):
+    with translation.override(language):
+        url = change_url(seminar)
+
+    form = organiser_client.get(url).context["adminform"].form
+    help_text = str(form.fields["notify_registrants"].help_text)
+
+    assert help_text.count("。") == 3
+    assert "。 " not in help_text
