@@ -30,8 +30,17 @@ CONSENT_REQUIRED = _(
 )
 
 
+# Our own words rather than Django's, whose Chinese ("输入一个有效的 Email 地址") is not ours.
+EMAIL_INVALID = _("Enter an email address such as name@example.com.")
+EMAIL_REQUIRED = _("Enter the email address to write to when registration opens.")
+
+
 class OpeningAlertForm(forms.Form):
-    email = forms.EmailField(label=_("Your email address"), max_length=254)
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        error_messages={"invalid": EMAIL_INVALID, "required": EMAIL_REQUIRED},
+    )
     language = forms.ChoiceField(
         label=_("Language of the email"), choices=Registration.Language.choices
     )
