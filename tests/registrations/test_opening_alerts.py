@@ -149,6 +149,56 @@ def test_another_site_cannot_make_its_visitors_ask(client, seminar):
     assert not OpeningAlert.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "same-site"},  # another host under the same domain
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},  # a sandboxed frame or a data: page
+        {"Sec-Fetch-Site": "same-origin", "Origin": "https://evil.example"},
+    ],
+)
+def test_a_post_from_any_other_origin_is_refused(client, seminar, headers):
+    response = client.post(
+        alert_url(seminar),
+        {"email": "victim@example.com", "language": "en", "consent": "on"},
+        headers=headers,
+    )
+
+    assert response.status_code == 403
+    assert not OpeningAlert.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"},  # the host asked for
+        {"Origin": "SITE_URL"},  # the configured address, e.g. behind a proxy
+        {"Sec-Fetch-Site": "none"},  # typed or bookmarked
+        {},  # a client that says nothing
+    ],
+)
+def test_a_post_from_our_own_pages_is_taken(client, seminar, settings, headers):
+    headers = {
+        name: settings.SITE_URL if value == "SITE_URL" else value for name, value in headers.items()
+    }
+
+    response = client.post(
+        alert_url(seminar),
+        {"email": "mei.ling@example.com", "language": "en", "consent": "on"},
+        headers=headers,
+    )
+
+    assert response.status_code == 302
+    assert OpeningAlert.objects.count() == 1
+
+
+def test_a_link_from_another_site_still_opens_the_page(client, seminar):
+    response = client.get(alert_url(seminar), headers={"Sec-Fetch-Site": "cross-site"})
+
+    assert response.status_code == 200
+
+
 def test_asking_is_rate_limited_per_address(client, seminar, settings):
     settings.RATELIMITS = {**settings.RATELIMITS, "opening_alert": (3, 600)}
 
