@@ -44,8 +44,9 @@ def calendar_ics(
     """The seminar as one VEVENT in Hong Kong time.
 
     With a registration, the event carries the join link and instructions (only for a confirmed
-    seat, and at a hybrid seminar only for online attendees; those in the room get the venue)
-    and the registrant's manage link; without one, it is the public entry. `method` CANCEL
+    seat of someone who attends online, Registration.gets_joining_details; those in the room
+    get the venue) and the registrant's manage link, except once the seminar is cancelled:
+    there is nothing left to manage. Without one, it is the public entry. `method` CANCEL
     removes the entry that earlier files made (same UID, higher SEQUENCE).
     """
     event = Event()
@@ -75,7 +76,7 @@ def calendar_ics(
             lines.append(seminar.joining_instructions)
     elif seminar.venue and (registration is None or registration.gets_venue):
         event.add("location", seminar.venue)
-    if registration:
+    if registration and not cancelled:
         manage_url = settings.SITE_URL + registration.get_absolute_url()
         lines.append(_("Your registration: %(url)s") % {"url": manage_url})
     event.add("description", "\n\n".join(lines))

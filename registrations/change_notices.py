@@ -1,16 +1,16 @@
 """Telling registrants that their seminar changed or was cancelled.
 
-After an organiser edits a published seminar, `seminar_edit_notify` compares the seminar with a
-snapshot taken before the edit (seminar_changes.py). A new date or time, format, venue or join
-link sends each confirmed and waitlisted registrant one change notice with what concerns them
-(the join link only to confirmed registrants attending online; at a hybrid seminar the venue only
-to those in the room); someone whom nothing concerns gets nothing. Cancelling the seminar sends a
-cancellation notice to confirmed, waitlisted and pending registrants instead. Postponing is a
-change of date like any other.
+After an organiser edits a seminar (published or draft), `seminar_edit_notify` compares the
+seminar with a snapshot taken before the edit (seminar_changes.py). A new date or time, format,
+venue or join link sends each confirmed and waitlisted registrant one change notice with what
+concerns them (the join link only to confirmed registrants attending online; at a hybrid
+seminar the venue only to those in the room); someone whom nothing concerns gets nothing.
+Cancelling the seminar sends a cancellation notice to confirmed, waitlisted and pending
+registrants instead. Postponing is a change of date like any other.
 
 The notices are outbox rows queued in bulk (delivery.notifications_queue, throttled by
 settings.EMAILS_PER_MINUTE) and worded when sent, in each registrant's language; the audit log
-records the fields and how many were told. A draft seminar tells nobody.
+records the fields and how many were told. A cancelled seminar tells nobody of later edits.
 """
 
 from collections import Counter
@@ -107,6 +107,7 @@ def seminar_change_notify(*, seminar: Seminar, before: dict, actor: Actor) -> No
     _sequence_raise(seminar=seminar, before=before)
     notifications = []
     for registration in _audience(seminar=seminar, statuses=CHANGE_STATUSES):
+        registration.seminar = seminar  # as saved, and no query per registrant
         concerning = changes_concerning(registration=registration, changes=changes)
         if concerning:
             notifications.append(
@@ -148,24 +149,40 @@ def seminar_cancellation_notify(*, seminar: Seminar, before: dict, actor: Actor)
 def seminar_edit_notify(
     *, seminar: Seminar, before: dict, actor: Actor, notify: bool = True
 ) -> NoticeOutcome:
-    """After an organiser's edit of a seminar that was published: a cancellation notice if it
-    is now cancelled, else a change notice for what changed. Nothing for a seminar that was a
-    draft or is not published now, nor when `notify` is off (the outcome then says what was
-    withheld)."""
-    if before["status"] != Seminar.Status.PUBLISHED:
+    """After an organiser's edit of a seminar that was not cancelled: a cancellation notice if
+    it is now cancelled, else a change notice for what changed. A draft is no exception: its
+    registrants (who signed up while it was published, or were added by an organiser) relied on
+    what they were told, and a change left untold would also make the next notice's "Before"
+    wrong. Nothing for a seminar that was cancelled already (its registrants were told), nor
+    when `notify` is off (the outcome then says what was withheld)."""
+    if before["status"] == Seminar.Status.CANCELLED:
         return NoticeOutcome()
     current = Seminar.objects.get(pk=seminar.pk)
     if current.status == Seminar.Status.CANCELLED:
         if not notify:
+            _withheld_record(seminar=current, fields=["status"], actor=actor)
             return NoticeOutcome(kind=Kind.SEMINAR_CANCELLED, topics=["status"], withheld=True)
         return seminar_cancellation_notify(seminar=current, before=before, actor=actor)
-    if current.status != Seminar.Status.PUBLISHED:
-        return NoticeOutcome()
     if not notify:
         changes = seminar_changes(before=before, after=seminar_snapshot(seminar=current))
         if not changes:
             return NoticeOutcome()
+        _withheld_record(seminar=current, fields=list(changes), actor=actor)
         return NoticeOutcome(
             kind=Kind.SEMINAR_CHANGED, topics=changes_topics(changes), withheld=True
         )
     return seminar_change_notify(seminar=current, before=before, actor=actor)
+
+
+# The audit detail of a change the organiser chose not to tell (organiser/admin/audit.py words it).
+WITHHELD = "withheld"
+
+
+def _withheld_record(*, seminar: Seminar, fields: list[str], actor: Actor) -> None:
+    """A change nobody was told of leaves a trace: who chose so, and what changed."""
+    audit_record(
+        action=AuditEntry.Action.NOTIFIED,
+        actor=actor,
+        seminar=seminar,
+        details={"fields": fields, "count": 0, "notice": WITHHELD},
+    )

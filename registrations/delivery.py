@@ -427,9 +427,10 @@ def _still_applies(notification: Notification) -> bool:
     if notification.kind == Kind.REMINDER:
         return registration.seat_is_confirmed and _reminder_still_due(notification)
     if notification.kind == Kind.SEMINAR_CHANGED:
-        # While the seminar still goes ahead and something in the notice still concerns the
-        # registrant as they stand now (confirmed or waitlisted; the join link only if confirmed).
-        return registration.seminar.status == Seminar.Status.PUBLISHED and bool(
+        # While the seminar still goes ahead (published or draft: not cancelled) and something
+        # in the notice still concerns the registrant as they stand now (confirmed or
+        # waitlisted; the join link only if confirmed and attending online).
+        return registration.seminar.status != Seminar.Status.CANCELLED and bool(
             changes_concerning(registration=registration, changes=notification.changes)
         )
     if notification.kind == Kind.SEMINAR_CANCELLED:

@@ -184,7 +184,7 @@ def digest_send(*, subscription_id: int, day: str, previous: str, attempt: int =
     )
 
 
-def _may_receive(user: AbstractBaseUser) -> bool:
+def digest_may_receive(user: AbstractBaseUser) -> bool:
     """Only someone who may still see the dashboard gets its figures by email."""
     return bool(user.is_active and user.is_staff and user.email and user.has_perm(PERMISSION))
 
@@ -211,7 +211,7 @@ def digest_deliver(
     subscription = subscriptions.select_related("user", "seminar").first()
     if subscription is None:
         return "taken"  # stopped a moment ago
-    if not _may_receive(subscription.user):
+    if not digest_may_receive(subscription.user):
         return "not allowed"
     figures = digest_figures(
         seminar=subscription.seminar,

@@ -5,12 +5,15 @@ form it carries cannot hold a visitor's CSRF token. This view is therefore exemp
 CSRF check, which is safe because it acts on no one's session or login: it only keeps an address
 to write to once, answers alike whoever asks, and is rate-limited per client address. What the
 check would still stop, another site making its visitors' browsers sign up addresses past our
-per-address limit, is refused here from the browser's own Sec-Fetch-Site header.
+per-address limit, is refused here from what the browser says of the page that posted: its
+Sec-Fetch-Site header (only same-origin or none pass) and its Origin header (this site's only).
 """
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,8 +33,17 @@ CONSENT_REQUIRED = _(
 )
 
 
+# Our own words rather than Django's, whose Chinese ("输入一个有效的 Email 地址") is not ours.
+EMAIL_INVALID = _("Enter an email address such as name@example.com.")
+EMAIL_REQUIRED = _("Enter the email address to write to when registration opens.")
+
+
 class OpeningAlertForm(forms.Form):
-    email = forms.EmailField(label=_("Your email address"), max_length=254)
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        error_messages={"invalid": EMAIL_INVALID, "required": EMAIL_REQUIRED},
+    )
     language = forms.ChoiceField(
         label=_("Language of the email"), choices=Registration.Language.choices
     )
@@ -46,11 +58,37 @@ class OpeningAlertForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+# What a browser says of where a request comes from (Sec-Fetch-Site) that we accept: our own
+# pages, or the visitor typing or bookmarking the address. "same-site" is refused too: another
+# host under the same domain is not this site.
+ACCEPTED_FETCH_SITES = ("same-origin", "none")
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def _posted_from_elsewhere(request: HttpRequest) -> bool:
+    """Whether the browser says this post came from another site's page. In place of the
+    CSRF token the cached seminar page cannot carry: Sec-Fetch-Site when sent, and the Origin
+    header, which must be this site's (SITE_URL, or the host asked for) when present. A client
+    that sends neither (an old browser, a script) is not a browser led by another site."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None and fetch_site not in ACCEPTED_FETCH_SITES:
+        return True
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False
+    ours = {_origin(settings.SITE_URL), f"{request.scheme}://{request.get_host()}".lower()}
+    return origin.lower() not in ours
+
+
 @csrf_exempt
 @ratelimited("opening_alert")
 def opening_alert_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     seminar = get_object_or_404(seminar_public_queryset(), slug=slug)
-    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+    if request.method == "POST" and _posted_from_elsewhere(request):
         raise PermissionDenied("Opening alerts are asked for on our own pages.")
     refusal, already_open = None, False
     if request.method == "POST":

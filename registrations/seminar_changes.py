@@ -9,7 +9,8 @@ all read this module, so who is told what is decided in one place:
 
 - the date and time and the format concern every confirmed or waitlisted registrant;
 - the venue concerns those who attend in the room, and only if it changed in their language;
-- the join link concerns confirmed registrants who attend online, never anyone waitlisted.
+- the join link concerns confirmed registrants who attend online (Registration.gets_joining_details:
+  nobody at an in-person seminar), never anyone waitlisted.
 """
 
 from dataclasses import dataclass
@@ -117,7 +118,7 @@ def venue_in(value: dict | str, language: str) -> str:
 
 def changes_concerning(*, registration: Registration, changes: dict) -> dict[str, list]:
     """The part of `changes` that concerns this registrant as they stand now (nothing for
-    a registration that is neither confirmed nor waitlisted)."""
+    a registration that is neither confirmed nor waitlisted), at the seminar as it is now."""
     if registration.status not in CHANGE_STATUSES:
         return {}
     in_room = registration.attendance_mode == AttendanceMode.IN_PERSON
@@ -128,7 +129,10 @@ def changes_concerning(*, registration: Registration, changes: dict) -> dict[str
             not in_room or venue_in(before, language) == venue_in(after, language)
         ):
             continue
-        if field == "join_url" and (in_room or registration.status != Status.CONFIRMED):
+        # The same test as every email's joining details: nobody at an in-person seminar.
+        if field == "join_url" and (
+            not registration.gets_joining_details or registration.status != Status.CONFIRMED
+        ):
             continue
         concerning[field] = [before, after]
     return concerning

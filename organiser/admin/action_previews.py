@@ -103,8 +103,9 @@ def seminar_where(seminar: Seminar, mode: str) -> str:
 
 def _in_the_room(seminar: Seminar, mode: str) -> bool:
     """Whether a seat email to someone attending `mode` carries the venue instead of the joining
-    details: only at a hybrid seminar, in the room (as Registration.gets_joining_details)."""
-    return seminar.is_hybrid and mode != AttendanceMode.ONLINE
+    details: in the room at a hybrid seminar, everyone at an in-person one. Asked of the one
+    rule the emails follow (Registration.gets_joining_details), on a registration not saved."""
+    return not Registration(seminar=seminar, attendance_mode=mode).gets_joining_details
 
 
 def _by_details(registrations: list[Registration]) -> Counter[bool]:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registrations.audit import REGISTRANT, SYSTEM
+from registrations.change_notices import WITHHELD
 from registrations.models import AuditEntry, Registration
 from seminar.models import AttendanceMode, Seminar
 
@@ -53,6 +54,7 @@ DETAIL_LABELS = {
     "recipients": _("Recipients"),
     "fields": _("What changed"),
     "count": _("Emails queued"),
+    "notice": _("Registrants emailed"),
     "registrations": _("Registrations"),
 }
 # Detail values stored as a choice's value, shown as the choice's label.
@@ -62,6 +64,8 @@ CHOICE_LABELS = {
     "source": dict(Registration.Source.choices),
     "mode": dict(AttendanceMode.choices),
     "attendance_mode": dict(AttendanceMode.choices),
+    # A change notice the organiser chose not to send (change_notices.WITHHELD).
+    "notice": {WITHHELD: _("no, as the organiser chose")},
 }
 
 

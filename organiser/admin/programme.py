@@ -23,7 +23,7 @@ from seminar.services import seminar_reschedule
 from .. import views
 from .action_previews import names_summary
 from .announcements import announcements_link
-from .notices import NOTIFY_FIELDSET, notice_help, notice_label, notice_report
+from .notices import notice_help, notice_intros, notice_label, notice_report, notify_fieldset
 from .outbox import EmailTextInline
 from .questions import questions_link
 
@@ -72,7 +72,10 @@ class SeminarAdminForm(forms.ModelForm):
         if self.notice_counts:
             field = self.fields["notify_registrants"]
             field.label = notice_label(self.notice_counts)
-            field.help_text = notice_help(self.notice_counts)
+            pending = self.notice_counts["cancellation"] > self.notice_counts["change"]
+            field.help_text = notice_help(
+                self.notice_counts, screened=self.instance.requires_approval or pending
+            )
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -186,8 +189,9 @@ class SeminarAdmin(TabbedTranslationAdmin):
             {
                 "fields": ("join_url", "joining_instructions"),
                 "description": _(
-                    "Sent only to confirmed registrants (at a hybrid seminar, only to those "
-                    "attending online); never on public pages."
+                    "Sent only to confirmed registrants who attend online: everyone at an "
+                    "online seminar, those attending online at a hybrid one, nobody at an "
+                    "in-person one. Never on public pages."
                 ),
             },
         ),
@@ -226,9 +230,10 @@ class SeminarAdmin(TabbedTranslationAdmin):
     )
 
     def _notice_counts(self, request, seminar: Seminar | None) -> dict[str, int] | None:
-        """Whom saving could tell of a change, if this organiser may edit a published seminar
-        with registrants; else None. Read once per request (the admin asks several times)."""
-        if seminar is None or seminar.status != Seminar.Status.PUBLISHED:
+        """Whom saving could tell of a change, if this organiser may edit a seminar with
+        registrants that is not cancelled (a draft included: its registrants relied on it too);
+        else None. Read once per request (the admin asks several times)."""
+        if seminar is None or seminar.status == Seminar.Status.CANCELLED:
             return None
         if not self.has_change_permission(request, seminar):
             return None
@@ -237,6 +242,13 @@ class SeminarAdmin(TabbedTranslationAdmin):
             cache[seminar.pk] = notice_audience_counts(seminar=seminar)
         counts = cache[seminar.pk]
         return counts if counts["cancellation"] else None
+
+    def _notice_intros(self, request, seminar: Seminar) -> dict[str, str]:
+        """The opening paragraphs that will head the notices; read once per request."""
+        cache = request.__dict__.setdefault("_seminar_notice_intros", {})
+        if seminar.pk not in cache:
+            cache[seminar.pk] = notice_intros(seminar=seminar)
+        return cache[seminar.pk]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -258,7 +270,8 @@ class SeminarAdmin(TabbedTranslationAdmin):
             at = next(
                 i for i, (_name, opts) in enumerate(fieldsets) if "join_url" in opts["fields"]
             )
-            fieldsets = [*fieldsets[: at + 1], NOTIFY_FIELDSET, *fieldsets[at + 1 :]]
+            notify = notify_fieldset(self._notice_intros(request, obj))
+            fieldsets = [*fieldsets[: at + 1], notify, *fieldsets[at + 1 :]]
         if obj is None or not obj.sessions.exists():
             return fieldsets
         # Offer to move the programme only where there is one, right under the seminar's times.
@@ -299,6 +312,29 @@ class SeminarAdmin(TabbedTranslationAdmin):
             )
         if change and "requires_approval" in form.changed_data and not obj.requires_approval:
             self._still_pending_report(request, obj)
+        self._unused_joining_details_report(request, obj)
+
+    def _unused_joining_details_report(self, request, seminar: Seminar) -> None:
+        """An in-person seminar sends its join link to nobody (Registration.gets_joining_details).
+        Say so when one is still filled in, typically the webinar's after a move into the room,
+        rather than refuse the save and lose the rest of what was typed."""
+        if seminar.format != Seminar.Format.IN_PERSON:
+            return
+        instructions = (
+            getattr(seminar, f"joining_instructions_{code.replace('-', '_')}")
+            for code, _name in Registration.Language.choices
+        )
+        if not (seminar.join_url or any(instructions)):
+            return
+        self.message_user(
+            request,
+            gettext(
+                "This seminar is in person, so its join link and joining instructions are sent "
+                "to nobody. Clear them under Joining details if the online meeting is no longer "
+                "used."
+            ),
+            messages.WARNING,
+        )
 
     def _still_pending_report(self, request, seminar: Seminar) -> None:
         """Switching approval off confirms nobody already waiting: say who still waits."""
@@ -346,7 +382,7 @@ class SeminarAdmin(TabbedTranslationAdmin):
     def save_related(self, request, form, formsets, change: bool) -> None:
         self._programme_save(request, form, formsets, change)
         if not change or form.notice_counts is None:
-            return  # nobody to tell, or not a published seminar
+            return  # nobody to tell, or a seminar cancelled already
         # Last, once the times, the programme and the attendance modes are as saved, so each
         # registrant is told what now concerns them.
         outcome = seminar_edit_notify(

@@ -263,7 +263,12 @@ class Registration(models.Model):
     @property
     def gets_joining_details(self) -> bool:
         """Whether the join link and instructions are for this registrant (once the seat is
-        confirmed): at a hybrid seminar only online attendees join that way."""
+        confirmed): they are for those who attend online. Everyone at an online seminar, the
+        online attendees at a hybrid one, nobody at an in-person one, whatever the join link
+        field still holds (a seminar moved into the room often keeps its old webinar link).
+        Every email, calendar file, page and placeholder that shows joining details asks this."""
+        if self.seminar.format == Seminar.Format.IN_PERSON:
+            return False
         return not self.seminar.is_hybrid or self.attendance_mode == AttendanceMode.ONLINE
 
     @property

@@ -61,6 +61,17 @@ def sentence_space() -> str:
     return "" if get_language().startswith("zh") else " "
 
 
+# What ends a sentence or a label already, in either script: a colon after it would double it.
+_CLOSING_PUNCTUATION = ".。:：?？!！"
+
+
+@register.filter
+def label_stem(label: str) -> str:
+    """A field's label ready for a colon after it: "Keep my address ... opens." lists as
+    "Keep my address ... opens: <error>", not "opens.: <error>" (nor "。：" in Chinese)."""
+    return str(label).rstrip().rstrip(_CLOSING_PUNCTUATION).rstrip()
+
+
 @register.inclusion_tag("_language_switcher.html", takes_context=True)
 def language_switcher(context: template.Context) -> dict:
     """Links to this same page in each language (the URL prefix picks the language)."""

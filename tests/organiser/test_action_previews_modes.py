@@ -100,7 +100,7 @@ def test_in_chinese_the_two_emails_run_on_without_a_space(hybrid):
     )
 
 
-def test_an_online_or_single_mode_seminar_still_promises_the_joining_details():
+def test_an_online_seminar_promises_the_joining_details_an_in_person_one_the_venue():
     online = SeminarFactory(capacity=5)
     in_person = SeminarFactory(format="in_person", capacity=5, venue_en="HKCEC")
     chosen = waiting(online, "online") + waiting(in_person, "in_person")
@@ -108,8 +108,9 @@ def test_an_online_or_single_mode_seminar_still_promises_the_joining_details():
     emails = confirm_from_waitlist_preview(selected(chosen)).emails
 
     assert emails == [
-        "2 emails saying a seat is now theirs, with the joining details, one to each person "
-        "promoted."
+        "1 email saying a seat is now theirs, with the joining details, to the person promoted.",
+        "1 email saying a seat in the room is now theirs, with the venue, to the person promoted "
+        "to the room.",
     ]
 
 
@@ -141,3 +142,15 @@ def test_cancelling_a_room_seat_says_the_next_in_line_gets_the_venue():
         "1 email saying a seat in the room is now theirs, with the venue, to the person "
         "promoted to the room."
     )
+
+
+def test_at_an_in_person_seminar_the_promise_is_the_venue_even_with_a_join_link_left():
+    room = SeminarFactory(format="in_person", venue_en="Room S421", capacity=5)  # join link kept
+    chosen = waiting(room, "in_person", 2)
+
+    emails = confirm_from_waitlist_preview(selected(chosen)).emails
+
+    assert emails == [
+        "2 emails saying a seat in the room is now theirs, with the venue, one to each person "
+        "promoted to the room."
+    ]

@@ -1,6 +1,7 @@
 """The seminar page offers to tell registrants of a change (ticked unless the organiser unticks
 it), says how many it could reach, and after saving says how many were emailed: the number the
-outbox holds. A draft seminar, or a change that concerns nobody, emails nobody."""
+outbox holds. A draft seminar with registrants is no exception; a cancelled seminar, or a change
+that concerns nobody, emails nobody."""
 
 import re
 from collections import Counter
@@ -11,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core import mail
+from django.urls import reverse
 from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -130,6 +132,8 @@ def test_unticked_nobody_is_emailed_and_the_organiser_is_reminded(organiser_clie
     )
     seminar.refresh_from_db()
     assert seminar.starts_at == STARTS_AT + WEEK
+    log = organiser_client.get(reverse("admin:registrations_auditentry_changelist")).content
+    assert "Registrants emailed</dt><dd>no, as the organiser chose" in log.decode()
 
 
 def test_a_change_nobody_is_told_of_emails_nobody_and_says_nothing(organiser_client, seminar):
@@ -158,26 +162,49 @@ def test_a_new_join_link_goes_only_to_the_confirmed(organiser_client, seminar):
     )
 
 
-def test_a_draft_seminar_offers_nothing_and_emails_nobody(organiser_client, seminar):
+def test_a_draft_seminar_with_registrants_offers_and_tells_them(organiser_client, seminar):
     Seminar.objects.filter(pk=seminar.pk).update(status=Seminar.Status.DRAFT)
     page = organiser_client.get(change_url(seminar))
     data = posted_form(page)
-    data["notify_registrants"] = "on"  # even if posted
 
-    save(organiser_client, seminar, with_times(data, "", STARTS_AT + WEEK, seminar.ends_at + WEEK))
+    response = save(
+        organiser_client, seminar, with_times(data, "", STARTS_AT + WEEK, seminar.ends_at + WEEK)
+    )
 
-    assert "what changed" not in page.content.decode()
-    assert notices() == 0
+    assert OFFER in page.content.decode()
+    assert notices() == 3
+    assert (
+        "3 registrants will be emailed what changed (date and time), each what concerns them "
+        "(Confirmed: 2, On the waitlist: 1)." in page_messages(response)
+    )
 
 
-def test_publishing_a_draft_with_a_new_time_emails_nobody(organiser_client, seminar):
+def test_publishing_a_draft_with_a_new_time_tells_of_the_new_time(organiser_client, seminar):
     Seminar.objects.filter(pk=seminar.pk).update(status=Seminar.Status.DRAFT)
     data = posted_form(organiser_client.get(change_url(seminar)))
     data["status"] = Seminar.Status.PUBLISHED
 
     save(organiser_client, seminar, with_times(data, "", STARTS_AT + WEEK, seminar.ends_at + WEEK))
 
-    assert notices() == 0
+    assert notices() == 3
+
+
+def test_publishing_a_draft_unchanged_tells_nobody(organiser_client, seminar):
+    Seminar.objects.filter(pk=seminar.pk).update(status=Seminar.Status.DRAFT)
+    data = posted_form(organiser_client.get(change_url(seminar)))
+    data["status"] = Seminar.Status.PUBLISHED
+
+    save(organiser_client, seminar, data)
+
+    assert notices() == notices(Kind.SEMINAR_CANCELLED) == 0
+
+
+def test_a_cancelled_seminar_offers_nothing(organiser_client, seminar):
+    Seminar.objects.filter(pk=seminar.pk).update(status=Seminar.Status.CANCELLED)
+
+    html = organiser_client.get(change_url(seminar)).content.decode()
+
+    assert "what changed" not in html
 
 
 def test_a_seminar_without_registrants_offers_nothing(organiser_client):
@@ -331,3 +358,123 @@ def test_the_offer_never_errors_and_the_message_counts_what_was_queued(organiser
         registration__seminar=seminar, changes__has_key="join_url"
     )
     assert not join_links.exclude(registration__status=Status.CONFIRMED).exists()
+
+
+IN_PERSON_WARNING = (
+    "This seminar is in person, so its join link and joining instructions are sent to nobody. "
+    "Clear them under Joining details if the online meeting is no longer used."
+)
+
+
+def test_moving_an_online_seminar_into_the_room_tells_the_venue_and_warns_of_the_join_link(
+    organiser_client, seminar, django_capture_on_commit_callbacks
+):
+    data = posted_form(organiser_client.get(change_url(seminar)))
+    data.update(format=Seminar.Format.IN_PERSON, venue_en="Room S421")  # join link left as it was
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = save(organiser_client, seminar, data)
+
+    assert IN_PERSON_WARNING in page_messages(response)
+    seminar.refresh_from_db()
+    assert seminar.join_url  # kept as typed: the organiser decides
+    assert len(mail.outbox) == 3
+    for message in mail.outbox:
+        assert seminar.join_url not in message.body
+        assert "How to join" not in message.body
+        assert "Room S421" in message.body
+
+
+def test_an_online_or_in_person_seminar_without_a_join_link_is_not_warned(
+    organiser_client, seminar
+):
+    data = posted_form(organiser_client.get(change_url(seminar)))
+    online = save(organiser_client, seminar, data)
+    data.update(format=Seminar.Format.IN_PERSON, venue_en="Room S421", join_url="")
+    data.pop("joining_instructions_en", None)
+    in_person = save(organiser_client, seminar, data)
+
+    assert IN_PERSON_WARNING not in page_messages(online)
+    assert IN_PERSON_WARNING not in page_messages(in_person)
+
+
+def typhoon_paragraph(seminar: Seminar) -> None:
+    from registrations.models import EmailText
+
+    EmailText.objects.create(
+        seminar=seminar,
+        kind=Kind.SEMINAR_CHANGED,
+        intro_en="Typhoon signal No. 8 <is> up: the seminar moves a week later.",
+        intro_zh_hant="八號風球高懸，研討會延後一星期。",
+    )
+
+
+def notify_section(html: str) -> str:
+    start = html.index("Telling registrants") if "Telling registrants" in html else 0
+    return html[start : html.index('name="notify_registrants"')]
+
+
+def test_the_offer_shows_the_opening_paragraph_that_will_head_the_notice(organiser_client, seminar):
+    typhoon_paragraph(seminar)
+
+    section = notify_section(organiser_client.get(change_url(seminar)).content.decode())
+
+    assert (
+        "Every change notice opens with your paragraph for “Change to the seminar” (registrants "
+        "read it in their language):" in section
+    )
+    assert "Typhoon signal No. 8 &lt;is&gt; up: the seminar moves a week later." in section
+    assert (
+        "If it no longer fits this change, change or clear it under Email texts below before "
+        "saving." in section
+    )
+
+
+def test_the_opening_paragraph_is_shown_in_the_organisers_language(organiser_client, seminar):
+    typhoon_paragraph(seminar)
+    with translation.override("zh-hant"):
+        url = change_url(seminar)
+
+    section = notify_section(organiser_client.get(url).content.decode())
+
+    assert "八號風球高懸，研討會延後一星期。" in section
+    assert "Typhoon signal" not in section
+
+
+def test_without_an_opening_paragraph_the_offer_says_where_to_write_one(organiser_client, seminar):
+    section = notify_section(organiser_client.get(change_url(seminar)).content.decode())
+
+    assert "Change notices have no opening paragraph of yours." in section
+    assert "Every change notice opens with" not in section
+
+
+def test_the_offer_names_those_awaiting_approval_only_where_there_can_be_any(organiser_client):
+    plain = SeminarFactory()
+    for status in (Status.CONFIRMED, Status.CONFIRMED, Status.WAITLISTED):
+        RegistrationFactory(seminar=plain, status=status)
+    screened = SeminarFactory(requires_approval=True)
+    RegistrationFactory(seminar=screened)
+
+    plain_html = organiser_client.get(change_url(plain)).content.decode()
+    screened_html = organiser_client.get(change_url(screened)).content.decode()
+
+    assert (
+        "If you set the status to cancelled, all 3 registrants are emailed a cancellation "
+        "instead." in plain_html
+    )
+    assert "awaiting approval" not in plain_html
+    assert "1 registrant, including any awaiting approval, is emailed" in screened_html
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "zh-hans"])
+def test_the_offers_chinese_help_has_no_space_between_sentences(
+    organiser_client, seminar, language
+):
+    with translation.override(language):
+        url = change_url(seminar)
+
+    form = organiser_client.get(url).context["adminform"].form
+    help_text = str(form.fields["notify_registrants"].help_text)
+
+    assert help_text.count("。") == 3
+    assert "。 " not in help_text

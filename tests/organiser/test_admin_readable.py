@@ -290,3 +290,18 @@ def test_change_notices_and_announcements_read_in_the_organisers_language():
         terms = dict(details_terms(announced))
         assert terms["收件人數"] == "40"
         assert "Recipients" not in terms
+
+
+def test_a_change_not_told_as_chosen_reads_so_in_the_organisers_language():
+    from organiser.admin.audit import details_terms
+
+    withheld = {"fields": ["join_url"], "count": 0, "notice": "withheld"}
+
+    with translation.override("en"):
+        assert details_terms(withheld) == [
+            ("What changed", "Join link"),
+            ("Emails queued", "0"),
+            ("Registrants emailed", "no, as the organiser chose"),
+        ]
+    with translation.override("zh-hans"):
+        assert "Registrants emailed" not in dict(details_terms(withheld))

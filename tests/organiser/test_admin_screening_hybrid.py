@@ -581,8 +581,9 @@ def test_the_joining_details_say_they_go_only_to_online_attendees_at_a_hybrid_se
     text = text_of(organiser_client.get(reverse("admin:seminar_seminar_change", args=[seminar.pk])))
 
     assert (
-        "Sent only to confirmed registrants (at a hybrid seminar, only to those attending "
-        "online); never on public pages." in text
+        "Sent only to confirmed registrants who attend online: everyone at an online seminar, "
+        "those attending online at a hybrid one, nobody at an in-person one. Never on public "
+        "pages." in text
     )
 
 

@@ -80,3 +80,24 @@ def test_the_published_file_is_as_before_a_method_of_publish_and_no_organiser():
     assert str(calendar.get("method")) == "PUBLISH"
     assert str(event.get("status")) == "CONFIRMED"
     assert event.get("organizer") is None
+
+
+def test_a_cancelled_seminars_file_carries_no_personal_link():
+    seminar = SeminarFactory(status=Seminar.Status.CANCELLED)
+    registration = RegistrationFactory(seminar=seminar)
+
+    for method in (CANCEL, "PUBLISH"):
+        _calendar, event = parsed(
+            calendar_ics(seminar=seminar, registration=registration, method=method)
+        )
+        assert registration.token not in event.to_ical().decode()
+        assert "Your registration" not in str(event.get("description"))
+        assert "This seminar has been cancelled." in str(event.get("description"))
+
+
+def test_a_seat_at_a_seminar_going_ahead_keeps_its_personal_link():
+    registration = RegistrationFactory(seminar=SeminarFactory())
+
+    _calendar, event = parsed(calendar_ics(seminar=registration.seminar, registration=registration))
+
+    assert f"/r/{registration.token}/" in str(event.get("description"))

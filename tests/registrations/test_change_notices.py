@@ -1,6 +1,7 @@
 """Who is told of a change to a seminar, and of what: confirmed and waitlisted registrants hear of
 a new time or format; the venue only those in the room, the join link only confirmed registrants
-attending online; a cancellation also reaches those awaiting approval; a draft tells nobody."""
+attending online; a cancellation also reaches those awaiting approval. A draft with registrants
+tells them like a published seminar; a seminar cancelled already tells nobody of later edits."""
 
 from datetime import timedelta
 
@@ -231,15 +232,70 @@ def test_anonymised_registrations_are_not_told(seminar):
     assert seminar_change_notify(seminar=seminar, before=before, actor=None).queued == 0
 
 
-def test_a_draft_seminar_tells_nobody(seminar):
+def test_a_change_while_the_seminar_is_a_draft_is_told(seminar):
     everyone(seminar)
     Seminar.objects.filter(pk=seminar.pk).update(status=Seminar.Status.DRAFT)
     seminar.refresh_from_db()
     before = edit(seminar, **moved(seminar, days=1))
-    cancelled_before = edit(seminar, status=Seminar.Status.CANCELLED)
+
+    outcome = seminar_edit_notify(seminar=seminar, before=before, actor=None)
+
+    assert (outcome.kind, outcome.queued) == (Kind.SEMINAR_CHANGED, 2)
+    assert sorted(told()) == ["confirmed@example.com", "waitlisted@example.com"]
+
+
+def test_the_next_notices_before_is_what_the_draft_change_told(seminar):
+    """A change made in draft, then another once published: each notice's "Before" is what
+    the registrant was last told, not the time from before the draft."""
+    RegistrationFactory(seminar=seminar, email="a@example.com")
+    first_start = seminar.starts_at
+    edit(seminar, status=Seminar.Status.DRAFT)
+    seminar_edit_notify(seminar=seminar, before=edit(seminar, **moved(seminar, days=1)), actor=None)
+    seminar_edit_notify(
+        seminar=seminar,
+        before=edit(seminar, status=Seminar.Status.PUBLISHED, **moved(seminar, days=1)),
+        actor=None,
+    )
+
+    starts = [
+        notice.changes["starts_at"]
+        for notice in Notification.objects.filter(kind=Kind.SEMINAR_CHANGED).order_by("pk")
+    ]
+    day = timedelta(days=1)
+    assert starts == [
+        [first_start.isoformat(), (first_start + day).isoformat()],
+        [(first_start + day).isoformat(), (first_start + 2 * day).isoformat()],
+    ]
+
+
+def test_a_change_notice_queued_in_draft_is_sent_while_still_a_draft(seminar):
+    RegistrationFactory(seminar=seminar)
+    edit(seminar, status=Seminar.Status.DRAFT)
+    before = edit(seminar, **moved(seminar, days=1))
+    seminar_edit_notify(seminar=seminar, before=before, actor=None)
+    notice = Notification.objects.get(kind=Kind.SEMINAR_CHANGED)
+
+    assert notification_deliver(notification_id=notice.pk).status == Notification.Status.SENT
+
+
+def test_cancelling_a_draft_sends_the_cancellation(seminar):
+    everyone(seminar)
+    edit(seminar, status=Seminar.Status.DRAFT)
+    before = edit(seminar, status=Seminar.Status.CANCELLED)
+
+    outcome = seminar_edit_notify(seminar=seminar, before=before, actor=None)
+
+    assert (outcome.kind, outcome.queued) == (Kind.SEMINAR_CANCELLED, 3)
+
+
+def test_edits_of_a_cancelled_seminar_tell_nobody(seminar):
+    everyone(seminar)
+    edit(seminar, status=Seminar.Status.CANCELLED)
+    before = edit(seminar, **moved(seminar, days=1))
+    uncancelled_before = edit(seminar, status=Seminar.Status.PUBLISHED)
 
     first = seminar_edit_notify(seminar=seminar, before=before, actor=None)
-    second = seminar_edit_notify(seminar=seminar, before=cancelled_before, actor=None)
+    second = seminar_edit_notify(seminar=seminar, before=uncancelled_before, actor=None)
 
     assert (first.kind, second.kind) == (None, None)
     assert not Notification.objects.filter(
@@ -259,6 +315,30 @@ def test_unticked_nothing_is_queued_and_the_outcome_says_what_was_withheld(semin
         True,
     )
     assert Notification.objects.filter(kind=Kind.SEMINAR_CHANGED).count() == 0
+
+
+def test_unticked_the_audit_log_records_the_change_nobody_was_told_of(seminar, organiser):
+    everyone(seminar)
+    change_before = edit(seminar, join_url=NEW_JOIN_URL, **moved(seminar, days=1))
+    seminar_edit_notify(seminar=seminar, before=change_before, actor=organiser, notify=False)
+    cancel_before = edit(seminar, status=Seminar.Status.CANCELLED)
+    seminar_edit_notify(seminar=seminar, before=cancel_before, actor=organiser, notify=False)
+
+    entries = AuditEntry.objects.filter(action=AuditEntry.Action.NOTIFIED).order_by("pk")
+    assert [entry.details for entry in entries] == [
+        {"fields": ["starts_at", "ends_at", "join_url"], "count": 0, "notice": "withheld"},
+        {"fields": ["status"], "count": 0, "notice": "withheld"},
+    ]
+    assert {entry.actor for entry in entries} == {organiser}
+
+
+def test_unticked_with_nothing_to_tell_records_nothing(seminar):
+    everyone(seminar)
+    before = edit(seminar, description_en="A fuller description.")
+
+    seminar_edit_notify(seminar=seminar, before=before, actor=None, notify=False)
+
+    assert not AuditEntry.objects.exists()
 
 
 def test_an_edit_that_cancels_sends_the_cancellation_not_the_changes(seminar):

@@ -2,6 +2,7 @@
 email each when registration opens (in its language, then the address is deleted), retries
 after a failed send, and the clean-up after the seminar."""
 
+import re
 import socket
 from datetime import timedelta
 
@@ -101,6 +102,9 @@ def test_asking_twice_keeps_one_alert_and_answers_alike(client, seminar):
     assert first["Location"] == second["Location"]
     alert = OpeningAlert.objects.get()
     assert alert.language == "zh-hant"  # the language asked for last
+    thanks = client.get(second["Location"]).content.decode()
+    assert "keeps one request, in the language chosen last" in thanks
+    assert "changes nothing" not in thanks
 
 
 def test_consent_is_required_and_what_was_typed_is_kept(client, seminar):
@@ -143,6 +147,56 @@ def test_another_site_cannot_make_its_visitors_ask(client, seminar):
 
     assert response.status_code == 403
     assert not OpeningAlert.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "same-site"},  # another host under the same domain
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},  # a sandboxed frame or a data: page
+        {"Sec-Fetch-Site": "same-origin", "Origin": "https://evil.example"},
+    ],
+)
+def test_a_post_from_any_other_origin_is_refused(client, seminar, headers):
+    response = client.post(
+        alert_url(seminar),
+        {"email": "victim@example.com", "language": "en", "consent": "on"},
+        headers=headers,
+    )
+
+    assert response.status_code == 403
+    assert not OpeningAlert.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"},  # the host asked for
+        {"Origin": "SITE_URL"},  # the configured address, e.g. behind a proxy
+        {"Sec-Fetch-Site": "none"},  # typed or bookmarked
+        {},  # a client that says nothing
+    ],
+)
+def test_a_post_from_our_own_pages_is_taken(client, seminar, settings, headers):
+    headers = {
+        name: settings.SITE_URL if value == "SITE_URL" else value for name, value in headers.items()
+    }
+
+    response = client.post(
+        alert_url(seminar),
+        {"email": "mei.ling@example.com", "language": "en", "consent": "on"},
+        headers=headers,
+    )
+
+    assert response.status_code == 302
+    assert OpeningAlert.objects.count() == 1
+
+
+def test_a_link_from_another_site_still_opens_the_page(client, seminar):
+    response = client.get(alert_url(seminar), headers={"Sec-Fetch-Site": "cross-site"})
+
+    assert response.status_code == 200
 
 
 def test_asking_is_rate_limited_per_address(client, seminar, settings):
@@ -358,3 +412,45 @@ def test_the_thank_you_page_is_in_the_visitors_language(client, seminar):
 
     assert url.startswith("/zh-hans/")
     assert "知识产权授权诊所" in page
+
+
+# --- How a mistake reads ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected", "doubled"),
+    [
+        ("", "Keep my email address to write to me once when registration opens: Please", ".:"),
+        ("/zh-hant", "在報名開始時通知我一次：請剔選方格", "。："),
+        ("/zh-hans", "在报名开始时通知我一次：请勾选方框", "。："),
+    ],
+)
+def test_the_missing_consent_reads_without_doubled_punctuation(
+    client, seminar, prefix, expected, doubled
+):
+    response = client.post(
+        alert_url(seminar, prefix), {"email": "mei.ling@example.com", "language": "en"}
+    )
+
+    summary = response.content.decode().split('id="form-errors"')[1].split("</div>")[0]
+    words = re.sub(r"<[^>]+>", "", summary)
+    assert expected in words
+    assert doubled not in words
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"),
+    [
+        ("", "Enter an email address such as name@example.com."),
+        ("/zh-hant", "請輸入電郵地址，例如 name@example.com。"),
+        ("/zh-hans", "请输入电子邮件地址，例如 name@example.com。"),
+    ],
+)
+def test_a_bad_address_is_refused_in_our_words_in_each_language(client, seminar, prefix, expected):
+    response = client.post(
+        alert_url(seminar, prefix), {"email": "mei.ling@", "language": "en", "consent": "on"}
+    )
+
+    page = response.content.decode()
+    assert f'<div class="invalid-feedback" id="alert-email-error">{expected}</div>' in page
+    assert "Email 地址" not in page
