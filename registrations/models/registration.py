@@ -273,8 +273,12 @@ class Registration(models.Model):
 
     @property
     def gets_venue(self) -> bool:
-        """Whether the venue is where this registrant goes: at a hybrid seminar only those in
-        the room; online attendees' emails and calendars point at the join link instead."""
+        """Whether the venue is where this registrant goes: everyone at an in-person seminar,
+        those in the room at a hybrid one, nobody at an online one (whatever the venue field
+        still holds after a move online); online attendees' emails and calendars point at the
+        join link instead."""
+        if self.seminar.format == Seminar.Format.ONLINE:
+            return False
         return not self.seminar.is_hybrid or self.attendance_mode == AttendanceMode.IN_PERSON
 
 

@@ -143,3 +143,31 @@ def test_moved_into_the_room_an_announcements_join_link_says_there_is_none(semin
     registration = Registration.objects.select_related("seminar").get(pk=registration.pk)
 
     assert join_link_value(registration) == "(no join link: you attend in the room)"
+
+
+@pytest.mark.parametrize(
+    ("seminar_format", "mode", "expected"),
+    [
+        (Seminar.Format.IN_PERSON, AttendanceMode.IN_PERSON, True),
+        (Seminar.Format.HYBRID, AttendanceMode.IN_PERSON, True),
+        (Seminar.Format.HYBRID, AttendanceMode.ONLINE, False),
+        (Seminar.Format.ONLINE, AttendanceMode.ONLINE, False),
+        # Moved online with the old room left in the venue field: the room is nobody's.
+        (Seminar.Format.ONLINE, AttendanceMode.IN_PERSON, False),
+    ],
+)
+def test_the_venue_is_for_those_who_come_to_the_room(seminar_format, mode, expected):
+    seminar = SeminarFactory(format=seminar_format, venue_en=ROOM, online_capacity=None)
+    registration = RegistrationFactory(seminar=seminar, attendance_mode=mode)
+
+    assert registration.gets_venue is expected
+
+
+def test_moved_online_the_calendar_file_does_not_send_anyone_to_the_old_room():
+    seminar = SeminarFactory(format=Seminar.Format.ONLINE, venue_en=ROOM, join_url=WEBINAR)
+    registration = RegistrationFactory(seminar=seminar, status=Registration.Status.CONFIRMED)
+
+    event = event_of(calendar_ics(seminar=seminar, registration=registration))
+
+    assert str(event["LOCATION"]) == WEBINAR
+    assert ROOM not in str(event.get("DESCRIPTION", ""))
