@@ -1,14 +1,12 @@
 """Announcements through their life: checked, scheduled, queued once whoever clicks or schedules,
 tested on an organiser, delivered only while still true, resent, and counted."""
 
-import threading
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from registrations.announcements import (
@@ -37,6 +35,7 @@ from registrations.services import registration_cancel
 from registrations.unsubscribe import news_unsubscribe
 from seminar.models import Seminar
 from tests.factories import AnnouncementFactory, RegistrationFactory, SeminarFactory
+from tests.threads import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -404,27 +403,6 @@ def test_the_progress_of_many_announcements_in_one_query(django_assert_num_queri
 
 
 # Real concurrency: two clicks or two schedulers at the same moment, on PostgreSQL.
-
-
-def run_at_once(count: int, work) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(number: int) -> None:
-        try:
-            barrier.wait()
-            results[number] = work(number)
-        except Exception as error:  # the test asserts on whatever each thread met
-            results[number] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.mark.postgres_only

@@ -4,11 +4,9 @@ PostgreSQL only: SQLite's in-memory test database cannot be shared between threa
 IMMEDIATE transactions serialise writers by design.
 """
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 
 from registrations.errors import DuplicateRegistration
 from registrations.models import Registration
@@ -20,30 +18,9 @@ from registrations.services import (
 )
 from seminar.models import Seminar
 from tests.factories import RegistrationFactory, SeminarFactory, registration_data
+from tests.threads import run_at_once
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def run_at_once(count: int, work) -> list:
-    """Run work(n) in `count` threads released together; return each result or exception."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(number: int) -> None:
-        try:
-            barrier.wait()
-            results[number] = work(number)
-        except Exception as error:  # the test asserts on whatever each thread met
-            results[number] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_forty_simultaneous_registrations_for_the_last_ten_seats():
