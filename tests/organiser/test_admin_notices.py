@@ -320,7 +320,7 @@ def queued_for(seminar: Seminar) -> dict[str, int]:
     return dict(Counter(rows.values_list("kind", flat=True)))
 
 
-@settings(max_examples=60, **PROPERTY_SETTINGS)
+@settings(max_examples=25, **PROPERTY_SETTINGS)
 @given(post=seminar_posts)
 def test_the_offer_never_errors_and_the_message_counts_what_was_queued(organiser_client, post):
     seminar = SeminarFactory(
