@@ -81,9 +81,9 @@ One message to {figures["rows"]:,} registrants (this run: {batched["kind"]}s; an
 when the build has them, else a reminder), queued at once with `EMAILS_PER_MINUTE=0`, sent by
 two `db_worker` processes to a local SMTP sink on the same machine, both ways taking turns in the
 same run (`bench/outbox.py`, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; `BENCH_ONLY=outbox make
-bench` runs this part alone). Emails a second are counted from the first email to the last; CPU is the
-worker processes' user and system time over the same stretch (`/proc`), per email; the sink's is
-the benchmark process's. The sink checks that every Message-ID arrived once.
+bench` runs this part alone). Emails a second are counted from the first email to the last;
+CPU is the worker processes' user and system time over the same stretch (`/proc`), per email;
+the sink's is the benchmark process's. The sink checks that every Message-ID arrived once.
 
 {header}
 | --- | --- | --- | --- | --- | --- | --- |
