@@ -77,13 +77,13 @@ def outbox_section(figures: dict) -> str:
     )
     return f"""{OUTBOX_HEADING}
 
-One message to {figures["rows"]:,} registrants (a {batched["kind"]}; the announcement itself when
-the build has announcements), queued at once with `EMAILS_PER_MINUTE=0`, sent by two `db_worker`
-processes to a local SMTP sink on the same machine, both ways taking turns in the same run
-(`bench/outbox.py`, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; `BENCH_ONLY=outbox make bench` runs
-this part alone). Emails a second are counted from the first email to the last; CPU is the
-worker processes' user and system time over the same stretch (`/proc`), per email; the sink's is
-the benchmark process's. The sink checks that every Message-ID arrived once.
+One message to {figures["rows"]:,} registrants (this run: {batched["kind"]}s; an announcement
+when the build has them, else a reminder), queued at once with `EMAILS_PER_MINUTE=0`, sent by
+two `db_worker` processes to a local SMTP sink on the same machine, both ways taking turns in the
+same run (`bench/outbox.py`, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; `BENCH_ONLY=outbox make
+bench` runs this part alone). Emails a second are counted from the first email to the last;
+CPU is the worker processes' user and system time over the same stretch (`/proc`), per email;
+the sink's is the benchmark process's. The sink checks that every Message-ID arrived once.
 
 {header}
 | --- | --- | --- | --- | --- | --- | --- |
@@ -111,10 +111,14 @@ in another process; CPU milliseconds per email):
   programme, answers, waitlist positions) for up to `EMAIL_BATCH_SIZE` emails
   (`registrations/email_parts.py`); the pieces that are the same for everyone in a language
   (seat details, programme, enquiries) rendered once per batch (`{{% shared %}}`); and each
-  email built while the server still works on the one before. What is left per email, about
-  2.3 ms: its own templates (greeting, details, links: 0.7), its calendar file (0.5), its
+  email built while the server still works on the one before. What is left per email: for a
+  reminder (seat details, programme, the registrant's details, a calendar file) about 2.3 ms,
+  that is its own templates (greeting, details, links: 0.7), its calendar file (0.5), its
   bytes (0.2), the SMTP exchange (0.3), the UPDATE marking it sent (0.2; it is what keeps a
-  crash from sending it twice), the rest bookkeeping.
+  crash from sending it twice) and bookkeeping; an announcement, with no calendar file, about
+  1.7 ms. The announcement's builder (`announcement_emails.py`) does not take the batch's
+  parts yet: its enquiries block and the organiser's text turned into HTML could be shared
+  too, for a little more.
 - What stands between that and more: the sink (aiosmtpd, Python) and PostgreSQL run on the
   same two cores as the workers, and each email still waits for three SMTP round trips and one
   database round trip, during which a worker has nothing else to do. A mail server that
@@ -122,10 +126,10 @@ in another process; CPU milliseconds per email):
   connection, the sink's connection set-up and the task queue's own rows cost more than the
   email itself.
 - The ratio depends on how busy the machine is: one email per connection loses more to other
-  work (five times the processes' CPU per email, and a task, a connection and their round
-  trips each). On a quiet machine (load average below 1) a run of 2,000 emails gave 89 and 400
-  a second, 4.5 times, for 10.6 and 2.3 ms of worker CPU per email; the code before this work
-  sent the same backlog at 28 ms of worker CPU per email.
+  work (four to five times the processes' CPU per email, and a task, a connection and their
+  round trips each). On a quiet machine (load average below 1) a run of 2,000 reminders gave
+  89 and 400 a second, 4.5 times, for 10.6 and 2.3 ms of worker CPU per email; the code before
+  this work sent the same reminders at 28 ms of worker CPU per email.
 """
 
 
