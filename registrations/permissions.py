@@ -1,10 +1,11 @@
-"""The two organiser roles, kept in step with the code after every migrate."""
+"""The organiser roles, kept in step with the code after every migrate."""
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
 ORGANISERS = "Seminar organisers"
 VIEWERS = "Seminar viewers"
+CHECK_IN_STAFF = "Check-in staff"
 
 
 def groups_ensure(**kwargs) -> None:
@@ -29,4 +30,10 @@ def groups_ensure(**kwargs) -> None:
             | Q(content_type__app_label="registrations", codename="view_announcement")
             | Q(content_type__app_label="seminar", codename="view_seminar")
         )
+    )
+    # Staff at the door: check people in and register walk-ins, nothing else (no lists, no
+    # exports, no admin pages).
+    check_in_staff, _ = Group.objects.get_or_create(name=CHECK_IN_STAFF)
+    check_in_staff.permissions.set(
+        Permission.objects.filter(content_type__app_label="registrations", codename="check_in")
     )

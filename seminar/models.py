@@ -189,6 +189,41 @@ class Seminar(models.Model):
     enquiries_phone = models.CharField(
         _("enquiries phone"), max_length=30, blank=True, validators=[phone_validate]
     )
+    # Certificates of attendance (registrations/certificates.py issues them; the rule for who
+    # qualifies is registrations/qualification.py, the one place that reads these four).
+    certificates_enabled = models.BooleanField(
+        _("certificates of attendance"),
+        default=False,
+        help_text=_("Offer certificates of attendance (for CPD hours) to those who qualify."),
+    )
+    cpd_hours = models.DecimalField(
+        _("CPD hours"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_(
+            "The hours printed on each certificate. Leave blank to use the length of the "
+            "programme (its talks and panels, without breaks)."
+        ),
+    )
+    certificate_online_unit = models.CharField(
+        _("online attendees qualify by"),
+        max_length=10,
+        choices=[("minutes", _("minutes online")), ("percent", _("per cent of the seminar"))],
+        default="percent",
+    )
+    certificate_online_minimum = models.PositiveIntegerField(
+        _("online minimum"),
+        default=75,
+        help_text=_(
+            "Online attendees qualify with at least this many minutes, or this per cent of the "
+            "seminar's length, in the imported attendance report. People checked in at the door "
+            "always qualify."
+        ),
+    )
+    certificate_signatory_name = models.CharField(_("signatory name"), max_length=200, blank=True)
+    certificate_signatory_title = models.CharField(_("signatory title"), max_length=200, blank=True)
     # Confirmed registrations, kept by the booking services under the seminar's row lock so the
     # database itself can refuse to go over capacity (see the check constraint below).
     seats_taken = models.PositiveIntegerField(_("confirmed seats"), default=0, editable=False)
@@ -204,6 +239,11 @@ class Seminar(models.Model):
         verbose_name_plural = _("seminars")
         ordering = ["-starts_at"]
         constraints = [
+            models.CheckConstraint(
+                condition=~Q(certificate_online_unit="percent")
+                | Q(certificate_online_minimum__lte=100),
+                name="seminar_certificate_percent_at_most_100",
+            ),
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")),
                 name="seminar_ends_after_start",
@@ -488,6 +528,11 @@ class SeminarPartner(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.ORGANISER)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    on_certificate = models.BooleanField(
+        _("named on certificates"),
+        default=True,
+        help_text=_("Print this body's name on the seminar's certificates of attendance."),
+    )
 
     class Meta:
         verbose_name = _("organising or supporting body")

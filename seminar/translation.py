@@ -14,6 +14,8 @@ class SeminarTranslation(TranslationOptions):
         "venue",
         "joining_instructions",
         "enquiries_name",
+        "certificate_signatory_name",
+        "certificate_signatory_title",
     )
     required_languages = {"en": ("title",)}
 

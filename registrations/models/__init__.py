@@ -2,6 +2,7 @@
 
 from .attendance import AttendanceChange, AttendanceImport
 from .audit import AuditEntry
+from .certificates import Certificate, CertificateRun
 from .outbox import EmailText, Notification
 from .outreach import Announcement, DigestSubscription, OpeningAlert
 from .questions import (
@@ -20,6 +21,7 @@ from .registration import (
     REGISTRANT_FIELDS,
     TRACKING_FIELDS,
     Registration,
+    checkin_code_generate,
     token_generate,
 )
 
@@ -37,6 +39,8 @@ __all__ = [
     "AttendanceChange",
     "AttendanceImport",
     "AuditEntry",
+    "Certificate",
+    "CertificateRun",
     "DigestSubscription",
     "EmailText",
     "Notification",
@@ -45,5 +49,6 @@ __all__ = [
     "QuestionCondition",
     "QuestionOption",
     "Registration",
+    "checkin_code_generate",
     "token_generate",
 ]

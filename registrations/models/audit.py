@@ -31,6 +31,10 @@ class AuditEntry(models.Model):
         ANNOUNCED = "announced", _("Announcement sent")
         NOTIFIED = "notified", _("Registrants told of a change")
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed from news")
+        CHECKED_IN = "checked_in", _("Checked in at the door")
+        CHECK_IN_UNDONE = "check_in_undone", _("Check-in undone")
+        CERTIFICATE_ISSUED = "certificate_issued", _("Certificate issued")
+        CERTIFICATE_REVOKED = "certificate_revoked", _("Certificate revoked")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -28,6 +28,7 @@ class Notification(models.Model):
         ANNOUNCEMENT = "announcement", _("Announcement")
         SEMINAR_CHANGED = "seminar_changed", _("Change to the seminar")
         SEMINAR_CANCELLED = "seminar_cancelled", _("Seminar cancelled")
+        CERTIFICATE = "certificate", _("Certificate of attendance")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -59,6 +60,16 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
         verbose_name=_("announcement"),
+    )
+    # The certificate a CERTIFICATE email carries (as a PDF drawn when it is sent); a certificate
+    # revoked before then is not sent.
+    certificate = models.ForeignKey(
+        "registrations.Certificate",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("certificate"),
     )
     # For a change notice: what changed, before and after, as {"field": [before, after]} with
     # datetimes in ISO 8601; the email words it in the registrant's language when it is sent.

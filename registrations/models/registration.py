@@ -6,6 +6,7 @@ seat counter right under a row lock. The constraints here are the backstop if co
 
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -23,6 +24,16 @@ NAME_REQUIRED = _("Enter a name in English or in Chinese (at least one).")
 def token_generate() -> str:
     """256 random bits, URL-safe; unrelated to the id or the email so it cannot be guessed."""
     return secrets.token_urlsafe(32)
+
+
+# Crockford-style: no 0/O or 1/I/L, so a code read aloud or typed at the door is not misread.
+CHECKIN_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CHECKIN_CODE_LENGTH = 10
+
+
+def checkin_code_generate() -> str:
+    """What the QR code at the door encodes: random (about 50 bits), nothing personal in it."""
+    return "".join(secrets.choice(CHECKIN_ALPHABET) for _ in range(CHECKIN_CODE_LENGTH))
 
 
 class Registration(models.Model):
@@ -89,6 +100,7 @@ class Registration(models.Model):
     class Source(models.TextChoices):
         WEB = "web", _("Registration form")
         ADMIN = "admin", _("Added by an organiser")
+        DESK = "desk", _("Walk-in at the door")
 
     seminar = models.ForeignKey(
         Seminar, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("seminar")
@@ -147,6 +159,36 @@ class Registration(models.Model):
     attended = models.BooleanField(_("attended"), null=True, blank=True)
     minutes_online = models.PositiveIntegerField(_("minutes online"), null=True, blank=True)
     token = models.CharField(max_length=64, unique=True, default=token_generate, editable=False)
+    # The personal join link (/j/<join_token>/): a separate secret from `token`, so a forwarded
+    # join link opens the meeting and nothing else.
+    join_token = models.CharField(
+        max_length=64, unique=True, default=token_generate, editable=False
+    )
+    join_first_opened_at = models.DateTimeField(
+        _("first opened the join link"), null=True, blank=True
+    )
+    join_last_opened_at = models.DateTimeField(
+        _("last opened the join link"), null=True, blank=True
+    )
+    join_opens = models.PositiveIntegerField(_("join link opens"), default=0)
+    # What the QR code on the confirmation encodes; staff at the door may also type it.
+    checkin_code = models.CharField(
+        _("check-in code"),
+        max_length=CHECKIN_CODE_LENGTH,
+        unique=True,
+        default=checkin_code_generate,
+        editable=False,
+    )
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked in by"),
+    )
+    checked_in_by_label = models.CharField(_("checked in by"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
@@ -203,6 +245,7 @@ class Registration(models.Model):
             ("view_dashboard", _("Can view the headcount dashboard and post-event summary")),
             ("export_registration", _("Can export attendee lists")),
             ("import_attendance", _("Can import attendance reports")),
+            ("check_in", _("Can check people in at the door and register walk-ins")),
         ]
 
     def __str__(self) -> str:
