@@ -392,4 +392,10 @@ RECORD_FIELDS = (
     "cancelled_at",
     "anonymised_at",
     "email_pending_since",
+    # Check-in at the door: when, and which staff member (not the registrant). The code is
+    # random, says nothing about the person, and stays so the row keeps its unique value.
+    "checkin_code",
+    "checked_in_at",
+    "checked_in_by",
+    "checked_in_by_label",
 )
