@@ -29,6 +29,7 @@ from seminar.models import AttendanceMode
 
 from .announcement_emails import announcement_message_build
 from .calendar import CANCEL, calendar_ics
+from .checkin_emails import MessageWithCheckinImage, checkin_image
 from .email_parts import EmailParts
 from .models import Notification, Registration
 from .selectors import registration_cancelled_from
@@ -169,12 +170,15 @@ def message_build(
                 reverse("registrations:email_confirm", kwargs={"token": token})
             )
         template = TEMPLATES[kind]
+        # The QR code for the door (checkin_emails.py): seat emails for the room only.
+        context["checkin"] = checkin_image(registration=registration, template=template, seat=seat)
         if template in DETAILS_TEMPLATES:
             context["answers"] = parts.answers(registration=registration)
         subject = str(SUBJECTS[kind] % {"title": seminar.title})
         text = render_to_string(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
-        message = EmailMultiAlternatives(
+        message_class = MessageWithCheckinImage if context["checkin"] else EmailMultiAlternatives
+        message = message_class(
             subject=subject,
             body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
@@ -182,6 +186,8 @@ def message_build(
             headers={"Auto-Submitted": "auto-generated"},
         )
         message.attach_alternative(html, "text/html")
+        if context["checkin"]:
+            message.checkin_image = context["checkin"]
         if seat:
             message.attach(
                 "seminar.ics",

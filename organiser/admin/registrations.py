@@ -53,6 +53,7 @@ from .action_previews import (
     resend_preview,
 )
 from .audit import AuditDisplay
+from .checkin_filter import CheckedInFilter
 from .columns import email_wrappable, seminar_short, when_short
 from .confirmation import asks_first, confirmation_page
 from .filters import TextValuesListFilter
@@ -144,6 +145,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "region",
         "preferred_language",
         "attended",
+        CheckedInFilter,
         "source",
         "heard_from",
         ("utm_source", TextValuesListFilter),
@@ -181,6 +183,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         "attended",
         "minutes_online",
         "answers_shown",
+        "checked_in_at",
+        "checked_in_by_label",
     )
 
     class Media:
@@ -227,7 +231,10 @@ class RegistrationAdmin(admin.ModelAdmin):
             registrant,
             *self._answers_fieldset(obj),
             (_("Consent"), {"fields": ("consent_at", "consent_version")}),
-            (_("Attendance"), {"fields": ("attended", "minutes_online")}),
+            (
+                _("Attendance"),
+                {"fields": ("attended", "minutes_online", "checked_in_at", "checked_in_by_label")},
+            ),
             (
                 _("Where they came from"),
                 {
