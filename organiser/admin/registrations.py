@@ -55,7 +55,7 @@ from .action_previews import (
 from .audit import AuditDisplay
 from .columns import email_wrappable, seminar_short, when_short
 from .confirmation import asks_first, confirmation_page
-from .filters import TextValuesListFilter
+from .filters import JoinLinkOpenedFilter, TextValuesListFilter
 
 
 class RegistrationAdminForm(forms.ModelForm):
@@ -131,11 +131,15 @@ class AuditEntryInline(AuditDisplay, admin.TabularInline):
         return False
 
 
+# When the registrant opened their personal join link, and how often (join_links.py).
+JOIN_LINK_FIELDS = ("join_first_opened_at", "join_last_opened_at", "join_opens")
+
+
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
     form = RegistrationAdminForm
     # Few columns that fit 1280 px beside the filters; the rest is one click away.
-    list_display = ("registrant", "status_mode", "seminar_short", "registered")
+    list_display = ("registrant", "status_mode", "seminar_short", "registered", "join_opened")
     list_filter = (
         "seminar",
         "status",
@@ -144,6 +148,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "region",
         "preferred_language",
         "attended",
+        JoinLinkOpenedFilter,
         "source",
         "heard_from",
         ("utm_source", TextValuesListFilter),
@@ -180,6 +185,9 @@ class RegistrationAdmin(admin.ModelAdmin):
         *TRACKING_FIELDS,
         "attended",
         "minutes_online",
+        "join_first_opened_at",
+        "join_last_opened_at",
+        "join_opens",
         "answers_shown",
     )
 
@@ -214,6 +222,11 @@ class RegistrationAdmin(admin.ModelAdmin):
     def registered(self, registration: Registration) -> str:
         return when_short(registration.created_at)
 
+    @admin.display(description=_("join link opened"), ordering="join_first_opened_at")
+    def join_opened(self, registration: Registration) -> str:
+        # Personal join links (registrations/join_links.py): when, or "—" if never.
+        return when_short(registration.join_first_opened_at)
+
     def get_fieldsets(self, request: HttpRequest, obj: Registration | None = None):
         registrant = (None, {"fields": ("seminar", *REGISTRANT_FIELDS)})
         if obj is None:
@@ -227,7 +240,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             registrant,
             *self._answers_fieldset(obj),
             (_("Consent"), {"fields": ("consent_at", "consent_version")}),
-            (_("Attendance"), {"fields": ("attended", "minutes_online")}),
+            (_("Attendance"), {"fields": ("attended", "minutes_online", *JOIN_LINK_FIELDS)}),
             (
                 _("Where they came from"),
                 {
