@@ -29,6 +29,8 @@ NEW_JOIN_URL = "https://webinar.example.com/j/55500011122"
 def personal(registration) -> str:
     """The registrant's own join link, which the emails carry instead of either meeting's."""
     return f"http://testserver-site/j/{registration.join_token}/"
+
+
 ROOM = "Room S421, Hong Kong Convention and Exhibition Centre"
 NEW_ROOM = "Theatre 1, Hong Kong Central Library"
 

@@ -30,6 +30,8 @@ JOIN_URL = "https://webinar.example.com/j/91234567890"
 def personal(registration) -> str:
     """The registrant's own join link, which the emails carry instead of JOIN_URL."""
     return f"http://testserver-site/j/{registration.join_token}/"
+
+
 VENUE = "Room S421, Hong Kong Convention and Exhibition Centre"
 
 

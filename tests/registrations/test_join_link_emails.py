@@ -106,9 +106,7 @@ def test_announcement_join_link_placeholder_is_the_personal_link(registration):
     )
 
     email = announcement_email(announcement=announcement, registration=registration)
-    preview = announcement_email(
-        announcement=announcement, registration=registration, preview=True
-    )
+    preview = announcement_email(announcement=announcement, registration=registration, preview=True)
 
     assert join_link_url(registration=registration, language="en") in email.text
     assert "webinar.example.com" not in email.text
