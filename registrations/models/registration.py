@@ -392,4 +392,10 @@ RECORD_FIELDS = (
     "cancelled_at",
     "anonymised_at",
     "email_pending_since",
+    # Personal join links (registrations/join_links.py): when the link was opened is attendance,
+    # kept like the minutes; the token names nobody and opens nothing once the seminar has ended.
+    "join_token",
+    "join_first_opened_at",
+    "join_last_opened_at",
+    "join_opens",
 )
