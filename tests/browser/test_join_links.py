@@ -78,9 +78,7 @@ def test_every_join_link_state_page_passes_axe_and_fits_a_phone(browser, live_se
     assert Registration.objects.filter(join_opens__gt=0).count() == 0
 
 
-def test_join_the_seminar_with_the_keyboard_alone_opens_the_meeting_and_counts(
-    page, live_server
-):
+def test_join_the_seminar_with_the_keyboard_alone_opens_the_meeting_and_counts(page, live_server):
     # The "meeting" is a page of this server: the browser has no internet.
     seminar = seminar_in(30)
     meeting = f"{live_server.url}/seminars/{seminar.slug}/?meeting=1"
