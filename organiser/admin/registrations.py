@@ -139,7 +139,8 @@ JOIN_LINK_FIELDS = ("join_first_opened_at", "join_last_opened_at", "join_opens")
 class RegistrationAdmin(admin.ModelAdmin):
     form = RegistrationAdminForm
     # Few columns that fit 1280 px beside the filters; the rest is one click away.
-    list_display = ("registrant", "status_mode", "seminar_short", "registered", "join_opened")
+    # Who opened their join link is a filter, not a column: a fifth column squeezes the names.
+    list_display = ("registrant", "status_mode", "seminar_short", "registered")
     list_filter = (
         "seminar",
         "status",
@@ -221,11 +222,6 @@ class RegistrationAdmin(admin.ModelAdmin):
     @admin.display(description=_("registered at"), ordering="created_at")
     def registered(self, registration: Registration) -> str:
         return when_short(registration.created_at)
-
-    @admin.display(description=_("join link opened"), ordering="join_first_opened_at")
-    def join_opened(self, registration: Registration) -> str:
-        # Personal join links (registrations/join_links.py): when, or "—" if never.
-        return when_short(registration.join_first_opened_at)
 
     def get_fieldsets(self, request: HttpRequest, obj: Registration | None = None):
         registrant = (None, {"fields": ("seminar", *REGISTRANT_FIELDS)})

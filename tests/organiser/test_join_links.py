@@ -36,7 +36,7 @@ def opened(registration: Registration, *at) -> Registration:
     return registration
 
 
-def test_admin_list_shows_when_and_filters_who_opened(organiser_client):
+def test_admin_list_filters_who_opened(organiser_client):
     seminar = SeminarFactory()
     joined = opened(RegistrationFactory(seminar=seminar, name_en="CHAN Opened"))
     RegistrationFactory(seminar=seminar, name_en="WONG Never")
@@ -46,8 +46,7 @@ def test_admin_list_shows_when_and_filters_who_opened(organiser_client):
     yes = organiser_client.get(changelist, {"join_opened": "yes"}).content.decode()
     no = organiser_client.get(changelist, {"join_opened": "no"}).content.decode()
 
-    assert "Join link opened" in everyone and "2030-08-12 14:20" in everyone
-    assert "opened the join link" in everyone  # the filter's title
+    assert "By opened the join link" in everyone  # the filter's title
     assert "CHAN Opened" in yes and "WONG Never" not in yes
     assert "WONG Never" in no and "CHAN Opened" not in no
     assert joined.join_opens == 1
