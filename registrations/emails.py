@@ -31,6 +31,7 @@ from .announcement_emails import announcement_message_build
 from .calendar import CANCEL, calendar_ics
 from .checkin_emails import MessageWithCheckinImage, checkin_image
 from .email_parts import EmailParts
+from .join_links import join_link_opens_at, join_link_url
 from .models import Notification, Registration
 from .selectors import registration_cancelled_from
 from .seminar_changes import change_rows, changes_concerning
@@ -125,6 +126,7 @@ def message_build(
             headline = waitlisted_headline(registration)
         else:
             headline = HEADLINES[kind]
+        show_join_details = seat and registration.gets_joining_details
         context = {
             "parts": parts,  # for the templates' {% shared %} pieces
             "registration": registration,
@@ -137,7 +139,13 @@ def message_build(
             if kind == Kind.DECLINED
             else _absolute(registration.get_absolute_url()),
             "seminar_url": parts.seminar_url(seminar=seminar),
-            "show_join_details": seat and registration.gets_joining_details,
+            "show_join_details": show_join_details,
+            # The registrant's own link (join_links.py), never the meeting's address; none
+            # until the organisers have set the meeting up.
+            "join_link": join_link_url(registration=registration)
+            if show_join_details and seminar.join_url
+            else "",
+            "join_opens_at": join_link_opens_at(seminar=seminar),
             "attaches_calendar": seat,
             "note": notification.note,
             "waitlist_position": parts.waitlist_position(registration=registration),
@@ -154,7 +162,10 @@ def message_build(
             # someone waitlisted), worded in their language.
             concerning = changes_concerning(registration=registration, changes=notification.changes)
             context["change_rows"] = change_rows(
-                changes=concerning, seminar=seminar, language=registration.preferred_language
+                changes=concerning,
+                seminar=seminar,
+                language=registration.preferred_language,
+                join_link=context["join_link"],  # the personal link, never the meeting's
             )
         if kind == Kind.SEMINAR_CANCELLED:
             # Nothing is left to change or cancel: the seminar page says what happened.

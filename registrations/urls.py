@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import opening_alert_views, self_service, unsubscribe_views, views
+from . import join_views, opening_alert_views, self_service, unsubscribe_views, views
 
 
 class TokenConverter:
@@ -48,6 +48,8 @@ urlpatterns = [
         self_service.registration_mode_change_view,
         name="mode_change",
     ),
+    # The personal join link: a separate token from the private page's (join_links.py).
+    path("j/<token:token>/", join_views.join_link_view, name="join"),
     path("r/<token:token>/calendar.ics", self_service.registration_calendar, name="calendar"),
     # The token is a signed value, not a registration's private token: see tokens.py.
     path(
