@@ -105,6 +105,10 @@ class Headcounts:
     # of them opened it, one more attendance signal next to the imported minutes.
     join_link_holders: int = 0
     join_link_opened: int = 0
+    # Check-in at the door: confirmed registrants with a seat in the room, and how many of the
+    # confirmed were checked in (an online attendee who came to the door counts too).
+    room_holders: int = 0
+    checked_in: int = 0
 
     @property
     def fill_percent(self) -> float | None:
@@ -126,6 +130,7 @@ HEADCOUNT_COUNTS = {
     "known_rows": Count("pk", filter=Q(attended__isnull=False)),
     "online_rows": Count("pk", filter=Q(attendance_mode=AttendanceMode.ONLINE)),
     "join_opened_rows": Count("pk", filter=Q(join_first_opened_at__isnull=False)),
+    "checked_in_rows": Count("pk", filter=Q(checked_in_at__isnull=False)),
 }
 
 
@@ -133,7 +138,7 @@ def _headcounts_add_up(*, seminar: Seminar, groups: Iterable[dict]) -> Headcount
     """The headline numbers from groups carrying a status and HEADCOUNT_COUNTS: the one place
     they are worked out, for the headcounts alone and for the dashboard's single scan."""
     by_status: dict[str, int] = defaultdict(int)
-    attended = known = online = join_opened = 0
+    attended = known = online = join_opened = checked_in = 0
     for group in groups:
         by_status[group["status"]] += group["rows"]
         known += group["known_rows"]
@@ -141,6 +146,7 @@ def _headcounts_add_up(*, seminar: Seminar, groups: Iterable[dict]) -> Headcount
             attended += group["attended_rows"]
             online += group["online_rows"]
             join_opened += group["join_opened_rows"]
+            checked_in += group["checked_in_rows"]
     confirmed = by_status[Status.CONFIRMED]
     capacity = _capacity_total(seminar)
     return Headcounts(
@@ -156,6 +162,8 @@ def _headcounts_add_up(*, seminar: Seminar, groups: Iterable[dict]) -> Headcount
         declined=by_status[Status.DECLINED],
         join_link_holders=_join_link_holders(seminar, confirmed=confirmed, online=online),
         join_link_opened=join_opened,
+        room_holders=_room_holders(seminar, confirmed=confirmed, online=online),
+        checked_in=checked_in,
     )
 
 
@@ -165,6 +173,14 @@ def _join_link_holders(seminar: Seminar, *, confirmed: int, online: int) -> int:
     if seminar.format == Seminar.Format.IN_PERSON:
         return 0
     return online if seminar.is_hybrid else confirmed
+
+
+def _room_holders(seminar: Seminar, *, confirmed: int, online: int) -> int:
+    """Confirmed registrants with a seat in the room (Registration.gets_venue): all at an
+    in-person seminar, the in-room attendees at a hybrid one, nobody online."""
+    if seminar.format == Seminar.Format.ONLINE:
+        return 0
+    return confirmed - online if seminar.is_hybrid else confirmed
 
 
 def _capacity_total(seminar: Seminar) -> int | None:
