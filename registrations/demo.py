@@ -29,6 +29,7 @@ from .demo_announcements import announcements_load
 from .demo_checkins import checkins_demo_load
 from .demo_joins import demo_joins_load
 from .demo_notices import change_notices_load
+from .demo_past_hybrid import past_hybrid_seminar_load
 from .demo_questions import answers_load, questions_load
 from .errors import RegistrationError
 from .models import Notification, Registration
@@ -722,7 +723,13 @@ def demo_load(*, password: str, now: datetime | None = None) -> list[str]:
     organiser = get_user_model().objects.get(username=username)
     report += alerts_demo_load(now=now, main=upcoming, organiser=organiser)
     report += announcements_load(past=past, upcoming=upcoming, organiser=organiser, now=now)
+    # Proof of attendance: last year's hybrid workshop had a room (check-ins) and a meeting.
+    past_hybrid, lines = past_hybrid_seminar_load(
+        organisations=organisations, speakers=speakers, rng=random.Random(2025)
+    )
+    report += lines
     report += demo_joins_load(past=past, rng=random.Random(14))  # personal join links
+    report += demo_joins_load(past=past_hybrid, rng=random.Random(15))
     report.append(f"Demo organiser: {username}")
-    report += checkins_demo_load(password=password, past=past, rng=random.Random(14))
+    report += checkins_demo_load(password=password, past=past_hybrid, rng=random.Random(14))
     return report

@@ -39,6 +39,8 @@ def checkins_demo_load(*, password: str, past: Seminar, rng: random.Random) -> l
     report = [f"Demo check-in staff: {CHECKIN_USERNAME} (the organiser's password), at /check-in/"]
     if past.format == Seminar.Format.ONLINE or not past.is_over:
         return report
+    if past.registrations.filter(checked_in_at__isnull=False).exists():
+        return report  # loaded before: the same arrivals stay
     arrivals = []
     registrations = past.registrations.filter(
         status=Registration.Status.CONFIRMED, checked_in_at__isnull=True

@@ -41,4 +41,4 @@ def demo_joins_load(*, past: Seminar, rng: random.Random) -> list[str]:
     Registration.objects.bulk_update(
         registrations, ["join_first_opened_at", "join_last_opened_at", "join_opens"]
     )
-    return [f"Opened their join link at the 2022 seminar: {len(registrations)} attendees."]
+    return [f"Opened their join link at {past.slug}: {len(registrations)} attendees."]

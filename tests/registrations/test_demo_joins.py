@@ -31,7 +31,7 @@ def test_demo_past_attendees_opened_their_link_around_the_start():
         assert registration.join_opens >= 1
     assert attended.filter(join_first_opened_at__lte=past.starts_at).count() > 20
     assert attended.filter(join_opens__gt=1).exists()
-    assert "Opened their join link at the 2022 seminar" in report
+    assert "Opened their join link at 2022-gd-hk-ip-sme-seminar: " in report
 
 
 def test_demo_loaded_twice_keeps_the_opens():
