@@ -237,6 +237,10 @@ RATELIMITS = {
     # "Tell me when registration opens": a person asks once or twice; an office forwarding the
     # announcement may ask from one address many times over.
     "opening_alert": (int(os.environ.get("RATELIMIT_OPENING_ALERT", "100")), 600),
+    # Certificate checks (/certificates/<code>/). Codes are about 60 random bits, so guessing
+    # is hopeless anyway; this caps what one address can try. An employer checking a pile of
+    # certificates by hand does a few dozen.
+    "certificate_verify": (int(os.environ.get("RATELIMIT_CERTIFICATE_VERIFY", "300")), 600),
 }
 # The header the proxy in front of the app sets to the client address, e.g. X-Forwarded-For.
 # Only trust it when such a proxy really sits in front: otherwise anyone can set it.
