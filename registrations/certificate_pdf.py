@@ -104,9 +104,7 @@ def _face_bytes(file_name: str) -> bytes:
 def _face_cut(file_name: str, weight: str, text: str) -> bytes:
     """The face cut to the characters of `text`, renamed to CUT_FAMILY. No layout features (a
     certificate needs no ligatures or vertical forms) and no hinting: that is what makes it fast."""
-    options = subset.Options(
-        layout_features=[], hinting=False, name_IDs=["*"], notdef_outline=True
-    )
+    options = subset.Options(layout_features=[], hinting=False, name_IDs=["*"], notdef_outline=True)
     font = TTFont(io.BytesIO(_face_bytes(file_name)))
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=text)
@@ -114,7 +112,12 @@ def _face_cut(file_name: str, weight: str, text: str) -> bytes:
     style = "Bold" if weight == "bold" else "Regular"
     postscript = f"{CUT_FAMILY}-{style}"
     names = font["name"]
-    for name_id, value in ((1, CUT_FAMILY), (2, style), (4, f"{CUT_FAMILY} {style}"), (6, postscript)):
+    for name_id, value in (
+        (1, CUT_FAMILY),
+        (2, style),
+        (4, f"{CUT_FAMILY} {style}"),
+        (6, postscript),
+    ):
         names.setName(value, name_id, 3, 1, 0x409)
         names.setName(value, name_id, 1, 0, 0)
     if "CFF " in font:

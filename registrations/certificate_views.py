@@ -40,10 +40,10 @@ def certificate_download(request: HttpRequest, token: str) -> HttpResponse:
     if certificate is None:
         raise Http404("No certificate for this registration.")
     certificate.registration = registration
-    response = HttpResponse(certificate_pdf(certificate=certificate), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{certificate_file_name(certificate)}"'
+    response = HttpResponse(
+        certificate_pdf(certificate=certificate), content_type="application/pdf"
     )
+    response["Content-Disposition"] = f'attachment; filename="{certificate_file_name(certificate)}"'
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -98,9 +98,7 @@ def certificate_issue(
     """
     # Lock the row so that two issues at once (a bulk run and a click) see each other's work.
     registration = (
-        Registration.objects.select_for_update()
-        .select_related("seminar")
-        .get(pk=registration.pk)
+        Registration.objects.select_for_update().select_related("seminar").get(pk=registration.pk)
     )
     seminar = registration.seminar
     if not seminar.certificates_enabled:

@@ -29,6 +29,7 @@ from seminar.models import AttendanceMode
 
 from .announcement_emails import announcement_message_build
 from .calendar import CANCEL, calendar_ics
+from .certificate_emails import certificate_message_build
 from .email_parts import EmailParts
 from .models import Notification, Registration
 from .selectors import registration_cancelled_from
@@ -111,6 +112,9 @@ def message_build(
     if notification.kind == Kind.ANNOUNCEMENT:
         # The organiser's own words, built apart (announcement_emails.py).
         return announcement_message_build(notification=notification)
+    if notification.kind == Kind.CERTIFICATE:
+        # The PDF attached (certificate_emails.py).
+        return certificate_message_build(notification=notification)
     parts = parts or EmailParts()
     registration = notification.registration
     seminar = registration.seminar
