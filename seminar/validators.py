@@ -55,7 +55,7 @@ def certificate_minimum_validate(*, unit: str, minimum: int | None) -> None:
     if unit == "percent" and minimum is not None and minimum > 100:
         raise ValidationError(
             _(
-                "A per cent of the seminar's length is at most 100. Enter 100 or less, or count in minutes."
+                "A per cent of the seminar's length is at most 100: enter 100 or less, or use minutes."
             ),
             code="certificate_percent",
         )

@@ -27,6 +27,9 @@ from registrations.qualification import registration_qualification
 from seminar.models import Seminar
 
 REFRESH_SECONDS = 3
+ISSUED_ONE = gettext_lazy(
+    "Certificate %(code)s issued to %(name)s; the email with the PDF is sent."
+)
 ACTIVE = (CertificateRun.Status.QUEUED, CertificateRun.Status.RUNNING)
 
 
@@ -136,10 +139,7 @@ def certificate_issue_view(request: HttpRequest, registration_id: int) -> HttpRe
             else:
                 messages.success(
                     request,
-                    _(
-                        "Certificate %(code)s issued to %(name)s; the email with the PDF is on its way."
-                    )
-                    % {"code": certificate.code, "name": registration.display_name},
+                    ISSUED_ONE % {"code": certificate.code, "name": registration.display_name},
                 )
                 return redirect("admin:registrations_certificate_seminar", seminar_id=seminar.pk)
     context = {

@@ -31,8 +31,18 @@ CASES = [
         {"minutes_online": 120, "status": Status.CANCELLED},
         False,
     ),
-    ("waitlisted, checked in", ("minutes", 10), {"status": Status.WAITLISTED, "checked_in_at": NOW}, False),
-    ("checked in and few minutes", ("minutes", 90), {"checked_in_at": NOW, "minutes_online": 5}, True),
+    (
+        "waitlisted, checked in",
+        ("minutes", 10),
+        {"status": Status.WAITLISTED, "checked_in_at": NOW},
+        False,
+    ),
+    (
+        "checked in and few minutes",
+        ("minutes", 90),
+        {"checked_in_at": NOW, "minutes_online": 5},
+        True,
+    ),
 ]
 
 
@@ -50,9 +60,7 @@ def test_rule_function_and_queryset_agree(case, rule, facts, qualifies):
     registration = _case(rule, facts)
 
     verdict = registration_qualification(registration=registration)
-    in_queryset = registrations_qualifying(seminar=registration.seminar).filter(
-        pk=registration.pk
-    )
+    in_queryset = registrations_qualifying(seminar=registration.seminar).filter(pk=registration.pk)
 
     assert verdict.qualifies is qualifies
     assert in_queryset.exists() is qualifies
