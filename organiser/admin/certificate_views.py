@@ -117,7 +117,7 @@ def certificate_issue_view(request: HttpRequest, registration_id: int) -> HttpRe
     )
     seminar = registration.seminar
     qualification = registration_qualification(registration=registration)
-    form = IssueForm(request.POST or None)
+    form = IssueForm(request.POST if request.method == "POST" else None)
     error = None
     if request.method == "POST" and form.is_valid():
         override = form.cleaned_data["override"]
@@ -160,7 +160,7 @@ def certificate_revoke_view(request: HttpRequest, certificate_id: int) -> HttpRe
         Certificate.objects.select_related("registration__seminar"), pk=certificate_id
     )
     seminar = certificate.registration.seminar
-    form = RevokeForm(request.POST or None)
+    form = RevokeForm(request.POST if request.method == "POST" else None)
     error = None
     if request.method == "POST" and form.is_valid():
         try:
