@@ -156,3 +156,13 @@ def test_private_page_says_nothing_of_certificates_when_off(client):
     page = client.get(registration.get_absolute_url()).content.decode()
 
     assert "certificate" not in page.lower()
+
+
+def test_verify_is_rate_limited_per_address(client, settings):
+    settings.RATELIMIT_ENABLED = True
+    settings.RATELIMITS = {**settings.RATELIMITS, "certificate_verify": (3, 600)}
+    certificate = certificate_row(qualifying_registration(past_seminar_with_certificates()))
+
+    statuses = [client.get(_verify_url(certificate.code)).status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 429]
