@@ -13,6 +13,7 @@ constraint is the backstop; whoever comes second counts the person as "already h
 """
 
 import logging
+from datetime import timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -33,6 +34,9 @@ from .qualification import registration_qualification, registrations_qualifying
 logger = logging.getLogger(__name__)
 
 RunStatus = CertificateRun.Status
+# A run waiting or issuing for longer than this is taken for lost (its worker stopped): it no
+# longer blocks a new run. A real run issues hundreds a minute, so an hour is generous.
+RUN_STALE_AFTER = timedelta(hours=1)
 REVOKE_REASON_MAX = Certificate._meta.get_field("revoke_reason").max_length
 
 
@@ -171,12 +175,16 @@ def certificate_revoke(
 
 
 def certificate_run_active(*, seminar: Seminar) -> CertificateRun | None:
-    """A run of this seminar still waiting or issuing, if any."""
-    return (
-        seminar.certificate_runs.filter(status__in=(RunStatus.QUEUED, RunStatus.RUNNING))
-        .order_by("-created_at", "-pk")
-        .first()
+    """A run of this seminar still waiting or issuing, if any. Runs left over from a worker
+    that stopped (older than RUN_STALE_AFTER) are marked failed instead: a new run picks up
+    whoever they did not reach, as nobody gets a second certificate."""
+    unfinished = seminar.certificate_runs.filter(status__in=(RunStatus.QUEUED, RunStatus.RUNNING))
+    unfinished.filter(created_at__lt=timezone.now() - RUN_STALE_AFTER).update(
+        status=RunStatus.FAILED,
+        finished_at=timezone.now(),
+        error="Stopped without finishing (the worker was stopped?); start a new run.",
     )
+    return unfinished.order_by("-created_at", "-pk").first()
 
 
 @transaction.atomic

@@ -211,3 +211,27 @@ def test_revoke_form_never_errors(client, django_user_model, reason):
     assert (response.status_code == 302) == certificate.is_revoked
     if certificate.is_revoked:
         assert certificate.revoke_reason == reason.strip()[:255]
+
+
+@settings(max_examples=20, **PROPERTY_SETTINGS)
+@given(override=st.one_of(st.none(), st.text(max_size=20)))
+def test_issue_form_never_errors_and_issues_only_with_the_override(
+    client, django_user_model, override
+):
+    user = django_user_model.objects.filter(username="hand").first() or user_in(
+        django_user_model, ORGANISERS, "hand"
+    )
+    client.force_login(user)
+    registration = RegistrationFactory(seminar=past_seminar_with_certificates(), minutes_online=1)
+    url = reverse(
+        "admin:registrations_certificate_issue", kwargs={"registration_id": registration.pk}
+    )
+    data = {} if override is None else {"override": override.replace("\x00", "")}
+
+    response = client.post(url, data)
+
+    ticked = bool(data) and bool(
+        {"true": True, "false": False}.get(data["override"].lower(), data["override"])
+    )
+    assert response.status_code == (302 if ticked else 200)
+    assert Certificate.objects.filter(registration=registration).exists() is ticked

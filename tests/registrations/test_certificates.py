@@ -1,8 +1,10 @@
 import email
 import email.policy
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from registrations.certificates import (
     CertificateAlreadyHeld,
@@ -170,3 +172,30 @@ def test_purge_keeps_the_certificate_verifiable_and_ends_the_download(seminar, a
     verify = client.get(f"/certificates/{certificate.code}/")
     assert HK_NAME_ZH in verify.content.decode()
     assert client.get(f"/r/{old_token}/certificate.pdf").status_code == 404
+
+
+def test_a_run_lost_with_its_worker_does_not_block_a_new_one(
+    seminar, admin_user, django_capture_on_commit_callbacks
+):
+    qualifying_registration(seminar)
+    lost = CertificateRun.objects.create(seminar=seminar, status=CertificateRun.Status.RUNNING)
+    CertificateRun.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(hours=2))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = certificates_issue_all(seminar=seminar, by=admin_user)
+
+    lost.refresh_from_db()
+    run.refresh_from_db()
+    assert run.pk != lost.pk
+    assert lost.status == CertificateRun.Status.FAILED
+    assert "Stopped without finishing" in lost.error
+    assert (run.status, run.issued) == (CertificateRun.Status.DONE, 1)
+
+
+def test_a_second_click_while_a_run_waits_returns_that_run(seminar, admin_user):
+    waiting = CertificateRun.objects.create(seminar=seminar)
+
+    run = certificates_issue_all(seminar=seminar, by=admin_user)
+
+    assert run.pk == waiting.pk
+    assert CertificateRun.objects.count() == 1
