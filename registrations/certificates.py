@@ -224,6 +224,10 @@ def certificate_run_execute(*, run: CertificateRun) -> CertificateRun:
                 )
             except CertificateAlreadyHeld:
                 _count(run, "already_held")
+            except CertificateError as refusal:
+                # Changed since the list was read (cancelled, certificates switched off): the
+                # rule now says no, so nothing is issued; the page's lists show why.
+                logger.info("Run %s skipped registration %s: %s", run.pk, registration.pk, refusal)
             else:
                 _count(run, "issued")
     except Exception as error:

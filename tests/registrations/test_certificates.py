@@ -14,6 +14,7 @@ from registrations.certificates import (
     RevokeReasonMissing,
     certificate_issue,
     certificate_revoke,
+    certificate_run_execute,
     certificates_issue_all,
 )
 from registrations.delivery import notification_deliver
@@ -132,7 +133,9 @@ def test_issue_all_issues_to_who_qualifies_and_counts_progress(
 ):
     qualifying = [qualifying_registration(seminar) for _ in range(3)]
     RegistrationFactory(seminar=seminar, minutes_online=5)
-    certificate_issue(registration=qualifying[0], by=admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate_issue(registration=qualifying[0], by=admin_user)
+    mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
         run = certificates_issue_all(seminar=seminar, by=admin_user)
@@ -199,3 +202,24 @@ def test_a_second_click_while_a_run_waits_returns_that_run(seminar, admin_user):
 
     assert run.pk == waiting.pk
     assert CertificateRun.objects.count() == 1
+
+
+def test_a_run_skips_who_stopped_qualifying_after_the_list_was_read(seminar, admin_user):
+    stays, leaves = qualifying_registration(seminar), qualifying_registration(seminar)
+    run = CertificateRun.objects.create(seminar=seminar)
+    original = certificate_issue
+
+    def issue_after_a_cancellation(**kwargs):
+        if kwargs["registration"].pk == leaves.pk:
+            type(leaves).objects.filter(pk=leaves.pk).update(
+                status="cancelled", cancelled_at=timezone.now()
+            )
+        return original(**kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("registrations.certificates.certificate_issue", issue_after_a_cancellation)
+        certificate_run_execute(run=run)
+
+    run.refresh_from_db()
+    assert (run.status, run.qualified, run.issued, run.already_held) == ("done", 2, 1, 0)
+    assert list(Certificate.objects.values_list("registration", flat=True)) == [stays.pk]
