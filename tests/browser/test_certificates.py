@@ -2,13 +2,17 @@
 valid and revoked, and on a 360 px phone; the registrant's page with its download; and, for
 review, a certificate's PDF page in each language rendered to docs/screenshots/."""
 
+from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pypdfium2
 import pytest
 from django.utils import timezone
 
 from registrations.certificate_pdf import certificate_pdf
+from registrations.models import Certificate
+from seminar.models import Seminar
 from tests.browser.conftest import (
     LANGUAGES,
     PREFIX,
@@ -98,9 +102,22 @@ def test_registrant_downloads_with_the_keyboard(page, live_server):
     assert serious_violations(page) == []
 
 
+# Fixed code and dates, so the committed screenshots change only when the certificate does.
+REVIEW_CODE = {"en": "7KQ4MWR2XH9C", "zh-hant": "B3NP8TZ6VJ2D", "zh-hans": "H5RX2CK9QW7M"}
+REVIEW_START = datetime(2026, 11, 20, 14, 30, tzinfo=ZoneInfo("Asia/Hong_Kong"))
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_certificate_pdf_screenshot_for_review(language):
-    certificate = review_certificate(review_seminar(), language)
+def test_certificate_pdf_screenshot_for_review(language, settings):
+    settings.SITE_URL = "https://seminars.example.gov.hk"
+    seminar = review_seminar()
+    Seminar.objects.filter(pk=seminar.pk).update(
+        starts_at=REVIEW_START, ends_at=REVIEW_START + timedelta(hours=3)
+    )
+    seminar.refresh_from_db()
+    certificate = review_certificate(seminar, language, code=REVIEW_CODE[language])
+    Certificate.objects.filter(pk=certificate.pk).update(issued_at=REVIEW_START + timedelta(days=7))
+    certificate.refresh_from_db()
 
     pdf = pypdfium2.PdfDocument(certificate_pdf(certificate=certificate))
     image = pdf[0].render(scale=1.4).to_pil()
