@@ -234,6 +234,8 @@ RATELIMITS = {
     # a bulk approval an office of 200 behind one NAT address opens its links at once, each
     # person a few pages (their page, change details, save): about 1,000 requests.
     "manage": (int(os.environ.get("RATELIMIT_MANAGE", "1000")), 600),
+    # Personal join links (/j/<token>/): an office behind one address joins at the start time.
+    "join": (int(os.environ.get("RATELIMIT_JOIN", "1000")), 600),
     # "Tell me when registration opens": a person asks once or twice; an office forwarding the
     # announcement may ask from one address many times over.
     "opening_alert": (int(os.environ.get("RATELIMIT_OPENING_ALERT", "100")), 600),
@@ -242,6 +244,9 @@ RATELIMITS = {
     # certificates by hand does a few dozen.
     "certificate_verify": (int(os.environ.get("RATELIMIT_CERTIFICATE_VERIFY", "300")), 600),
 }
+# How long before a seminar's start a personal join link (/j/<token>/) starts to open the
+# meeting; before that it says when it opens (registrations/join_links.py).
+JOIN_LINK_OPENS_MINUTES = int(os.environ.get("JOIN_LINK_OPENS_MINUTES", "60"))
 # The header the proxy in front of the app sets to the client address, e.g. X-Forwarded-For.
 # Only trust it when such a proxy really sits in front: otherwise anyone can set it.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")

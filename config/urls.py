@@ -18,6 +18,7 @@ urlpatterns = [
 # the same admin in Traditional Chinese, and reverse() inside it keeps the prefix.
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("check-in/", include("organiser.checkin.urls")),
     path("", include("seminar.urls")),
     path("", include("registrations.urls")),
     prefix_default_language=False,

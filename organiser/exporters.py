@@ -84,6 +84,12 @@ COLUMNS = [
     # Screening and hybrid seminars (issue 12).
     Column("Attendance mode", "attendance_mode", "choice", width=14),
     Column("Approved or declined at (HKT)", "reviewed_at", "datetime"),
+    # Personal join links (issue 14): when the registrant first and last opened theirs.
+    Column("Join link first opened at (HKT)", "join_first_opened_at", "datetime"),
+    Column("Join link last opened at (HKT)", "join_last_opened_at", "datetime"),
+    Column("Join link opens", "join_opens", "plain"),
+    # Check-in at the door (issue 14).
+    Column("Checked in at (HKT)", "checked_in_at", "datetime"),
 ]
 HEADER = [column.header for column in COLUMNS]
 # The seminar's own questions follow the fixed columns, one each, headed by the English label

@@ -120,7 +120,7 @@ def announcement_email(
     sample = test or preview
     with translation.override(language):
         manage_url = sample_manage_url() if sample else _absolute(registration.get_absolute_url())
-        values = placeholder_values(registration=registration, manage_url=manage_url)
+        values = placeholder_values(registration=registration, manage_url=manage_url, sample=sample)
         subject = placeholders_fill(announcement.subject, values)
         body = placeholders_fill(announcement.body, values)
         if test:

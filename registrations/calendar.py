@@ -16,6 +16,7 @@ from icalendar import Calendar, Event, Timezone, vCalAddress
 
 from seminar.models import Seminar
 
+from .join_links import join_link_url
 from .models import Registration
 
 
@@ -70,8 +71,10 @@ def calendar_ics(
     lines += [seminar.theme] if seminar.theme else []
     joins_online = registration and registration.gets_joining_details
     if joins_online and registration.seat_is_confirmed and seminar.join_url:
-        event.add("location", seminar.join_url)
-        lines += [_("Join: %(url)s") % {"url": seminar.join_url}]
+        # The registrant's own link (join_links.py), never the meeting's address.
+        join_link = join_link_url(registration=registration)
+        event.add("location", join_link)
+        lines += [_("Join: %(url)s") % {"url": join_link}]
         if seminar.joining_instructions:
             lines.append(seminar.joining_instructions)
     elif seminar.venue and (registration is None or registration.gets_venue):

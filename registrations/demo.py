@@ -27,6 +27,8 @@ from seminar.models import (
 from .demo_alerts import alerts_demo_load
 from .demo_announcements import announcements_load
 from .demo_certificates import certificates_demo_load
+from .demo_checkins import checkins_demo_load
+from .demo_joins import demo_joins_load
 from .demo_notices import change_notices_load
 from .demo_questions import answers_load, questions_load
 from .errors import RegistrationError
@@ -721,6 +723,9 @@ def demo_load(*, password: str, now: datetime | None = None) -> list[str]:
     organiser = get_user_model().objects.get(username=username)
     report += alerts_demo_load(now=now, main=upcoming, organiser=organiser)
     report += announcements_load(past=past, upcoming=upcoming, organiser=organiser, now=now)
-    report += certificates_demo_load(seminar=past, organiser=organiser, now=now)
+    report += demo_joins_load(past=past, rng=random.Random(14))  # personal join links
     report.append(f"Demo organiser: {username}")
+    report += checkins_demo_load(password=password, past=past, rng=random.Random(14))
+    # After the check-ins: the rule reads them (and the imported minutes).
+    report += certificates_demo_load(seminar=past, organiser=organiser, now=now)
     return report

@@ -30,7 +30,9 @@ from seminar.models import AttendanceMode
 from .announcement_emails import announcement_message_build
 from .calendar import CANCEL, calendar_ics
 from .certificate_emails import certificate_message_build
+from .checkin_emails import MessageWithCheckinImage, checkin_image
 from .email_parts import EmailParts
+from .join_links import join_link_opens_at, join_link_url
 from .models import Notification, Registration
 from .selectors import registration_cancelled_from
 from .seminar_changes import change_rows, changes_concerning
@@ -128,6 +130,7 @@ def message_build(
             headline = waitlisted_headline(registration)
         else:
             headline = HEADLINES[kind]
+        show_join_details = seat and registration.gets_joining_details
         context = {
             "parts": parts,  # for the templates' {% shared %} pieces
             "registration": registration,
@@ -140,7 +143,13 @@ def message_build(
             if kind == Kind.DECLINED
             else _absolute(registration.get_absolute_url()),
             "seminar_url": parts.seminar_url(seminar=seminar),
-            "show_join_details": seat and registration.gets_joining_details,
+            "show_join_details": show_join_details,
+            # The registrant's own link (join_links.py), never the meeting's address; none
+            # until the organisers have set the meeting up.
+            "join_link": join_link_url(registration=registration)
+            if show_join_details and seminar.join_url
+            else "",
+            "join_opens_at": join_link_opens_at(seminar=seminar),
             "attaches_calendar": seat,
             "note": notification.note,
             "waitlist_position": parts.waitlist_position(registration=registration),
@@ -157,7 +166,10 @@ def message_build(
             # someone waitlisted), worded in their language.
             concerning = changes_concerning(registration=registration, changes=notification.changes)
             context["change_rows"] = change_rows(
-                changes=concerning, seminar=seminar, language=registration.preferred_language
+                changes=concerning,
+                seminar=seminar,
+                language=registration.preferred_language,
+                join_link=context["join_link"],  # the personal link, never the meeting's
             )
         if kind == Kind.SEMINAR_CANCELLED:
             # Nothing is left to change or cancel: the seminar page says what happened.
@@ -173,12 +185,15 @@ def message_build(
                 reverse("registrations:email_confirm", kwargs={"token": token})
             )
         template = TEMPLATES[kind]
+        # The QR code for the door (checkin_emails.py): seat emails for the room only.
+        context["checkin"] = checkin_image(registration=registration, template=template, seat=seat)
         if template in DETAILS_TEMPLATES:
             context["answers"] = parts.answers(registration=registration)
         subject = str(SUBJECTS[kind] % {"title": seminar.title})
         text = render_to_string(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
-        message = EmailMultiAlternatives(
+        message_class = MessageWithCheckinImage if context["checkin"] else EmailMultiAlternatives
+        message = message_class(
             subject=subject,
             body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
@@ -186,6 +201,8 @@ def message_build(
             headers={"Auto-Submitted": "auto-generated"},
         )
         message.attach_alternative(html, "text/html")
+        if context["checkin"]:
+            message.checkin_image = context["checkin"]
         if seat:
             message.attach(
                 "seminar.ics",

@@ -18,6 +18,7 @@ from modeltranslation.utils import build_localized_fieldname
 from seminar.templatetags.seminar_tags import hkt_range
 
 from .errors import RegistrationError
+from .join_links import join_link_url
 from .models import Announcement, Registration
 
 TEXT_FIELDS = ("subject", "body")
@@ -30,7 +31,10 @@ PLACEHOLDERS = {
     "date": _("the seminar's date and time, in Hong Kong time"),
     "venue": _("the venue (or the format, for an online seminar)"),
     MANAGE_LINK: _("the recipient's private link to view, change or cancel their registration"),
-    JOIN_LINK: _("the join link: only when the audience is confirmed registrants only"),
+    JOIN_LINK: _(
+        "the recipient's personal join link, which opens the meeting: only when the audience "
+        "is confirmed registrants only"
+    ),
 }
 # "{{" and "}}" are braces; "{word}" a placeholder; any other brace stands alone.
 TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
@@ -103,9 +107,12 @@ def placeholders_fill(text: str, values: Mapping[str, str]) -> str:
     return TOKEN.sub(replace, text)
 
 
-def placeholder_values(*, registration: Registration, manage_url: str) -> dict[str, str]:
+def placeholder_values(
+    *, registration: Registration, manage_url: str, sample: bool = False
+) -> dict[str, str]:
     """What each placeholder means for this registrant, in the active language (the caller
-    sets the registrant's)."""
+    sets the registrant's). `sample` (a test or a preview) puts stand-ins for the personal
+    join link, as for the private link."""
     seminar = registration.seminar
     return {
         "name": registration.greeting_name,
@@ -113,14 +120,15 @@ def placeholder_values(*, registration: Registration, manage_url: str) -> dict[s
         "date": hkt_range(seminar.starts_at, seminar.ends_at),
         "venue": seminar.venue or seminar.get_format_display(),
         MANAGE_LINK: manage_url,
-        JOIN_LINK: join_link_value(registration),
+        JOIN_LINK: join_link_value(registration, sample=sample),
     }
 
 
-def join_link_value(registration: Registration) -> str:
-    """The join link for a confirmed seat that joins online. Anyone else gets words instead,
-    never the link: at a hybrid seminar those in the room are told they need none (the email
-    goes to them, as the message is about the seminar they have a seat at)."""
+def join_link_value(registration: Registration, *, sample: bool = False) -> str:
+    """The personal join link (join_links.py) for a confirmed seat that joins online, never the
+    meeting's address. Anyone else gets words instead, never the link: at a hybrid seminar
+    those in the room are told they need none (the email goes to them, as the message is about
+    the seminar they have a seat at)."""
     if not registration.seat_is_confirmed:
         return ""
     if not registration.gets_joining_details:
@@ -130,7 +138,14 @@ def join_link_value(registration: Registration) -> str:
         )
     if not registration.seminar.join_url:
         return gettext("(the join link is not ready yet: it will be on your registration page)")
-    return registration.seminar.join_url
+    if sample:
+        return sample_join_url()
+    return join_link_url(registration=registration)
+
+
+def sample_join_url() -> str:
+    """A stand-in for the personal join link, as sample_manage_url is for the private one."""
+    return f"{settings.SITE_URL}/j/personal-link/"
 
 
 def sample_manage_url() -> str:

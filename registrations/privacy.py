@@ -24,15 +24,18 @@ from .models import (
     AuditEntry,
     Notification,
     Registration,
+    checkin_code_generate,
     token_generate,
 )
 from .opening_alerts import opening_alerts_purge
 
-# Cleared ("" or None); email and token are replaced instead (they must stay unique).
+# Replaced rather than cleared: they must stay unique (and old links must stop working).
+REPLACED = ("email", "token", "join_token", "checkin_code")
+# Cleared ("" or None).
 CLEARED = {
     name: None if Registration._meta.get_field(name).null else ""
     for name in IDENTIFYING_FIELDS
-    if name not in ("email", "token")
+    if name not in REPLACED
 }
 
 
@@ -72,12 +75,14 @@ def personal_data_purge(*, now: datetime | None = None, days: int | None = None)
                     setattr(registration, field, empty)
                 registration.email = f"anonymised-{registration.pk}@invalid"
                 registration.token = token_generate()
+                registration.join_token = token_generate()
+                registration.checkin_code = checkin_code_generate()
                 registration.news_opt_in = False
                 registration.email_pending_since = None  # no change can be pending any more
                 registration.anonymised_at = now
             Registration.objects.bulk_update(
                 registrations,
-                [*CLEARED, "email", "token", "news_opt_in", "email_pending_since", "anonymised_at"],
+                [*CLEARED, *REPLACED, "news_opt_in", "email_pending_since", "anonymised_at"],
                 batch_size=1000,
             )
             # An email's own recipient is set when it went to an address other than the

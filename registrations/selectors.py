@@ -101,6 +101,10 @@ class Headcounts:
     # Screening: pending holds no seat; declined is final.
     pending: int = 0
     declined: int = 0
+    # Personal join links: confirmed registrants who get one (they attend online) and how many
+    # of them opened it, one more attendance signal next to the imported minutes.
+    join_link_holders: int = 0
+    join_link_opened: int = 0
 
     @property
     def fill_percent(self) -> float | None:
@@ -120,6 +124,8 @@ HEADCOUNT_COUNTS = {
     "rows": Count("pk"),
     "attended_rows": Count("pk", filter=Q(attended=True)),
     "known_rows": Count("pk", filter=Q(attended__isnull=False)),
+    "online_rows": Count("pk", filter=Q(attendance_mode=AttendanceMode.ONLINE)),
+    "join_opened_rows": Count("pk", filter=Q(join_first_opened_at__isnull=False)),
 }
 
 
@@ -127,12 +133,14 @@ def _headcounts_add_up(*, seminar: Seminar, groups: Iterable[dict]) -> Headcount
     """The headline numbers from groups carrying a status and HEADCOUNT_COUNTS: the one place
     they are worked out, for the headcounts alone and for the dashboard's single scan."""
     by_status: dict[str, int] = defaultdict(int)
-    attended = known = 0
+    attended = known = online = join_opened = 0
     for group in groups:
         by_status[group["status"]] += group["rows"]
         known += group["known_rows"]
         if group["status"] == Status.CONFIRMED:
             attended += group["attended_rows"]
+            online += group["online_rows"]
+            join_opened += group["join_opened_rows"]
     confirmed = by_status[Status.CONFIRMED]
     capacity = _capacity_total(seminar)
     return Headcounts(
@@ -146,7 +154,17 @@ def _headcounts_add_up(*, seminar: Seminar, groups: Iterable[dict]) -> Headcount
         attendance_known=known,
         pending=by_status[Status.PENDING],
         declined=by_status[Status.DECLINED],
+        join_link_holders=_join_link_holders(seminar, confirmed=confirmed, online=online),
+        join_link_opened=join_opened,
     )
+
+
+def _join_link_holders(seminar: Seminar, *, confirmed: int, online: int) -> int:
+    """Confirmed registrants who get a personal join link (Registration.gets_joining_details):
+    all at an online seminar, the online attendees at a hybrid one, nobody in person."""
+    if seminar.format == Seminar.Format.IN_PERSON:
+        return 0
+    return online if seminar.is_hybrid else confirmed
 
 
 def _capacity_total(seminar: Seminar) -> int | None:

@@ -156,9 +156,16 @@ def _or_none(value: str) -> str:
     return value or pgettext("a seminar detail that was or is no longer given", "(none)")
 
 
-def change_rows(*, changes: dict, seminar: Seminar, language: str) -> list[ChangeRow]:
+def change_rows(
+    *, changes: dict, seminar: Seminar, language: str, join_link: str | None = None
+) -> list[ChangeRow]:
     """The changes as the email lists them. The date and time is one line; when only the start
-    or only the end changed, the other is the seminar's as it is now."""
+    or only the end changed, the other is the seminar's as it is now.
+
+    For a registrant's email, `join_link` is their personal link ("" when the seminar has no
+    meeting now): a new meeting is then told in words, since the personal link they already
+    hold now leads there, and the meeting's address is never printed. Without it (None: the
+    organisers' outbox) the addresses are shown as they were and are."""
     rows = []
     if "starts_at" in changes or "ends_at" in changes:
         now = [_instant(seminar.starts_at), _instant(seminar.ends_at)]
@@ -189,7 +196,9 @@ def change_rows(*, changes: dict, seminar: Seminar, language: str) -> list[Chang
                 after=_or_none(venue_in(after, language)),
             )
         )
-    if "join_url" in changes:
+    if "join_url" in changes and join_link is not None:
+        rows.append(_join_link_row(*changes["join_url"], join_link=join_link))
+    elif "join_url" in changes:
         before, after = changes["join_url"]
         rows.append(
             ChangeRow(
@@ -200,3 +209,27 @@ def change_rows(*, changes: dict, seminar: Seminar, language: str) -> list[Chang
             )
         )
     return rows
+
+
+def _join_link_row(before: str, after: str, *, join_link: str) -> ChangeRow:
+    """A change of meeting as a registrant reads it: their personal join link stays the same."""
+    if not after:
+        now = pgettext(
+            "a seminar's online meeting, after a change",
+            "(none for now: the organisers will send the new joining details)",
+        )
+        return ChangeRow(label=str(ROW_LABELS["join_url"]), before=_meeting(before), after=now)
+    now = pgettext(
+        "a seminar's online meeting, after a change",
+        "A new online meeting. Your personal join link, the same as in our earlier emails, "
+        "now opens it.",
+    )
+    return ChangeRow(
+        label=str(ROW_LABELS["join_url"]), before=_meeting(before), after=now, link=join_link
+    )
+
+
+def _meeting(before: str) -> str:
+    if not before:
+        return _or_none(before)
+    return pgettext("a seminar's online meeting, before a change", "The earlier online meeting")

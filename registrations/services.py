@@ -188,8 +188,9 @@ def registration_create(
     Returns the saved registration, confirmed, waitlisted or pending. Raises RegistrationRefused
     when the seminar cannot take it (full without a waitlist, outside the registration window,
     draft or cancelled) and DuplicateRegistration when the email is already registered; nothing
-    is saved in either case. Organisers adding someone in the admin (source=ADMIN) are not held
-    to the registration window, only to capacity, and need no approval of their own.
+    is saved in either case. Organisers adding someone in the admin (source=ADMIN) and staff
+    registering a walk-in (DESK) are not held to the registration window, only to capacity,
+    and need no approval of their own.
 
     `answers` to the seminar's questions (as the form's `answers` gives them) are stored with
     the registration, in the same transaction, by answers.answers_store.
@@ -204,7 +205,9 @@ def registration_create(
         raise DuplicateRegistration(existing)
 
     seminar = _seminar_lock(seminar=seminar)
-    by_organiser = source == Registration.Source.ADMIN
+    # Staff registering a walk-in at the door act for the organisers: registration has usually
+    # closed by then (walk_ins.py), and the seat rule still holds.
+    by_organiser = source in (Registration.Source.ADMIN, Registration.Source.DESK)
     if seminar.requires_approval and not by_organiser:
         # Nothing is booked yet, but an application the seminar could never take is refused
         # now rather than at approval.

@@ -1,6 +1,13 @@
 from django.urls import path, register_converter
 
-from . import certificate_views, opening_alert_views, self_service, unsubscribe_views, views
+from . import (
+    certificate_views,
+    join_views,
+    opening_alert_views,
+    self_service,
+    unsubscribe_views,
+    views,
+)
 from .models.certificates import CERTIFICATE_CODE_LENGTH
 from .models.registration import CHECKIN_ALPHABET
 
@@ -59,6 +66,8 @@ urlpatterns = [
         self_service.registration_mode_change_view,
         name="mode_change",
     ),
+    # The personal join link: a separate token from the private page's (join_links.py).
+    path("j/<token:token>/", join_views.join_link_view, name="join"),
     path("r/<token:token>/calendar.ics", self_service.registration_calendar, name="calendar"),
     path(
         "r/<token:token>/certificate.pdf",

@@ -16,3 +16,21 @@ class TextValuesListFilter(admin.AllValuesFieldListFilter):
                 count = str(choice["display"]).strip()
                 choice = {**choice, "display": f"{_('(none)')} {count}".strip()}
             yield choice
+
+
+class JoinLinkOpenedFilter(admin.SimpleListFilter):
+    """Who opened their personal join link (registrations/join_links.py): one more attendance
+    signal next to the imported minutes."""
+
+    title = _("opened the join link")
+    parameter_name = "join_opened"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("Yes")), ("no", _("No")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(join_first_opened_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(join_first_opened_at__isnull=True)
+        return queryset

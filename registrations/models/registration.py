@@ -359,6 +359,8 @@ IDENTIFYING_FIELDS = (
     "organisation",
     "job_title",
     "token",
+    "join_token",  # a forwarded personal join link still points at one person
+    "checkin_code",
     "email_pending",
     *TRACKING_FIELDS,  # a referral code or campaign can point at one person
 )
@@ -392,4 +394,12 @@ RECORD_FIELDS = (
     "cancelled_at",
     "anonymised_at",
     "email_pending_since",
+    # Attendance facts: when the join link was opened, when and by which member of staff the
+    # person was checked in at the door.
+    "join_first_opened_at",
+    "join_last_opened_at",
+    "join_opens",
+    "checked_in_at",
+    "checked_in_by",
+    "checked_in_by_label",
 )

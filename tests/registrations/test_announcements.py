@@ -137,9 +137,10 @@ def test_the_join_link_never_reaches_a_registrant_no_longer_confirmed():
         leaving.email: NotificationStatus.SKIPPED,
         declined.email: NotificationStatus.SKIPPED,
     }
-    [message] = [m for m in mail.outbox if "secret" in m.body]
+    [message] = [m for m in mail.outbox if f"/j/{staying.join_token}/" in m.body]
     assert message.to == [staying.email]
-    assert all("secret" not in m.body for m in mail.outbox if m.to != [staying.email])
+    assert all("/j/" not in m.body for m in mail.outbox if m.to != [staying.email])
+    assert all("secret" not in m.body for m in mail.outbox)
 
 
 def test_a_message_without_the_join_link_still_reaches_who_has_left_since():
@@ -157,14 +158,18 @@ def test_at_a_hybrid_seminar_those_in_the_room_get_no_join_link():
         format=Seminar.Format.HYBRID, online_capacity=10, join_url="https://meet.example.com/j/x"
     )
     RegistrationFactory(seminar=seminar, attendance_mode="in_person", email="room@example.com")
-    RegistrationFactory(seminar=seminar, attendance_mode="online", email="online@example.com")
+    on_line = RegistrationFactory(
+        seminar=seminar, attendance_mode="online", email="online@example.com"
+    )
     announcement = AnnouncementFactory(seminar=seminar, body_en="Link: {join_link}")
     announcement_queue(announcement=announcement, actor=None)
 
     deliver_all(announcement)
 
     bodies = {message.to[0]: message.body for message in mail.outbox}
-    assert "Link: https://meet.example.com/j/x" in bodies["online@example.com"]
+    personal = f"Link: http://testserver-site/j/{on_line.join_token}/"
+    assert personal in bodies["online@example.com"]
+    assert "meet.example.com" not in bodies["online@example.com"]
     assert "meet.example.com" not in bodies["room@example.com"]
     assert "Link: (no join link: you attend in the room)" in bodies["room@example.com"]
 

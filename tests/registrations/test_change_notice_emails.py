@@ -24,6 +24,13 @@ pytestmark = pytest.mark.django_db
 STARTS_AT = timezone.datetime(2030, 8, 12, 6, 30, tzinfo=timezone.UTC)  # 14:30 HKT
 JOIN_URL = "https://webinar.example.com/j/91234567890"
 NEW_JOIN_URL = "https://webinar.example.com/j/55500011122"
+
+
+def personal(registration) -> str:
+    """The registrant's own join link, which the emails carry instead of either meeting's."""
+    return f"http://testserver-site/j/{registration.join_token}/"
+
+
 ROOM = "Room S421, Hong Kong Convention and Exhibition Centre"
 NEW_ROOM = "Theatre 1, Hong Kong Central Library"
 
@@ -115,7 +122,8 @@ def test_a_new_date_is_told_before_and_now_in_hong_kong_time_with_the_seat_detai
         assert "12 August 2030 (Monday) 14:30–17:00 HKT" in part
         assert "19 August 2030 (Monday) 14:30–17:00 HKT" in part
         assert "Your seat is still confirmed." in part
-        assert JOIN_URL in part and "Passcode 424242" in part
+        assert personal(registration) in part and JOIN_URL not in part
+        assert "Passcode 424242" in part
         assert f"http://testserver-site/r/{registration.token}/" in part
         assert "replace the earlier entry" in part
     assert "Before: 12 August 2030 (Monday) 14:30–17:00 HKT" in message.body
@@ -217,7 +225,7 @@ def test_each_change_raises_the_calendar_sequence_again(
 def test_waitlisted_registrants_get_neither_the_join_link_nor_a_calendar_file(
     seminar, django_capture_on_commit_callbacks
 ):
-    RegistrationFactory(seminar=seminar, status=Status.CONFIRMED, email="seat@example.com")
+    seat = RegistrationFactory(seminar=seminar, status=Status.CONFIRMED, email="seat@example.com")
     RegistrationFactory(seminar=seminar, status=Status.WAITLISTED, email="wait@example.com")
 
     messages = sent(
@@ -237,14 +245,21 @@ def test_waitlisted_registrants_get_neither_the_join_link_nor_a_calendar_file(
         assert "15:30–17:30 HKT" in part
     assert waitlisted.attachments == []
     confirmed = next(message for message in messages if message.to == ["seat@example.com"])
-    assert NEW_JOIN_URL in confirmed.body
+    # A new meeting is told in words: the personal link already sent now leads there.
+    assert "Your personal join link, the same as in our earlier emails, now opens it." in (
+        confirmed.body
+    )
+    assert personal(seat) in confirmed.body
+    assert "webinar.example.com" not in confirmed.body + html_of(confirmed)
 
 
 def test_at_a_hybrid_seminar_the_room_reads_of_the_venue_and_online_of_the_join_link(
     hybrid, django_capture_on_commit_callbacks
 ):
     RegistrationFactory(seminar=hybrid, attendance_mode="in_person", email="room@example.com")
-    RegistrationFactory(seminar=hybrid, attendance_mode="online", email="online@example.com")
+    on_line = RegistrationFactory(
+        seminar=hybrid, attendance_mode="online", email="online@example.com"
+    )
 
     messages = sent(
         django_capture_on_commit_callbacks,
@@ -257,10 +272,11 @@ def test_at_a_hybrid_seminar_the_room_reads_of_the_venue_and_online_of_the_join_
         assert ROOM in part and NEW_ROOM in part
         assert "webinar.example.com" not in part
     for part in parts(online):
-        assert JOIN_URL in part and NEW_JOIN_URL in part
+        assert "The earlier online meeting" in part and personal(on_line) in part
+        assert "webinar.example.com" not in part
         assert NEW_ROOM not in part
     assert event_of(room)[1].get("location") == NEW_ROOM
-    assert event_of(online)[1].get("location") == NEW_JOIN_URL
+    assert event_of(online)[1].get("location") == personal(on_line)
 
 
 def test_a_cancelled_seminar_cancels_the_calendar_entry_of_a_confirmed_seat(

@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from icalendar import Calendar
 
 from registrations.delivery import notification_create, notification_deliver, reminder_key
+from registrations.join_links import join_link_url
 from registrations.models import EmailText, Notification
 from registrations.services import (
     registration_cancel,
@@ -89,7 +90,9 @@ def test_confirmation_email_has_everything_needed_to_join(
         assert "IP trading in the Greater Bay Area" in part
         assert "12 August 2030 (Monday) 14:30–17:00 HKT" in part
         assert "14:45 HKT" in part and "Notable IP court cases" in part
-        assert "https://webinar.example.com/j/91234567890" in part
+        # The personal join link, never the meeting's address (join_links.py).
+        assert join_link_url(registration=registration, language="en") in part
+        assert "webinar.example.com" not in part
         assert "Passcode 424242" in part
         assert "CHAN Tai Man 陳大文" in part
         assert f"http://testserver-site/r/{registration.token}/" in part
@@ -108,7 +111,8 @@ def test_confirmation_calendar_file_is_valid_in_hong_kong_time_with_the_join_lin
     assert str(start.tzinfo) == "Asia/Hong_Kong"
     assert start == seminar.starts_at
     assert event.decoded("dtend") == seminar.ends_at
-    assert event.get("location") == "https://webinar.example.com/j/91234567890"
+    assert event.get("location") == join_link_url(registration=registration, language="en")
+    assert "webinar.example.com" not in event.to_ical().decode()
     assert registration.token not in str(event.get("uid"))
     assert registration.token in str(event.get("description"))  # the manage link
 
@@ -240,10 +244,12 @@ def test_promoted_email_has_the_same_content_as_a_confirmation(
 
     promoted = next(message for message in mail.outbox if message.to == [waiting.email])
     assert promoted.subject == "A seat is now yours: Seminar on IP and SMEs"
-    assert "https://webinar.example.com/j/91234567890" in promoted.body
+    waiting.refresh_from_db()
+    personal = join_link_url(registration=waiting, language="en")
+    assert personal in promoted.body and seminar.join_url not in promoted.body
     assert "Passcode 424242" in promoted.body
     assert "Notable IP court cases" in promoted.body
-    assert ics_attachment(promoted).walk("VEVENT")[0].get("location") == seminar.join_url
+    assert ics_attachment(promoted).walk("VEVENT")[0].get("location") == personal
 
 
 def test_cancelled_email_acknowledges_without_join_details(
@@ -280,7 +286,8 @@ def test_reminder_email_carries_the_join_details(seminar, django_capture_on_comm
 
     (message,) = mail.outbox
     assert message.subject == "Reminder: Seminar on IP and SMEs starts soon"
-    assert "https://webinar.example.com/j/91234567890" in message.body
+    assert join_link_url(registration=registration, language="en") in message.body
+    assert "webinar.example.com" not in message.body + html_of(message)
     assert ics_attachment(message).walk("VEVENT")
 
 

@@ -130,13 +130,16 @@ def test_the_join_link_only_for_a_confirmed_seat_that_joins_online():
     )
     status = Registration.Status
 
-    assert join_link_value(RegistrationFactory(seminar=online)) == "https://meet.example.com/j/1"
+    # The personal join link (join_links.py), never the meeting's address.
+    confirmed = RegistrationFactory(seminar=online)
+    assert join_link_value(confirmed) == f"http://testserver-site/j/{confirmed.join_token}/"
+    assert join_link_value(confirmed, sample=True) == "http://testserver-site/j/personal-link/"
     for other in (status.WAITLISTED, status.CANCELLED, status.PENDING, status.DECLINED):
         assert join_link_value(RegistrationFactory(seminar=online, status=other)) == ""
     in_room = RegistrationFactory(seminar=hybrid, attendance_mode="in_person")
     assert join_link_value(in_room) == "(no join link: you attend in the room)"
     on_line = RegistrationFactory(seminar=hybrid, attendance_mode="online")
-    assert join_link_value(on_line) == "https://meet.example.com/j/2"
+    assert join_link_value(on_line) == f"http://testserver-site/j/{on_line.join_token}/"
     online.status = Seminar.Status.CANCELLED
     online.save()
     assert join_link_value(RegistrationFactory(seminar=online)) == ""

@@ -49,7 +49,9 @@ def test_manage_page_shows_status_details_and_join_information(client):
     assert response.status_code == 200
     assert "Status: Confirmed" in page
     assert "CHAN Tai Man 陳大文" in page
-    assert "https://webinar.example.com/j/room-77" in page
+    # The personal join link, never the meeting's address (join_links.py).
+    assert f'href="/j/{registration.join_token}/"' in page
+    assert "room-77" not in page
     assert "Passcode 424242" in page
     assert manage_url(registration, "calendar") in page
     assert response["Cache-Control"] == "private, no-store"
@@ -80,9 +82,10 @@ def test_join_details_wait_until_the_configured_time_before_the_start(client):
     seminar.save()
     after = client.get(manage_url(registration)).content.decode()
 
-    assert "room-77" not in before
+    assert f"/j/{registration.join_token}/" not in before
     assert "The joining details appear here 24 hours before the start" in before
-    assert "room-77" in after
+    assert f"/j/{registration.join_token}/" in after
+    assert "room-77" not in after
 
 
 @pytest.mark.parametrize(
@@ -213,7 +216,8 @@ def test_registrant_calendar_file_parses_and_carries_the_join_link(client):
     response = client.get(manage_url(registration, "calendar"))
 
     (event,) = Calendar.from_ical(response.content).walk("VEVENT")
-    assert event.get("location") == "https://webinar.example.com/j/room-77"
+    assert event.get("location") == f"http://testserver-site/j/{registration.join_token}/"
+    assert "room-77" not in response.content.decode()
     assert event.decoded("dtstart") == seminar.starts_at.replace(microsecond=0)
 
 

@@ -23,3 +23,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Log in at /admin/ as 'organiser' with password: {password}")
         )
+        self.stdout.write(
+            self.style.SUCCESS(f"Check-in staff: /check-in/ as 'checkin' with password: {password}")
+        )

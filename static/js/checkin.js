@@ -1,0 +1,124 @@
+// The check-in page (organiser/checkin/): search as you type, one tap checks in, and a camera
+// scanner that reads QR codes with the vendored jsQR (static/vendor/jsqr/). Without this file
+// the page still works: the search and the check-in buttons are plain forms.
+(function () {
+  "use strict";
+  var page = document.querySelector(".checkin-page");
+  if (!page) { return; }
+  var url = page.getAttribute("data-search-url");
+  var banner = document.getElementById("checkin-banner");
+  var counts = document.getElementById("checkin-counts");
+  var results = document.getElementById("checkin-results");
+  var searchInput = document.getElementById("id_q");
+  var codeForm = document.getElementById("code-form");
+  var csrf = codeForm.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var headers = { "X-Requested-With": "checkin" };
+
+  function search() {
+    var query = searchInput.value.trim();
+    return fetch(url + "?q=" + encodeURIComponent(query), { headers: headers, credentials: "same-origin" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) { results.innerHTML = html; });
+  }
+
+  function checkIn(body) {
+    body.append("csrfmiddlewaretoken", csrf);
+    return fetch(url, { method: "POST", body: body, headers: headers, credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        if (data.banner !== undefined) {
+          banner.innerHTML = data.banner;
+          counts.innerHTML = data.counts;
+        } else if (data.error) {
+          banner.textContent = data.error;
+        }
+        if (searchInput.value.trim()) { search(); }
+        return data;
+      })
+      .catch(function () {
+        banner.textContent = page.getAttribute("data-offline") || "Network error";
+      });
+  }
+
+  var timer = null;
+  searchInput.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(search, 200);
+  });
+  document.getElementById("search-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    search();
+  });
+  results.addEventListener("submit", function (event) {
+    if (!event.target.classList.contains("checkin-tap")) { return; }
+    event.preventDefault();
+    checkIn(new FormData(event.target));
+  });
+  codeForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var body = new FormData(codeForm);
+    checkIn(body).then(function () { codeForm.querySelector("#id_code").value = ""; });
+  });
+
+  // The camera. Needs a secure context (HTTPS or localhost) and jsQR.
+  var button = document.getElementById("scan-button");
+  var scanner = document.getElementById("scanner");
+  var video = document.getElementById("scanner-video");
+  var message = document.getElementById("scanner-message");
+  var canvas = document.createElement("canvas");
+  var context = canvas.getContext("2d", { willReadFrequently: true });
+  var stream = null;
+  var lastCode = "";
+  var lastAt = 0;
+  var busy = false;
+  if (!window.jsQR || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { return; }
+  button.hidden = false;
+
+  function stop() {
+    if (stream) { stream.getTracks().forEach(function (track) { track.stop(); }); }
+    stream = null;
+    scanner.hidden = true;
+    button.textContent = button.getAttribute("data-label-start");
+  }
+
+  function frame() {
+    if (!stream) { return; }
+    if (video.readyState >= 2 && !busy) {
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      context.drawImage(video, 0, 0, canvas.width, canvas.height);
+      var image = context.getImageData(0, 0, canvas.width, canvas.height);
+      var found = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
+      var now = Date.now();
+      // The same code held in front of the camera is read once, not every frame.
+      if (found && found.data && (found.data !== lastCode || now - lastAt > 5000)) {
+        lastCode = found.data;
+        lastAt = now;
+        busy = true;
+        var body = new FormData();
+        body.append("code", found.data);
+        checkIn(body).then(function () { busy = false; }, function () { busy = false; });
+      }
+    }
+    requestAnimationFrame(frame);
+  }
+
+  button.addEventListener("click", function () {
+    if (stream) { stop(); return; }
+    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })
+      .then(function (opened) {
+        stream = opened;
+        video.srcObject = stream;
+        scanner.hidden = false;
+        button.textContent = button.getAttribute("data-label-stop");
+        message.textContent = "";
+        return video.play();
+      })
+      .then(function () { requestAnimationFrame(frame); })
+      .catch(function () {
+        stop();
+        message.textContent = button.getAttribute("data-no-camera");
+        scanner.hidden = false;
+      });
+  });
+})();
