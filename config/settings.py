@@ -239,6 +239,10 @@ RATELIMITS = {
     # "Tell me when registration opens": a person asks once or twice; an office forwarding the
     # announcement may ask from one address many times over.
     "opening_alert": (int(os.environ.get("RATELIMIT_OPENING_ALERT", "100")), 600),
+    # Certificate checks (/certificates/<code>/). Codes are about 60 random bits, so guessing
+    # is hopeless anyway; this caps what one address can try. An employer checking a pile of
+    # certificates by hand does a few dozen.
+    "certificate_verify": (int(os.environ.get("RATELIMIT_CERTIFICATE_VERIFY", "300")), 600),
 }
 # How long before a seminar's start a personal join link (/j/<token>/) starts to open the
 # meeting; before that it says when it opens (registrations/join_links.py).
@@ -307,7 +311,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Certificates cut their fonts per PDF (registrations/certificate_pdf.py); at INFO
+        # fontTools and WeasyPrint log every table and every step of every certificate.
+        "fontTools": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+    },
 }
 
 # --- Product settings -----------------------------------------------------------------------

@@ -74,14 +74,24 @@ def _send_enqueue(*, notification_id: int, run_after: datetime | None = None) ->
 
 
 def notification_create(
-    *, registration: Registration, kind: str, reminder_key: str = "", recipient: str = ""
+    *,
+    registration: Registration,
+    kind: str,
+    reminder_key: str = "",
+    recipient: str = "",
+    certificate=None,
 ) -> Notification:
     """Record an email to send and queue it once the surrounding transaction commits.
 
     It goes to `recipient` when given, else to the registration's address when it is sent.
+    A CERTIFICATE email names its `certificate`.
     """
     notification = Notification.objects.create(
-        registration=registration, kind=kind, reminder_key=reminder_key, recipient=recipient
+        registration=registration,
+        kind=kind,
+        reminder_key=reminder_key,
+        recipient=recipient,
+        certificate=certificate,
     )
     transaction.on_commit(lambda: _send_enqueue(notification_id=notification.pk))
     return notification
@@ -442,6 +452,10 @@ def _still_applies(notification: Notification) -> bool:
     if notification.kind == Kind.ANNOUNCEMENT:
         # News only while still wanted; the join link only to a confirmed seat.
         return announcement_still_applies(notification)
+    if notification.kind == Kind.CERTIFICATE:
+        # A certificate revoked before its email went is not sent (whatever the registration's
+        # status now: the certificate was earned).
+        return notification.certificate is not None and notification.certificate.revoked_at is None
     return registration.seat_is_confirmed
 
 

@@ -26,6 +26,7 @@ from seminar.models import (
 
 from .demo_alerts import alerts_demo_load
 from .demo_announcements import announcements_load
+from .demo_certificates import certificates_demo_load
 from .demo_checkins import checkins_demo_load
 from .demo_joins import demo_joins_load
 from .demo_notices import change_notices_load
@@ -732,4 +733,7 @@ def demo_load(*, password: str, now: datetime | None = None) -> list[str]:
     report += demo_joins_load(past=past_hybrid, rng=random.Random(15))
     report.append(f"Demo organiser: {username}")
     report += checkins_demo_load(password=password, past=past_hybrid, rng=random.Random(14))
+    # After the check-ins: the rule reads them (and the imported minutes).
+    report += certificates_demo_load(seminar=past, organiser=organiser, now=now)
+    report += certificates_demo_load(seminar=past_hybrid, organiser=organiser, now=now)
     return report

@@ -29,6 +29,7 @@ from seminar.models import AttendanceMode
 
 from .announcement_emails import announcement_message_build
 from .calendar import CANCEL, calendar_ics
+from .certificate_emails import certificate_message_build
 from .checkin_emails import MessageWithCheckinImage, checkin_image
 from .email_parts import EmailParts
 from .join_links import join_link_opens_at, join_link_url
@@ -113,6 +114,9 @@ def message_build(
     if notification.kind == Kind.ANNOUNCEMENT:
         # The organiser's own words, built apart (announcement_emails.py).
         return announcement_message_build(notification=notification)
+    if notification.kind == Kind.CERTIFICATE:
+        # The PDF attached (certificate_emails.py).
+        return certificate_message_build(notification=notification)
     parts = parts or EmailParts()
     registration = notification.registration
     seminar = registration.seminar

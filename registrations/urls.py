@@ -1,6 +1,15 @@
 from django.urls import path, register_converter
 
-from . import join_views, opening_alert_views, self_service, unsubscribe_views, views
+from . import (
+    certificate_views,
+    join_views,
+    opening_alert_views,
+    self_service,
+    unsubscribe_views,
+    views,
+)
+from .models.certificates import CERTIFICATE_CODE_LENGTH
+from .models.registration import CHECKIN_ALPHABET
 
 
 class TokenConverter:
@@ -16,6 +25,15 @@ class TokenConverter:
 
 
 register_converter(TokenConverter, "token")
+
+
+class CertificateCodeConverter(TokenConverter):
+    """A certificate's code as certificate_code_generate() makes it; junk is a 404 at once."""
+
+    regex = f"[{CHECKIN_ALPHABET}]{{{CERTIFICATE_CODE_LENGTH}}}"
+
+
+register_converter(CertificateCodeConverter, "certificate_code")
 
 app_name = "registrations"
 
@@ -51,6 +69,16 @@ urlpatterns = [
     # The personal join link: a separate token from the private page's (join_links.py).
     path("j/<token:token>/", join_views.join_link_view, name="join"),
     path("r/<token:token>/calendar.ics", self_service.registration_calendar, name="calendar"),
+    path(
+        "r/<token:token>/certificate.pdf",
+        certificate_views.certificate_download,
+        name="certificate_download",
+    ),
+    path(
+        "certificates/<certificate_code:code>/",
+        certificate_views.certificate_verify,
+        name="certificate_verify",
+    ),
     # The token is a signed value, not a registration's private token: see tokens.py.
     path(
         "r/confirm-email/<str:token>/",

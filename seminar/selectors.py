@@ -1,6 +1,8 @@
 """Reads of the programme for public pages, with query counts that do not grow with the data."""
 
 from dataclasses import dataclass
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
@@ -146,3 +148,29 @@ def seminar_mode_availability(*, seminar: Seminar) -> list[ModeAvailability]:
         )
         for mode in seminar.attendance_modes
     ]
+
+
+def seminar_cpd_hours(*, seminar: Seminar) -> Decimal:
+    """The CPD hours a certificate of this seminar states: the organiser's figure when set, else
+    the time the programme's sessions cover, breaks left out, else the seminar's own length.
+
+    Sessions that overlap (parallel tracks) are counted once, as a person can sit in one room at
+    a time. Rounded to the nearest tenth, as the field stores it. One query for the programme.
+    """
+    if seminar.cpd_hours is not None:
+        return seminar.cpd_hours
+    spans = sorted(
+        seminar.sessions.exclude(kind=Session.Kind.BREAK).values_list("starts_at", "ends_at")
+    )
+    covered, end = timedelta(0), None
+    for starts_at, ends_at in spans:
+        if end is None or starts_at >= end:
+            covered += ends_at - starts_at
+            end = ends_at
+        elif ends_at > end:
+            covered += ends_at - end
+            end = ends_at
+    if not covered:
+        covered = seminar.duration
+    hours = Decimal(covered.total_seconds()) / Decimal(3600)
+    return max(hours.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), Decimal("0.1"))

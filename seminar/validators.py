@@ -48,3 +48,14 @@ def session_within_seminar_validate(
         errors["ends_at"] = message
     if errors:
         raise ValidationError(errors)
+
+
+CERTIFICATE_PERCENT_TOO_HIGH = _(
+    "A per cent of the seminar's length is at most 100: enter 100 or less, or use minutes."
+)
+
+
+def certificate_minimum_validate(*, unit: str, minimum: int | None) -> None:
+    """A share of the seminar cannot be more than all of it."""
+    if unit == "percent" and minimum is not None and minimum > 100:
+        raise ValidationError(CERTIFICATE_PERCENT_TOO_HIGH, code="certificate_percent")

@@ -4,13 +4,23 @@ programme.py: seminars (with their registration tools), sessions, speakers, orga
 registrations.py: registrations and their actions; outbox.py: the emails; audit.py: the log.
 questions.py: each seminar's own questions, their options and conditions, copied between seminars.
 announcements.py: what organisers write to a seminar's registrants, and its delivery.
+certificates.py: certificates of attendance, the seminar's certificates page and its actions.
 opening_alerts.py: who waits to hear that registration opens (read-only).
 """
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import announcements, audit, opening_alerts, outbox, programme, questions, registrations
+from . import (
+    announcements,
+    audit,
+    certificates,
+    opening_alerts,
+    outbox,
+    programme,
+    questions,
+    registrations,
+)
 
 # The admin is the organisers' side of the product: it says so, in their language.
 admin.site.site_header = _("Seminar registration")
@@ -20,6 +30,7 @@ admin.site.index_title = _("Organiser tools")
 __all__ = [
     "announcements",
     "audit",
+    "certificates",
     "opening_alerts",
     "outbox",
     "programme",

@@ -19,10 +19,12 @@ from registrations.seminar_changes import seminar_snapshot
 from registrations.services import registrations_mode_align, waitlist_promote
 from seminar.models import Organisation, Seminar, SeminarPartner, Session, SessionSpeaker, Speaker
 from seminar.services import seminar_reschedule
+from seminar.validators import certificate_minimum_validate
 
 from .. import views
 from .action_previews import names_summary
 from .announcements import announcements_link
+from .certificates import CERTIFICATES_FIELDSET, certificates_link
 from .notices import notice_help, notice_intros, notice_label, notice_report, notify_fieldset
 from .outbox import EmailTextInline
 from .questions import questions_link
@@ -47,6 +49,7 @@ class SeminarPartnerInline(admin.TabularInline):
     model = SeminarPartner
     extra = 0
     autocomplete_fields = ("organisation",)
+    fields = ("organisation", "role", "order", "on_certificate")
 
 
 class SeminarAdminForm(forms.ModelForm):
@@ -85,6 +88,13 @@ class SeminarAdminForm(forms.ModelForm):
         if self.instance.pk and starts_at and cleaned.get("move_programme"):
             self.programme_offset = starts_at - self.initial["starts_at"]
         self._hybrid_check(cleaned)
+        try:
+            certificate_minimum_validate(
+                unit=cleaned.get("certificate_online_unit"),
+                minimum=cleaned.get("certificate_online_minimum"),
+            )
+        except forms.ValidationError as error:
+            self.add_error("certificate_online_minimum", error)
         return cleaned
 
     def _post_clean(self) -> None:
@@ -227,6 +237,7 @@ class SeminarAdmin(TabbedTranslationAdmin):
             },
         ),
         (_("Emails"), {"fields": ("reminder_hours", "join_details_hours_before")}),
+        CERTIFICATES_FIELDSET,
     )
 
     def _notice_counts(self, request, seminar: Seminar | None) -> dict[str, int] | None:
@@ -401,6 +412,8 @@ class SeminarAdmin(TabbedTranslationAdmin):
         if obj is not None and request.user.has_perm("registrations.view_announcement"):
             # "Announcements (n)" beside it.
             context["announcements_link"] = announcements_link(obj, obj.announcements.count())
+        if obj is not None and request.user.has_perm("registrations.view_dashboard"):
+            context["certificates_link"] = certificates_link(obj)  # "Certificates" beside them
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):

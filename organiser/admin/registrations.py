@@ -53,6 +53,7 @@ from .action_previews import (
     resend_preview,
 )
 from .audit import AuditDisplay
+from .certificates import certificate_issue_url
 from .checkin_filter import CheckedInFilter
 from .columns import email_wrappable, seminar_short, when_short
 from .confirmation import asks_first, confirmation_page
@@ -171,6 +172,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "resend_details",
         "export_csv",
         "export_xlsx",
+        "issue_certificate",
     )
     inlines = (NotificationInline, AuditEntryInline)
     readonly_fields = (
@@ -600,3 +602,23 @@ class RegistrationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Export selected as XLSX"), permissions=["export"])
     def export_xlsx(self, request: HttpRequest, queryset: QuerySet[Registration]):
         return self._export(request, queryset, "xlsx")
+
+    # Certificates of attendance (organiser/admin/certificates.py): one by hand, with the rule's
+    # verdict and an override to confirm on the next page.
+    def has_issue_certificate_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("registrations.add_certificate")
+
+    @admin.action(
+        description=_("Issue a certificate of attendance by hand"),
+        permissions=["issue_certificate"],
+    )
+    def issue_certificate(self, request: HttpRequest, queryset: QuerySet[Registration]):
+        chosen = list(queryset[:2])
+        if len(chosen) != 1:
+            self.message_user(
+                request,
+                _("Choose one registration to issue a certificate to by hand."),
+                messages.WARNING,
+            )
+            return None
+        return redirect(certificate_issue_url(chosen[0]))

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from registrations.emails import message_build
-from registrations.models import Notification, Registration
+from registrations.models import Certificate, Notification, Registration
 from tests.factories import AnnouncementFactory, RegistrationFactory, SeminarFactory
 
 Kind = Notification.Kind
@@ -24,6 +24,7 @@ STATUS_OF_KIND = {
     Kind.SEMINAR_CHANGED: Registration.Status.CONFIRMED,
     Kind.SEMINAR_CANCELLED: Registration.Status.CONFIRMED,
     Kind.ANNOUNCEMENT: Registration.Status.CONFIRMED,
+    Kind.CERTIFICATE: Registration.Status.CONFIRMED,
 }
 
 
@@ -42,6 +43,10 @@ def message_of(kind: str, seminar, language: str = "en"):
     )
     if kind == Kind.ANNOUNCEMENT:
         notification.announcement = AnnouncementFactory(seminar=seminar)
+    if kind == Kind.CERTIFICATE:
+        notification.certificate = Certificate.objects.create(
+            registration=registration, name_en=registration.name_en, hours=2
+        )
     return message_build(notification=notification)
 
 
