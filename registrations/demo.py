@@ -6,7 +6,7 @@ Speakers and registrants are synthetic: the seed names the bodies and topics, no
 
 import random
 from collections import Counter
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -30,7 +30,12 @@ from .demo_certificates import certificates_demo_load
 from .demo_checkins import checkins_demo_load
 from .demo_joins import demo_joins_load
 from .demo_notices import change_notices_load
-from .demo_past_hybrid import past_hybrid_seminar_load
+from .demo_past_hybrid import (
+    PAST_HYBRID_DAY,
+    PAST_HYBRID_ONLINE,
+    PAST_HYBRID_ROOM,
+    past_hybrid_registrations_load,
+)
 from .demo_questions import answers_load, questions_load
 from .errors import RegistrationError
 from .models import Notification, Registration
@@ -609,6 +614,34 @@ def hybrid_seminar_load(
     return seminar, created
 
 
+def past_hybrid_seminar_load(
+    *, organisations: dict[str, Organisation], speakers: dict[str, Speaker]
+) -> tuple[Seminar, bool]:
+    """Last year's hybrid workshop (over); its people come from demo_past_hybrid.py."""
+    starts_at = datetime.combine(
+        date(*PAST_HYBRID_DAY), time(9, 30), tzinfo=timezone.get_default_timezone()
+    )
+    seminar, created = seminar_load(
+        slug=f"{PAST_HYBRID_DAY[0]}-ip-trading-workshop-hybrid",
+        starts_at=starts_at,
+        capacity=PAST_HYBRID_ROOM,
+        status=Seminar.Status.PUBLISHED,
+        registration_opens_at=starts_at - timedelta(days=30),
+        organisations=organisations,
+        speakers=speakers,
+    )
+    if created:
+        Seminar.objects.filter(pk=seminar.pk).update(
+            **_translated("title", HYBRID_TITLE, year=str(PAST_HYBRID_DAY[0])),
+            **_translated("theme", HYBRID_THEME),
+            **_translated("venue", HYBRID_VENUE),
+            format=Seminar.Format.HYBRID,
+            online_capacity=PAST_HYBRID_ONLINE,
+        )
+        seminar.refresh_from_db()
+    return seminar, created
+
+
 def hybrid_registrations_load(seminar: Seminar, organiser, rng: random.Random) -> Counter:
     """Applications in each mode, through the booking services, then the organiser's decisions:
     some approved (the room fills and its waitlist starts), a few declined with a note, the rest
@@ -725,10 +758,14 @@ def demo_load(*, password: str, now: datetime | None = None) -> list[str]:
     report += alerts_demo_load(now=now, main=upcoming, organiser=organiser)
     report += announcements_load(past=past, upcoming=upcoming, organiser=organiser, now=now)
     # Proof of attendance: last year's hybrid workshop had a room (check-ins) and a meeting.
-    past_hybrid, lines = past_hybrid_seminar_load(
-        organisations=organisations, speakers=speakers, rng=random.Random(2025)
-    )
-    report += lines
+    past_hybrid, created = past_hybrid_seminar_load(organisations=organisations, speakers=speakers)
+    if created:
+        people = random.Random(2025)
+        report += past_hybrid_registrations_load(
+            seminar=past_hybrid, person=lambda number: registrant_data(people, number), rng=people
+        )
+    else:
+        report.append(f"The hybrid workshop {past_hybrid.slug} was already loaded.")
     report += demo_joins_load(past=past, rng=random.Random(14))  # personal join links
     report += demo_joins_load(past=past_hybrid, rng=random.Random(15))
     report.append(f"Demo organiser: {username}")

@@ -8,64 +8,30 @@ Safe to run again: an existing seminar is returned untouched.
 """
 
 import random
-from datetime import datetime, time, timedelta
+from collections.abc import Callable
+from datetime import timedelta
 
-from django.utils import timezone
-
-from seminar.models import AttendanceMode, Organisation, Seminar, Speaker
+from seminar.models import AttendanceMode, Seminar
 
 from .models import Registration
 
-PAST_HYBRID_DAY = (2025, 11, 14)
+PAST_HYBRID_DAY = (2025, 11, 14)  # demo.past_hybrid_seminar_load makes the seminar
 PAST_HYBRID_ROOM = 40
 PAST_HYBRID_ONLINE = 300
 # (mode, confirmed, cancelled)
 PAST_HYBRID_PEOPLE = [(AttendanceMode.IN_PERSON, 38, 3), (AttendanceMode.ONLINE, 110, 6)]
 
 
-def past_hybrid_seminar_load(
-    *,
-    organisations: dict[str, Organisation],
-    speakers: dict[str, Speaker],
-    rng: random.Random,
-) -> tuple[Seminar, list[str]]:
-    # Imported here: demo.py imports this module.
-    from .demo import (
-        HYBRID_THEME,
-        HYBRID_TITLE,
-        HYBRID_VENUE,
-        _translated,
-        registrant_data,
-        seminar_load,
-    )
-
-    starts_at = datetime.combine(
-        datetime(*PAST_HYBRID_DAY).date(), time(9, 30), tzinfo=timezone.get_default_timezone()
-    )
-    seminar, created = seminar_load(
-        slug=f"{PAST_HYBRID_DAY[0]}-ip-trading-workshop-hybrid",
-        starts_at=starts_at,
-        capacity=PAST_HYBRID_ROOM,
-        status=Seminar.Status.PUBLISHED,
-        registration_opens_at=starts_at - timedelta(days=30),
-        organisations=organisations,
-        speakers=speakers,
-    )
-    if not created:
-        return seminar, [f"The {PAST_HYBRID_DAY[0]} hybrid workshop was already loaded."]
-    Seminar.objects.filter(pk=seminar.pk).update(
-        **_translated("title", HYBRID_TITLE, year=str(PAST_HYBRID_DAY[0])),
-        **_translated("theme", HYBRID_THEME),
-        **_translated("venue", HYBRID_VENUE),
-        format=Seminar.Format.HYBRID,
-        online_capacity=PAST_HYBRID_ONLINE,
-    )
-    seminar.refresh_from_db()
+def past_hybrid_registrations_load(
+    *, seminar: Seminar, person: Callable[[int], dict], rng: random.Random
+) -> list[str]:
+    """The workshop's people: `person(number)` is demo.registrant_data with the demo's
+    generator, passed in so this module does not import demo.py (which imports it)."""
     registrations = []
     number = 9000
     for mode, confirmed, cancelled in PAST_HYBRID_PEOPLE:
         for index in range(confirmed + cancelled):
-            data = {**registrant_data(rng, number), "attendance_mode": mode}
+            data = {**person(number), "attendance_mode": mode}
             number += 1
             is_cancelled = index >= confirmed
             consent_at = seminar.registration_opens_at + timedelta(
@@ -100,7 +66,7 @@ def past_hybrid_seminar_load(
     online = sum(c for mode, c, _ in PAST_HYBRID_PEOPLE if mode == AttendanceMode.ONLINE)
     Seminar.objects.filter(pk=seminar.pk).update(seats_taken=in_room, online_seats_taken=online)
     seminar.refresh_from_db()
-    return seminar, [
+    return [
         f"Created the {PAST_HYBRID_DAY[0]} hybrid workshop {seminar.slug} "
         f"({in_room} confirmed in the room, {online} online)."
     ]
