@@ -10,7 +10,16 @@ opening_alerts.py: who waits to hear that registration opens (read-only).
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import announcements, audit, opening_alerts, outbox, programme, questions, registrations
+from . import (
+    announcements,
+    audit,
+    checkin_home,
+    opening_alerts,
+    outbox,
+    programme,
+    questions,
+    registrations,
+)
 
 # The admin is the organisers' side of the product: it says so, in their language.
 admin.site.site_header = _("Seminar registration")
@@ -20,6 +29,7 @@ admin.site.index_title = _("Organiser tools")
 __all__ = [
     "announcements",
     "audit",
+    "checkin_home",
     "opening_alerts",
     "outbox",
     "programme",

@@ -53,6 +53,7 @@ from .action_previews import (
     resend_preview,
 )
 from .audit import AuditDisplay
+from .checkin_actions import undo_check_in
 from .checkin_filter import CheckedInFilter
 from .columns import email_wrappable, seminar_short, when_short
 from .confirmation import asks_first, confirmation_page
@@ -169,6 +170,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "mark_attended",
         "mark_not_attended",
         "resend_details",
+        undo_check_in,
         "export_csv",
         "export_xlsx",
     )

@@ -214,7 +214,7 @@ def test_checkin_counts_in_one_query(seminar, staff, django_assert_num_queries):
     with django_assert_num_queries(1):
         counts = checkin_counts(seminar=seminar)
 
-    assert counts == {"checked_in": 1, "expected": 4}
+    assert counts == {"checked_in": 1, "expected": 4, "online_checked_in": 0}
 
 
 def test_checkin_seminars_lists_todays_room_seminar_first():
