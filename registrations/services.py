@@ -644,8 +644,8 @@ def registration_mode_change(
     while registration is open; organisers at any time.
 
     Raises RegistrationError for a seminar that is not hybrid or a registration that is no
-    longer active or already checked in at the door, and RegistrationRefused when the new mode is full without a waitlist;
-    nothing changes then. Choosing the current mode changes nothing.
+    longer active or already checked in at the door, and RegistrationRefused when the new mode
+    is full without a waitlist; nothing changes then. Choosing the current mode changes nothing.
     """
     now = now or timezone.now()
     seminar = _seminar_lock(seminar=registration.seminar)
