@@ -19,7 +19,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 ROWS = int(os.environ.get("BENCH_ROWS", "5000"))
 SLUG = "bench-checkin"
-QUERIES = ["wong", "陳大", "example.com", "Harbour Trad", "zz-nobody"]
+QUERIES = ["wong", "陳大", "陈大", "李", "example.com", "Harbour Trad", "zz-nobody"]
 
 
 def main() -> None:

@@ -247,6 +247,9 @@ RATELIMITS = {
 # How long before a seminar's start a personal join link (/j/<token>/) starts to open the
 # meeting; before that it says when it opens (registrations/join_links.py).
 JOIN_LINK_OPENS_MINUTES = int(os.environ.get("JOIN_LINK_OPENS_MINUTES", "60"))
+# Hours after a seminar ends during which the door still checks people in and undoes mistakes;
+# after that past attendance is left alone (registrations/checkin.py, checkin_closed).
+CHECK_IN_GRACE_HOURS = float(os.environ.get("CHECK_IN_GRACE_HOURS", "2"))
 # The header the proxy in front of the app sets to the client address, e.g. X-Forwarded-For.
 # Only trust it when such a proxy really sits in front: otherwise anyone can set it.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")

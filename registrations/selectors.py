@@ -105,10 +105,12 @@ class Headcounts:
     # of them opened it, one more attendance signal next to the imported minutes.
     join_link_holders: int = 0
     join_link_opened: int = 0
-    # Check-in at the door: confirmed registrants with a seat in the room, and how many of the
-    # confirmed were checked in (an online attendee who came to the door counts too).
+    # Check-in at the door: confirmed registrants with a seat in the room, how many of them were
+    # checked in (never more than room_holders), and apart from them the online attendees of a
+    # hybrid seminar who came to the door anyway.
     room_holders: int = 0
     checked_in: int = 0
+    online_checked_in: int = 0
 
     @property
     def fill_percent(self) -> float | None:
@@ -131,6 +133,9 @@ HEADCOUNT_COUNTS = {
     "online_rows": Count("pk", filter=Q(attendance_mode=AttendanceMode.ONLINE)),
     "join_opened_rows": Count("pk", filter=Q(join_first_opened_at__isnull=False)),
     "checked_in_rows": Count("pk", filter=Q(checked_in_at__isnull=False)),
+    "online_checked_in_rows": Count(
+        "pk", filter=Q(checked_in_at__isnull=False, attendance_mode=AttendanceMode.ONLINE)
+    ),
 }
 
 
@@ -138,7 +143,7 @@ def _headcounts_add_up(*, seminar: Seminar, groups: Iterable[dict]) -> Headcount
     """The headline numbers from groups carrying a status and HEADCOUNT_COUNTS: the one place
     they are worked out, for the headcounts alone and for the dashboard's single scan."""
     by_status: dict[str, int] = defaultdict(int)
-    attended = known = online = join_opened = checked_in = 0
+    attended = known = online = join_opened = checked_in = online_checked_in = 0
     for group in groups:
         by_status[group["status"]] += group["rows"]
         known += group["known_rows"]
@@ -147,6 +152,7 @@ def _headcounts_add_up(*, seminar: Seminar, groups: Iterable[dict]) -> Headcount
             online += group["online_rows"]
             join_opened += group["join_opened_rows"]
             checked_in += group["checked_in_rows"]
+            online_checked_in += group["online_checked_in_rows"]
     confirmed = by_status[Status.CONFIRMED]
     capacity = _capacity_total(seminar)
     return Headcounts(
@@ -163,7 +169,7 @@ def _headcounts_add_up(*, seminar: Seminar, groups: Iterable[dict]) -> Headcount
         join_link_holders=_join_link_holders(seminar, confirmed=confirmed, online=online),
         join_link_opened=join_opened,
         room_holders=_room_holders(seminar, confirmed=confirmed, online=online),
-        checked_in=checked_in,
+        **_door_checked_in(seminar, checked_in=checked_in, online=online_checked_in),
     )
 
 
@@ -181,6 +187,15 @@ def _room_holders(seminar: Seminar, *, confirmed: int, online: int) -> int:
     if seminar.format == Seminar.Format.ONLINE:
         return 0
     return confirmed - online if seminar.is_hybrid else confirmed
+
+
+def _door_checked_in(seminar: Seminar, *, checked_in: int, online: int) -> dict[str, int]:
+    """Confirmed registrants checked in at the door, split as room_holders is: at a hybrid
+    seminar the online attendees who came anyway are counted apart (`online_checked_in`) so
+    "N of room_holders" never passes 100 %; at an in-person seminar everyone holds a seat."""
+    if not seminar.is_hybrid:
+        return {"checked_in": checked_in, "online_checked_in": 0}
+    return {"checked_in": checked_in - online, "online_checked_in": online}
 
 
 def _capacity_total(seminar: Seminar) -> int | None:

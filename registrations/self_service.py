@@ -156,6 +156,8 @@ def _mode_switch(registration: Registration) -> ModeSwitch | None:
     seminar = registration.seminar
     if not seminar.is_hybrid or not registration.is_active or _seminar_cancelled(seminar):
         return None
+    if registration.checked_in_at is not None:  # in the room: registration_mode_change refuses
+        return None
     mode = next(mode for mode in seminar.attendance_modes if mode != registration.attendance_mode)
     availability = seminar.availability(mode=mode)
     offered = (RegistrationState.OPEN, RegistrationState.WAITLIST, RegistrationState.FULL)

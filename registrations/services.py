@@ -621,6 +621,12 @@ def registration_decline(
     return registration
 
 
+MODE_CHANGE_CHECKED_IN = _(
+    "You have already checked in at the venue, so how you attend cannot be changed now. "
+    "Please ask the staff at the check-in desk."
+)
+
+
 @transaction.atomic
 def registration_mode_change(
     *,
@@ -638,8 +644,8 @@ def registration_mode_change(
     while registration is open; organisers at any time.
 
     Raises RegistrationError for a seminar that is not hybrid or a registration that is no
-    longer active, and RegistrationRefused when the new mode is full without a waitlist;
-    nothing changes then. Choosing the current mode changes nothing.
+    longer active or already checked in at the door, and RegistrationRefused when the new mode
+    is full without a waitlist; nothing changes then. Choosing the current mode changes nothing.
     """
     now = now or timezone.now()
     seminar = _seminar_lock(seminar=registration.seminar)
@@ -650,6 +656,10 @@ def registration_mode_change(
         )
     if not registration.is_active:
         raise RegistrationError(_("This registration is no longer active."))
+    if registration.checked_in_at is not None:
+        # They are in the room: switching to online would give their seat to someone else
+        # while they sit in it. The desk can undo the check-in first if it was a mistake.
+        raise RegistrationError(MODE_CHANGE_CHECKED_IN)
     old_mode, old_status = registration.attendance_mode, registration.status
     if mode == old_mode:
         return registration

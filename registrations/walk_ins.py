@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from seminar.models import AttendanceMode, RegistrationState, Seminar
 
-from .checkin import CheckinResult, CheckinState, checkin_record
+from .checkin import CHECKIN_CLOSED, CheckinResult, CheckinState, checkin_closed, checkin_record
 from .errors import RegistrationError, RegistrationRefused
 from .models import Registration
 from .services import registration_create
@@ -55,9 +55,12 @@ def walk_in_register(
 
     Returns the check-in result: CHECKED_IN, or WAITLISTED when the room was full and
     `waitlist_if_full` was asked. Raises RoomFull when the room is full otherwise,
-    RegistrationRefused when the seminar is not published, or DuplicateRegistration (the email
+    RegistrationRefused when the seminar is not published, RegistrationError when the seminar
+    has ended (checkin_closed: nothing saved, no email), or DuplicateRegistration (the email
     is registered already: its `existing` registration can be checked in instead).
     """
+    if checkin_closed(seminar=seminar, now=now):
+        raise RegistrationError(CHECKIN_CLOSED)
     data = {
         **data,
         "consent_version": settings.PICS_VERSION,

@@ -52,6 +52,13 @@ class SeminarPartnerInline(admin.TabularInline):
     fields = ("organisation", "role", "order", "on_certificate")
 
 
+JOINING_INSTRUCTIONS_HELP = _(
+    "Private, like the join link: meeting ID, passcode, what to install. Note: a meeting ID and "
+    "passcode written here let anyone with a forwarded email join without their personal join "
+    "link (and without being counted); leave them out to keep the personal links the way in."
+)
+
+
 class SeminarAdminForm(forms.ModelForm):
     move_programme = forms.BooleanField(
         label=_("Move the programme with the seminar"),
@@ -72,6 +79,12 @@ class SeminarAdminForm(forms.ModelForm):
         # What registrants were told, taken before validation changes the instance: saving
         # compares the seminar with it to find what changed (registrations/change_notices.py).
         self.notice_before = seminar_snapshot(seminar=self.instance) if self.instance.pk else None
+        # A meeting ID and passcode here reach everyone who sees the email (forwarded too) and
+        # let them in without the personal join link: say so where it is typed (not on the
+        # model: a help text there would need a migration).
+        for name, field in self.fields.items():
+            if name.startswith("joining_instructions"):
+                field.help_text = JOINING_INSTRUCTIONS_HELP
         if self.notice_counts:
             field = self.fields["notify_registrants"]
             field.label = notice_label(self.notice_counts)

@@ -54,6 +54,7 @@ from .action_previews import (
 )
 from .audit import AuditDisplay
 from .certificates import certificate_issue_url
+from .checkin_actions import undo_check_in
 from .checkin_filter import CheckedInFilter
 from .columns import email_wrappable, seminar_short, when_short
 from .confirmation import asks_first, confirmation_page
@@ -170,6 +171,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "mark_attended",
         "mark_not_attended",
         "resend_details",
+        undo_check_in,
         "export_csv",
         "export_xlsx",
         "issue_certificate",

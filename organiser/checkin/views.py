@@ -19,8 +19,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from registrations.checkin import (
     UNDO_MINUTES,
+    UNDO_REFUSED,
     CheckinResult,
+    CheckinState,
+    checkin_closed,
     checkin_counts,
+    checkin_query_clean,
+    checkin_query_too_short,
     checkin_record,
     checkin_search,
     checkin_seminars,
@@ -29,6 +34,7 @@ from registrations.checkin import (
 )
 from registrations.errors import DuplicateRegistration, RegistrationError
 from registrations.models import Registration
+from registrations.views import collection_statement_html
 from registrations.walk_ins import walk_in_register
 from seminar.models import Seminar
 
@@ -80,6 +86,7 @@ def _page(
     notice: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    query = checkin_query_clean(query)
     results = list(checkin_search(seminar=seminar, query=query))
     context = {
         "seminar": seminar,
@@ -87,16 +94,39 @@ def _page(
         "code_form": code_form or CheckinForm(),
         "query": query,
         "results": results,
+        "too_short": checkin_query_too_short(query),
         "result": result,
-        "undo": result is not None
-        and result.state == "checked_in"
-        and checkin_undo_allowed(registration=result.registration, by=request.user),
+        "undo": _undo_offered(request, result),
         "undo_minutes": UNDO_MINUTES,
         "counts": checkin_counts(seminar=seminar),
+        "closed": checkin_closed(seminar=seminar),
         "walk_in_form": walk_in_form,
         "notice": notice,
     }
     return render(request, "organiser/checkin/page.html", context, status=status)
+
+
+def _undo_offered(request: HttpRequest, result: CheckinResult | None) -> bool:
+    """Undo is offered on a fresh check-in and on an "already checked in" one alike, to whoever
+    may undo it (organisers at any time; the staff who checked them in, for a few minutes)."""
+    return (
+        result is not None
+        and result.state in (CheckinState.CHECKED_IN, CheckinState.ALREADY)
+        and checkin_undo_allowed(registration=result.registration, by=request.user)
+    )
+
+
+def _result_of_tap(seminar: Seminar, registration_id: int, user) -> CheckinResult:
+    """A tap on a search result: only this seminar's registrations are looked up, so a guessed
+    id of someone else's registration says "unknown code" and shows nobody."""
+    registration = (
+        Registration.objects.select_related("seminar")
+        .filter(pk=registration_id, seminar=seminar)
+        .first()
+    )
+    if registration is None:
+        return CheckinResult(CheckinState.UNKNOWN)
+    return checkin_record(seminar=seminar, registration=registration, by=user)
 
 
 @checkin_staff_required
@@ -105,14 +135,17 @@ def checkin_page(request: HttpRequest, slug: str) -> HttpResponse:
     seminar = _seminar(slug)
     if request.method == "GET":
         search = SearchForm(request.GET)
-        query = search.cleaned_data["q"] if search.is_valid() else ""
+        query = checkin_query_clean(search.cleaned_data["q"] if search.is_valid() else "")
         if _from_script(request):
             results = checkin_search(seminar=seminar, query=query)
-            return render(
-                request,
-                "organiser/checkin/_results.html",
-                {"seminar": seminar, "results": results, "query": query},
-            )
+            context = {
+                "seminar": seminar,
+                "results": results,
+                "query": query,
+                "too_short": checkin_query_too_short(query),
+                "closed": checkin_closed(seminar=seminar),
+            }
+            return render(request, "organiser/checkin/_results.html", context)
         return _page(request, seminar, query=query)
 
     form = CheckinForm(request.POST)
@@ -122,10 +155,7 @@ def checkin_page(request: HttpRequest, slug: str) -> HttpResponse:
             return JsonResponse({"error": form.errors.get("code", [""])[0]}, status=400)
         return _page(request, seminar, query=query, code_form=form, status=400)
     if form.cleaned_data["registration"]:
-        registration = get_object_or_404(
-            Registration.objects.select_related("seminar"), pk=form.cleaned_data["registration"]
-        )
-        result = checkin_record(seminar=seminar, registration=registration, by=request.user)
+        result = _result_of_tap(seminar, form.cleaned_data["registration"], request.user)
     else:
         result = checkin_record(seminar=seminar, code=form.cleaned_data["code"], by=request.user)
     if _from_script(request):
@@ -134,14 +164,19 @@ def checkin_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _result_json(request: HttpRequest, seminar: Seminar, result: CheckinResult) -> JsonResponse:
-    undo = result.state == "checked_in" and checkin_undo_allowed(
-        registration=result.registration, by=request.user
-    )
-    context = {"seminar": seminar, "result": result, "undo": undo, "undo_minutes": UNDO_MINUTES}
+    context = {
+        "seminar": seminar,
+        "result": result,
+        "undo": _undo_offered(request, result),
+        "undo_minutes": UNDO_MINUTES,
+    }
     return JsonResponse(
         {
             "state": result.state,
             "ok": result.ok,
+            # Which registration the banner is about, so the scanner can keep a fresh
+            # "Checked in" banner when the same person's code is read again.
+            "registration": result.registration.pk if result.registration else None,
             "banner": render_to_string("organiser/checkin/_banner.html", context, request=request),
             "counts": render_to_string(
                 "organiser/checkin/_counts.html",
@@ -156,6 +191,9 @@ def _result_json(request: HttpRequest, seminar: Seminar, result: CheckinResult) 
 @require_http_methods(["GET", "POST"])
 def checkin_walk_in(request: HttpRequest, slug: str) -> HttpResponse:
     seminar = _seminar(slug)
+    if checkin_closed(seminar=seminar):
+        # Over: no walk-in is registered (nor emailed a confirmation) for a past seminar.
+        return _page(request, seminar, status=200 if request.method == "GET" else 409)
     if request.method == "GET":
         form = WalkInForm(initial={"preferred_language": get_language()})
         return _walk_in_page(request, seminar, form)
@@ -180,7 +218,13 @@ def checkin_walk_in(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _walk_in_page(request, seminar, form, *, existing=None, status=200) -> HttpResponse:
-    context = {"seminar": seminar, "form": form, "existing": existing}
+    context = {
+        "seminar": seminar,
+        "form": form,
+        "existing": existing,
+        # The statement the consent box says staff showed: on the page, to show it.
+        "collection_statement": collection_statement_html(seminar=seminar),
+    }
     return render(request, "organiser/checkin/walk_in.html", context, status=status)
 
 
@@ -198,5 +242,7 @@ def checkin_undo_view(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         checkin_undo(registration=registration, by=request.user)
     except RegistrationError as error:
-        return _page(request, seminar, notice=str(error.message), query=query, status=403)
+        # Not allowed is a 403; already undone or the seminar over is a conflict with the state.
+        status = 403 if error.message == UNDO_REFUSED else 409
+        return _page(request, seminar, notice=str(error.message), query=query, status=status)
     return _page(request, seminar, notice=str(UNDONE), query=query)

@@ -21,14 +21,28 @@
       .then(function (html) { results.innerHTML = html; });
   }
 
-  function checkIn(body) {
+  // The registration whose fresh "Checked in" banner (with its Undo) is showing: a second read
+  // of the same person says "already", which must not replace it.
+  var freshRegistration = null;
+
+  function checkIn(body, options) {
+    var focus = !options || options.focus !== false;
     body.append("csrfmiddlewaretoken", csrf);
     return fetch(url, { method: "POST", body: body, headers: headers, credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (data) {
         if (data.banner !== undefined) {
-          banner.innerHTML = data.banner;
+          var repeat = data.state === "already" && data.registration !== null &&
+            data.registration === freshRegistration;
+          if (!repeat) {
+            banner.innerHTML = data.banner;
+            freshRegistration = data.state === "checked_in" ? data.registration : null;
+          }
           counts.innerHTML = data.counts;
+          // The results list is re-rendered below and the tapped button goes with it: keyboard
+          // and screen reader users continue from the banner's heading, not from <body>.
+          var heading = document.getElementById("checkin-headline");
+          if (focus && heading) { heading.focus(); }
         } else if (data.error) {
           banner.textContent = data.error;
         }
@@ -69,7 +83,8 @@
   var context = canvas.getContext("2d", { willReadFrequently: true });
   var stream = null;
   var lastCode = "";
-  var lastAt = 0;
+  var lastAt = 0; // when lastCode was last seen in a frame
+  var LEFT_VIEW_MS = 3000;
   var busy = false;
   if (!window.jsQR || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { return; }
   button.hidden = false;
@@ -90,14 +105,18 @@
       var image = context.getImageData(0, 0, canvas.width, canvas.height);
       var found = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
       var now = Date.now();
-      // The same code held in front of the camera is read once, not every frame.
-      if (found && found.data && (found.data !== lastCode || now - lastAt > 5000)) {
+      // A code held in front of the camera is sent once: again only after it has been out of
+      // view for LEFT_VIEW_MS (taken away and shown again), however long it stays in view.
+      if (found && found.data) {
+        var again = found.data === lastCode && now - lastAt < LEFT_VIEW_MS;
         lastCode = found.data;
         lastAt = now;
-        busy = true;
-        var body = new FormData();
-        body.append("code", found.data);
-        checkIn(body).then(function () { busy = false; }, function () { busy = false; });
+        if (!again) {
+          busy = true;
+          var body = new FormData();
+          body.append("code", found.data);
+          checkIn(body, { focus: false }).then(function () { busy = false; }, function () { busy = false; });
+        }
       }
     }
     requestAnimationFrame(frame);

@@ -87,6 +87,10 @@ def test_check_in_by_keyboard_alone(page, live_server, seminar):
     page.locator(".checkin-banner").get_by_text("Checked in", exact=True).wait_for()
     chan.refresh_from_db()
     assert chan.checked_in_at is not None
+    # The tapped button was re-rendered away: focus is on the banner's heading, not on <body>.
+    assert page.evaluate("document.activeElement.id") == "checkin-headline"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className").find("checkin-undo") >= 0
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -151,12 +155,17 @@ def test_check_in_by_a_qr_code_held_up_to_the_camera(
         page.get_by_role("button", name="Scan a QR code").click()
         page.locator(".checkin-banner").get_by_text("CAMERA Person").wait_for(timeout=15_000)
 
+        # The code stays in front of the camera (the fake video loops): it is not sent again,
+        # and the fresh "Checked in" banner with its Undo stays.
+        page.wait_for_timeout(7_000)
         headline = page.locator(".checkin-headline").inner_text()
+        undo_shown = page.locator(".checkin-undo").is_visible()
         screenshot(page, "checkin-camera-360")
     finally:
         camera_browser.close()
 
     assert headline.strip() == "Checked in"
+    assert undo_shown
     assert blocked == []
     registration.refresh_from_db()
     assert registration.checked_in_at is not None

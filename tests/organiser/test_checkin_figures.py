@@ -63,3 +63,15 @@ def test_dashboard_and_summary_say_checked_in_n_of_m(organiser_client):
     assert (
         "Checked in at the door: 1 of 3 confirmed registrants with a seat in the room." in summary
     )
+
+
+def test_online_attendees_at_the_door_are_counted_apart_from_the_room(organiser_client):
+    seminar = SeminarFactory(format=Seminar.Format.HYBRID, capacity=10, online_capacity=10)
+    checked_in(RegistrationFactory(seminar=seminar, attendance_mode=AttendanceMode.IN_PERSON))
+    checked_in(RegistrationFactory(seminar=seminar, attendance_mode=AttendanceMode.ONLINE))
+    checked_in(RegistrationFactory(seminar=seminar, attendance_mode=AttendanceMode.ONLINE))
+
+    headcounts = seminar_headcounts(seminar=seminar)
+
+    assert (headcounts.checked_in, headcounts.room_holders) == (1, 1)
+    assert headcounts.online_checked_in == 2

@@ -1,5 +1,7 @@
 """The check-in pages: who may use them, the plain-form flow, the script's JSON, bad input."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -8,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from registrations.models import Registration
-from registrations.permissions import CHECK_IN_STAFF, VIEWERS, groups_ensure
+from registrations.permissions import CHECK_IN_STAFF, ORGANISERS, VIEWERS, groups_ensure
 from seminar.models import Seminar
 from tests.factories import RegistrationFactory, SeminarFactory
 
@@ -268,3 +270,136 @@ def test_walk_in_form_never_fails_and_never_half_saves(
         assert saved.get().checked_in_at is not None
     else:
         assert not saved.exists()
+
+
+def test_tap_with_another_seminars_registration_id_shows_nobody(staff_client, seminar):
+    other = SeminarFactory(title_en="Secret Summit")
+    elsewhere = RegistrationFactory(seminar=other, name_en="HIDDEN Person", organisation="Org X")
+
+    response = staff_client.post(page_url(seminar), {"registration": elsewhere.pk}, **SCRIPT)
+
+    data = response.json()
+    assert data["state"] == "unknown"
+    for leaked in ("HIDDEN Person", "Org X", "Secret Summit"):
+        assert leaked not in data["banner"]
+    elsewhere.refresh_from_db()
+    assert elsewhere.checked_in_at is None
+
+
+def test_code_of_another_seminar_names_the_person_and_seminar_only(staff_client, seminar):
+    other = SeminarFactory(title_en="Other Day")
+    elsewhere = RegistrationFactory(seminar=other, name_en="WRONG Door", organisation="Org Y")
+
+    banner = staff_client.post(page_url(seminar), {"code": elsewhere.checkin_code}, **SCRIPT)
+
+    banner = banner.json()["banner"]
+    assert "Not for this seminar" in banner and "WRONG Door" in banner and "Other Day" in banner
+    assert "Org Y" not in banner
+
+
+def ended_seminar():
+    return SeminarFactory(
+        format=Seminar.Format.IN_PERSON, starts_at=timezone.now() - timedelta(days=2)
+    )
+
+
+def test_ended_seminar_page_says_closed_and_refuses_check_in_and_walk_ins(staff_client, mailoutbox):
+    over = ended_seminar()
+    registration = RegistrationFactory(seminar=over)
+    walk_in = reverse("checkin:walk_in", kwargs={"slug": over.slug})
+
+    page = staff_client.get(page_url(over)).content.decode()
+    tapped = staff_client.post(page_url(over), {"registration": registration.pk}, **SCRIPT)
+    walked = staff_client.post(walk_in, walk_in_post())
+
+    assert "This seminar has ended: check-in is closed" in page
+    assert 'id="code-form"' not in page and "Register a walk-in" not in page
+    assert tapped.json()["state"] == "ended"
+    assert walked.status_code == 409
+    assert not Registration.objects.filter(email="ka.yan@example.com").exists()
+    assert mailoutbox == []
+    registration.refresh_from_db()
+    assert registration.checked_in_at is None
+
+
+def test_organiser_can_undo_from_an_already_checked_in_result(client, django_user_model, seminar):
+    organiser = user_in(django_user_model, ORGANISERS, "boss")
+    client.force_login(organiser)
+    registration = RegistrationFactory(seminar=seminar)
+    Registration.objects.filter(pk=registration.pk).update(
+        checked_in_at=timezone.now() - timedelta(hours=1), checked_in_by_label="door"
+    )
+
+    banner = client.post(page_url(seminar), {"code": registration.checkin_code}, **SCRIPT)
+    undone = client.post(
+        reverse("checkin:undo", kwargs={"slug": seminar.slug}), {"registration": registration.pk}
+    )
+
+    assert "Undo check-in" in banner.json()["banner"]
+    assert undone.status_code == 200
+    registration.refresh_from_db()
+    assert registration.checked_in_at is None
+
+
+def test_undo_of_someone_not_checked_in_says_so(staff_client, seminar):
+    registration = RegistrationFactory(seminar=seminar)
+
+    response = staff_client.post(
+        reverse("checkin:undo", kwargs={"slug": seminar.slug}), {"registration": registration.pk}
+    )
+
+    assert response.status_code == 409
+    assert "Not checked in" in response.content.decode()
+
+
+def test_already_checked_in_on_another_day_gives_the_date(staff_client, seminar):
+    registration = RegistrationFactory(seminar=seminar)
+    yesterday = timezone.now() - timedelta(days=1)
+    Registration.objects.filter(pk=registration.pk).update(checked_in_at=yesterday)
+
+    banner = staff_client.post(page_url(seminar), {"code": registration.checkin_code}, **SCRIPT)
+
+    local = timezone.localtime(yesterday)
+    assert f"{local:%H:%M}" in banner.json()["banner"]
+    assert str(local.year) in banner.json()["banner"]
+
+
+def test_search_too_short_one_chinese_character_and_namesakes(staff_client):
+    hybrid = SeminarFactory(
+        format=Seminar.Format.HYBRID, starts_at=timezone.now(), capacity=9, online_capacity=9
+    )
+    RegistrationFactory(
+        seminar=hybrid, name_zh="李偉", email="wai@example.com", attendance_mode="online"
+    )
+
+    short = staff_client.get(page_url(hybrid), {"q": "l"}, **SCRIPT).content.decode()
+    found = staff_client.get(page_url(hybrid), {"q": "李"}, **SCRIPT).content.decode()
+
+    assert "Type at least 2 letters" in short and "Nobody found" not in short
+    assert "李偉" in found and "w***@example.com" in found and "Registered online" in found
+    assert "wai@example.com" not in found
+
+
+def test_walk_in_page_shows_the_collection_statement(staff_client, seminar):
+    response = staff_client.get(reverse("checkin:walk_in", kwargs={"slug": seminar.slug}))
+
+    html = response.content.decode()
+    assert 'id="walk-in-statement"' in html and "Personal Data (Privacy) Ordinance" in html
+
+
+def test_check_in_pages_have_a_sign_out_button(staff_client, seminar):
+    html = staff_client.get(page_url(seminar)).content.decode()
+
+    assert f'action="{reverse("admin:logout")}"' in html and "Sign out (door)" in html
+
+
+def test_check_in_staff_land_on_the_check_in_page_and_admin_links_to_it(
+    staff_client, client, django_user_model
+):
+    landed = staff_client.get(reverse("admin:index"))
+    organiser_client = client.__class__()
+    organiser_client.force_login(user_in(django_user_model, ORGANISERS, "boss"))
+    index = organiser_client.get(reverse("admin:index")).content.decode()
+
+    assert landed.status_code == 302 and landed["Location"] == reverse("checkin:pick")
+    assert f'href="{reverse("checkin:pick")}"' in index

@@ -9,6 +9,7 @@ from django.utils import timezone
 from registrations.checkin import (
     CheckinState,
     checkin_counts,
+    checkin_query_too_short,
     checkin_record,
     checkin_search,
     checkin_seminars,
@@ -214,7 +215,7 @@ def test_checkin_counts_in_one_query(seminar, staff, django_assert_num_queries):
     with django_assert_num_queries(1):
         counts = checkin_counts(seminar=seminar)
 
-    assert counts == {"checked_in": 1, "expected": 4}
+    assert counts == {"checked_in": 1, "expected": 4, "online_checked_in": 0}
 
 
 def test_checkin_seminars_lists_todays_room_seminar_first():
@@ -224,3 +225,107 @@ def test_checkin_seminars_lists_todays_room_seminar_first():
     today = SeminarFactory(format=Seminar.Format.HYBRID, starts_at=now, online_capacity=5)
 
     assert checkin_seminars(now=now) == [today, later]
+
+
+def test_checkin_record_by_the_id_of_another_seminars_registration_says_unknown(seminar, staff):
+    elsewhere = RegistrationFactory(seminar=SeminarFactory(starts_at=timezone.now()))
+
+    result = checkin_record(seminar=seminar, registration=elsewhere, by=staff)
+
+    assert result.state == CheckinState.UNKNOWN
+    assert result.registration is None
+    elsewhere.refresh_from_db()
+    assert elsewhere.checked_in_at is None
+
+
+def test_no_check_in_or_undo_once_the_seminar_has_ended(staff, django_user_model, settings):
+    settings.CHECK_IN_GRACE_HOURS = 2
+    over = SeminarFactory(
+        format=Seminar.Format.IN_PERSON, starts_at=timezone.now() - timedelta(hours=5)
+    )  # ended 3 hours ago
+    registration = RegistrationFactory(seminar=over)
+    organiser = staff_user(django_user_model, "boss", ORGANISERS)
+    Registration.objects.filter(pk=registration.pk).update(
+        checked_in_at=over.starts_at, checked_in_by=staff
+    )
+    newcomer = RegistrationFactory(seminar=over)
+
+    result = checkin_record(seminar=over, code=newcomer.checkin_code, by=staff)
+    registration.refresh_from_db()
+    with pytest.raises(RegistrationError, match="has ended"):
+        checkin_undo(registration=registration, by=organiser)
+
+    assert result.state == CheckinState.ENDED
+    newcomer.refresh_from_db()
+    assert newcomer.checked_in_at is None
+    registration.refresh_from_db()
+    assert registration.checked_in_at is not None
+
+
+def test_check_in_still_works_within_the_grace_after_the_end(staff, settings):
+    settings.CHECK_IN_GRACE_HOURS = 2
+    seminar = SeminarFactory(
+        format=Seminar.Format.IN_PERSON, starts_at=timezone.now() - timedelta(hours=3)
+    )  # ended an hour ago
+    registration = RegistrationFactory(seminar=seminar)
+
+    assert checkin_record(seminar=seminar, code=registration.checkin_code, by=staff).ok
+
+
+def test_undo_of_a_check_in_already_undone_says_not_checked_in(seminar, staff):
+    registration = RegistrationFactory(seminar=seminar)
+
+    with pytest.raises(RegistrationError, match="Not checked in"):
+        checkin_undo(registration=registration, by=staff)
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("李", "李偉"),  # one Chinese character is enough
+        ("李伟", "李偉"),  # Simplified finds Traditional
+        ("陈大文", "陳大文"),
+        ("陳大文", "陈大文"),  # and the other way
+        ("  CHAN   Tai ", "CHAN Tai Man"),  # spaces collapsed
+    ],
+)
+def test_checkin_search_cjk_scripts_and_spaces(seminar, query, name):
+    registration = RegistrationFactory(
+        seminar=seminar, name_en="CHAN Tai Man" if name.isascii() else "", name_zh=name
+    )
+
+    assert list(checkin_search(seminar=seminar, query=query)) == [registration]
+
+
+def test_checkin_search_one_latin_letter_is_too_short(seminar):
+    RegistrationFactory(seminar=seminar, name_en="CHAN Tai Man")
+
+    assert checkin_query_too_short("c")
+    assert not checkin_query_too_short("李")
+    assert list(checkin_search(seminar=seminar, query="c")) == []
+
+
+def test_checkin_search_in_both_scripts_is_still_one_query(seminar, django_assert_num_queries):
+    RegistrationFactory(seminar=seminar, name_zh="陳大文")
+
+    with django_assert_num_queries(1) as captured:
+        found = list(checkin_search(seminar=seminar, query="陈大"))
+
+    assert len(found) == 1
+    assert "LIMIT 20" in captured.captured_queries[0]["sql"]
+
+
+def test_checkin_counts_room_only_and_online_apart(staff):
+    seminar = SeminarFactory(
+        format=Seminar.Format.HYBRID, starts_at=timezone.now(), capacity=5, online_capacity=5
+    )
+    room = RegistrationFactory(seminar=seminar, attendance_mode=AttendanceMode.IN_PERSON)
+    online = RegistrationFactory(seminar=seminar, attendance_mode=AttendanceMode.ONLINE)
+    for registration in (room, online):
+        checkin_record(seminar=seminar, registration=registration, by=staff)
+
+    assert checkin_counts(seminar=seminar) == {
+        "checked_in": 1,
+        "expected": 1,
+        "online_checked_in": 1,
+    }

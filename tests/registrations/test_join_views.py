@@ -211,3 +211,26 @@ def test_join_view_arbitrary_tokens_never_error(client, token, language_prefix, 
     response = getattr(client, method)(f"{language_prefix}/j/{quote(token, safe='')}/")
 
     assert response.status_code in (301, 302, 404)
+
+
+def test_join_view_post_is_405_even_with_csrf_checks_on():
+    from django.test import Client
+
+    registration = RegistrationFactory(seminar=starting_in(30))
+
+    response = Client(enforce_csrf_checks=True).post(join_path(registration))
+
+    assert response.status_code == 405
+
+
+def test_join_view_in_room_waitlist_says_come_to_the_venue(client):
+    seminar = starting_in(30, format=Seminar.Format.HYBRID, capacity=5, online_capacity=5)
+    registration = RegistrationFactory(
+        seminar=seminar,
+        attendance_mode=AttendanceMode.IN_PERSON,
+        status=Registration.Status.WAITLISTED,
+    )
+
+    html = client.get(join_path(registration)).content.decode()
+
+    assert "come to the venue" in html and "this link will then open the seminar" not in html

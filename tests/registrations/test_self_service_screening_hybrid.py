@@ -312,3 +312,22 @@ def test_a_pending_registrations_calendar_file_is_tentative_without_the_link(cli
 
     assert "STATUS:TENTATIVE" in content
     assert "room-77" not in content
+
+
+def test_checked_in_registrant_cannot_switch_to_online(client):
+    from registrations.errors import RegistrationError
+    from registrations.services import registration_mode_change
+    from seminar.models import AttendanceMode, Seminar
+
+    hybrid = SeminarFactory(format=Seminar.Format.HYBRID, capacity=5, online_capacity=5)
+    registration = RegistrationFactory(seminar=hybrid, attendance_mode=AttendanceMode.IN_PERSON)
+    Registration.objects.filter(pk=registration.pk).update(checked_in_at=timezone.now())
+    registration.refresh_from_db()
+
+    page = text_of(client.get(url(registration)))
+    with pytest.raises(RegistrationError, match="ask the staff at the check-in desk"):
+        registration_mode_change(registration=registration, mode=AttendanceMode.ONLINE)
+
+    assert "Checked in at" in page and "Attend online instead" not in page
+    registration.refresh_from_db()
+    assert registration.attendance_mode == AttendanceMode.IN_PERSON
