@@ -6,7 +6,7 @@ Speakers and registrants are synthetic: the seed names the bodies and topics, no
 
 import random
 from collections import Counter
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -31,9 +31,9 @@ from .demo_checkins import checkins_demo_load
 from .demo_joins import demo_joins_load
 from .demo_notices import change_notices_load
 from .demo_past_hybrid import (
-    PAST_HYBRID_DAY,
     PAST_HYBRID_ONLINE,
     PAST_HYBRID_ROOM,
+    PAST_HYBRID_WEEKS_AGO,
     past_hybrid_registrations_load,
 )
 from .demo_questions import answers_load, questions_load
@@ -615,14 +615,16 @@ def hybrid_seminar_load(
 
 
 def past_hybrid_seminar_load(
-    *, organisations: dict[str, Organisation], speakers: dict[str, Speaker]
+    *, now: datetime, organisations: dict[str, Organisation], speakers: dict[str, Speaker]
 ) -> tuple[Seminar, bool]:
-    """Last year's hybrid workshop (over); its people come from demo_past_hybrid.py."""
-    starts_at = datetime.combine(
-        date(*PAST_HYBRID_DAY), time(9, 30), tzinfo=timezone.get_default_timezone()
-    )
+    """A hybrid workshop held a few weeks ago, inside the personal-data retention period, so its
+    people, check-ins and certificates are there to see; its people come from
+    demo_past_hybrid.py. Returns the existing one untouched."""
+    day = timezone.localtime(now).date() - timedelta(weeks=PAST_HYBRID_WEEKS_AGO)
+    starts_at = datetime.combine(day, time(9, 30), tzinfo=timezone.get_default_timezone())
     seminar, created = seminar_load(
-        slug=f"{PAST_HYBRID_DAY[0]}-ip-trading-workshop-hybrid",
+        # The month in the address keeps it apart from the upcoming workshop of the same year.
+        slug=f"{day:%Y-%m}-ip-trading-workshop-hybrid",
         starts_at=starts_at,
         capacity=PAST_HYBRID_ROOM,
         status=Seminar.Status.PUBLISHED,
@@ -632,7 +634,7 @@ def past_hybrid_seminar_load(
     )
     if created:
         Seminar.objects.filter(pk=seminar.pk).update(
-            **_translated("title", HYBRID_TITLE, year=str(PAST_HYBRID_DAY[0])),
+            **_translated("title", HYBRID_TITLE, year=str(day.year)),
             **_translated("theme", HYBRID_THEME),
             **_translated("venue", HYBRID_VENUE),
             format=Seminar.Format.HYBRID,
@@ -757,8 +759,10 @@ def demo_load(*, password: str, now: datetime | None = None) -> list[str]:
     organiser = get_user_model().objects.get(username=username)
     report += alerts_demo_load(now=now, main=upcoming, organiser=organiser)
     report += announcements_load(past=past, upcoming=upcoming, organiser=organiser, now=now)
-    # Proof of attendance: last year's hybrid workshop had a room (check-ins) and a meeting.
-    past_hybrid, created = past_hybrid_seminar_load(organisations=organisations, speakers=speakers)
+    # Proof of attendance: a recent hybrid workshop had a room (check-ins) and a meeting.
+    past_hybrid, created = past_hybrid_seminar_load(
+        now=now, organisations=organisations, speakers=speakers
+    )
     if created:
         people = random.Random(2025)
         report += past_hybrid_registrations_load(

@@ -1,5 +1,5 @@
-"""The demo's certificates: the past seminars (2022 online, 2025 hybrid) give them, signed in
-three languages, and they have been issued to everyone its attendance (imported minutes,
+"""The demo's certificates: the past seminars (2022 online, a recent hybrid one) give them, signed
+in three languages, and they have been issued to everyone its attendance (imported minutes,
 check-ins) qualifies, one per seminar since revoked. Loaded by demo.py.
 
 Only the rows are made: the PDF is drawn when someone opens it, so loading stays quick. The

@@ -1,5 +1,5 @@
-"""Demo data for proof of attendance in the room: last year's hybrid workshop, over, with people
-checked in at the door (demo_checkins.py), online attendees' minutes imported and their join
+"""Demo data for proof of attendance in the room: a hybrid workshop three weeks ago, over, with
+people checked in at the door (demo_checkins.py), online attendees' minutes imported and their join
 links opened (demo_joins.py), so a newcomer sees the whole chain from registration to certificate
 on a seminar that had a room as well as a meeting. The 2022 reference seminar was online only.
 
@@ -15,7 +15,9 @@ from seminar.models import AttendanceMode, Seminar
 
 from .models import Registration
 
-PAST_HYBRID_DAY = (2025, 11, 14)  # demo.past_hybrid_seminar_load makes the seminar
+# Three weeks ago: over, and well inside the personal-data retention period (180 days by
+# default), so the clean-up leaves it alone and a newcomer sees who qualified and why.
+PAST_HYBRID_WEEKS_AGO = 3
 PAST_HYBRID_ROOM = 40
 PAST_HYBRID_ONLINE = 300
 # (mode, confirmed, cancelled)
@@ -67,6 +69,6 @@ def past_hybrid_registrations_load(
     Seminar.objects.filter(pk=seminar.pk).update(seats_taken=in_room, online_seats_taken=online)
     seminar.refresh_from_db()
     return [
-        f"Created the {PAST_HYBRID_DAY[0]} hybrid workshop {seminar.slug} "
+        f"Created the past hybrid workshop {seminar.slug} "
         f"({in_room} confirmed in the room, {online} online)."
     ]
