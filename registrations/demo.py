@@ -591,27 +591,17 @@ def hybrid_seminar_load(
     approved by the organisers. Returns the existing one untouched."""
     day = timezone.localtime(now).date() + timedelta(weeks=6)
     starts_at = datetime.combine(day, time(9, 30), tzinfo=timezone.get_default_timezone())
-    seminar, created = seminar_load(
+    return _hybrid_workshop_load(
         slug=f"{day.year}-ip-trading-workshop-hybrid",
         starts_at=starts_at,
-        capacity=HYBRID_ROOM_SEATS,
-        status=Seminar.Status.PUBLISHED,
+        room=HYBRID_ROOM_SEATS,
+        online=HYBRID_ONLINE_SEATS,
         registration_opens_at=now - timedelta(days=7),
         organisations=organisations,
         speakers=speakers,
+        requires_approval=True,
+        registration_closes_at=starts_at - timedelta(days=1),
     )
-    if created:
-        Seminar.objects.filter(pk=seminar.pk).update(
-            **_translated("title", HYBRID_TITLE, year=str(day.year)),
-            **_translated("theme", HYBRID_THEME),
-            **_translated("venue", HYBRID_VENUE),
-            format=Seminar.Format.HYBRID,
-            online_capacity=HYBRID_ONLINE_SEATS,
-            requires_approval=True,
-            registration_closes_at=starts_at - timedelta(days=1),
-        )
-        seminar.refresh_from_db()
-    return seminar, created
 
 
 def past_hybrid_seminar_load(
@@ -622,23 +612,48 @@ def past_hybrid_seminar_load(
     demo_past_hybrid.py. Returns the existing one untouched."""
     day = timezone.localtime(now).date() - timedelta(weeks=PAST_HYBRID_WEEKS_AGO)
     starts_at = datetime.combine(day, time(9, 30), tzinfo=timezone.get_default_timezone())
-    seminar, created = seminar_load(
+    return _hybrid_workshop_load(
         # The month in the address keeps it apart from the upcoming workshop of the same year.
         slug=f"{day:%Y-%m}-ip-trading-workshop-hybrid",
         starts_at=starts_at,
-        capacity=PAST_HYBRID_ROOM,
-        status=Seminar.Status.PUBLISHED,
+        room=PAST_HYBRID_ROOM,
+        online=PAST_HYBRID_ONLINE,
         registration_opens_at=starts_at - timedelta(days=30),
         organisations=organisations,
         speakers=speakers,
     )
+
+
+def _hybrid_workshop_load(
+    *,
+    slug: str,
+    starts_at: datetime,
+    room: int,
+    online: int,
+    registration_opens_at: datetime,
+    organisations: dict[str, Organisation],
+    speakers: dict[str, Speaker],
+    **extra,
+) -> tuple[Seminar, bool]:
+    """The IP trading workshop, in a Hong Kong room and online; `extra` sets more fields."""
+    seminar, created = seminar_load(
+        slug=slug,
+        starts_at=starts_at,
+        capacity=room,
+        status=Seminar.Status.PUBLISHED,
+        registration_opens_at=registration_opens_at,
+        organisations=organisations,
+        speakers=speakers,
+    )
     if created:
+        year = str(timezone.localtime(starts_at).year)
         Seminar.objects.filter(pk=seminar.pk).update(
-            **_translated("title", HYBRID_TITLE, year=str(day.year)),
+            **_translated("title", HYBRID_TITLE, year=year),
             **_translated("theme", HYBRID_THEME),
             **_translated("venue", HYBRID_VENUE),
             format=Seminar.Format.HYBRID,
-            online_capacity=PAST_HYBRID_ONLINE,
+            online_capacity=online,
+            **extra,
         )
         seminar.refresh_from_db()
     return seminar, created
