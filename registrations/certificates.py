@@ -27,6 +27,7 @@ from seminar.models import Seminar
 from seminar.selectors import seminar_cpd_hours
 
 from .audit import SYSTEM, audit_record
+from .certificate_pdf import certificate_pdf_forget
 from .delivery import notification_create
 from .errors import RegistrationError
 from .models import AuditEntry, Certificate, CertificateRun, Notification, Registration
@@ -198,6 +199,7 @@ def certificate_revoke(
     certificate.revoked_by_label = _label(by)
     certificate.revoke_reason = reason[:REVOKE_REASON_MAX]
     certificate.save(update_fields=["revoked_at", "revoked_by_label", "revoke_reason"])
+    transaction.on_commit(lambda: certificate_pdf_forget(certificate=certificate))
     audit_record(
         action=AuditEntry.Action.CERTIFICATE_REVOKED,
         actor=by,
