@@ -46,6 +46,27 @@ def review_seminar():
         organisation__name_zh_hant="香港貿易發展局",
         organisation__name_zh_hans="香港贸易发展局",
     )
+    # Three roles and several long names: each role keeps to its own line, no name is broken.
+    for order, (en, hant, hans) in enumerate(
+        [
+            ("Hong Kong Productivity Council", "香港生產力促進局", "香港生产力促进局"),
+            (
+                "Hong Kong General Chamber of Small and Medium Business",
+                "香港中小型企業總商會",
+                "香港中小型企业总商会",
+            ),
+            ("Federation of Hong Kong Industries", "香港工業總會", "香港工业总会"),
+        ],
+        start=2,
+    ):
+        SeminarPartnerFactory(
+            seminar=seminar,
+            role="supporter",
+            order=order,
+            organisation__name_en=en,
+            organisation__name_zh_hant=hant,
+            organisation__name_zh_hans=hans,
+        )
     return seminar
 
 
