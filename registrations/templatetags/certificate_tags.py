@@ -13,7 +13,7 @@ register = template.Library()
 @register.inclusion_tag("certificates/_manage_section.html")
 def certificate_section(registration: Registration) -> dict:
     """Shown when the seminar gives certificates and the registration stands: the download when
-        one is live, that it was revoked when it was (no reason: that is the organisers' record), else
+    one is live, that it was revoked when it was (not why: that is the organisers' record), else
     when they come. One or two queries, only at such a seminar."""
     seminar = registration.seminar
     shown = certificates_offered(seminar=seminar) and registration.status == (
