@@ -243,6 +243,10 @@ RATELIMITS = {
     # is hopeless anyway; this caps what one address can try. An employer checking a pile of
     # certificates by hand does a few dozen.
     "certificate_verify": (int(os.environ.get("RATELIMIT_CERTIFICATE_VERIFY", "300")), 600),
+    # Certificate downloads (/r/<token>/certificate.pdf). A PDF not yet in the cache takes
+    # seconds to draw, so this is small: a person downloads theirs a few times, and each has the
+    # PDF in their email too, so an office behind one address does not need them all at once.
+    "certificate_download": (int(os.environ.get("RATELIMIT_CERTIFICATE_DOWNLOAD", "60")), 600),
 }
 # How long before a seminar's start a personal join link (/j/<token>/) starts to open the
 # meeting; before that it says when it opens (registrations/join_links.py).

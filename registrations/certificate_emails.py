@@ -3,6 +3,9 @@
 Built when the outbox sends it (delivery.py skips it if the certificate was revoked by then), in
 the registrant's language. The PDF is not text, so mail_bytes.py hands this message to Django's
 own writer (its fast path takes text attachments only).
+
+It carries no link to the registrant's private page: people forward this email to employers as
+evidence, and the PDF (attached) and its verification address are all anyone else needs.
 """
 
 from django.conf import settings
@@ -11,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
-from .certificate_pdf import certificate_context, certificate_file_name, certificate_pdf
+from .certificate_pdf import certificate_context, certificate_file_name, certificate_pdf_cached
 from .email_parts import EmailParts
 from .models import Notification
 
@@ -29,7 +32,6 @@ def certificate_message_build(*, notification: Notification) -> EmailMultiAltern
             "registration": registration,
             "headline": gettext("Your certificate of attendance is attached."),
             "intro": parts.intro(seminar=seminar, kind=notification.kind),
-            "manage_url": settings.SITE_URL + registration.get_absolute_url(),
             "seminar_url": parts.seminar_url(seminar=seminar),
         }
         subject = gettext("Your certificate of attendance: %(title)s") % {"title": seminar.title}
@@ -45,7 +47,7 @@ def certificate_message_build(*, notification: Notification) -> EmailMultiAltern
     message.attach_alternative(html, "text/html")
     message.attach(
         certificate_file_name(certificate),
-        certificate_pdf(certificate=certificate),
+        certificate_pdf_cached(certificate=certificate),
         "application/pdf",
     )
     return message

@@ -3,6 +3,8 @@ certificate, in a fixed number of queries however many registrants there are."""
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from seminar.models import Seminar
 from seminar.selectors import seminar_cpd_hours
 
@@ -16,6 +18,18 @@ class Row:
     reason: str
     certificate: Certificate | None = None
 
+    @property
+    def label(self) -> str:
+        """The person's names as registered; once removed, the names the certificate keeps
+        (never an empty link)."""
+        if name := self.registration.display_name:
+            return name
+        if self.certificate is not None:
+            names = (self.certificate.name_en, self.certificate.name_zh)
+            if name := " ".join(part for part in names if part):
+                return name
+        return gettext("(personal data removed)")
+
 
 @dataclass
 class CertificateOverview:
@@ -27,6 +41,7 @@ class CertificateOverview:
     not_qualifying: list[Row] = field(default_factory=list)  # neither
     revoked: list[Certificate] = field(default_factory=list)
     run: CertificateRun | None = None
+    qualifying: int = 0  # qualify by the rule now, holding a certificate or not
 
     @property
     def counts(self) -> dict[str, int]:
@@ -57,6 +72,10 @@ def certificate_overview(*, seminar: Seminar) -> CertificateOverview:
         registration.seminar = seminar  # the rule reads it; no query per row
         qualification = registration_qualification(registration=registration)
         row = Row(registration, qualification.reason, live.get(registration.pk))
+        overview.qualifying += qualification.qualifies
+        if row.certificate is not None and registration.anonymised_at is not None:
+            # The rule's "personal data removed" would read as a reason it should not exist.
+            row.reason = gettext("Issued before the personal data was removed.")
         if row.certificate is not None:
             overview.holders.append(row)
         elif qualification.qualifies:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import segno
 from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -171,6 +172,31 @@ def certificate_pdf(*, certificate: Certificate) -> bytes:
         return document.write_pdf(
             stylesheets=[CSS(string=faces, font_config=fonts)], font_config=fonts
         )
+
+
+# Drawn PDFs are kept in the cache (Redis in production, shared by the web and the worker):
+# drawing one takes seconds, and a certificate does not change once issued. A week is plenty for
+# the rush of downloads after the emails go out; after that a download draws it again.
+PDF_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def _pdf_cache_key(code: str, language: str) -> str:
+    return f"certificate-pdf:{code}:{language}"
+
+
+def certificate_pdf_cached(*, certificate: Certificate) -> bytes:
+    """certificate_pdf, drawn once per certificate and language and then read from the cache."""
+    key = _pdf_cache_key(certificate.code, certificate.registration.preferred_language)
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = certificate_pdf(certificate=certificate)
+        cache.set(key, pdf, PDF_CACHE_SECONDS)
+    return pdf
+
+
+def certificate_pdf_forget(*, certificate: Certificate) -> None:
+    """Drop the cached PDFs of a certificate (revoked: none may be handed out again)."""
+    cache.delete_many([_pdf_cache_key(certificate.code, code) for code, _ in settings.LANGUAGES])
 
 
 def certificate_file_name(certificate: Certificate) -> str:

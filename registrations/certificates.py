@@ -20,12 +20,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from seminar.models import Seminar
 from seminar.selectors import seminar_cpd_hours
 
 from .audit import SYSTEM, audit_record
+from .certificate_pdf import certificate_pdf_forget
 from .delivery import notification_create
 from .errors import RegistrationError
 from .models import AuditEntry, Certificate, CertificateRun, Notification, Registration
@@ -46,6 +48,23 @@ class CertificateError(RegistrationError):
 
 class CertificatesOff(CertificateError):
     message = _("Certificates are off for this seminar: turn them on in the seminar's settings.")
+
+
+class CertificateHoursInvalid(CertificateError):
+    message = _(
+        "The seminar's CPD hours must be more than 0: correct them in the seminar's settings."
+    )
+
+
+class CertificateSeminarNotOver(CertificateError):
+    """Attendance is only known once the seminar has ended (and people may still leave early)."""
+
+    def __init__(self, seminar: Seminar):
+        ends = timezone.localtime(seminar.ends_at, timezone.get_default_timezone())
+        super().__init__(
+            _("Certificates can be issued once the seminar has ended, from %(time)s.")
+            % {"time": date_format(ends, "DATETIME_FORMAT")}
+        )
 
 
 class CertificateAlreadyHeld(CertificateError):
@@ -79,6 +98,19 @@ def _label(by: AbstractBaseUser | None, fallback: str = SYSTEM) -> str:
     return by.get_username() if by is not None and by.is_authenticated else fallback
 
 
+def certificate_issue_refusal(*, seminar: Seminar) -> CertificateError | None:
+    """Why no certificate of this seminar can be issued now (to anyone, by hand or in bulk), or
+    None: certificates off, the seminar not ended yet, or CPD hours that are not a positive
+    number. The one place this rule is written; the Certificates page shows its words."""
+    if not seminar.certificates_enabled:
+        return CertificatesOff()
+    if not seminar.is_over:
+        return CertificateSeminarNotOver(seminar)
+    if seminar_cpd_hours(seminar=seminar) <= 0:
+        return CertificateHoursInvalid()
+    return None
+
+
 def certificate_live(*, registration: Registration) -> Certificate | None:
     """The registration's certificate that counts (not revoked), if any."""
     return registration.certificates.filter(revoked_at__isnull=True).first()
@@ -105,8 +137,8 @@ def certificate_issue(
         Registration.objects.select_for_update().select_related("seminar").get(pk=registration.pk)
     )
     seminar = registration.seminar
-    if not seminar.certificates_enabled:
-        raise CertificatesOff()
+    if (refusal := certificate_issue_refusal(seminar=seminar)) is not None:
+        raise refusal
     if registration.anonymised_at is not None:
         raise CertificateNoNames()
     if certificate_live(registration=registration) is not None:
@@ -123,9 +155,13 @@ def certificate_issue(
                 hours=seminar_cpd_hours(seminar=seminar),
                 issued_by_label=_label(by, by_label),
             )
-    except IntegrityError as error:
-        # Another issue won between our look and our insert (only without row locks).
-        raise CertificateAlreadyHeld() from error
+    except IntegrityError:
+        # Only the one-live-certificate constraint means "already held" (another issue won
+        # between our look and our insert, possible only without row locks); we still hold the
+        # row's lock, so look again. Any other violation is a fault, reported as itself.
+        if certificate_live(registration=registration) is not None:
+            raise CertificateAlreadyHeld() from None
+        raise
     details = {"code": certificate.code, "hours": str(certificate.hours)}
     if not qualification.qualifies:
         details.update(overridden=True, rule_said=str(qualification.reason))
@@ -163,6 +199,7 @@ def certificate_revoke(
     certificate.revoked_by_label = _label(by)
     certificate.revoke_reason = reason[:REVOKE_REASON_MAX]
     certificate.save(update_fields=["revoked_at", "revoked_by_label", "revoke_reason"])
+    transaction.on_commit(lambda: certificate_pdf_forget(certificate=certificate))
     audit_record(
         action=AuditEntry.Action.CERTIFICATE_REVOKED,
         actor=by,
@@ -194,8 +231,8 @@ def certificates_issue_all(*, seminar: Seminar, by: AbstractBaseUser | None) -> 
     A second click while a run is waiting or under way returns that run instead of another.
     """
     seminar = Seminar.objects.select_for_update().get(pk=seminar.pk)
-    if not seminar.certificates_enabled:
-        raise CertificatesOff()
+    if (refusal := certificate_issue_refusal(seminar=seminar)) is not None:
+        raise refusal
     if (active := certificate_run_active(seminar=seminar)) is not None:
         return active
     run = CertificateRun.objects.create(seminar=seminar, requested_by_label=_label(by))
@@ -212,6 +249,13 @@ def certificate_run_execute(*, run: CertificateRun) -> CertificateRun:
     that the counters show progress and a failure keeps what was done. Safe to run twice,
     even at the same time: a person who holds one already is counted, not issued again."""
     seminar = run.seminar
+    if (refusal := certificate_issue_refusal(seminar=seminar)) is not None:
+        # Changed since the run was asked for: nothing can be issued, and the page says why.
+        CertificateRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, finished_at=timezone.now(), error=str(refusal.message)
+        )
+        run.refresh_from_db()
+        return run
     qualifying = list(registrations_qualifying(seminar=seminar).order_by("pk"))
     CertificateRun.objects.filter(pk=run.pk).update(
         status=RunStatus.RUNNING, started_at=timezone.now(), qualified=len(qualifying)

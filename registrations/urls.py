@@ -30,7 +30,9 @@ register_converter(TokenConverter, "token")
 class CertificateCodeConverter(TokenConverter):
     """A certificate's code as certificate_code_generate() makes it; junk is a 404 at once."""
 
-    regex = f"[{CHECKIN_ALPHABET}]{{{CERTIFICATE_CODE_LENGTH}}}"
+    # Lower case too: people type the code from paper; the view sends them to the upper-case
+    # address.
+    regex = f"[{CHECKIN_ALPHABET}{CHECKIN_ALPHABET.lower()}]{{{CERTIFICATE_CODE_LENGTH}}}"
 
 
 register_converter(CertificateCodeConverter, "certificate_code")
@@ -79,6 +81,8 @@ urlpatterns = [
         certificate_views.certificate_verify,
         name="certificate_verify",
     ),
+    # Anything else there is no certificate's number: the same "no certificate" page, no query.
+    path("certificates/<str:code>/", certificate_views.certificate_not_found),
     # The token is a signed value, not a registration's private token: see tokens.py.
     path(
         "r/confirm-email/<str:token>/",

@@ -7,8 +7,10 @@ English.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -202,6 +204,8 @@ class Seminar(models.Model):
         decimal_places=1,
         null=True,
         blank=True,
+        # Zero or less would make every certificate fail its own hours check; say so here.
+        validators=[MinValueValidator(Decimal("0.1"), _("CPD hours must be more than 0."))],
         help_text=_(
             "The hours printed on each certificate. Leave blank to use the length of the "
             "programme (its talks and panels, without breaks)."
@@ -243,6 +247,11 @@ class Seminar(models.Model):
                 condition=~Q(certificate_online_unit="percent")
                 | Q(certificate_online_minimum__lte=100),
                 name="seminar_certificate_percent_at_most_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(cpd_hours__isnull=True) | Q(cpd_hours__gt=0),
+                name="seminar_cpd_hours_positive",
+                violation_error_message=_("CPD hours must be more than 0."),
             ),
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")),

@@ -169,3 +169,35 @@ def test_traditional_chinese_says_online_one_way():
 
     assert found == []
     assert any("網上" in string for _source, string in translations("zh_Hant"))
+
+
+# Certificates: one name for the certificate, for CPD hours and for checking in, in each script;
+# brackets full-width, with no space before them.
+CERTIFICATE_WORDS = {
+    "zh_Hant": ("出席證書", "持續專業發展", "報到", "在門口簽到"),
+    "zh_Hans": ("出席证书", "持续专业发展", "报到", "在门口签到"),
+}
+SPACE_OR_HALF_WIDTH_BRACKET = re.compile(rf" （|{CJK}\(|\({CJK}|{CJK}\)")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_chinese_names_certificates_hours_and_check_in_one_way(locale):
+    found = [
+        (word, string)
+        for _source, string in translations(locale)
+        for word in CERTIFICATE_WORDS[locale]
+        if word in string
+    ]
+
+    assert found == []
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_chinese_brackets_are_full_width_without_a_space_before(locale):
+    found = [
+        string
+        for _source, string in translations(locale)
+        if SPACE_OR_HALF_WIDTH_BRACKET.search(string)
+    ]
+
+    assert found == []

@@ -17,6 +17,7 @@ from registrations.certificate_overview import certificate_overview
 from registrations.certificates import (
     REVOKE_REASON_MAX,
     certificate_issue,
+    certificate_issue_refusal,
     certificate_live,
     certificate_revoke,
     certificates_issue_all,
@@ -28,7 +29,7 @@ from seminar.models import Seminar
 
 REFRESH_SECONDS = 3
 ISSUED_ONE = gettext_lazy(
-    "Certificate %(code)s issued to %(name)s; the email with the PDF is sent."
+    "Certificate %(code)s issued to %(name)s; the email with the PDF will be sent shortly."
 )
 ACTIVE = (CertificateRun.Status.QUEUED, CertificateRun.Status.RUNNING)
 
@@ -37,6 +38,8 @@ class RevokeForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Why is it revoked?"),
         max_length=REVOKE_REASON_MAX,
+        # A text area, so that Enter in it is a new line and only the button revokes.
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text=gettext_lazy(
             "Kept in the record and the audit log; the verification page shows only that it "
             "was revoked, and when."
@@ -65,7 +68,12 @@ def _context(request: HttpRequest, seminar: Seminar, title: str) -> dict:
         "title": title,
         "opts": Seminar._meta,
         "can_issue": request.user.has_perm("registrations.add_certificate"),
+        "can_change_seminar": request.user.has_perm("seminar.change_seminar"),
     }
+
+
+def _names(certificate: Certificate) -> str:
+    return " ".join(part for part in (certificate.name_en, certificate.name_zh) if part)
 
 
 def seminar_certificates(request: HttpRequest, seminar_id: int) -> HttpResponse:
@@ -79,7 +87,11 @@ def seminar_certificates(request: HttpRequest, seminar_id: int) -> HttpResponse:
         "overview": overview,
         "counts": overview.counts,
         "running": overview.run is not None and overview.run.status in ACTIVE,
+        "waiting": overview.run is not None and overview.run.status == CertificateRun.Status.QUEUED,
         "refresh_seconds": REFRESH_SECONDS,
+        # Why nothing can be issued now (off, not ended yet: it says from when), or None.
+        "issue_refusal": (refusal := certificate_issue_refusal(seminar=seminar)),
+        "issuable": refusal is None,
     }
     response = render(request, "admin/registrations/certificates.html", context)
     if context["running"]:
@@ -100,8 +112,8 @@ def seminar_certificates_issue_all(request: HttpRequest, seminar_id: int) -> Htt
             messages.success(
                 request,
                 _(
-                    "Issuing certificates to everyone who qualifies. Each gets an email with "
-                    "the PDF attached."
+                    "Issuing certificates to everyone who qualifies. Each will get an email "
+                    "with the PDF attached."
                 ),
             )
     return redirect("admin:registrations_certificate_seminar", seminar_id=seminar.pk)
@@ -144,6 +156,7 @@ def certificate_issue_view(request: HttpRequest, registration_id: int) -> HttpRe
                 return redirect("admin:registrations_certificate_seminar", seminar_id=seminar.pk)
     context = {
         **_context(request, seminar, _("Issue a certificate by hand")),
+        "issue_refusal": certificate_issue_refusal(seminar=seminar),
         "registration": registration,
         "qualification": qualification,
         "held": certificate_live(registration=registration),
@@ -162,7 +175,8 @@ def certificate_revoke_view(request: HttpRequest, certificate_id: int) -> HttpRe
     seminar = certificate.registration.seminar
     form = RevokeForm(request.POST if request.method == "POST" else None)
     error = None
-    if request.method == "POST" and form.is_valid():
+    # Revoked already: the page shows the revocation instead of the form.
+    if request.method == "POST" and certificate.revoked_at is None and form.is_valid():
         try:
             certificate_revoke(
                 certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
@@ -182,6 +196,7 @@ def certificate_revoke_view(request: HttpRequest, certificate_id: int) -> HttpRe
     context = {
         **_context(request, seminar, _("Revoke certificate %(code)s") % {"code": certificate.code}),
         "certificate": certificate,
+        "names": _names(certificate),
         "form": form,
         "error": error,
     }

@@ -46,6 +46,27 @@ def review_seminar():
         organisation__name_zh_hant="香港貿易發展局",
         organisation__name_zh_hans="香港贸易发展局",
     )
+    # Three roles and several long names: each role keeps to its own line, no name is broken.
+    for order, (en, hant, hans) in enumerate(
+        [
+            ("Hong Kong Productivity Council", "香港生產力促進局", "香港生产力促进局"),
+            (
+                "Hong Kong General Chamber of Small and Medium Business",
+                "香港中小型企業總商會",
+                "香港中小型企业总商会",
+            ),
+            ("Federation of Hong Kong Industries", "香港工業總會", "香港工业总会"),
+        ],
+        start=2,
+    ):
+        SeminarPartnerFactory(
+            seminar=seminar,
+            role="supporter",
+            order=order,
+            organisation__name_en=en,
+            organisation__name_zh_hant=hant,
+            organisation__name_zh_hans=hans,
+        )
     return seminar
 
 
@@ -125,3 +146,63 @@ def test_certificate_pdf_screenshot_for_review(language, settings):
     image.save(README_SCREENSHOTS / f"certificate-{language}.png", optimize=True)
 
     assert image.width > image.height  # A4 landscape
+
+
+def organiser_log_in(page, live_server, django_user_model) -> None:
+    from django.contrib.auth.models import Group
+
+    from registrations.permissions import ORGANISERS, groups_ensure
+
+    groups_ensure()
+    user = django_user_model.objects.create_user("certs", password="pw-certs-42", is_staff=True)
+    user.groups.add(Group.objects.get(name=ORGANISERS))
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "certs")
+    page.fill("#id_password", "pw-certs-42")
+    page.click("input[type=submit]")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_organiser_certificates_page_fits_360px_and_passes_axe(
+    browser, live_server, django_user_model, language
+):
+    from registrations.models import Registration
+
+    seminar = review_seminar()
+    for number in range(3):
+        qualifying_registration(
+            seminar,
+            name_en=f"CHEUNG Hoi Ying Josephine Number {number}",
+            name_zh="張凱盈",
+            organisation="Hong Kong Productivity Council Intellectual Property Services",
+        )
+    holder = qualifying_registration(seminar, name_en=HK_NAME_EN, name_zh=HK_NAME_ZH)
+    certificate_row(holder)
+    removed = qualifying_registration(seminar, name_en="WONG Siu Ming", name_zh="黃小明")
+    certificate_row(removed)
+    Registration.objects.filter(pk=removed.pk).update(
+        name_en="", name_zh="", anonymised_at=timezone.now()
+    )
+    certificate_row(
+        qualifying_registration(seminar, name_en="LAM Mei Ling"),
+        revoked_at=timezone.now(),
+        revoked_by_label="certs",
+        revoke_reason="Issued in error: left after the first talk of the afternoon",
+    )
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    phone = context.new_page()
+
+    organiser_log_in(phone, live_server, django_user_model)
+    phone.goto(
+        f"{live_server.url}{PREFIX[language]}/admin/registrations/certificate/seminar/{seminar.pk}/"
+    )
+    phone.wait_for_selector("#holders")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    findings = serious_violations(phone)
+    page_text = phone.content()
+    screenshot(phone, f"certificates-organiser-phone-{language}")
+    context.close()
+
+    assert "WONG Siu Ming 黃小明" in page_text  # the certificate's names, not an empty link
+    assert findings == []
+    assert width == 360

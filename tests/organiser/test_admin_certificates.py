@@ -235,3 +235,170 @@ def test_issue_form_never_errors_and_issues_only_with_the_override(
     )
     assert response.status_code == (302 if ticked else 200)
     assert Certificate.objects.filter(registration=registration).exists() is ticked
+
+
+# --- Review fixes -----------------------------------------------------------------------------
+
+
+def test_seminar_admin_refuses_cpd_hours_of_zero_next_to_the_field(organiser_client, seminar):
+    url = reverse("admin:seminar_seminar_change", args=[seminar.pk])
+    data = posted_form(organiser_client.get(url))
+    data.update(cpd_hours="0")
+
+    response = organiser_client.post(url, data)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["cpd_hours"] == ["CPD hours must be more than 0."]
+
+
+def test_page_of_a_seminar_not_ended_says_when_issuing_becomes_possible(organiser_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    starts_at = timezone.now() - timedelta(hours=1)
+    running = past_seminar_with_certificates(
+        starts_at=starts_at, ends_at=starts_at + timedelta(hours=2)
+    )
+    registration = qualifying_registration(running)
+    issue_url = reverse(
+        "admin:registrations_certificate_issue", kwargs={"registration_id": registration.pk}
+    )
+
+    page = organiser_client.get(_page(running)).content.decode()
+    by_hand = organiser_client.post(issue_url, {"override": "on"})
+
+    assert "Certificates can be issued once the seminar has ended, from" in page
+    assert "Issue to everyone who qualifies" not in page
+    assert issue_url not in page
+    assert "once the seminar has ended" in by_hand.content.decode()
+    assert Certificate.objects.count() == 0
+
+
+def test_no_issue_by_hand_while_certificates_are_off(organiser_client):
+    off = past_seminar_with_certificates(certificates_enabled=False)
+    registration = qualifying_registration(off)
+
+    page = organiser_client.get(_page(off)).content.decode()
+
+    assert "Issue by hand" not in page
+    assert (
+        reverse(
+            "admin:registrations_certificate_issue", kwargs={"registration_id": registration.pk}
+        )
+        not in page
+    )
+
+
+def test_removed_registrants_are_listed_by_their_certificate_names(organiser_client, seminar):
+    from registrations.models import Registration
+
+    holder = qualifying_registration(seminar, name_en="CHAN Tai Man", name_zh="陳大文")
+    certificate_row(holder)
+    nameless = qualifying_registration(seminar)
+    now = timezone_now()
+    Registration.objects.filter(pk__in=[holder.pk, nameless.pk]).update(
+        name_en="", name_zh="", anonymised_at=now
+    )
+
+    page = organiser_client.get(_page(seminar)).content.decode()
+
+    assert ">CHAN Tai Man 陳大文</a>" in page
+    assert ">(personal data removed)</a>" in page
+    assert "Issued before the personal data was removed." in page
+    assert "></a>" not in page  # no empty link
+
+
+def test_waiting_run_shows_how_many_qualify_now(organiser_client, seminar):
+    for _ in range(3):
+        qualifying_registration(seminar)
+    CertificateRun.objects.create(seminar=seminar, requested_by_label="mei.ling")
+
+    page = organiser_client.get(_page(seminar)).content.decode()
+
+    assert "Waiting to start: 3 people qualify now (requested by mei.ling)." in page
+    assert "of 0 who qualified" not in page
+
+
+def test_revoke_page_of_a_revoked_certificate_shows_the_revocation(organiser_client, seminar):
+    certificate = certificate_row(
+        qualifying_registration(seminar, name_en="LEE Ka Yan", name_zh=""),
+        revoked_at=timezone_now(),
+        revoked_by_label="mei.ling",
+        revoke_reason="Issued in error",
+    )
+    url = reverse(
+        "admin:registrations_certificate_revoke", kwargs={"certificate_id": certificate.pk}
+    )
+
+    page = organiser_client.get(url).content.decode()
+    again = organiser_client.post(url, {"reason": "Again"})
+
+    assert "has been revoked" in page
+    assert "Issued in error" in page
+    assert "mei.ling" in page
+    assert "Yes, revoke it" not in page
+    assert 'name="reason"' not in page
+    assert again.status_code == 200
+    certificate.refresh_from_db()
+    assert certificate.revoke_reason == "Issued in error"
+
+
+def test_revoke_question_has_no_space_before_the_question_mark(organiser_client, seminar):
+    certificate = certificate_row(
+        qualifying_registration(seminar, name_en="LEE Ka Yan", name_zh="")
+    )
+    url = reverse(
+        "admin:registrations_certificate_revoke", kwargs={"certificate_id": certificate.pk}
+    )
+
+    page = organiser_client.get(url).content.decode()
+
+    assert f"Revoke certificate {certificate.code} of LEE Ka Yan? " in page
+    assert "<textarea" in page  # Enter in the reason is a new line; only the button revokes
+
+
+def test_issued_message_says_the_email_will_be_sent(organiser_client, seminar):
+    registration = qualifying_registration(seminar)
+    url = reverse(
+        "admin:registrations_certificate_issue", kwargs={"registration_id": registration.pk}
+    )
+
+    response = organiser_client.post(url, {}, follow=True)
+
+    page = response.content.decode()
+    assert "the email with the PDF will be sent shortly" in page
+    assert "is sent." not in page
+
+
+def test_viewers_are_not_offered_the_settings(client, django_user_model, seminar):
+    client.force_login(user_in(django_user_model, VIEWERS, "viewer"))
+
+    page = client.get(_page(seminar)).content.decode()
+
+    assert "Change these settings" not in page
+
+
+def test_chinese_issue_page_uses_full_width_brackets_and_a_comma_for_the_signatory(
+    organiser_client, seminar
+):
+    registration = qualifying_registration(seminar, name_en="", name_zh="陳大文")
+    url = reverse(
+        "admin:registrations_certificate_issue", kwargs={"registration_id": registration.pk}
+    )
+    page_url = _page(seminar)
+
+    issue = organiser_client.get(url.replace("/admin/", "/zh-hant/admin/", 1))
+    page = organiser_client.get(page_url.replace("/admin/", "/zh-hant/admin/", 1))
+
+    assert "陳大文（已確認）" in issue.content.decode()
+    content = page.content.decode()
+    assert "張偉文博士，知識產權署署長" in content
+    assert "2.0（按節目計算）" in content
+
+
+def timezone_now():
+    from django.utils import timezone
+
+    return timezone.now()

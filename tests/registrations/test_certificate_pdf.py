@@ -59,3 +59,22 @@ def test_certificate_pdf_reads_back_in_each_language_with_our_font_embedded(lang
     assert fonts and all(CUT_FAMILY in name for name in fonts), fonts
     assert all(files for files in fonts.values())
     assert seconds < 10
+
+
+@pytest.mark.django_db
+def test_organisations_take_one_line_per_role_and_names_are_never_broken():
+    from registrations.certificate_pdf import certificate_html
+    from tests.factories import SeminarPartnerFactory
+
+    seminar = past_seminar_with_certificates()
+    for order, name in enumerate(["香港生產力促進局", "香港工業總會"], start=1):
+        SeminarPartnerFactory(
+            seminar=seminar, role="supporter", order=order, organisation__name_zh_hant=name
+        )
+    registration = qualifying_registration(seminar, preferred_language="zh-hant")
+
+    html = certificate_html(certificate=certificate_row(registration))
+
+    assert html.count('<p class="bodies-role">') == 2  # organised by; supported by
+    assert '<span class="body-name">香港生產力促進局</span>、<span class="body-name">' in html
+    assert ".body-name { white-space: nowrap; }" in html

@@ -85,10 +85,27 @@ def test_wrong_or_forged_codes_are_404(client, django_assert_num_queries):
     while wrong == certificate.code:
         wrong = certificate_code_generate()
 
-    assert client.get(_verify_url(wrong)).status_code == 404
-    for junk in [certificate.code.lower(), certificate.code[:-1], certificate.code + "2", "0" * 12]:
+    wrong_page = client.get(_verify_url(wrong))
+    assert wrong_page.status_code == 404
+    assert NOT_FOUND in wrong_page.content.decode()
+    for junk in [certificate.code[:-1], certificate.code + "2", "0" * 12]:
         with django_assert_num_queries(0):
-            assert client.get(_verify_url(junk)).status_code == 404
+            response = client.get(_verify_url(junk))
+        assert response.status_code == 404
+        assert NOT_FOUND in response.content.decode()
+
+
+NOT_FOUND = "No certificate with this number; check the number printed on the certificate."
+
+
+def test_a_code_typed_in_lower_case_goes_to_the_upper_case_page(client):
+    certificate = certificate_row(qualifying_registration(past_seminar_with_certificates()))
+
+    response = client.get(_verify_url(certificate.code.lower()), follow=True)
+
+    assert response.redirect_chain == [(_verify_url(certificate.code), 301)]
+    assert response.status_code == 200
+    assert certificate.code in response.content.decode()
 
 
 @settings(max_examples=60, **PROPERTY_SETTINGS)
@@ -166,3 +183,54 @@ def test_verify_is_rate_limited_per_address(client, settings):
     statuses = [client.get(_verify_url(certificate.code)).status_code for _ in range(4)]
 
     assert statuses == [200, 200, 200, 429]
+
+
+def test_download_has_its_own_small_rate_limit(client, settings):
+    settings.RATELIMIT_ENABLED = True
+    settings.RATELIMITS = {**settings.RATELIMITS, "certificate_download": (2, 600)}
+    owner = qualifying_registration(past_seminar_with_certificates())
+    certificate_row(owner)
+    url = reverse("registrations:certificate_download", kwargs={"token": owner.token})
+
+    statuses = [client.get(url).status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
+    assert client.get(owner.get_absolute_url()).status_code == 200  # the page is not limited
+
+
+def test_download_draws_the_pdf_once_and_then_serves_it_from_the_cache(client):
+    owner = qualifying_registration(past_seminar_with_certificates())
+    certificate_row(owner)
+    url = reverse("registrations:certificate_download", kwargs={"token": owner.token})
+    drawn = []
+
+    from registrations import certificate_pdf
+
+    original = certificate_pdf.certificate_pdf
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            certificate_pdf,
+            "certificate_pdf",
+            lambda **kwargs: drawn.append(1) or original(**kwargs),
+        )
+        first, second = client.get(url), client.get(url)
+
+    assert first.content == second.content
+    assert first.content.startswith(b"%PDF")
+    assert len(drawn) == 1
+
+
+def test_private_page_of_a_revoked_certificate_says_so_and_whom_to_ask(client):
+    seminar = past_seminar_with_certificates(
+        enquiries_name="Ms WONG", enquiries_email="seminars@example.gov.hk"
+    )
+    registration = qualifying_registration(seminar)
+    certificate_row(registration, revoked_at=timezone.now(), revoke_reason="Left after 10 minutes")
+
+    page = client.get(registration.get_absolute_url()).content.decode()
+
+    assert "was revoked by the organisers" in page
+    assert "seminars@example.gov.hk" in page
+    assert "Left after 10 minutes" not in page
+    assert "will be issued after the seminar" not in page
+    assert "certificate.pdf" not in page

@@ -1,6 +1,7 @@
 import email
 import email.policy
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -9,7 +10,9 @@ from django.utils import timezone
 from registrations.certificates import (
     CertificateAlreadyHeld,
     CertificateAlreadyRevoked,
+    CertificateHoursInvalid,
     CertificateNotQualified,
+    CertificateSeminarNotOver,
     CertificatesOff,
     RevokeReasonMissing,
     certificate_issue,
@@ -223,3 +226,125 @@ def test_a_run_skips_who_stopped_qualifying_after_the_list_was_read(seminar, adm
     run.refresh_from_db()
     assert (run.status, run.qualified, run.issued, run.already_held) == ("done", 2, 1, 0)
     assert list(Certificate.objects.values_list("registration", flat=True)) == [stays.pk]
+
+
+# --- Review fixes -----------------------------------------------------------------------------
+
+
+def test_cpd_hours_of_zero_or_less_are_refused_next_to_the_field_and_by_the_database(seminar):
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    from seminar.models import Seminar
+
+    for hours in ["0", "-1.5"]:
+        seminar.cpd_hours = Decimal(hours)
+        with pytest.raises(ValidationError) as invalid:
+            seminar.full_clean()
+        assert invalid.value.message_dict["cpd_hours"] == ["CPD hours must be more than 0."]
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Seminar.objects.filter(pk=seminar.pk).update(cpd_hours=Decimal(hours))
+
+
+def test_an_issue_failing_for_another_reason_is_not_reported_as_already_held(seminar, admin_user):
+    # Hours that are not positive (a seminar saved before the constraint, or a programme whose
+    # sessions round to 0) said "already holds a certificate"; now the real reason.
+    registration = qualifying_registration(seminar)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("registrations.certificates.seminar_cpd_hours", lambda **_: Decimal("0"))
+        with pytest.raises(CertificateHoursInvalid) as refusal:
+            certificate_issue(registration=registration, by=admin_user)
+        run = CertificateRun.objects.create(seminar=seminar)
+        certificate_run_execute(run=run)
+
+    assert "CPD hours must be more than 0" in str(refusal.value.message)
+    run.refresh_from_db()
+    assert (run.status, run.issued, run.already_held) == ("failed", 0, 0)
+    assert "CPD hours must be more than 0" in run.error
+    assert Certificate.objects.count() == 0
+
+
+def test_a_constraint_other_than_one_live_certificate_is_raised_as_itself(seminar, admin_user):
+    from django.db import IntegrityError
+
+    registration = qualifying_registration(seminar)
+
+    def create_failing(**fields):
+        raise IntegrityError("CHECK constraint failed: certificate_hours_positive")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Certificate.objects, "create", create_failing)
+        with pytest.raises(IntegrityError, match="certificate_hours_positive"):
+            certificate_issue(registration=registration, by=admin_user)
+
+
+def test_nothing_is_issued_before_the_seminar_has_ended(admin_user):
+    starts_at = timezone.now() - timedelta(hours=1)
+    running = past_seminar_with_certificates(
+        starts_at=starts_at, ends_at=starts_at + timedelta(hours=2)
+    )
+    registration = qualifying_registration(running)
+
+    with pytest.raises(CertificateSeminarNotOver) as by_hand:
+        certificate_issue(registration=registration, by=admin_user, override=True)
+    with pytest.raises(CertificateSeminarNotOver):
+        certificates_issue_all(seminar=running, by=admin_user)
+
+    assert "once the seminar has ended" in str(by_hand.value.message)
+    assert Certificate.objects.count() == 0
+    assert CertificateRun.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_email_queued_at_issue_is_skipped_when_revoked_before_the_worker_runs(
+    settings, admin_user, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    seminar = past_seminar_with_certificates()
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = certificate_issue(
+            registration=qualifying_registration(seminar), by=admin_user
+        )
+    assert DBTaskResult.objects.filter(status="READY").count() == 1  # queued, not sent
+    certificate_revoke(certificate=certificate, by=admin_user, reason="Issued in error")
+
+    call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
+
+    assert mail.outbox == []
+    notification = Notification.objects.get(certificate=certificate)
+    assert notification.status == Notification.Status.SKIPPED
+
+
+def test_revoking_drops_the_cached_pdf(seminar, admin_user, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from registrations.certificate_pdf import certificate_pdf_cached
+
+    certificate = certificate_issue(registration=qualifying_registration(seminar), by=admin_user)
+    certificate_pdf_cached(certificate=certificate)
+    key = f"certificate-pdf:{certificate.code}:{certificate.registration.preferred_language}"
+    assert cache.get(key).startswith(b"%PDF")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate_revoke(certificate=certificate, by=admin_user, reason="Issued in error")
+
+    assert cache.get(key) is None
+
+
+def test_the_email_has_no_private_link(seminar, admin_user, django_capture_on_commit_callbacks):
+    registration = qualifying_registration(seminar)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = certificate_issue(registration=registration, by=admin_user)
+
+    [sent] = mail.outbox
+    html = sent.alternatives[0][0]
+    assert registration.token not in sent.body
+    assert registration.token not in html
+    assert f"/certificates/{certificate.code}/" in sent.body
