@@ -28,10 +28,16 @@ class CheckinImage:
     png: bytes
 
 
+# Emails that confirm a seat or restate it: the seat email (confirmation, promotion, approval,
+# reminder), a switch to the room at a hybrid seminar, and a change to the seminar (a new date or
+# room is when people look for what to bring).
+CHECKIN_TEMPLATES = ("seat", "mode_changed", "seminar_changed")
+
+
 def checkin_image(*, registration: Registration, template: str, seat: bool) -> CheckinImage | None:
-    """The QR image for a confirmed seat in the room (the seat email: confirmation, promotion,
-    approval, reminder), else None. Nothing for online attendees: they have no door."""
-    if template != "seat" or not seat or not registration.gets_venue:
+    """The QR image for a confirmed seat in the room, else None. Nothing for online attendees:
+    they have no door."""
+    if template not in CHECKIN_TEMPLATES or not seat or not registration.gets_venue:
         return None
     return CheckinImage(
         code=registration.checkin_code,

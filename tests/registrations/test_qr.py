@@ -106,6 +106,35 @@ def test_other_seat_emails_carry_the_qr(registration, kind):
     assert any(part.get_content_type() == "image/png" for part in message.walk())
 
 
+def test_switching_to_the_room_and_a_change_notice_carry_the_qr():
+    seminar = SeminarFactory(
+        format=Seminar.Format.HYBRID, online_capacity=10, venue_en="Room 1, Harbour Centre"
+    )
+    registration = RegistrationFactory(seminar=seminar, attendance_mode=AttendanceMode.IN_PERSON)
+
+    for kind, changes in ((Kind.MODE_CHANGED, {}), (Kind.SEMINAR_CHANGED, {"venue": ["A", "B"]})):
+        notification = notification_create(registration=registration, kind=kind)
+        Notification.objects.filter(pk=notification.pk).update(changes=changes)
+        notification.refresh_from_db()
+
+        message = parsed(notification)
+
+        assert any(part.get_content_type() == "image/png" for part in message.walk()), kind
+        text = message.get_body(preferencelist=("plain",)).get_content()
+        assert registration.checkin_code in text, kind
+
+
+def test_switching_to_online_carries_no_qr():
+    seminar = SeminarFactory(format=Seminar.Format.HYBRID, online_capacity=10)
+    registration = RegistrationFactory(seminar=seminar, attendance_mode=AttendanceMode.ONLINE)
+    notification = notification_create(registration=registration, kind=Kind.MODE_CHANGED)
+
+    message = parsed(notification)
+
+    assert not any(part.get_content_type() == "image/png" for part in message.walk())
+    assert registration.checkin_code not in message.as_string()
+
+
 def test_online_attendees_email_has_no_qr():
     seminar = SeminarFactory(format=Seminar.Format.HYBRID, online_capacity=10)
     registration = RegistrationFactory(seminar=seminar, attendance_mode=AttendanceMode.ONLINE)
