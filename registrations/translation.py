@@ -1,6 +1,14 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Announcement, EmailText, Question, QuestionOption
+from .models import (
+    Announcement,
+    EmailText,
+    Question,
+    QuestionOption,
+    Survey,
+    SurveyOption,
+    SurveyQuestion,
+)
 
 
 @register(EmailText)
@@ -25,3 +33,20 @@ class QuestionOptionTranslation(TranslationOptions):
 class AnnouncementTranslation(TranslationOptions):
     fields = ("subject", "body")
     required_languages = {"en": ("subject", "body")}
+
+
+@register(Survey)
+class SurveyTranslation(TranslationOptions):
+    fields = ("intro",)
+
+
+@register(SurveyQuestion)
+class SurveyQuestionTranslation(TranslationOptions):
+    fields = ("label", "help_text", "headline")
+    required_languages = {"en": ("label",)}
+
+
+@register(SurveyOption)
+class SurveyOptionTranslation(TranslationOptions):
+    fields = ("label",)
+    required_languages = {"en": ("label",)}

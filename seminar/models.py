@@ -57,6 +57,22 @@ class Organisation(models.Model):
         return self.name
 
 
+class Series(models.Model):
+    """An annual (or other recurring) seminar's editions grouped under one name, e.g.
+    "Guangdong/Hong Kong Seminar on IP": the newest edition's page lists the past ones and the
+    dashboard compares each edition with the one before."""
+
+    name = models.CharField(_("name"), max_length=255)
+
+    class Meta:
+        verbose_name = _("seminar series")
+        verbose_name_plural = _("seminar series")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AttendanceMode(models.TextChoices):
     """How a registrant takes part. A hybrid seminar keeps a seat count for each; any other
     seminar has the one mode its format implies."""
@@ -157,6 +173,15 @@ class Seminar(models.Model):
         help_text=_("Leave blank to close registration when the seminar starts."),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    series = models.ForeignKey(
+        Series,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="editions",
+        verbose_name=_("series"),
+        help_text=_("Optional: the recurring seminar this is an edition of."),
+    )
     reminder_hours = models.CharField(
         _("reminders (hours before the start)"),
         max_length=50,

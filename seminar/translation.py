@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Organisation, Seminar, Session, Speaker
+from .models import Organisation, Seminar, Series, Session, Speaker
 
 
 @register(Seminar)
@@ -34,4 +34,10 @@ class SpeakerTranslation(TranslationOptions):
 @register(Organisation)
 class OrganisationTranslation(TranslationOptions):
     fields = ("name", "short_name")
+    required_languages = {"en": ("name",)}
+
+
+@register(Series)
+class SeriesTranslation(TranslationOptions):
+    fields = ("name",)
     required_languages = {"en": ("name",)}

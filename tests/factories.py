@@ -15,8 +15,23 @@ from registrations.models import (
     QuestionCondition,
     QuestionOption,
     Registration,
+    Survey,
+    SurveyAnswer,
+    SurveyAnswerChoice,
+    SurveyOption,
+    SurveyParticipation,
+    SurveyQuestion,
+    SurveyResponse,
 )
-from seminar.models import Organisation, Seminar, SeminarPartner, Session, SessionSpeaker, Speaker
+from seminar.models import (
+    Organisation,
+    Seminar,
+    SeminarPartner,
+    Series,
+    Session,
+    SessionSpeaker,
+    Speaker,
+)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -318,3 +333,74 @@ class AnnouncementFactory(factory.django.DjangoModelFactory):
     subject_en = "Slides and recording are online"
     body_en = "Dear participants,\n\nThe slides are at https://example.org/slides."
     audience = factory.LazyFunction(lambda: {"statuses": ["confirmed"]})
+
+
+class SeriesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Series
+
+    name_en = factory.Sequence(lambda n: f"Seminar series {n}")
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    """A seminar's feedback survey, open from its end for SURVEY_OPEN_DAYS (the defaults)."""
+
+    class Meta:
+        model = Survey
+
+    seminar = factory.SubFactory(SeminarFactory)
+    intro_en = "Tell us what you thought: it takes two minutes."
+
+
+class SurveyQuestionFactory(factory.django.DjangoModelFactory):
+    """A survey question; give `options=["A", "B"]` to a choice kind for its options."""
+
+    class Meta:
+        model = SurveyQuestion
+        skip_postgeneration_save = True
+
+    survey = factory.SubFactory(SurveyFactory)
+    kind = SurveyQuestion.Kind.RATING
+    label_en = factory.Sequence(lambda n: f"Survey question {n}")
+    order = factory.Sequence(lambda n: n)
+
+    @factory.post_generation
+    def options(question, create, labels, **kwargs):
+        for order, label in enumerate(labels or []):
+            SurveyOption.objects.create(question=question, label_en=label, order=order)
+
+
+def survey_response(
+    survey: Survey,
+    registration: Registration,
+    answers: dict,
+    *,
+    anonymous: bool | None = None,
+) -> SurveyResponse:
+    """A response as the survey service stores one, written directly for results fixtures:
+    `answers` maps each question to a score (rating, recommend), a text, or a list of English
+    option labels. Anonymous (no registration link) when the survey is, unless told."""
+    anonymous = survey.anonymous if anonymous is None else anonymous
+    SurveyParticipation.objects.create(survey=survey, registration=registration)
+    response = SurveyResponse.objects.create(
+        survey=survey,
+        registration=None if anonymous else registration,
+        participant_type=registration.participant_type,
+        region=registration.region,
+        language=registration.preferred_language,
+        submitted_on=timezone.localdate(),
+    )
+    for question, given in answers.items():
+        if isinstance(given, list):
+            answer = SurveyAnswer.objects.create(response=response, question=question)
+            SurveyAnswerChoice.objects.bulk_create(
+                SurveyAnswerChoice(answer=answer, option=question.options.get(label_en=label))
+                for label in given
+            )
+        elif isinstance(given, int):
+            SurveyAnswer.objects.create(
+                response=response, question=question, value=str(given), score=given
+            )
+        else:
+            SurveyAnswer.objects.create(response=response, question=question, value=given)
+    return response

@@ -24,6 +24,16 @@ from .registration import (
     checkin_code_generate,
     token_generate,
 )
+from .surveys import (
+    SURVEY_OPEN_DAYS,
+    Survey,
+    SurveyAnswer,
+    SurveyAnswerChoice,
+    SurveyOption,
+    SurveyParticipation,
+    SurveyQuestion,
+    SurveyResponse,
+)
 
 __all__ = [
     "CONDITION_FIELDS",
@@ -32,6 +42,7 @@ __all__ = [
     "NAME_REQUIRED",
     "RECORD_FIELDS",
     "REGISTRANT_FIELDS",
+    "SURVEY_OPEN_DAYS",
     "TRACKING_FIELDS",
     "Announcement",
     "Answer",
@@ -49,6 +60,13 @@ __all__ = [
     "QuestionCondition",
     "QuestionOption",
     "Registration",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyAnswerChoice",
+    "SurveyOption",
+    "SurveyParticipation",
+    "SurveyQuestion",
+    "SurveyResponse",
     "checkin_code_generate",
     "token_generate",
 ]

@@ -29,6 +29,7 @@ class Notification(models.Model):
         SEMINAR_CHANGED = "seminar_changed", _("Change to the seminar")
         SEMINAR_CANCELLED = "seminar_cancelled", _("Seminar cancelled")
         CERTIFICATE = "certificate", _("Certificate of attendance")
+        SURVEY = "survey", _("Feedback survey invitation")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -100,6 +101,11 @@ class Notification(models.Model):
                 fields=["announcement", "registration"],
                 condition=Q(announcement__isnull=False, recipient=""),
                 name="one_email_per_announcement_and_registration",
+            ),
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=Q(kind="survey", recipient=""),
+                name="one_survey_invitation_each",
             ),
         ]
         indexes = [
