@@ -1,5 +1,4 @@
 import io
-import time
 
 import pypdf
 import pytest
@@ -41,9 +40,7 @@ def test_certificate_pdf_reads_back_in_each_language_with_our_font_embedded(lang
     )
     certificate = certificate_row(registration)
 
-    started = time.monotonic()
     pdf = certificate_pdf(certificate=certificate)
-    seconds = time.monotonic() - started
 
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     [page] = reader.pages
@@ -58,7 +55,6 @@ def test_certificate_pdf_reads_back_in_each_language_with_our_font_embedded(lang
     fonts = _fonts(page)
     assert fonts and all(CUT_FAMILY in name for name in fonts), fonts
     assert all(files for files in fonts.values())
-    assert seconds < 10
 
 
 @pytest.mark.django_db
