@@ -71,7 +71,9 @@ class SurveyState:
 
     @property
     def can_answer(self) -> bool:
-        return self.stage == SurveyStage.OPEN or (self.stage == SurveyStage.ANSWERED and self.editable)
+        return self.stage == SurveyStage.OPEN or (
+            self.stage == SurveyStage.ANSWERED and self.editable
+        )
 
     @property
     def editable(self) -> bool:
@@ -106,7 +108,9 @@ def registration_survey(*, registration: Registration) -> Survey | None:
     )
 
 
-def survey_state(*, survey: Survey | None, registration: Registration, now: datetime) -> SurveyState:
+def survey_state(
+    *, survey: Survey | None, registration: Registration, now: datetime
+) -> SurveyState:
     """Where this registrant stands with the survey at `now`: not asked (no survey, a cancelled
     seminar, or not among those it asks), not open yet, open to answer, answered (changeable
     until the close unless anonymous) or closed. One query when asked, none otherwise."""
@@ -231,7 +235,9 @@ def _answers_checked(
         value = given.pop(question.pk, "")
         name = field_name(question)
         if question.has_options:
-            chosen = list(value) if isinstance(value, Iterable) and not isinstance(value, str) else []
+            chosen = (
+                list(value) if isinstance(value, Iterable) and not isinstance(value, str) else []
+            )
             offered = {option.pk for option in question.options.all()}
             if any(option.pk not in offered for option in chosen):
                 raise RegistrationError(SURVEY_QUESTION_GONE, field=name)

@@ -27,7 +27,13 @@ from registrations.surveys import (
 )
 from seminar.models import Seminar
 from tests.factories import RegistrationFactory, SurveyQuestionFactory
-from tests.registrations.survey_helpers import attendee, open_survey, past_seminar, posted, questions
+from tests.registrations.survey_helpers import (
+    attendee,
+    open_survey,
+    past_seminar,
+    posted,
+    questions,
+)
 
 pytestmark = pytest.mark.django_db
 Kind = SurveyQuestion.Kind
@@ -133,7 +139,9 @@ def test_survey_before_it_opens_says_when(client):
 
     assert "The survey opens on" in page
     with pytest.raises(RegistrationError) as refused:
-        survey_response_submit(survey=survey, registration=registration, answers=answers_for(survey))
+        survey_response_submit(
+            survey=survey, registration=registration, answers=answers_for(survey)
+        )
     assert refused.value.message == SURVEY_NOT_YET_OPEN
 
 
@@ -242,7 +250,9 @@ def test_anonymous_response_keeps_no_link_and_is_final(client):
     assert str(SURVEY_ANONYMOUS_SENT) in again.content.decode()
     assert "?change" not in again.content.decode()
     with pytest.raises(RegistrationError) as refused:
-        survey_response_submit(survey=survey, registration=registration, answers=answers_for(survey))
+        survey_response_submit(
+            survey=survey, registration=registration, answers=answers_for(survey)
+        )
     assert refused.value.message == SURVEY_ANONYMOUS_SENT
     assert SurveyResponse.objects.count() == 1
 
@@ -326,9 +336,7 @@ def test_answer_to_another_surveys_question_is_refused():
     stray = SurveyQuestionFactory(kind=Kind.LONG_TEXT)
 
     with pytest.raises(RegistrationError):
-        survey_response_submit(
-            survey=survey, registration=registration, answers={stray: "Hello"}
-        )
+        survey_response_submit(survey=survey, registration=registration, answers={stray: "Hello"})
 
     assert not SurveyParticipation.objects.exists()
 
