@@ -47,7 +47,7 @@ SURVEY_ANONYMOUS_SENT = _(
     "changed once sent."
 )
 SURVEY_QUESTION_GONE = _("The survey has changed since the page was opened. Please answer again.")
-SURVEY_ANSWER_REQUIRED = _("This field is required.")
+SURVEY_ANSWER_REQUIRED = _("Please answer this question.")
 SURVEY_SCORE_INVALID = _("Choose one of the numbers on the scale.")
 
 
