@@ -37,10 +37,12 @@ def _registration_get(token: str) -> Registration:
 
 def _private(response: HttpResponse) -> HttpResponse:
     # Personal data behind a secret URL: out of shared caches and search engines, and the
-    # address (which is the key) never sent on to another site in a Referer header.
+    # address (which is the key) never sent to another site in a Referer header. Not
+    # "no-referrer": with it browsers post the form with "Origin: null", which Django's CSRF
+    # check rightly refuses.
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -68,12 +68,12 @@ def test_attendee_sees_the_form_with_intro_closing_time_and_private_headers(clie
     page = response.content.decode()
     assert response.status_code == 200
     assert "Tell us what you thought: it takes two minutes." in page
-    assert "Please answer by" in page and "(Hong Kong Time)" in page
+    assert "Please answer by" in page and "HKT" in page
     assert "How useful was it?" in page and "Would you recommend it?" in page
     assert "(Poor)" in page and "(Extremely likely)" in page
     assert response["Cache-Control"] == "private, no-store"
     assert response["X-Robots-Tag"] == "noindex, nofollow"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_unknown_token_is_a_404(client):
