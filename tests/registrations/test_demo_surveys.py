@@ -24,9 +24,12 @@ def test_demo_workshop_survey_is_open_answered_by_most_and_leaves_someone_to_ans
     assert survey.questions.get(kind="rating").headline_zh_hans == "认为工作坊有用"
     assert 0.6 * asked <= responses.count() <= 0.8 * asked
     assert SurveyAnswer.objects.filter(response__survey=survey, value__regex=r"[\u4e00-\u9fff]")
-    assert Notification.objects.filter(
-        kind="survey", registration__seminar=survey.seminar, status="sent"
-    ).count() == asked
+    assert (
+        Notification.objects.filter(
+            kind="survey", registration__seminar=survey.seminar, status="sent"
+        ).count()
+        == asked
+    )
     [line] = [line for line in report.splitlines() if "/survey/" in line]
     path = line.rsplit(" ", 1)[1]
     response = client.get(path)
