@@ -35,6 +35,7 @@ from .emails import message_build
 from .mail_transport import MailSession
 from .models import Notification, Registration
 from .seminar_changes import CANCELLATION_STATUSES, changes_concerning
+from .survey_emails import survey_invitation_still_applies
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ SENDING_TIMEOUT = timedelta(minutes=10)
 PENDING_GRACE = timedelta(minutes=5)
 # Emails to many registrants at once: throttled, sent by drain tasks in batches. Any other email
 # is about one registrant's own change and goes at once by its own task.
-BULK_KINDS = (Kind.ANNOUNCEMENT, Kind.SEMINAR_CHANGED, Kind.SEMINAR_CANCELLED)
+BULK_KINDS = (Kind.ANNOUNCEMENT, Kind.SEMINAR_CHANGED, Kind.SEMINAR_CANCELLED, Kind.SURVEY)
 # Drains run after every other task (a confirmation waits for one batch at most).
 DRAIN_PRIORITY = -10
 # A batch gives back the rows it has not started after this many seconds, so a slow mail server
@@ -452,6 +453,9 @@ def _still_applies(notification: Notification) -> bool:
     if notification.kind == Kind.ANNOUNCEMENT:
         # News only while still wanted; the join link only to a confirmed seat.
         return announcement_still_applies(notification)
+    if notification.kind == Kind.SURVEY:
+        # While the survey is open, still asks the registrant, and they have not answered.
+        return survey_invitation_still_applies(notification)
     if notification.kind == Kind.CERTIFICATE:
         # A certificate revoked before its email went is not sent (whatever the registration's
         # status now: the certificate was earned).

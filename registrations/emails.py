@@ -36,6 +36,7 @@ from .join_links import join_link_opens_at, join_link_url
 from .models import Notification, Registration
 from .selectors import registration_cancelled_from
 from .seminar_changes import change_rows, changes_concerning
+from .survey_emails import survey_message_build
 from .tokens import EMAIL_CHANGE_LINK_HOURS, email_change_token_make
 from .wording import pending_waitlist_note, waitlisted_headline
 
@@ -117,6 +118,9 @@ def message_build(
     if notification.kind == Kind.CERTIFICATE:
         # The PDF attached (certificate_emails.py).
         return certificate_message_build(notification=notification)
+    if notification.kind == Kind.SURVEY:
+        # The personal link to the feedback survey (survey_emails.py).
+        return survey_message_build(notification=notification, parts=parts)
     parts = parts or EmailParts()
     registration = notification.registration
     seminar = registration.seminar

@@ -4,6 +4,12 @@ What identifies a person goes; what the dashboard and the post-event summary cou
 status, participant type, organisation size, region, industry, language, how they heard,
 registration source, attendance and the dates, and the answers to questions not marked as
 personal data.
+
+Feedback survey responses stay counted in the results but lose their link to the registration
+(registration=None), as anonymous responses never had one: the answers, and the participant
+type, region and language copied onto the response, remain. The "has answered" marker
+(SurveyParticipation) stays with the anonymised registration and says nothing about what was
+answered.
 """
 
 from dataclasses import dataclass
@@ -24,6 +30,7 @@ from .models import (
     AuditEntry,
     Notification,
     Registration,
+    SurveyResponse,
     checkin_code_generate,
     token_generate,
 )
@@ -97,6 +104,8 @@ def personal_data_purge(*, now: datetime | None = None, days: int | None = None)
             Answer.objects.filter(
                 registration__in=registrations, question__personal_data=True
             ).delete()
+            # Survey answers stay in the results, no longer linked to anyone (see above).
+            SurveyResponse.objects.filter(registration__in=registrations).update(registration=None)
             # The uploaded reports hold the platform's names and emails; the per-registration
             # changes (for undoing an import) name nobody and stay.
             AttendanceImport.objects.filter(seminar=seminar).update(report={})

@@ -5,6 +5,7 @@ from . import (
     join_views,
     opening_alert_views,
     self_service,
+    survey_views,
     unsubscribe_views,
     views,
 )
@@ -62,6 +63,7 @@ urlpatterns = [
     path("r/<token:token>/", self_service.registration_manage, name="manage"),
     path("r/<token:token>/edit/", self_service.registration_edit, name="edit"),
     path("r/<token:token>/answers/", self_service.registration_answers_edit, name="answers"),
+    path("r/<token:token>/survey/", survey_views.survey_respond_view, name="survey"),
     path("r/<token:token>/cancel/", self_service.registration_cancel_view, name="cancel"),
     path(
         "r/<token:token>/attendance/",

@@ -7,13 +7,15 @@ from registrations.delivery import notifications_requeue_stale, reminders_schedu
 from registrations.digest import digests_schedule
 from registrations.opening_alerts import opening_alerts_schedule
 from registrations.privacy import personal_data_purge_daily
+from registrations.survey_invitations import surveys_invite_due
 
 DAY = 24 * 60 * 60
 
 
 class Command(BaseCommand):
     help = (
-        "Periodic work: queue due reminder emails, opening alerts and daily digests, and re-queue "
+        "Periodic work: queue due reminder emails, opening alerts, daily digests and feedback "
+        "survey invitations, and re-queue "
         "emails whose task was lost; with --every, also queue the personal data clean-up once a "
         "day. Safe to run on several hosts "
         "at once. From cron: this every minute and purge_personal_data once a day."
@@ -33,6 +35,10 @@ class Command(BaseCommand):
             alerts = opening_alerts_schedule()
             digests = digests_schedule()
             announced = announcements_dispatch_due()
+            # Feedback survey links, also to attendees imported after the first ones went.
+            invited = surveys_invite_due()
+            if invited or options["verbosity"] > 1:
+                self.stdout.write(f"Queued {invited} feedback survey invitation(s).")
             if announced.queued or announced.refused:
                 self.stdout.write(
                     f"Queued {announced.queued} announcement(s) to {announced.emails} "
