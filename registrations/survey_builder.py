@@ -1,18 +1,21 @@
-"""Starting a seminar's feedback survey: empty, or with the usual government evaluation
-questions in the three languages, which organisers then edit like any others.
+"""A seminar's feedback survey started (empty, or with the usual government evaluation
+questions in the three languages, which organisers then edit like any others), and each
+download of its responses recorded.
 
 The questions are organiser content (one column per language), not interface text: they are
 written here in all three languages rather than through the catalogues, so an organiser can
 change any wording in the admin.
 """
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from seminar.models import Seminar, Session
 
+from .audit import audit_record
 from .errors import RegistrationError
-from .models import Survey, SurveyOption, SurveyQuestion
+from .models import AuditEntry, Survey, SurveyOption, SurveyQuestion
 
 Kind = SurveyQuestion.Kind
 SURVEY_ALREADY = _("This seminar has a feedback survey already: edit that one.")
@@ -129,3 +132,22 @@ def survey_create(*, seminar: Seminar, usual_questions: bool) -> Survey:
                 for number, texts in enumerate(options)
             )
     return survey
+
+
+def survey_export_record(
+    *, survey: Survey, actor: AbstractBaseUser, file_format: str, rows: int, filters: str = ""
+) -> None:
+    """Record a download of the raw responses in the seminar's audit log, like the attendee
+    lists: whose answers left the system, in what form."""
+    audit_record(
+        action=AuditEntry.Action.EXPORTED,
+        actor=actor,
+        seminar=survey.seminar,
+        details={
+            "exported": "feedback survey responses",
+            "format": file_format,
+            "rows": rows,
+            "filters": filters,
+            "anonymous": survey.anonymous,
+        },
+    )

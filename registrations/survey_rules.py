@@ -43,6 +43,10 @@ SURVEY_HEADLINE_KIND = _(
 SURVEY_HAS_RESPONSES = _(
     "This survey cannot be deleted: %(count)s. Its results are kept for the seminar's report."
 )
+SURVEY_ANONYMITY_ANSWERED = _(
+    "People have answered already, under the promise this setting made them: keep it as it is. "
+    "Anonymous responses can never be linked back, and linked ones were not given anonymously."
+)
 # The kinds whose results make a "92% found ..." headline.
 HEADLINE_KINDS = (Kind.RATING, Kind.YES_NO)
 
@@ -90,6 +94,15 @@ def _answers_stay_readable(question: SurveyQuestion, old: str, new: str) -> bool
     # A score becomes meaningless on another scale (a 5 of 5 is not a 5 of 10), so scores
     # stay where they are; anything typed can still be read as text.
     return new in TEXT_KINDS and old not in SurveyQuestion.SCORE_KINDS
+
+
+def survey_anonymity_change_check(*, survey: Survey, anonymous: bool) -> None:
+    """Whether answers are anonymous is what respondents were told: fixed once anyone answered."""
+    if survey.pk is None:
+        return
+    old = Survey.objects.values_list("anonymous", flat=True).get(pk=survey.pk)
+    if old != anonymous and survey.participations.exists():
+        raise RegistrationError(SURVEY_ANONYMITY_ANSWERED, field="anonymous")
 
 
 def survey_question_headline_check(*, kind: str, headline: str) -> None:

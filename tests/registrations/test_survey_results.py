@@ -177,14 +177,14 @@ def _survey_with_everything(responses: int) -> Survey:
     choice = SurveyQuestionFactory(survey=survey, kind=Kind.MULTIPLE, options=["A", "B"])
     for number in range(responses):
         values = [number % 5 + 1, number % 11, "yes", str(number), f"Text {number}", ["A", "B"]]
-        survey_response(survey, _respondent(survey), dict(zip([*questions, choice], values)))
+        survey_response(
+            survey, _respondent(survey), dict(zip([*questions, choice], values, strict=False))
+        )
     return survey
 
 
 @pytest.mark.parametrize("responses", [2, 30])
-def test_results_take_the_same_queries_however_many_responses(
-    responses, django_assert_num_queries
-):
+def test_results_take_the_same_queries_however_many_responses(responses, django_assert_num_queries):
     survey = _survey_with_everything(responses)
 
     # questions, options, answered, counted values, chosen options, texts, responses, audience
