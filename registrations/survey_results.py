@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext, ngettext
 
@@ -148,15 +148,17 @@ def survey_results(
             audience = audience.filter(**{name: value})
     questions = list(survey.questions.prefetch_related("options"))
     answers = SurveyAnswer.objects.filter(response__in=responses)
+    # A choice answer counts once however many options it chose (a semi-join, not a join).
+    chose = Exists(SurveyAnswerChoice.objects.filter(answer=OuterRef("pk")))
     answered = dict(
-        answers.filter(~Q(value="") | Q(options__isnull=False))
+        answers.filter(~Q(value="") | Q(chose))
         .values_list("question")
-        .annotate(count=Count("pk", distinct=True))
+        .annotate(count=Count("pk"))
         .order_by()
     )
     counted = defaultdict(dict)
     for question_id, value, count in (
-        answers.filter(question__kind__in=COUNTED_KINDS)
+        answers.filter(question__in=[q.pk for q in questions if q.kind in COUNTED_KINDS])
         .exclude(value="")
         .values_list("question", "value")
         .annotate(count=Count("pk"))
@@ -171,7 +173,10 @@ def survey_results(
         .order_by()
     ):
         chosen[question_id][option_id] = count
-    texts = _latest_texts(answers)
+    listed = [
+        q.pk for q in questions if q.kind not in (*COUNTED_KINDS, *SurveyQuestion.CHOICE_KINDS)
+    ]
+    texts = _latest_texts(answers.filter(question__in=listed))
     return SurveyResults(
         survey=survey,
         responses=responses.count(),
@@ -192,8 +197,7 @@ def survey_results(
 def _latest_texts(answers: QuerySet[SurveyAnswer]) -> dict[int, list[str]]:
     """The latest TEXTS_SHOWN typed answers of each question, newest first, in one query."""
     numbered = (
-        answers.exclude(question__kind__in=(*COUNTED_KINDS, *SurveyQuestion.CHOICE_KINDS))
-        .exclude(value="")
+        answers.exclude(value="")
         .annotate(
             number=Window(
                 RowNumber(),
