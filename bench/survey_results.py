@@ -5,7 +5,8 @@ query counts, unfiltered and filtered.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/seminar_bench python bench/survey_results.py
 
 Seeds one seminar with 5,000 attended registrations, the usual evaluation questions plus a
-yes/no, a number and another rating (8 questions), and a response from each, once; later runs reuse them.
+yes/no, a number and another rating (8 questions), and a response from each, once; later runs
+reuse them.
 Prints a Markdown table for docs/benchmarks.md ("Survey results").
 """
 

@@ -174,7 +174,7 @@ def test_the_results_page_shows_the_hand_counted_figures(organiser_client):
     assert "<strong data-average>3.9</strong>" in page
     assert '<tr data-value="5"><th scope="row">5</th><td>3</td><td>42.9%</td></tr>' in page
     assert "<li>71% found it useful</li>" in page
-    assert "<svg class=\"share-chart\"" in page
+    assert '<svg class="share-chart"' in page
 
 
 @pytest.mark.parametrize("responses", [3, 25])
@@ -189,7 +189,7 @@ def test_the_results_page_takes_the_same_queries_at_two_sizes(
     for number in range(responses):
         registration = RegistrationFactory(seminar=survey.seminar, attended=True)
         values = [number % 5 + 1, number % 11, "yes", f"Comment {number}"]
-        survey_response(survey, registration, dict(zip(questions, values)))
+        survey_response(survey, registration, dict(zip(questions, values, strict=True)))
     url = reverse("admin:seminar_seminar_survey_results", kwargs={"seminar_id": survey.seminar_id})
     organiser_client.get(url)  # the session and permissions cached, as on any later visit
 
