@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .errors import RegistrationError
-from .models import Survey, SurveyAnswer, SurveyAnswerChoice, SurveyOption, SurveyQuestion
+from .models import Survey, SurveyAnswerChoice, SurveyOption, SurveyQuestion
 
 Kind = SurveyQuestion.Kind
 # Any typed answer (a number, a date, a score) still reads as text.
@@ -170,11 +170,3 @@ def survey_option_delete(*, option: SurveyOption) -> None:
             SURVEY_OPTION_ANSWERED % {"label": option.label, "count": _chosen_by(1)}
         ) from error
 
-
-def survey_answered_question_ids(*, survey: Survey) -> set[int]:
-    """The survey's questions with at least one answer (one query): their kind is kept."""
-    return set(
-        SurveyAnswer.objects.filter(question__survey=survey)
-        .values_list("question_id", flat=True)
-        .distinct()
-    )
