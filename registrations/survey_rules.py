@@ -169,4 +169,3 @@ def survey_option_delete(*, option: SurveyOption) -> None:
         raise RegistrationError(
             SURVEY_OPTION_ANSWERED % {"label": option.label, "count": _chosen_by(1)}
         ) from error
-
