@@ -19,7 +19,8 @@ from seminar.models import AttendanceMode, Seminar
 
 from .answer_text import answer_text
 from .errors import EmailChangeLinkInvalid
-from .models import Answer, AuditEntry, Question, QuestionOption, Registration
+from .models import Answer, AuditEntry, Question, QuestionOption, Registration, Survey
+from .survey_results import survey_headlines
 from .tokens import email_change_token_read
 
 Status = Registration.Status
@@ -388,6 +389,8 @@ class EventSummary:
     by_type: list[BreakdownRow]
     by_region: list[BreakdownRow]
     headcounts: Headcounts
+    # "92% found the seminar useful", in the active language, once the survey has answers.
+    survey_headlines: list[str] = field(default_factory=list)
 
 
 def seminar_event_summary(*, seminar: Seminar) -> EventSummary:
@@ -413,7 +416,13 @@ def seminar_event_summary(*, seminar: Seminar) -> EventSummary:
         by_type=groups["participant_type"],
         by_region=groups["region"],
         headcounts=headcounts,
+        survey_headlines=_survey_headlines(seminar=seminar),
     )
+
+
+def _survey_headlines(*, seminar: Seminar) -> list[str]:
+    survey = Survey.objects.filter(seminar=seminar).first()
+    return survey_headlines(survey=survey) if survey is not None else []
 
 
 def waitlist_next(

@@ -3,6 +3,7 @@
 programme.py: seminars (with their registration tools), sessions, speakers, organisations.
 registrations.py: registrations and their actions; outbox.py: the emails; audit.py: the log.
 questions.py: each seminar's own questions, their options and conditions, copied between seminars.
+surveys.py: each seminar's feedback survey, its questions and options.
 announcements.py: what organisers write to a seminar's registrants, and its delivery.
 certificates.py: certificates of attendance, the seminar's certificates page and its actions.
 opening_alerts.py: who waits to hear that registration opens (read-only).
@@ -21,6 +22,7 @@ from . import (
     programme,
     questions,
     registrations,
+    surveys,
 )
 
 # The admin is the organisers' side of the product: it says so, in their language.
@@ -38,4 +40,5 @@ __all__ = [
     "programme",
     "questions",
     "registrations",
+    "surveys",
 ]

@@ -21,13 +21,14 @@ from seminar.models import Organisation, Seminar, SeminarPartner, Session, Sessi
 from seminar.services import seminar_reschedule
 from seminar.validators import certificate_minimum_validate
 
-from .. import views
+from .. import survey_views, views
 from .action_previews import names_summary
 from .announcements import announcements_link
 from .certificates import CERTIFICATES_FIELDSET, certificates_link
 from .notices import notice_help, notice_intros, notice_label, notice_report, notify_fieldset
 from .outbox import EmailTextInline
 from .questions import questions_link
+from .surveys import survey_link
 
 
 class SessionInline(TranslationTabularInline):
@@ -427,6 +428,8 @@ class SeminarAdmin(TabbedTranslationAdmin):
             context["announcements_link"] = announcements_link(obj, obj.announcements.count())
         if obj is not None and request.user.has_perm("registrations.view_dashboard"):
             context["certificates_link"] = certificates_link(obj)  # "Certificates" beside them
+        if obj is not None and request.user.has_perm("registrations.view_survey"):
+            context["survey_link"] = survey_link(obj)  # "Feedback survey" beside "Questions"
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):
@@ -464,6 +467,7 @@ class SeminarAdmin(TabbedTranslationAdmin):
                 wrap(views.seminar_attendance_revert),
                 name="seminar_seminar_attendance_revert",
             ),
+            *survey_views.survey_urls(wrap),
         ]
         return urls + super().get_urls()
 

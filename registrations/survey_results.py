@@ -1,0 +1,311 @@
+"""A feedback survey's results as organisers read them: per question, how many answered and what,
+the average of scores, the recommend score, the free texts; and the headline sentences the
+post-event summary quotes.
+
+Seven queries whatever the number of responses and questions (grouped aggregates, and one
+windowed query for the latest free texts of every question), so 5,000 responses read as fast as
+50. Every share is of those who answered the question, not of all responses: a skipped
+question does not count as a low mark. Labels come in the active language (the organiser's).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils.translation import gettext, ngettext
+
+from .models import Survey, SurveyAnswer, SurveyAnswerChoice, SurveyQuestion, SurveyResponse
+from .questions import YES_NO_CHOICES
+from .survey_audience import survey_audience
+
+Kind = SurveyQuestion.Kind
+RATING_SCORES = range(1, 6)
+RECOMMEND_SCORES = range(11)
+# Ratings that count as agreeing in a headline ("92% found the seminar useful").
+RATING_AGREES = (4, 5)
+PROMOTERS, PASSIVES = (9, 10), (7, 8)  # the rest (0 to 6) are detractors
+# Answers counted per value (a chart each); the rest are listed as typed.
+COUNTED_KINDS = (*SurveyQuestion.SCORE_KINDS, Kind.YES_NO, Kind.DECLARATION, Kind.NUMBER)
+TEXTS_SHOWN = 200
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def whole_percent(percent: float) -> int:
+    """92.5 -> 93, as people round (Python's round() would give 92)."""
+    return int(Decimal(str(percent)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One bar: an option, a score or yes/no, with its share of those who answered."""
+
+    value: str
+    label: str
+    count: int
+    percent: float | None
+
+
+@dataclass(frozen=True)
+class RecommendScore:
+    """The recommend score (net promoter score): % of 9-10 minus % of 0-6, from -100 to 100."""
+
+    promoters: int
+    passives: int
+    detractors: int
+
+    @property
+    def answered(self) -> int:
+        return self.promoters + self.passives + self.detractors
+
+    @property
+    def score(self) -> int | None:
+        if not self.answered:
+            return None
+        return round(100 * (self.promoters - self.detractors) / self.answered)
+
+    @property
+    def groups(self) -> list[ResultRow]:
+        return [
+            ResultRow(
+                "promoters",
+                gettext("Promoters (9–10)"),
+                self.promoters,
+                self._share(self.promoters),
+            ),
+            ResultRow(
+                "passives", gettext("Passives (7–8)"), self.passives, self._share(self.passives)
+            ),
+            ResultRow(
+                "detractors",
+                gettext("Detractors (0–6)"),
+                self.detractors,
+                self._share(self.detractors),
+            ),
+        ]
+
+    def _share(self, count: int) -> float | None:
+        return _percent(count, self.answered)
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    question: SurveyQuestion
+    answered: int
+    rows: list[ResultRow] = field(default_factory=list)  # empty for typed answers
+    average: float | None = None  # ratings, recommend, numbers
+    recommend: RecommendScore | None = None
+    agree_percent: float | None = None  # ratings of 4-5, or yes: what a headline quotes
+    texts: list[str] = field(default_factory=list)  # the latest TEXTS_SHOWN typed answers
+
+    @property
+    def charted(self) -> bool:
+        return bool(self.rows)
+
+    @property
+    def texts_left_out(self) -> int:
+        return self.answered - len(self.texts) if self.texts else 0
+
+
+@dataclass(frozen=True)
+class SurveyResults:
+    survey: Survey
+    responses: int
+    audience: int  # those asked (with the filters): the response rate's denominator
+    questions: list[QuestionResult]
+
+    @property
+    def rate(self) -> float | None:
+        return _percent(self.responses, self.audience)
+
+
+def survey_responses(
+    *, survey: Survey, participant_type: str = "", region: str = ""
+) -> QuerySet[SurveyResponse]:
+    """The survey's responses, narrowed to a participant type and a region when given."""
+    responses = SurveyResponse.objects.filter(survey=survey)
+    if participant_type:
+        responses = responses.filter(participant_type=participant_type)
+    if region:
+        responses = responses.filter(region=region)
+    return responses
+
+
+def survey_results(
+    *, survey: Survey, participant_type: str = "", region: str = ""
+) -> SurveyResults:
+    """Every question's figures, for the responses of one participant type and region if given
+    (the audience is narrowed the same way, so the rate compares like with like)."""
+    filters = {"participant_type": participant_type, "region": region}
+    responses = survey_responses(survey=survey, **filters)
+    audience = survey_audience(survey=survey)
+    for name, value in filters.items():
+        if value:
+            audience = audience.filter(**{name: value})
+    questions = list(survey.questions.prefetch_related("options"))
+    answers = SurveyAnswer.objects.filter(response__in=responses)
+    # A choice answer counts once however many options it chose (a semi-join, not a join).
+    chose = Exists(SurveyAnswerChoice.objects.filter(answer=OuterRef("pk")))
+    answered = dict(
+        answers.filter(~Q(value="") | Q(chose))
+        .values_list("question")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    counted = defaultdict(dict)
+    for question_id, value, count in (
+        answers.filter(question__in=[q.pk for q in questions if q.kind in COUNTED_KINDS])
+        .exclude(value="")
+        .values_list("question", "value")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
+        counted[question_id][value] = count
+    chosen = defaultdict(dict)
+    for question_id, option_id, count in (
+        SurveyAnswerChoice.objects.filter(answer__response__in=responses)
+        .values_list("answer__question", "option")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
+        chosen[question_id][option_id] = count
+    listed = [
+        q.pk for q in questions if q.kind not in (*COUNTED_KINDS, *SurveyQuestion.CHOICE_KINDS)
+    ]
+    texts = _latest_texts(answers.filter(question__in=listed))
+    return SurveyResults(
+        survey=survey,
+        responses=responses.count(),
+        audience=audience.count(),
+        questions=[
+            _question_result(
+                question,
+                answered.get(question.pk, 0),
+                counted[question.pk],
+                chosen[question.pk],
+                texts[question.pk],
+            )
+            for question in questions
+        ],
+    )
+
+
+def _latest_texts(answers: QuerySet[SurveyAnswer]) -> dict[int, list[str]]:
+    """The latest TEXTS_SHOWN typed answers of each question, newest first, in one query."""
+    numbered = (
+        answers.exclude(value="")
+        .annotate(
+            number=Window(
+                RowNumber(),
+                partition_by=[F("question_id")],
+                order_by=[F("response__submitted_on").desc(), F("pk").desc()],
+            )
+        )
+        .filter(number__lte=TEXTS_SHOWN)
+        .order_by("question_id", "number")
+        .values_list("question_id", "value")
+    )
+    texts = defaultdict(list)
+    for question_id, value in numbered:
+        texts[question_id].append(value)
+    return texts
+
+
+def _rows(counts: list[tuple[str, str, int]], answered: int) -> list[ResultRow]:
+    return [
+        ResultRow(value, label, count, _percent(count, answered)) for value, label, count in counts
+    ]
+
+
+def _question_result(
+    question: SurveyQuestion,
+    answered: int,
+    counted: dict[str, int],
+    chosen: dict[int, int],
+    texts: list[str],
+) -> QuestionResult:
+    kind = question.kind
+    if kind in SurveyQuestion.CHOICE_KINDS:
+        # A retired option stays in the results while anyone had chosen it.
+        options = [o for o in question.options.all() if not o.retired or chosen.get(o.pk)]
+        counts = [(str(o.pk), o.label, chosen.get(o.pk, 0)) for o in options]
+        return QuestionResult(question, answered, rows=_rows(counts, answered))
+    if kind in SurveyQuestion.SCORE_KINDS:
+        return _score_result(question, answered, counted)
+    if kind in (Kind.YES_NO, Kind.DECLARATION):
+        labels = YES_NO_CHOICES if kind == Kind.YES_NO else (("yes", gettext("Confirmed")),)
+        counts = [(value, str(label), counted.get(value, 0)) for value, label in labels]
+        yes = counted.get("yes", 0)
+        agree = _percent(yes, answered) if kind == Kind.YES_NO else None
+        return QuestionResult(question, answered, rows=_rows(counts, answered), agree_percent=agree)
+    if kind == Kind.NUMBER:
+        return QuestionResult(question, answered, average=_number_average(counted))
+    return QuestionResult(question, answered, texts=texts)
+
+
+def _score_result(
+    question: SurveyQuestion, answered: int, counted: dict[str, int]
+) -> QuestionResult:
+    by_score = defaultdict(int)
+    for value, count in counted.items():
+        if value.isdigit():
+            by_score[int(value)] += count
+    scale = RATING_SCORES if question.kind == Kind.RATING else RECOMMEND_SCORES
+    counts = [(str(score), str(score), by_score[score]) for score in scale]
+    total = sum(by_score.values())
+    average = sum(score * count for score, count in by_score.items()) / total if total else None
+    if question.kind == Kind.RATING:
+        agree = _percent(sum(by_score[score] for score in RATING_AGREES), total)
+        return QuestionResult(
+            question, answered, rows=_rows(counts, total), average=average, agree_percent=agree
+        )
+    recommend = RecommendScore(
+        promoters=sum(by_score[score] for score in PROMOTERS),
+        passives=sum(by_score[score] for score in PASSIVES),
+        detractors=sum(count for score, count in by_score.items() if score < min(PASSIVES)),
+    )
+    return QuestionResult(
+        question, answered, rows=_rows(counts, total), average=average, recommend=recommend
+    )
+
+
+def _number_average(counted: dict[str, int]) -> float | None:
+    total = count_all = 0
+    for value, count in counted.items():
+        try:
+            total += Decimal(value.strip()) * count
+        except InvalidOperation:
+            continue  # typed before the kind became a number: not counted
+        count_all += count
+    return float(total / count_all) if count_all else None
+
+
+def survey_headlines(*, survey: Survey, results: SurveyResults | None = None) -> list[str]:
+    """ "92% found the seminar useful" for each rating or yes/no question with headline words
+    and answers, then the recommend score if asked, in the active language. `results`: already
+    read (unfiltered), to save reading them again."""
+    results = results or survey_results(survey=survey)
+    sentences = []
+    for result in results.questions:
+        words = result.question.headline.strip()
+        if words and result.agree_percent is not None:
+            sentences.append(
+                gettext("%(percent)d%% %(words)s")
+                % {"percent": whole_percent(result.agree_percent), "words": words}
+            )
+    for result in results.questions:
+        recommend = result.recommend
+        if recommend is not None and recommend.score is not None:
+            sentences.append(
+                ngettext(
+                    "Recommend score: %(score)s (from %(count)d answer).",
+                    "Recommend score: %(score)s (from %(count)d answers).",
+                    recommend.answered,
+                )
+                % {"score": f"{recommend.score:+d}", "count": recommend.answered}
+            )
+    return sentences
