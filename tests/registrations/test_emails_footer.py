@@ -5,7 +5,12 @@ from django.utils import timezone
 
 from registrations.emails import message_build
 from registrations.models import Certificate, Notification, Registration
-from tests.factories import AnnouncementFactory, RegistrationFactory, SeminarFactory
+from tests.factories import (
+    AnnouncementFactory,
+    RegistrationFactory,
+    SeminarFactory,
+    SurveyFactory,
+)
 
 Kind = Notification.Kind
 pytestmark = pytest.mark.django_db
@@ -25,6 +30,7 @@ STATUS_OF_KIND = {
     Kind.SEMINAR_CANCELLED: Registration.Status.CONFIRMED,
     Kind.ANNOUNCEMENT: Registration.Status.CONFIRMED,
     Kind.CERTIFICATE: Registration.Status.CONFIRMED,
+    Kind.SURVEY: Registration.Status.CONFIRMED,
 }
 
 
@@ -47,6 +53,8 @@ def message_of(kind: str, seminar, language: str = "en"):
         notification.certificate = Certificate.objects.create(
             registration=registration, name_en=registration.name_en, hours=2
         )
+    if kind == Kind.SURVEY and not hasattr(seminar, "survey"):
+        SurveyFactory(seminar=seminar)
     return message_build(notification=notification)
 
 
