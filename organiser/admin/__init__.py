@@ -6,6 +6,7 @@ questions.py: each seminar's own questions, their options and conditions, copied
 announcements.py: what organisers write to a seminar's registrants, and its delivery.
 certificates.py: certificates of attendance, the seminar's certificates page and its actions.
 opening_alerts.py: who waits to hear that registration opens (read-only).
+editions.py: a seminar's next edition in one step; series.py: the series grouping editions.
 """
 
 from django.contrib import admin
@@ -21,6 +22,7 @@ from . import (
     programme,
     questions,
     registrations,
+    series,
 )
 
 # The admin is the organisers' side of the product: it says so, in their language.
@@ -38,4 +40,5 @@ __all__ = [
     "programme",
     "questions",
     "registrations",
+    "series",
 ]
