@@ -27,8 +27,8 @@ from seminar.models import (
 from .demo_alerts import alerts_demo_load
 from .demo_announcements import announcements_load
 from .demo_certificates import certificates_demo_load
-from .demo_editions import series_demo_load
 from .demo_checkins import checkins_demo_load
+from .demo_editions import series_demo_load
 from .demo_joins import demo_joins_load
 from .demo_notices import change_notices_load
 from .demo_past_hybrid import (

@@ -79,7 +79,9 @@ def _last_year_people(seminar: Seminar, *, person: Callable[[int], dict], rng) -
                     "news_opt_in": False,
                 },
                 anonymised_at=anonymised_at,
-                status=Registration.Status.CANCELLED if cancelled else Registration.Status.CONFIRMED,
+                status=Registration.Status.CANCELLED
+                if cancelled
+                else Registration.Status.CONFIRMED,
                 consent_at=consent_at,
                 confirmed_at=consent_at,
                 cancelled_at=consent_at + timedelta(days=1) if cancelled else None,

@@ -70,10 +70,7 @@ def _registration_dates(copy: Seminar) -> ReviewItem:
 
 def _speakers(copy: Seminar) -> list[ReviewItem]:
     count = (
-        SessionSpeaker.objects.filter(session__seminar=copy)
-        .values("speaker_id")
-        .distinct()
-        .count()
+        SessionSpeaker.objects.filter(session__seminar=copy).values("speaker_id").distinct().count()
     )
     if not count:
         return []

@@ -64,13 +64,15 @@ def review_message(items: list[ReviewItem], seminar: Seminar) -> str:
         "",
         "<li>{}</li>",
         (
-            (format_html('<a href="#{}">{}</a>', item.anchor, item.text) if item.anchor else item.text,)
+            (
+                format_html('<a href="#{}">{}</a>', item.anchor, item.text)
+                if item.anchor
+                else item.text,
+            )
             for item in items
         ),
     )
-    intro = gettext("“%(title)s” is a new draft edition. Please review:") % {
-        "title": seminar.title
-    }
+    intro = gettext("“%(title)s” is a new draft edition. Please review:") % {"title": seminar.title}
     return format_html("{}<ul>{}</ul>", intro, lines)
 
 

@@ -116,7 +116,7 @@ def test_success_lands_on_the_draft_copy_with_what_to_review(organiser_client, s
     assert response.redirect_chain[-1][0] == reverse("admin:seminar_seminar_change", args=[copy.pk])
     assert copy.status == Seminar.Status.DRAFT
     assert copy.starts_at == datetime(2026, 8, 20, 9, 0, tzinfo=HKT)
-    message = str(list(response.context["messages"])[0])
+    message = str(next(iter(response.context["messages"])))
     assert "<ul>" in message
     assert '<a href="#id_join_url">' in message
     assert LogEntry.objects.filter(object_id=str(copy.pk)).exists()

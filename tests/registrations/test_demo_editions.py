@@ -17,7 +17,9 @@ def test_demo_series_has_last_years_edition_with_anonymous_figures(client, setti
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     load_demo()
 
-    upcoming = Seminar.objects.get(slug__endswith="-gd-hk-ip-sme-seminar-online", ends_at__gt=timezone.now())
+    upcoming = Seminar.objects.get(
+        slug__endswith="-gd-hk-ip-sme-seminar-online", ends_at__gt=timezone.now()
+    )
     last = edition_previous(seminar=upcoming)
     assert last.status == Seminar.Status.PUBLISHED
     assert 360 <= (timezone.now() - last.ends_at).days <= 366

@@ -68,11 +68,7 @@ def test_every_relation_of_a_seminar_and_of_what_is_copied_is_classified():
         f"{unclassified} to COPIED (and copy it in seminar_edition_copy) or to NOT_COPIED, "
         "with a one-line reason, in registrations/editions.py, and say so in docs/editions.md."
     )
-    walked = {
-        relation_key(relation)
-        for model in seen
-        for relation in model._meta.related_objects
-    }
+    walked = {relation_key(relation) for model in seen for relation in model._meta.related_objects}
     assert set(COPIED) | set(NOT_COPIED) <= walked, "classified relations that no longer exist"
 
 
