@@ -31,6 +31,7 @@ from registrations.attendance_import import (
     attendance_import_revert_plan,
     attendance_imports_list,
 )
+from registrations.edition_figures import edition_comparison
 from registrations.errors import RegistrationError
 from registrations.models import AttendanceImport, Registration
 from registrations.selectors import (
@@ -81,6 +82,7 @@ def seminar_dashboard(request: HttpRequest, seminar_id: int) -> HttpResponse:
         "modes": figures.modes,
         "chart": bar_chart(figures.per_day),
         "answer_breakdowns": answer_breakdowns(seminar=seminar),
+        "comparison": edition_comparison(seminar=seminar, headcounts=figures.headcounts),
         **digest_panel_context(request=request, seminar=seminar),
     }
     return render(request, "admin/registrations/dashboard.html", context)

@@ -28,6 +28,7 @@ from .demo_alerts import alerts_demo_load
 from .demo_announcements import announcements_load
 from .demo_certificates import certificates_demo_load
 from .demo_checkins import checkins_demo_load
+from .demo_editions import series_demo_load
 from .demo_joins import demo_joins_load
 from .demo_notices import change_notices_load
 from .demo_past_hybrid import (
@@ -756,6 +757,16 @@ def demo_load(*, password: str, now: datetime | None = None) -> list[str]:
     answered = answers_load(upcoming, questions, random.Random(2026))
     if answered:
         report.append(f"Answered its {len(questions)} questions for {answered} registrations.")
+
+    # Both reference seminars in one series, and last year's edition for the comparison.
+    last_year = random.Random(2024)
+    report += series_demo_load(
+        upcoming=upcoming,
+        past=past,
+        now=now,
+        person=lambda number: registrant_data(last_year, number),
+        rng=last_year,
+    )
 
     username, _ = organiser_load(password)
     hybrid, created = hybrid_seminar_load(now=now, organisations=organisations, speakers=speakers)

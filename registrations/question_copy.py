@@ -31,9 +31,10 @@ class QuestionsCopied:
     already_asked: list[Question]
 
 
-def _copy(instance: models.Model, **changes) -> models.Model:
+def row_copy(instance: models.Model, **changes) -> models.Model:
     """An unsaved copy of every column, each language of a translated field included. Read
-    from the row itself: a translated field's attribute would give the current language's."""
+    from the row itself: a translated field's attribute would give the current language's.
+    Also used for a whole new edition of a seminar (editions.py)."""
     row = vars(instance)
     values = {
         field.attname: row[field.attname]
@@ -96,11 +97,11 @@ def questions_copy(
             already_asked.append(original)
             _stand_in(original, same, copies, option_copies)
             continue
-        copy = _copy(original, seminar_id=target.pk, order=original.order + shift)
+        copy = row_copy(original, seminar_id=target.pk, order=original.order + shift)
         copy.save()
         copies[original.pk] = copy
         for option in original.options.all():
-            option_copy = _copy(option, question_id=copy.pk)
+            option_copy = row_copy(option, question_id=copy.pk)
             option_copy.save()
             option_copies[option.pk] = option_copy
 
@@ -144,13 +145,13 @@ def _condition_copy(
     at any more (an earlier question or all its options were not copied)."""
     question = copies[condition.question_id]
     if not condition.depends_on_id:
-        _copy(condition, question_id=question.pk).save()
+        row_copy(condition, question_id=question.pk).save()
         return True
     depends_on = copies.get(condition.depends_on_id)
     options = [option_copies[o.pk] for o in condition.options.all() if o.pk in option_copies]
     if depends_on is None or not options:
         return False
-    copy = _copy(condition, question_id=question.pk, depends_on_id=depends_on.pk)
+    copy = row_copy(condition, question_id=question.pk, depends_on_id=depends_on.pk)
     copy.save()
     copy.options.set(options)
     return True

@@ -20,6 +20,7 @@ from seminar.models import AttendanceMode, Seminar
 from .answer_text import answer_text
 from .errors import EmailChangeLinkInvalid
 from .models import Answer, AuditEntry, Question, QuestionOption, Registration, Survey
+from .survey_audience import ATTENDED
 from .survey_results import survey_headlines
 from .tokens import email_change_token_read
 
@@ -112,6 +113,9 @@ class Headcounts:
     room_holders: int = 0
     checked_in: int = 0
     online_checked_in: int = 0
+    # Confirmed registrants who attended either way: checked in at the door or present in the
+    # imported report (survey_audience.ATTENDED), each counted once; the editions' comparison.
+    present: int = 0
 
     @property
     def fill_percent(self) -> float | None:
@@ -137,6 +141,7 @@ HEADCOUNT_COUNTS = {
     "online_checked_in_rows": Count(
         "pk", filter=Q(checked_in_at__isnull=False, attendance_mode=AttendanceMode.ONLINE)
     ),
+    "present_rows": Count("pk", filter=ATTENDED),
 }
 
 
@@ -144,7 +149,7 @@ def _headcounts_add_up(*, seminar: Seminar, groups: Iterable[dict]) -> Headcount
     """The headline numbers from groups carrying a status and HEADCOUNT_COUNTS: the one place
     they are worked out, for the headcounts alone and for the dashboard's single scan."""
     by_status: dict[str, int] = defaultdict(int)
-    attended = known = online = join_opened = checked_in = online_checked_in = 0
+    attended = known = online = join_opened = checked_in = online_checked_in = present = 0
     for group in groups:
         by_status[group["status"]] += group["rows"]
         known += group["known_rows"]
@@ -154,6 +159,7 @@ def _headcounts_add_up(*, seminar: Seminar, groups: Iterable[dict]) -> Headcount
             join_opened += group["join_opened_rows"]
             checked_in += group["checked_in_rows"]
             online_checked_in += group["online_checked_in_rows"]
+            present += group["present_rows"]
     confirmed = by_status[Status.CONFIRMED]
     capacity = _capacity_total(seminar)
     return Headcounts(
@@ -170,6 +176,7 @@ def _headcounts_add_up(*, seminar: Seminar, groups: Iterable[dict]) -> Headcount
         join_link_holders=_join_link_holders(seminar, confirmed=confirmed, online=online),
         join_link_opened=join_opened,
         room_holders=_room_holders(seminar, confirmed=confirmed, online=online),
+        present=present,
         **_door_checked_in(seminar, checked_in=checked_in, online=online_checked_in),
     )
 

@@ -174,3 +174,53 @@ def seminar_cpd_hours(*, seminar: Seminar) -> Decimal:
         covered = seminar.duration
     hours = Decimal(covered.total_seconds()) / Decimal(3600)
     return max(hours.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), Decimal("0.1"))
+
+
+def series_past_editions(*, seminar: Seminar) -> list[Seminar]:
+    """The other editions of the seminar's series that were published and have ended, newest
+    first, for "Past editions" on its page. Cancelled ones are left out: they did not happen,
+    and their pages say so themselves. One query; none without a series."""
+    if seminar.series_id is None:
+        return []
+    return list(
+        Seminar.objects.filter(
+            series_id=seminar.series_id,
+            status=Seminar.Status.PUBLISHED,
+            ends_at__lte=timezone.now(),
+        )
+        .exclude(pk=seminar.pk)
+        .order_by("-starts_at")
+    )
+
+
+def series_newer_edition(*, seminar: Seminar) -> Seminar | None:
+    """The newest published edition of the series if it starts after this one: an older
+    edition's page points visitors to it. One query; none without a series."""
+    if seminar.series_id is None:
+        return None
+    return (
+        Seminar.objects.filter(
+            series_id=seminar.series_id,
+            status=Seminar.Status.PUBLISHED,
+            starts_at__gt=seminar.starts_at,
+        )
+        .order_by("-starts_at")
+        .first()
+    )
+
+
+def edition_previous(*, seminar: Seminar) -> Seminar | None:
+    """The same series' published edition that started last before this one, for the
+    dashboard's comparison (a cancelled one has no figures worth comparing). One query; none
+    without a series."""
+    if seminar.series_id is None:
+        return None
+    return (
+        Seminar.objects.filter(
+            series_id=seminar.series_id,
+            status=Seminar.Status.PUBLISHED,
+            starts_at__lt=seminar.starts_at,
+        )
+        .order_by("-starts_at")
+        .first()
+    )

@@ -18,6 +18,8 @@ from .selectors import (
     seminar_organisers,
     seminar_partners_by_role,
     seminar_share_summary,
+    series_newer_edition,
+    series_past_editions,
 )
 from .tracking import tracking_params
 
@@ -56,7 +58,11 @@ def seminar_detail(request: HttpRequest, slug: str) -> HttpResponse:
     def render() -> str:
         seminar = seminar_get_public(slug=slug)  # Http404 for unknown slugs and drafts
         organisers = seminar_organisers(seminar=seminar)
+        # An older edition points to the newest; the newest lists the ones before it.
+        newer_edition = series_newer_edition(seminar=seminar)
         context = {
+            "newer_edition": newer_edition,
+            "past_editions": [] if newer_edition else series_past_editions(seminar=seminar),
             "seminar": seminar,
             "availability": seminar.availability(),
             "mode_availability": seminar_mode_availability(seminar=seminar),

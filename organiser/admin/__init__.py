@@ -7,6 +7,7 @@ surveys.py: each seminar's feedback survey, its questions and options.
 announcements.py: what organisers write to a seminar's registrants, and its delivery.
 certificates.py: certificates of attendance, the seminar's certificates page and its actions.
 opening_alerts.py: who waits to hear that registration opens (read-only).
+editions.py: a seminar's next edition in one step; series.py: the series grouping editions.
 """
 
 from django.contrib import admin
@@ -22,6 +23,7 @@ from . import (
     programme,
     questions,
     registrations,
+    series,
     surveys,
 )
 
@@ -40,5 +42,6 @@ __all__ = [
     "programme",
     "questions",
     "registrations",
+    "series",
     "surveys",
 ]

@@ -25,6 +25,7 @@ from .. import survey_views, views
 from .action_previews import names_summary
 from .announcements import announcements_link
 from .certificates import CERTIFICATES_FIELDSET, certificates_link
+from .editions import EditionAdminMixin
 from .notices import notice_help, notice_intros, notice_label, notice_report, notify_fieldset
 from .outbox import EmailTextInline
 from .questions import questions_link
@@ -195,8 +196,9 @@ class SeminarAdminForm(forms.ModelForm):
 
 
 @admin.register(Seminar)
-class SeminarAdmin(TabbedTranslationAdmin):
+class SeminarAdmin(EditionAdminMixin, TabbedTranslationAdmin):
     form = SeminarAdminForm
+    actions = ("edition_new",)
     list_display = ("title", "starts_at", "format", "status", "capacity", "seats_taken")
     list_filter = ("status", "format", "starts_at")
     search_fields = ("title_en", "title_zh_hant", "title_zh_hans", "theme_en", "slug")
@@ -206,7 +208,7 @@ class SeminarAdmin(TabbedTranslationAdmin):
     change_form_template = "admin/seminar/seminar/change_form.html"
     inlines = (SessionInline, SeminarPartnerInline, EmailTextInline)
     fieldsets = (
-        (None, {"fields": ("title", "slug", "theme", "description", "status")}),
+        (None, {"fields": ("title", "slug", "theme", "description", "status", "series")}),
         (_("When and where"), {"fields": ("starts_at", "ends_at", "format", "venue")}),
         (
             _("Joining details (private)"),

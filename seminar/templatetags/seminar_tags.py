@@ -31,6 +31,12 @@ def hkt_date(value: datetime | None) -> str:
 
 
 @register.filter
+def hkt_year(value: datetime | None) -> str:
+    """The year in Hong Kong: a seminar on 31 December 20:00 UTC is already in the next."""
+    return "" if value is None else str(_local(value).year)
+
+
+@register.filter
 def hkt_time(value: datetime | None) -> str:
     """ "14:30 HKT": 24-hour clock, as Hong Kong government notices print it."""
     if value is None:

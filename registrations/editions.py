@@ -1,0 +1,209 @@
+"""Next year's edition of a seminar in one step: the set-up is copied, the people are not.
+
+What is copied and what is not is written down per relation in COPIED and NOT_COPIED below, each
+with its reason; tests/registrations/test_editions.py walks every relation of Seminar and of each
+copied model, so a relation added later fails that test until someone decides which list it
+belongs to (and, if COPIED, copies it here). docs/editions.md says the same in prose.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from seminar.models import Seminar, SeminarPartner, Session, SessionSpeaker
+
+from .edition_review import ReviewItem, edition_review
+from .errors import RegistrationError
+from .models import EmailText, Survey, SurveyOption, SurveyQuestion
+from .question_copy import questions_copy, row_copy
+
+# Relations as "<app_label>.<Model>.<field name>" (the field on the related model that points
+# here), with why. COPIED ones are copied by seminar_edition_copy below.
+COPIED = {
+    "seminar.Session.seminar": "the programme, every session moved by the same offset",
+    "seminar.SessionSpeaker.session": "the same Speaker rows in the same roles and order",
+    "seminar.SeminarPartner.seminar": "organisers and supporters keep their roles and order",
+    "registrations.EmailText.seminar": "the organisers' own opening paragraphs of each email",
+    "registrations.Question.seminar": "the registration questions, via questions_copy",
+    "registrations.QuestionOption.question": "a question's options still offered",
+    "registrations.QuestionCondition.question": "a question's conditions, on the copies",
+    "registrations.QuestionCondition.depends_on": "conditions point at the copied questions",
+    "registrations.QuestionCondition.options": "conditions point at the copied options",
+    "registrations.Survey.seminar": "the feedback survey's settings, times moved by the offset",
+    "registrations.SurveyQuestion.survey": "the survey's questions in every language",
+    "registrations.SurveyOption.question": "a survey question's options still offered",
+}
+NOT_COPIED = {
+    "registrations.Registration.seminar": "people: personal data, they registered for one edition",
+    "registrations.AttendanceImport.seminar": "last year's meeting reports: personal data",
+    "registrations.AuditEntry.seminar": "what happened to last year's registrations",
+    "registrations.CertificateRun.seminar": "certificates were issued for last year's attendance",
+    "registrations.Announcement.seminar": "written to last year's registrants about last year",
+    "registrations.OpeningAlert.seminar": "addresses of people waiting for last year: personal",
+    "registrations.DigestSubscription.seminar": "an organiser's choice to follow one seminar",
+    "registrations.Answer.question": "registrants' answers: personal data",
+    "registrations.Answer.options": "registrants' answers: personal data",
+    "registrations.AnswerChoice.option": "registrants' answers: personal data",
+    "registrations.SurveyParticipation.survey": "who answered last year's survey: personal data",
+    "registrations.SurveyResponse.survey": "last year's responses",
+    "registrations.SurveyAnswer.question": "last year's responses",
+    "registrations.SurveyAnswer.options": "last year's responses",
+    "registrations.SurveyAnswerChoice.option": "last year's responses",
+}
+
+# Cleared on the copy: a stale meeting link sent to next year's registrants is a real risk, so
+# the organiser sets the new one (the review list says so).
+NOT_CARRIED = ("join_url", "joining_instructions")
+
+EDITION_SLUG_TAKEN = _("Another seminar already has the web address “%(slug)s”: choose another.")
+EDITION_SLUG_INVALID = _(
+    "Use only lower-case letters, numbers, hyphens and underscores in the web address, "
+    "at most %(max)d characters."
+)
+
+
+@dataclass(frozen=True)
+class EditionCopied:
+    seminar: Seminar
+    # What the organiser should check before publishing, in their language.
+    review: list[ReviewItem]
+
+
+def relation_key(relation) -> str:
+    """How a relation is named in COPIED and NOT_COPIED."""
+    return f"{relation.related_model._meta.label}.{relation.field.name}"
+
+
+def edition_slug_check(*, slug: str) -> None:
+    """Refuse a web address that is malformed or already taken, next to the slug field."""
+    max_length = Seminar._meta.get_field("slug").max_length
+    try:
+        validate_slug(slug)
+    except ValidationError:
+        valid = False
+    else:
+        valid = len(slug) <= max_length
+    if not valid:
+        raise RegistrationError(EDITION_SLUG_INVALID % {"max": max_length}, field="slug")
+    if Seminar.objects.filter(slug=slug).exists():
+        raise RegistrationError(EDITION_SLUG_TAKEN % {"slug": slug}, field="slug")
+
+
+@transaction.atomic
+def seminar_edition_copy(
+    *,
+    source: Seminar,
+    starts_at: datetime,
+    slug: str,
+    actor: AbstractBaseUser | None = None,
+) -> EditionCopied:
+    """A new draft edition of `source` starting at `starts_at`, everything timed moved by the
+    same offset; see COPIED and NOT_COPIED for what comes along. Nothing personal is copied."""
+    edition_slug_check(slug=slug)
+    offset = starts_at - source.starts_at
+    seminar = _seminar_copy(source, slug=slug, offset=offset)
+    _programme_copy(source, seminar, offset)
+    SeminarPartner.objects.bulk_create(
+        row_copy(partner, seminar_id=seminar.pk) for partner in source.partners.all()
+    )
+    EmailText.objects.bulk_create(
+        row_copy(text, seminar_id=seminar.pk) for text in source.email_texts.all()
+    )
+    if source.questions.filter(retired=False).exists():
+        questions_copy(source=source, target=seminar)
+    _survey_copy(source, seminar, offset)
+    if actor is not None and actor.is_authenticated:
+        _history_record(actor=actor, seminar=seminar, source=source)
+    return EditionCopied(seminar=seminar, review=edition_review(source=source, copy=seminar))
+
+
+def _moved(value: datetime | None, offset: timedelta) -> datetime | None:
+    return None if value is None else value + offset
+
+
+def _seminar_copy(source: Seminar, *, slug: str, offset: timedelta) -> Seminar:
+    cleared = {
+        field.attname: "" for field in Seminar._meta.concrete_fields
+        if field.name.startswith(NOT_CARRIED)
+    }  # fmt: skip
+    seminar = row_copy(
+        source,
+        **cleared,
+        slug=slug,
+        status=Seminar.Status.DRAFT,
+        seats_taken=0,
+        online_seats_taken=0,
+        starts_at=source.starts_at + offset,
+        ends_at=source.ends_at + offset,
+        registration_opens_at=_moved(source.registration_opens_at, offset),
+        registration_closes_at=_moved(source.registration_closes_at, offset),
+    )
+    try:
+        with transaction.atomic():
+            seminar.save()
+    except IntegrityError:
+        # Taken between the check and the insert, by someone else's edition or seminar.
+        raise RegistrationError(EDITION_SLUG_TAKEN % {"slug": slug}, field="slug") from None
+    return seminar
+
+
+def _programme_copy(source: Seminar, seminar: Seminar, offset: timedelta) -> None:
+    originals = list(source.sessions.prefetch_related("session_speakers"))
+    copies = Session.objects.bulk_create(
+        row_copy(
+            session,
+            seminar_id=seminar.pk,
+            starts_at=session.starts_at + offset,
+            ends_at=session.ends_at + offset,
+        )
+        for session in originals
+    )
+    SessionSpeaker.objects.bulk_create(
+        row_copy(speaker, session_id=copy.pk)
+        for original, copy in zip(originals, copies, strict=True)
+        for speaker in original.session_speakers.all()
+    )
+
+
+def _survey_copy(source: Seminar, seminar: Seminar, offset: timedelta) -> None:
+    survey = Survey.objects.filter(seminar=source).first()
+    if survey is None:
+        return
+    copy = row_copy(
+        survey,
+        seminar_id=seminar.pk,
+        opens_at=_moved(survey.opens_at, offset),
+        closes_at=_moved(survey.closes_at, offset),
+        invitations_queued_at=None,  # nobody is invited to next year's survey yet
+    )
+    copy.save()
+    offered = SurveyOption.objects.filter(retired=False)
+    originals = list(survey.questions.prefetch_related(Prefetch("options", queryset=offered)))
+    questions = SurveyQuestion.objects.bulk_create(
+        row_copy(question, survey_id=copy.pk) for question in originals
+    )
+    SurveyOption.objects.bulk_create(
+        row_copy(option, question_id=question.pk)
+        for original, question in zip(originals, questions, strict=True)
+        for option in original.options.all()
+    )
+
+
+def _history_record(*, actor: AbstractBaseUser, seminar: Seminar, source: Seminar) -> None:
+    """The new seminar's admin history starts with where it came from (stored untranslated, as
+    the admin stores its own messages)."""
+    message = f"Created as a new edition of “{source.title_en}” ({source.slug})."
+    LogEntry.objects.log_actions(
+        user_id=actor.pk,
+        queryset=[seminar],
+        action_flag=ADDITION,
+        change_message=message,
+        single_object=True,
+    )
