@@ -18,6 +18,7 @@ from .outbox import EmailTextInline
 
 SESSION_ENDS_BEFORE_START = _("The session must end after it starts.")
 SPEAKER_TWICE = _("%(speaker)s is already in this session. List each speaker once, with one role.")
+DAY_NOT_IN_SEMINAR = _("Choose one of the seminar's days.")
 TIME_HELP = _("HH:MM, Hong Kong time, on the seminar's day.")
 
 # The model's datetimes and the form's boxes: an error the model raises on one is shown beside
@@ -43,12 +44,10 @@ def hkt_at(day: date, clock: time) -> datetime:
 
 class SessionInlineForm(forms.ModelForm):
     """A session's start and end as clock times; its date is the seminar's (or, at a seminar of
-    several days, the day chosen). `seminar` is set per request by SessionInline.get_formset:
-    the seminar as typed on the same form, so a new seminar and its sessions save in one POST."""
+    several days, the day chosen). `seminar` comes from SessionFormSet: the seminar as typed on
+    the same page, so a new seminar and its sessions save in one POST."""
 
-    seminar: Seminar | None = None
-
-    day = forms.TypedChoiceField(label=_("day"), coerce=date.fromisoformat, required=False)
+    day = forms.DateField(label=_("day"), required=False, input_formats=["%Y-%m-%d"])
     start_time = forms.TimeField(label=_("starts"), help_text=TIME_HELP)
     end_time = forms.TimeField(label=_("ends"))
 
@@ -56,18 +55,14 @@ class SessionInlineForm(forms.ModelForm):
         model = Session
         fields = ()
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, seminar: Seminar | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.seminar = seminar
         for name in ("start_time", "end_time"):
             self.fields[name].widget = forms.TimeInput(
                 format="%H:%M", attrs={"size": 6, "placeholder": "HH:MM", "inputmode": "numeric"}
             )
-        days = seminar_days(self.seminar)
-        self.fields["day"].choices = [
-            (day.isoformat(), formats.date_format(day, "D j M")) for day in days
-        ]
-        if len(days) < 2:
-            self.fields["day"].widget = forms.HiddenInput()
+        self._day_widget_set(seminar_days(self.seminar))
         # As stored, before clean() reads the typed times into the instance.
         self.stored_times = (self.instance.starts_at, self.instance.ends_at)
         if self.instance.pk:
@@ -78,10 +73,25 @@ class SessionInlineForm(forms.ModelForm):
                 end_time=ends_at.time(),
             )
 
+    def _day_widget_set(self, days: list[date]) -> None:
+        """A choice among the seminar's days when it has several; else nothing to choose."""
+        if len(days) < 2:
+            self.fields["day"].widget = forms.HiddenInput()
+            return
+        choices = [(day.isoformat(), formats.date_format(day, "D j M Y")) for day in days]
+        self.fields["day"].widget = forms.Select(choices=choices)
+
     def clean(self) -> dict:
         cleaned = super().clean()
+        # The admin builds this form before it reads the seminar's boxes: only now does
+        # `seminar` hold the days as typed (and the choice offered follows them).
         days = seminar_days(self.seminar)
-        day = cleaned.get("day") or (days[0] if days else None)
+        self._day_widget_set(days)
+        # At a one-day seminar the (hidden) day is the seminar's, whatever an older page sent.
+        day = (cleaned.get("day") if len(days) > 1 else None) or (days[0] if days else None)
+        if day is not None and days and day not in days:
+            self.add_error("day", DAY_NOT_IN_SEMINAR)
+            return cleaned
         start, end = cleaned.get("start_time"), cleaned.get("end_time")
         if day is None or start is None or end is None:
             return cleaned  # the seminar's or the box's own message says what is missing
@@ -104,6 +114,12 @@ class SessionInlineForm(forms.ModelForm):
         if super().has_changed() or not self.instance.pk or not hasattr(self, "cleaned_data"):
             return super().has_changed()
         return self.stored_times != (self.instance.starts_at, self.instance.ends_at)
+
+
+class SessionFormSet(nested_admin.formsets.NestedInlineFormSet):
+    def get_form_kwargs(self, index):
+        # The unsaved seminar the admin validates on the same POST, not a copy from the database.
+        return {**super().get_form_kwargs(index), "seminar": self.instance}
 
 
 class SessionSpeakerFormSet(nested_admin.formsets.NestedInlineFormSet):
@@ -133,17 +149,12 @@ class SessionSpeakerInline(nested_admin.NestedTabularInline):
 class SessionInline(TranslationInlineModelAdmin, nested_admin.NestedStackedInline):
     model = Session
     form = SessionInlineForm
+    formset = SessionFormSet
     extra = 0
     fields = (("day", "start_time", "end_time"), ("kind", "order"), "title")
     inlines = (SessionSpeakerInline,)
     show_change_link = True
     classes = ("programme-sessions",)
-
-    def get_formset(self, request, obj=None, **kwargs):
-        # The seminar as typed on this request's form (the admin passes the unsaved instance),
-        # for the form to read its sessions' day from.
-        kwargs["form"] = type("SessionInlineForm", (self.form,), {"seminar": obj})
-        return super().get_formset(request, obj, **kwargs)
 
 
 class SeminarPartnerInline(nested_admin.NestedTabularInline):

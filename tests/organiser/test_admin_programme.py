@@ -1,7 +1,8 @@
-"""The seminar's time and its programme in the admin: sessions stay inside the seminar, and moving
-the seminar offers to move the programme with it."""
+"""The seminar's time and its programme in the admin: sessions (with their speakers, nested) are
+typed as clock times on the seminar's day, stay inside the seminar, and moving the seminar offers
+to move the programme with it."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registrations.permissions import VIEWERS, groups_ensure
-from seminar.models import Seminar, Session
-from tests.factories import SeminarFactory, SessionFactory
+from seminar.models import Seminar, Session, SessionSpeaker
+from tests.factories import SeminarFactory, SessionFactory, SpeakerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,16 +45,23 @@ def local(value: datetime) -> tuple[str, str]:
     return value.strftime("%Y-%m-%d"), value.strftime("%H:%M:%S")
 
 
+def _formsets_collect(formset, data: dict, forms: list) -> None:
+    management = formset.management_form
+    data.update(
+        {management[name].html_name: management[name].value() for name in management.fields}
+    )
+    for form in formset.forms:
+        forms.append(form)
+        for nested in getattr(form, "nested_formsets", None) or []:  # a session's speakers
+            _formsets_collect(nested, data, forms)
+
+
 def posted_form(page) -> dict:
     """The change form and its inlines as the browser would send them back unchanged."""
     forms = [page.context["adminform"].form]
     data = {}
     for inline in page.context["inline_admin_formsets"]:
-        management = inline.formset.management_form
-        data.update(
-            {management[name].html_name: management[name].value() for name in management.fields}
-        )
-        forms.extend(inline.formset.forms)
+        _formsets_collect(inline.formset, data, forms)
     for form in forms:
         for field in form:
             value = field.value()
@@ -61,6 +69,8 @@ def posted_form(page) -> dict:
                 continue
             if isinstance(value, datetime):
                 data[f"{field.html_name}_0"], data[f"{field.html_name}_1"] = local(value)
+            elif isinstance(value, time):
+                data[field.html_name] = value.strftime("%H:%M")
             elif value is True:
                 data[field.html_name] = "on"
             else:
@@ -69,9 +79,43 @@ def posted_form(page) -> dict:
 
 
 def with_times(data: dict, name: str, starts_at: datetime, ends_at: datetime) -> dict:
-    data[f"{name}starts_at_0"], data[f"{name}starts_at_1"] = local(starts_at)
-    data[f"{name}ends_at_0"], data[f"{name}ends_at_1"] = local(ends_at)
+    """The seminar's own date and time boxes (name ""), or a session's day and clock times."""
+    if not name:
+        data["starts_at_0"], data["starts_at_1"] = local(starts_at)
+        data["ends_at_0"], data["ends_at_1"] = local(ends_at)
+        return data
+    data[f"{name}day"] = local(starts_at)[0]
+    data[f"{name}start_time"] = local(starts_at)[1][:5]
+    data[f"{name}end_time"] = local(ends_at)[1][:5]
     return data
+
+
+def new_session(data: dict, index: int, title: str, kind: str = Session.Kind.TALK) -> str:
+    """A session row added on the page (with its empty speakers formset); returns its prefix."""
+    prefix = f"sessions-{index}-"
+    data.update(
+        {
+            "sessions-TOTAL_FORMS": str(index + 1),
+            f"{prefix}title_en": title,
+            f"{prefix}kind": kind,
+            f"{prefix}order": "0",
+            f"{prefix}session_speakers-TOTAL_FORMS": "0",
+            f"{prefix}session_speakers-INITIAL_FORMS": "0",
+        }
+    )
+    return prefix
+
+
+def with_speaker(data: dict, prefix: str, index: int, speaker, role: str = "speaker") -> None:
+    speakers = f"{prefix}session_speakers-"
+    data[f"{speakers}TOTAL_FORMS"] = str(index + 1)
+    data.update(
+        {
+            f"{speakers}{index}-speaker": str(speaker.pk),
+            f"{speakers}{index}-role": role,
+            f"{speakers}{index}-order": str(index),
+        }
+    )
 
 
 def change_url(seminar: Seminar) -> str:
@@ -112,26 +156,41 @@ def test_a_session_changed_on_the_same_form_moves_with_the_seminar(organiser_cli
     assert session_starts(seminar) == [STARTS_AT + WEEK, closing + WEEK]
 
 
-def test_moving_the_seminar_without_its_programme_is_refused_next_to_each_session(
+def test_a_later_start_without_moving_the_programme_is_refused_next_to_each_session(
     organiser_client, seminar
 ):
     data = posted_form(organiser_client.get(change_url(seminar)))
     del data["move_programme"]
     data["title_en"] = "New title typed at the same time"
+    hour = timedelta(hours=1)
 
     response = organiser_client.post(
-        change_url(seminar), with_times(data, "", seminar.starts_at + WEEK, seminar.ends_at + WEEK)
+        change_url(seminar), with_times(data, "", seminar.starts_at + hour, seminar.ends_at + hour)
     )
 
     assert response.status_code == 200
     sessions = response.context["inline_admin_formsets"][0].formset
-    assert [sorted(form.errors) for form in sessions.forms] == [["ends_at", "starts_at"]] * 2
-    assert OUTSIDE in sessions.forms[0].errors["starts_at"][0]
+    assert [sorted(form.errors) for form in sessions.forms] == [["end_time", "start_time"], []]
+    assert OUTSIDE in sessions.forms[0].errors["start_time"][0]
     form = response.context["adminform"].form
     assert form["title_en"].value() == "New title typed at the same time"  # nothing typed lost
     seminar.refresh_from_db()
     assert seminar.starts_at == STARTS_AT
     assert seminar.title_en != "New title typed at the same time"
+
+
+def test_another_day_without_moving_the_programme_keeps_the_sessions_clock_times(
+    organiser_client, seminar
+):
+    data = posted_form(organiser_client.get(change_url(seminar)))
+    del data["move_programme"]
+
+    response = organiser_client.post(
+        change_url(seminar), with_times(data, "", seminar.starts_at + WEEK, seminar.ends_at + WEEK)
+    )
+
+    assert response.status_code == 302
+    assert session_starts(seminar) == [STARTS_AT + WEEK, STARTS_AT + timedelta(hours=2) + WEEK]
 
 
 def test_moving_the_seminar_and_each_session_by_hand_is_accepted(organiser_client, seminar):
@@ -160,27 +219,20 @@ def test_a_moved_programme_that_no_longer_fits_a_shorter_seminar_is_refused(
     )
 
     sessions = response.context["inline_admin_formsets"][0].formset
-    assert [sorted(form.errors) for form in sessions.forms] == [[], ["ends_at", "starts_at"]]
+    assert [sorted(form.errors) for form in sessions.forms] == [[], ["end_time", "start_time"]]
     assert session_starts(seminar) == [STARTS_AT, STARTS_AT + timedelta(hours=2)]
 
 
 def test_a_session_added_in_the_inline_outside_the_seminar_is_refused(organiser_client, seminar):
     data = posted_form(organiser_client.get(change_url(seminar)))
-    data.update(
-        {
-            "sessions-TOTAL_FORMS": "3",
-            "sessions-2-title_en": "Networking the next day",
-            "sessions-2-kind": Session.Kind.BREAK,
-            "sessions-2-order": "0",
-        }
-    )
-    next_day = seminar.starts_at + timedelta(days=1)
-    with_times(data, "sessions-2-", next_day, next_day + timedelta(hours=1))
+    prefix = new_session(data, 2, "Networking after the seminar", Session.Kind.BREAK)
+    after = seminar.ends_at + timedelta(minutes=15)
+    with_times(data, prefix, after, after + timedelta(hours=1))
 
     response = organiser_client.post(change_url(seminar), data)
 
     sessions = response.context["inline_admin_formsets"][0].formset
-    assert OUTSIDE in sessions.forms[2].errors["starts_at"][0]
+    assert OUTSIDE in sessions.forms[2].errors["start_time"][0]
     assert seminar.sessions.count() == 2
 
 
@@ -243,26 +295,18 @@ def test_an_enquiries_phone_that_is_not_a_number_is_refused_next_to_it(organiser
 def test_a_new_seminar_with_a_session_outside_its_time_is_refused_and_kept(organiser_client):
     # The form of a seminar without a programme is what the add page needs, under a new slug.
     data = posted_form(organiser_client.get(change_url(SeminarFactory(starts_at=STARTS_AT))))
-    data.update(
-        {
-            "slug": "new-seminar",
-            "title_en": "A new seminar",
-            "sessions-TOTAL_FORMS": "1",
-            "sessions-0-title_en": "Too early registration",
-            "sessions-0-kind": Session.Kind.BREAK,
-            "sessions-0-order": "0",
-        }
-    )
+    data.update({"slug": "new-seminar", "title_en": "A new seminar"})
+    prefix = new_session(data, 0, "Too early registration", Session.Kind.BREAK)
     with_times(data, "", STARTS_AT, STARTS_AT + timedelta(hours=2))
     early = STARTS_AT - timedelta(hours=1)
-    with_times(data, "sessions-0-", early, early + timedelta(minutes=30))
+    with_times(data, prefix, early, early + timedelta(minutes=30))
 
     response = organiser_client.post(reverse("admin:seminar_seminar_add"), data)
 
     assert response.status_code == 200
     session_form = response.context["inline_admin_formsets"][0].formset.forms[0]
-    assert OUTSIDE in session_form.errors["starts_at"][0]
-    assert OUTSIDE in session_form.errors["ends_at"][0]
+    assert OUTSIDE in session_form.errors["start_time"][0]
+    assert OUTSIDE in session_form.errors["end_time"][0]
     assert session_form["title_en"].value() == "Too early registration"
     assert response.context["adminform"].form["slug"].value() == "new-seminar"
     assert not Seminar.objects.filter(slug="new-seminar").exists()
