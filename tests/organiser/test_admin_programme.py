@@ -335,3 +335,120 @@ def test_an_organiser_still_edits_the_joining_details_and_moves_the_programme(
     assert "secret-room" in html
     assert "Joining details" in html
     assert "Move the programme with the seminar" in html
+
+
+def add_page_data(organiser_client, slug: str = "new-seminar") -> dict:
+    """The add page as an organiser fills it: a seminar's own boxes, no programme yet."""
+    data = posted_form(organiser_client.get(change_url(SeminarFactory(starts_at=STARTS_AT))))
+    data.update({"slug": slug, "title_en": "A new seminar"})
+    return with_times(data, "", STARTS_AT, STARTS_AT + timedelta(hours=2, minutes=30))
+
+
+def test_a_new_seminar_is_saved_with_its_sessions_and_speakers_in_one_post(organiser_client):
+    data = add_page_data(organiser_client)
+    opening, talk = SpeakerFactory(name_en="WONG Ka Yan"), SpeakerFactory(name_en="CHEN Fang")
+    for index, (title, offset, speakers) in enumerate(
+        [("Welcome remarks", 0, [opening]), ("IP trading", 15, [talk, opening]), ("Q&A", 60, [])]
+    ):
+        prefix = new_session(data, index, title)
+        start = STARTS_AT + timedelta(minutes=offset)
+        with_times(data, prefix, start, start + timedelta(minutes=15))
+        for position, speaker in enumerate(speakers):
+            with_speaker(data, prefix, position, speaker)
+
+    response = organiser_client.post(reverse("admin:seminar_seminar_add"), data)
+
+    assert response.status_code == 302
+    seminar = Seminar.objects.get(slug="new-seminar")
+    assert [
+        (session.title_en, timezone.localtime(session.starts_at).strftime("%H:%M"))
+        for session in seminar.sessions.all()
+    ] == [("Welcome remarks", "14:30"), ("IP trading", "14:45"), ("Q&A", "15:30")]
+    talk_speakers = SessionSpeaker.objects.filter(session__title_en="IP trading")
+    assert [row.speaker.name_en for row in talk_speakers] == ["CHEN Fang", "WONG Ka Yan"]
+
+
+def test_session_times_are_clock_times_on_the_seminars_day(organiser_client, seminar):
+    page = organiser_client.get(change_url(seminar))
+    form = page.context["inline_admin_formsets"][0].formset.forms[1]
+
+    assert (form["start_time"].value(), form["end_time"].value()) == (time(16, 30), time(17))
+    assert form["day"].field.widget.is_hidden  # one day: nothing to choose
+    html = page.content.decode()
+    assert 'name="sessions-1-start_time" value="16:30"' in html
+    assert "sessions-1-starts_at_0" not in html  # no date box per session
+
+
+def test_a_session_ending_before_it_starts_is_refused_beside_its_end(organiser_client, seminar):
+    data = posted_form(organiser_client.get(change_url(seminar)))
+    data.update({"sessions-1-start_time": "16:30", "sessions-1-end_time": "16:00"})
+
+    response = organiser_client.post(change_url(seminar), data)
+
+    form = response.context["inline_admin_formsets"][0].formset.forms[1]
+    assert form.errors == {"end_time": ["The session must end after it starts."]}
+    assert form["end_time"].value() == "16:00"  # as typed
+
+
+def test_a_seminar_of_several_days_offers_a_day_for_each_session(organiser_client):
+    seminar = SeminarFactory(starts_at=STARTS_AT, ends_at=STARTS_AT + timedelta(days=1, hours=3))
+    data = posted_form(organiser_client.get(change_url(seminar)))
+    prefix = new_session(data, 0, "Second morning")
+    second_day = STARTS_AT + timedelta(days=1, hours=1)
+    with_times(data, prefix, second_day, second_day + timedelta(minutes=45))
+
+    page = organiser_client.get(change_url(seminar)).content.decode()
+    response = organiser_client.post(change_url(seminar), data)
+
+    assert '<option value="2030-08-13">' in page
+    assert response.status_code == 302
+    assert session_starts(seminar) == [second_day]
+
+
+def test_a_day_outside_a_seminar_of_several_days_is_refused_beside_it(organiser_client):
+    seminar = SeminarFactory(starts_at=STARTS_AT, ends_at=STARTS_AT + timedelta(days=1, hours=3))
+    data = posted_form(organiser_client.get(change_url(seminar)))
+    prefix = new_session(data, 0, "A day too late")
+    late = STARTS_AT + timedelta(days=2)
+    with_times(data, prefix, late, late + timedelta(minutes=45))
+
+    response = organiser_client.post(change_url(seminar), data)
+
+    form = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert form.errors == {"day": ["Choose one of the seminar's days."]}
+    assert form["title_en"].value() == "A day too late"
+    assert not seminar.sessions.exists()
+
+
+def test_a_speaker_twice_in_one_session_is_refused_beside_the_second(organiser_client, seminar):
+    speaker = SpeakerFactory(name_en="LEE Chi Keung")
+    data = posted_form(organiser_client.get(change_url(seminar)))
+    with_speaker(data, "sessions-0-", 0, speaker)
+    with_speaker(data, "sessions-0-", 1, speaker, role="moderator")
+
+    response = organiser_client.post(change_url(seminar), data)
+
+    session_form = response.context["inline_admin_formsets"][0].formset.forms[0]
+    speakers = session_form.nested_formsets[0]
+    assert [form.errors for form in speakers.forms] == [
+        {},
+        {
+            "speaker": [
+                "LEE Chi Keung 陳講者 is already in this session. "
+                "List each speaker once, with one role."
+            ]
+        },
+    ]
+    assert not SessionSpeaker.objects.exists()
+
+
+def test_the_seminar_page_offers_new_speakers_and_bodies_without_leaving_it(
+    organiser_client, seminar
+):
+    html = organiser_client.get(change_url(seminar)).content.decode()
+
+    assert 'id="add_id_sessions-0-session_speakers-__prefix__-speaker"' in html
+    assert 'id="add_id_partners-__prefix__-organisation"' in html
+    assert "Save first, then add speakers." not in html
+
+
