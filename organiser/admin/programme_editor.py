@@ -136,12 +136,14 @@ class SessionSpeakerFormSet(nested_admin.formsets.NestedInlineFormSet):
             seen.add(speaker.pk)
 
 
-class SessionSpeakerInline(nested_admin.NestedTabularInline):
+class SessionSpeakerInline(nested_admin.NestedStackedInline):
+    # Stacked on one line rather than tabular: each box keeps its own <label> (a tabular row
+    # names its columns only in the header, which screen readers do not tie to the boxes).
     model = SessionSpeaker
     formset = SessionSpeakerFormSet
     extra = 0
     autocomplete_fields = ("speaker",)
-    fields = ("speaker", "role", "order")
+    fields = (("speaker", "role", "order"),)
     verbose_name = _("speaker")
     verbose_name_plural = _("speakers and their roles")
 
