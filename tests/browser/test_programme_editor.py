@@ -30,9 +30,9 @@ class Effort:
         page.context.on("request", self._request)
 
     def _request(self, request) -> None:
-        if request.resource_type == "document" and request.method == "GET":
-            if "/admin/" in request.url and "/login/" not in request.url:
-                self.loads.append(request.url)
+        page_load = request.resource_type == "document" and request.method == "GET"
+        if page_load and "/admin/" in request.url and "/login/" not in request.url:
+            self.loads.append(request.url)
 
     def type(self, locator, text: str) -> None:
         locator.focus()

@@ -2,7 +2,7 @@
 typed as clock times on the seminar's day, stay inside the seminar, and moving the seminar offers
 to move the programme with it."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -450,5 +450,3 @@ def test_the_seminar_page_offers_new_speakers_and_bodies_without_leaving_it(
     assert 'id="add_id_sessions-0-session_speakers-__prefix__-speaker"' in html
     assert 'id="add_id_partners-__prefix__-organisation"' in html
     assert "Save first, then add speakers." not in html
-
-
