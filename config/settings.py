@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "seminar",
     "registrations",
     "organiser",
+    "nested_admin",
 ]
 
 MIDDLEWARE = [

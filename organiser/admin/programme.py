@@ -3,6 +3,7 @@ registration tools (dashboard, summary, exports, attendance import) hang off its
 
 from datetime import timedelta
 
+import nested_admin
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
@@ -11,13 +12,13 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import TabbedTranslationAdmin
 
 from registrations.change_notices import notice_audience_counts, seminar_edit_notify
 from registrations.models import Registration
 from registrations.seminar_changes import seminar_snapshot
 from registrations.services import registrations_mode_align, waitlist_promote
-from seminar.models import Organisation, Seminar, SeminarPartner, Session, SessionSpeaker, Speaker
+from seminar.models import Organisation, Seminar, Session, SessionSpeaker, Speaker
 from seminar.services import seminar_reschedule
 from seminar.validators import certificate_minimum_validate
 
@@ -27,32 +28,9 @@ from .announcements import announcements_link
 from .certificates import CERTIFICATES_FIELDSET, certificates_link
 from .editions import EditionAdminMixin
 from .notices import notice_help, notice_intros, notice_label, notice_report, notify_fieldset
-from .outbox import EmailTextInline
+from .programme_editor import SeminarEmailTextInline, SeminarPartnerInline, SessionInline
 from .questions import questions_link
 from .surveys import survey_link
-
-
-class SessionInline(TranslationTabularInline):
-    model = Session
-    extra = 0
-    fields = ("starts_at", "ends_at", "kind", "title", "order", "speakers_link")
-    readonly_fields = ("speakers_link",)
-    show_change_link = True
-
-    @admin.display(description=_("speakers"))
-    def speakers_link(self, session: Session) -> str:
-        if not session.pk:
-            return _("Save first, then add speakers.")
-        url = reverse("admin:seminar_session_change", args=[session.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Edit speakers"))
-
-
-class SeminarPartnerInline(admin.TabularInline):
-    model = SeminarPartner
-    extra = 0
-    autocomplete_fields = ("organisation",)
-    fields = ("organisation", "role", "order", "on_certificate")
-
 
 JOINING_INSTRUCTIONS_HELP = _(
     "Private, like the join link: meeting ID, passcode, what to install. Note: a meeting ID and "
@@ -196,7 +174,7 @@ class SeminarAdminForm(forms.ModelForm):
 
 
 @admin.register(Seminar)
-class SeminarAdmin(EditionAdminMixin, TabbedTranslationAdmin):
+class SeminarAdmin(EditionAdminMixin, nested_admin.NestedModelAdminMixin, TabbedTranslationAdmin):
     form = SeminarAdminForm
     actions = ("edition_new",)
     list_display = ("title", "starts_at", "format", "status", "capacity", "seats_taken")
@@ -206,7 +184,7 @@ class SeminarAdmin(EditionAdminMixin, TabbedTranslationAdmin):
     prepopulated_fields = {"slug": ("title_en",)}
     readonly_fields = ("seats_taken", "online_seats_taken")
     change_form_template = "admin/seminar/seminar/change_form.html"
-    inlines = (SessionInline, SeminarPartnerInline, EmailTextInline)
+    inlines = (SessionInline, SeminarPartnerInline, SeminarEmailTextInline)
     fieldsets = (
         (None, {"fields": ("title", "slug", "theme", "description", "status", "series")}),
         (_("When and where"), {"fields": ("starts_at", "ends_at", "format", "venue")}),
@@ -432,7 +410,10 @@ class SeminarAdmin(EditionAdminMixin, TabbedTranslationAdmin):
             context["certificates_link"] = certificates_link(obj)  # "Certificates" beside them
         if obj is not None and request.user.has_perm("registrations.view_survey"):
             context["survey_link"] = survey_link(obj)  # "Feedback survey" beside "Questions"
-        return super().render_change_form(request, context, add, change, form_url, obj)
+        # By keyword: nested-admin's render_change_form takes `obj` third.
+        return super().render_change_form(
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
 
     def get_urls(self):
         def wrap(view):
