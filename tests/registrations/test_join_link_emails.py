@@ -10,7 +10,12 @@ from registrations.email_parts import EmailParts
 from registrations.emails import message_build
 from registrations.join_links import join_link_url
 from registrations.models import Notification, Registration
-from tests.factories import AnnouncementFactory, RegistrationFactory, SeminarFactory
+from tests.factories import (
+    AnnouncementFactory,
+    RegistrationFactory,
+    SeminarFactory,
+    SurveyFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +44,8 @@ def everything_in(message) -> str:
 
 def notification(registration: Registration, kind: str) -> Notification:
     changes = {"join_url": ["https://webinar.example.com/j/old", MEETING]}
+    if kind == Kind.SURVEY and not hasattr(registration.seminar, "survey"):
+        SurveyFactory(seminar=registration.seminar)
     if kind == Kind.EMAIL_CONFIRM:
         registration.email_pending = "new@example.com"
         registration.email_pending_since = timezone.now()
