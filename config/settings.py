@@ -277,7 +277,9 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     [CLIENT_IP_HEADER, "REMOTE_ADDR"] if CLIENT_IP_HEADER else ["REMOTE_ADDR"]
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # form posts; attendance files are uploads, checked apart
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+# The seminar's admin page posts its whole programme: about 40 fields a session with its speakers
+# in three languages, so 3,000 takes some 70 sessions. The memory limit above still bounds a post.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 3000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
