@@ -113,11 +113,13 @@ def edition_slug_check(*, slug: str) -> None:
         raise RegistrationError(EDITION_SLUG_TAKEN % {"slug": slug}, field="slug")
 
 
-def edition_start_check(*, source: Seminar, starts_at: datetime, now: datetime) -> None:
+def edition_start_check(
+    *, source: Seminar, starts_at: datetime, now: datetime, backdated: bool = False
+) -> None:
     """Refuse, next to the start field, a start that is not a new date in the future."""
     if starts_at == source.starts_at:
         raise RegistrationError(EDITION_START_SAME, field="starts_at")
-    if starts_at <= now:
+    if starts_at <= now and not backdated:
         raise RegistrationError(EDITION_START_PAST, field="starts_at")
     if local_year(starts_at) > EDITION_LAST_YEAR:
         raise RegistrationError(
@@ -146,14 +148,18 @@ def seminar_edition_copy(
     slug: str,
     actor: AbstractBaseUser | None = None,
     new_series: bool = False,
+    backdated: bool = False,
     now: datetime | None = None,
 ) -> EditionCopied:
     """A new draft edition of `source` starting at `starts_at`, everything timed moved by the
     same offset; see COPIED and NOT_COPIED for what comes along. Nothing personal is copied.
 
     `new_series` puts both editions in a new series named after the title without its year,
-    when `source` is in none yet. `now` is for tests."""
-    edition_start_check(source=source, starts_at=starts_at, now=now or timezone.now())
+    when `source` is in none yet. `backdated` lets the copy start in the past: only the demo
+    uses it, to build last year's edition from this year's. `now` is for tests."""
+    edition_start_check(
+        source=source, starts_at=starts_at, now=now or timezone.now(), backdated=backdated
+    )
     edition_slug_check(slug=slug)
     try:
         return _edition_copy(

@@ -148,7 +148,10 @@ class EditionAdminMixin:
             context["edition_review"] = review_list(
                 edition_review(source=source, copy=obj), obj
             )
-        return super().render_change_form(request, context, add, change, form_url, obj)
+        # By keyword: nested-admin's render_change_form takes `obj` third.
+        return super().render_change_form(
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
 
     def edition_view(self, request: HttpRequest, seminar_id: int) -> HttpResponse:
         if request.method not in ("GET", "POST"):
