@@ -124,9 +124,10 @@ def _hybrid_capacity(source: Seminar | None, copy: Seminar) -> ReviewItem:
     def seats(capacity: int | None) -> str:
         return gettext("no limit") if capacity is None else str(capacity)
 
-    text = gettext(
-        "Check the seats, as last time: %(room)s in the room and %(online)s online."
-    ) % {"room": seats(copy.capacity), "online": seats(copy.online_capacity)}
+    text = gettext("Check the seats, as last time: %(room)s in the room and %(online)s online.") % {
+        "room": seats(copy.capacity),
+        "online": seats(copy.online_capacity),
+    }
     if source is not None:
         text += " " + gettext(
             "The earlier edition confirmed %(room)d in the room and %(online)d online."

@@ -70,9 +70,7 @@ NOT_CARRIED = ("join_url", "joining_instructions")
 # survey closes some days after the end) moves by the same offset and must stay a valid date.
 EDITION_LAST_YEAR = 2100
 EDITION_START_PAST = _("The new edition must start in the future.")
-EDITION_START_SAME = _(
-    "The new edition must start at another time than the one it is copied from."
-)
+EDITION_START_SAME = _("The new edition must start at another time than the one it is copied from.")
 EDITION_START_TOO_FAR = _("Choose a start in %(year)d or earlier.")
 # The admin history names where an edition came from; stored untranslated, in Django's
 # structured form, so each reader sees it in their language. `edition_of` finds the source.

@@ -145,9 +145,7 @@ class EditionAdminMixin:
         is published, so a reload or a second visit does not lose it."""
         source = edition_source(seminar=obj) if obj is not None else None
         if source is not None:
-            context["edition_review"] = review_list(
-                edition_review(source=source, copy=obj), obj
-            )
+            context["edition_review"] = review_list(edition_review(source=source, copy=obj), obj)
         # By keyword: nested-admin's render_change_form takes `obj` third.
         return super().render_change_form(
             request, context, add=add, change=change, form_url=form_url, obj=obj

@@ -290,13 +290,19 @@ def test_series_page_lists_its_editions(organiser_client, seminar):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    day=st.text(max_size=20),
+    day=st.one_of(
+        st.text(max_size=20), st.dates().map(str)
+    ),  # any text, and real dates from year 1 to 9999
     time=st.text(max_size=12),
     slug=st.text(max_size=140),
+    new_series=st.sampled_from(["", "on", "x"]),
 )
-def test_edition_form_never_fails_with_a_server_error(organiser_client, seminar, day, time, slug):
+def test_edition_form_never_fails_with_a_server_error(
+    organiser_client, seminar, day, time, slug, new_series
+):
     response = organiser_client.post(
-        edition_url(seminar.pk), {"starts_at_0": day, "starts_at_1": time, "slug": slug}
+        edition_url(seminar.pk),
+        {"starts_at_0": day, "starts_at_1": time, "slug": slug, "new_series": new_series},
     )
 
     assert response.status_code in (200, 302)

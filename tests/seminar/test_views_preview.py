@@ -57,7 +57,7 @@ def test_organisers_preview_a_draft_marked_as_such(viewer, draft, prefix, banner
     assert response["X-Robots-Tag"] == "noindex"
     assert "no-cache" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
-    assert "<button type=\"button\" class=\"btn btn-primary btn-lg\" disabled>" in page
+    assert '<button type="button" class="btn btn-primary btn-lg" disabled>' in page
     assert f"{prefix}/seminars/draft-2027/register/" not in page
 
 
