@@ -48,12 +48,11 @@ def series_demo_load(
     slug = upcoming.slug.replace(str(start.year), year)
     if Seminar.objects.filter(slug=slug).exists():
         return [f"Last year's edition {slug} was already loaded."]
-    last = seminar_edition_copy(source=upcoming, starts_at=last_start, slug=slug).seminar
-    titles = {
-        name: getattr(last, name).replace(str(start.year), year)
-        for name in ("title_en", "title_zh_hant", "title_zh_hans")
-    }
-    Seminar.objects.filter(pk=last.pk).update(status=Seminar.Status.PUBLISHED, **titles)
+    last = seminar_edition_copy(
+        source=upcoming, starts_at=last_start, slug=slug, backdated=True
+    ).seminar
+    # The copy's titles already carry its year, as its web address does.
+    Seminar.objects.filter(pk=last.pk).update(status=Seminar.Status.PUBLISHED)
     last.refresh_from_db()
     confirmed = _last_year_people(last, person=person, rng=rng)
     return [

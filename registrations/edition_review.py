@@ -1,6 +1,7 @@
-"""What an organiser checks on a new edition before publishing it: what was copied from last year
-but may well have changed (dates, speakers, seats, who signs), and what was deliberately left
-out (the meeting link). Each item names the field of the seminar's admin page it is about."""
+"""What an organiser checks on a new edition before publishing it: what was copied from the
+earlier edition but may well have changed (title, dates, speakers, seats, who signs), and what
+was deliberately left out (the meeting link). Each item names the field of the seminar's admin
+page it is about, or the organiser page (`page`) where it is set."""
 
 from dataclasses import dataclass
 
@@ -18,11 +19,23 @@ class ReviewItem:
     # The element of the seminar's change page it is about (an input's id or an inline's
     # group), so the message can link straight to it; "" when it is elsewhere.
     anchor: str = ""
+    # Elsewhere: the organiser page it is about, by name ("survey"); the admin knows its URL.
+    page: str = ""
 
 
-def edition_review(*, source: Seminar, copy: Seminar) -> list[ReviewItem]:
-    """The review list, in the active language, in the order of the change page."""
-    items = [_join_details(source)]
+def edition_review(*, source: Seminar | None, copy: Seminar) -> list[ReviewItem]:
+    """The review list, in the active language, in the order of the change page. `source` may
+    be None (deleted since): the items about it are then worded without it."""
+    items = [
+        ReviewItem(
+            gettext(
+                "Check the title in every language: it is the earlier edition's, with its year "
+                "moved on where it had one."
+            ),
+            "id_title_en",
+        ),
+        _join_details(source),
+    ]
     items.append(_registration_dates(copy))
     items += _speakers(copy)
     items.append(_capacity(source, copy))
@@ -37,16 +50,16 @@ def edition_review(*, source: Seminar, copy: Seminar) -> list[ReviewItem]:
     return items
 
 
-def _join_details(source: Seminar) -> ReviewItem:
-    if source.format == Seminar.Format.IN_PERSON and not source.join_url:
+def _join_details(source: Seminar | None) -> ReviewItem:
+    if source is not None and source.format == Seminar.Format.IN_PERSON and not source.join_url:
         text = gettext(
             "Set a join link and joining instructions if this edition is also online: none "
             "were copied."
         )
     else:
         text = gettext(
-            "Set the join link and joining instructions: last year's were not copied, so no "
-            "old meeting link reaches this edition's registrants."
+            "Set the join link and joining instructions: the earlier edition's were not "
+            "copied, so no old meeting link reaches this edition's registrants."
         )
     return ReviewItem(text, "id_join_url")
 
@@ -65,7 +78,8 @@ def _registration_dates(copy: Seminar) -> ReviewItem:
             "opens": hkt_datetime(copy.registration_opens_at) or gettext("on publishing"),
             "closes": hkt_datetime(copy.closes_at),
         }
-    return ReviewItem(text, "id_registration_opens_at")
+    # The date half of the split date and time input.
+    return ReviewItem(text, "id_registration_opens_at_0")
 
 
 def _speakers(copy: Seminar) -> list[ReviewItem]:
@@ -75,18 +89,24 @@ def _speakers(copy: Seminar) -> list[ReviewItem]:
     if not count:
         return []
     text = ngettext(
-        "Check that the programme's speaker is still confirmed: the sessions have last "
-        "year's speaker, at the same times of day.",
+        "Check that the programme's speaker is still confirmed: the sessions have the "
+        "earlier edition's speaker, at the same times of day.",
         "Check that the programme's %(count)d speakers are still confirmed: the sessions have "
-        "last year's speakers, at the same times of day.",
+        "the earlier edition's speakers, at the same times of day.",
         count,
     ) % {"count": count}
     return [ReviewItem(text, "sessions-group")]
 
 
-def _capacity(source: Seminar, copy: Seminar) -> ReviewItem:
+def _capacity(source: Seminar | None, copy: Seminar) -> ReviewItem:
+    if copy.is_hybrid:
+        return _hybrid_capacity(source, copy)
     if copy.capacity is None:
         text = gettext("Check the capacity: no limit, as last time.")
+    elif source is None:
+        text = gettext("Check the capacity: %(capacity)d seats, as last time.") % {
+            "capacity": copy.capacity
+        }
     else:
         text = ngettext(
             "Check the capacity: %(capacity)d seats, as last time, when %(confirmed)d "
@@ -95,6 +115,23 @@ def _capacity(source: Seminar, copy: Seminar) -> ReviewItem:
             "registrations were confirmed.",
             source.seats_taken,
         ) % {"capacity": copy.capacity, "confirmed": source.seats_taken}
+    return ReviewItem(text, "id_capacity")
+
+
+def _hybrid_capacity(source: Seminar | None, copy: Seminar) -> ReviewItem:
+    """A hybrid seminar's room and online seats, each with what the earlier edition filled."""
+
+    def seats(capacity: int | None) -> str:
+        return gettext("no limit") if capacity is None else str(capacity)
+
+    text = gettext("Check the seats, as last time: %(room)s in the room and %(online)s online.") % {
+        "room": seats(copy.capacity),
+        "online": seats(copy.online_capacity),
+    }
+    if source is not None:
+        text += " " + gettext(
+            "The earlier edition confirmed %(room)d in the room and %(online)d online."
+        ) % {"room": source.seats_taken, "online": source.online_seats_taken}
     return ReviewItem(text, "id_capacity")
 
 
@@ -120,4 +157,4 @@ def _survey(copy: Seminar) -> list[ReviewItem]:
         "opens": hkt_datetime(survey.effective_opens_at),
         "closes": hkt_datetime(survey.effective_closes_at),
     }
-    return [ReviewItem(text)]
+    return [ReviewItem(text, page="survey")]

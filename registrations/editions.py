@@ -6,6 +6,7 @@ copied model, so a relation added later fails that test until someone decides wh
 belongs to (and, if COPIED, copies it here). docs/editions.md says the same in prose.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,11 +16,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
-from seminar.models import Seminar, SeminarPartner, Session, SessionSpeaker
+from seminar.models import Seminar, SeminarPartner, Series, Session, SessionSpeaker
 
 from .edition_review import ReviewItem, edition_review
+from .edition_titles import titles_by_language, year_removed, year_replaced
 from .errors import RegistrationError
 from .models import EmailText, Survey, SurveyOption, SurveyQuestion
 from .question_copy import questions_copy, row_copy
@@ -62,6 +66,16 @@ NOT_COPIED = {
 # the organiser sets the new one (the review list says so).
 NOT_CARRIED = ("join_url", "joining_instructions")
 
+# Far enough for any real plan, and far from the calendar's end: every time of the copy (the
+# survey closes some days after the end) moves by the same offset and must stay a valid date.
+EDITION_LAST_YEAR = 2100
+EDITION_START_PAST = _("The new edition must start in the future.")
+EDITION_START_SAME = _("The new edition must start at another time than the one it is copied from.")
+EDITION_START_TOO_FAR = _("Choose a start in %(year)d or earlier.")
+# The admin history names where an edition came from; stored untranslated, in Django's
+# structured form, so each reader sees it in their language. `edition_of` finds the source.
+HISTORY_NAME = gettext_noop("new edition, copied from")
+
 EDITION_SLUG_TAKEN = _("Another seminar already has the web address “%(slug)s”: choose another.")
 EDITION_SLUG_INVALID = _(
     "Use only lower-case letters, numbers, hyphens and underscores in the web address, "
@@ -82,18 +96,46 @@ def relation_key(relation) -> str:
 
 
 def edition_slug_check(*, slug: str) -> None:
-    """Refuse a web address that is malformed or already taken, next to the slug field."""
+    """Refuse a web address that is malformed or already taken, next to the slug field. Upper
+    case is refused too: the public addresses are lower-case."""
     max_length = Seminar._meta.get_field("slug").max_length
     try:
         validate_slug(slug)
     except ValidationError:
         valid = False
     else:
-        valid = len(slug) <= max_length
+        valid = len(slug) <= max_length and slug == slug.lower()
     if not valid:
         raise RegistrationError(EDITION_SLUG_INVALID % {"max": max_length}, field="slug")
     if Seminar.objects.filter(slug=slug).exists():
         raise RegistrationError(EDITION_SLUG_TAKEN % {"slug": slug}, field="slug")
+
+
+def edition_start_check(
+    *, source: Seminar, starts_at: datetime, now: datetime, backdated: bool = False
+) -> None:
+    """Refuse, next to the start field, a start that is not a new date in the future."""
+    if starts_at == source.starts_at:
+        raise RegistrationError(EDITION_START_SAME, field="starts_at")
+    if starts_at <= now and not backdated:
+        raise RegistrationError(EDITION_START_PAST, field="starts_at")
+    if local_year(starts_at) > EDITION_LAST_YEAR:
+        raise RegistrationError(
+            EDITION_START_TOO_FAR % {"year": EDITION_LAST_YEAR}, field="starts_at"
+        )
+
+
+def local_year(moment: datetime) -> int:
+    return timezone.localtime(moment, timezone.get_default_timezone()).year
+
+
+def series_name_for(source: Seminar) -> dict[str, str]:
+    """A new series' name in every language: the seminar's title without its year."""
+    year = local_year(source.starts_at)
+    return {
+        column.replace("title", "name", 1): year_removed(title, year=year) or title
+        for column, title in titles_by_language(source, "title").items()
+    }
 
 
 @transaction.atomic
@@ -103,10 +145,43 @@ def seminar_edition_copy(
     starts_at: datetime,
     slug: str,
     actor: AbstractBaseUser | None = None,
+    new_series: bool = False,
+    backdated: bool = False,
+    now: datetime | None = None,
 ) -> EditionCopied:
     """A new draft edition of `source` starting at `starts_at`, everything timed moved by the
-    same offset; see COPIED and NOT_COPIED for what comes along. Nothing personal is copied."""
+    same offset; see COPIED and NOT_COPIED for what comes along. Nothing personal is copied.
+
+    `new_series` puts both editions in a new series named after the title without its year,
+    when `source` is in none yet. `backdated` lets the copy start in the past: only the demo
+    uses it, to build last year's edition from this year's. `now` is for tests."""
+    edition_start_check(
+        source=source, starts_at=starts_at, now=now or timezone.now(), backdated=backdated
+    )
     edition_slug_check(slug=slug)
+    try:
+        return _edition_copy(
+            source=source, starts_at=starts_at, slug=slug, actor=actor, new_series=new_series
+        )
+    except OverflowError:
+        # A source timed near the calendar's end; the atomic block undoes what was written.
+        raise RegistrationError(
+            EDITION_START_TOO_FAR % {"year": EDITION_LAST_YEAR}, field="starts_at"
+        ) from None
+
+
+def _edition_copy(
+    *,
+    source: Seminar,
+    starts_at: datetime,
+    slug: str,
+    actor: AbstractBaseUser | None,
+    new_series: bool,
+) -> EditionCopied:
+    if new_series and source.series_id is None:
+        series = Series.objects.create(**series_name_for(source))
+        Seminar.objects.filter(pk=source.pk).update(series=series)
+        source.series = series
     offset = starts_at - source.starts_at
     seminar = _seminar_copy(source, slug=slug, offset=offset)
     _programme_copy(source, seminar, offset)
@@ -133,9 +208,16 @@ def _seminar_copy(source: Seminar, *, slug: str, offset: timedelta) -> Seminar:
         field.attname: "" for field in Seminar._meta.concrete_fields
         if field.name.startswith(NOT_CARRIED)
     }  # fmt: skip
+    old, new = local_year(source.starts_at), local_year(source.starts_at + offset)
+    # "2025 Seminar" becomes "2026 Seminar" in every language, as the web address does.
+    titles = {
+        column: year_replaced(title, old=old, new=new)
+        for column, title in titles_by_language(source, "title").items()
+    }
     seminar = row_copy(
         source,
         **cleared,
+        **titles,
         slug=slug,
         status=Seminar.Status.DRAFT,
         seats_taken=0,
@@ -197,9 +279,17 @@ def _survey_copy(source: Seminar, seminar: Seminar, offset: timedelta) -> None:
 
 
 def _history_record(*, actor: AbstractBaseUser, seminar: Seminar, source: Seminar) -> None:
-    """The new seminar's admin history starts with where it came from (stored untranslated, as
-    the admin stores its own messages)."""
-    message = f"Created as a new edition of “{source.title_en}” ({source.slug})."
+    """The new seminar's admin history starts with where it came from, read in each reader's
+    language; edition_source finds the source again from it."""
+    message = [
+        {
+            "added": {
+                "name": HISTORY_NAME,
+                "object": f"{source.title_en} ({source.slug})",
+                "edition_of": source.pk,
+            }
+        }
+    ]
     LogEntry.objects.log_actions(
         user_id=actor.pk,
         queryset=[seminar],
@@ -207,3 +297,29 @@ def _history_record(*, actor: AbstractBaseUser, seminar: Seminar, source: Semina
         change_message=message,
         single_object=True,
     )
+
+
+def edition_source(*, seminar: Seminar) -> Seminar | None:
+    """The seminar a draft was copied from as a new edition (its first history entry says), or
+    None: not a draft, not made as an edition, or the source is gone. Two queries for a draft,
+    none otherwise."""
+    if seminar.status != Seminar.Status.DRAFT or seminar.pk is None:
+        return None
+    entry = (
+        LogEntry.objects.filter(
+            content_type__app_label="seminar",
+            content_type__model="seminar",
+            object_id=str(seminar.pk),
+            action_flag=ADDITION,
+            change_message__contains='"edition_of"',
+        )
+        .order_by("pk")
+        .first()
+    )
+    if entry is None:
+        return None
+    try:
+        source_id = json.loads(entry.change_message)[0]["added"]["edition_of"]
+    except (ValueError, LookupError, TypeError):
+        return None
+    return Seminar.objects.filter(pk=source_id).first()

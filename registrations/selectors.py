@@ -98,8 +98,11 @@ class Headcounts:
     total: int
     capacity: int | None  # every mode's seats together; None when some mode has no limit
     seats_left: int | None
+    # Confirmed registrants who attended either way: checked in at the door or present in the
+    # imported report (survey_audience.ATTENDED), each counted once. The dashboard, the
+    # post-event summary and the editions' comparison all quote this one figure.
     attended: int
-    attendance_known: int
+    attendance_known: int  # registrations the imported report has a say about
     # Screening: pending holds no seat; declined is final.
     pending: int = 0
     declined: int = 0
@@ -113,18 +116,20 @@ class Headcounts:
     room_holders: int = 0
     checked_in: int = 0
     online_checked_in: int = 0
-    # Confirmed registrants who attended either way: checked in at the door or present in the
-    # imported report (survey_audience.ATTENDED), each counted once; the editions' comparison.
-    present: int = 0
 
     @property
     def fill_percent(self) -> float | None:
         return _percent(self.confirmed, self.capacity)
 
     @property
+    def attendance_recorded(self) -> bool:
+        """Whether anything says who came: an imported report or a check-in at the door."""
+        return bool(self.attendance_known or self.checked_in or self.online_checked_in)
+
+    @property
     def attendance_rate(self) -> float | None:
         """Attended as a share of confirmed, once any attendance has been recorded."""
-        if not self.attendance_known:
+        if not self.attendance_recorded:
             return None
         return _percent(self.attended, self.confirmed)
 
@@ -133,7 +138,7 @@ class Headcounts:
 # headcounts are added up from them.
 HEADCOUNT_COUNTS = {
     "rows": Count("pk"),
-    "attended_rows": Count("pk", filter=Q(attended=True)),
+    "attended_rows": Count("pk", filter=ATTENDED),
     "known_rows": Count("pk", filter=Q(attended__isnull=False)),
     "online_rows": Count("pk", filter=Q(attendance_mode=AttendanceMode.ONLINE)),
     "join_opened_rows": Count("pk", filter=Q(join_first_opened_at__isnull=False)),
@@ -141,7 +146,6 @@ HEADCOUNT_COUNTS = {
     "online_checked_in_rows": Count(
         "pk", filter=Q(checked_in_at__isnull=False, attendance_mode=AttendanceMode.ONLINE)
     ),
-    "present_rows": Count("pk", filter=ATTENDED),
 }
 
 
@@ -149,7 +153,7 @@ def _headcounts_add_up(*, seminar: Seminar, groups: Iterable[dict]) -> Headcount
     """The headline numbers from groups carrying a status and HEADCOUNT_COUNTS: the one place
     they are worked out, for the headcounts alone and for the dashboard's single scan."""
     by_status: dict[str, int] = defaultdict(int)
-    attended = known = online = join_opened = checked_in = online_checked_in = present = 0
+    attended = known = online = join_opened = checked_in = online_checked_in = 0
     for group in groups:
         by_status[group["status"]] += group["rows"]
         known += group["known_rows"]
@@ -159,7 +163,6 @@ def _headcounts_add_up(*, seminar: Seminar, groups: Iterable[dict]) -> Headcount
             join_opened += group["join_opened_rows"]
             checked_in += group["checked_in_rows"]
             online_checked_in += group["online_checked_in_rows"]
-            present += group["present_rows"]
     confirmed = by_status[Status.CONFIRMED]
     capacity = _capacity_total(seminar)
     return Headcounts(
@@ -176,7 +179,6 @@ def _headcounts_add_up(*, seminar: Seminar, groups: Iterable[dict]) -> Headcount
         join_link_holders=_join_link_holders(seminar, confirmed=confirmed, online=online),
         join_link_opened=join_opened,
         room_holders=_room_holders(seminar, confirmed=confirmed, online=online),
-        present=present,
         **_door_checked_in(seminar, checked_in=checked_in, online=online_checked_in),
     )
 
@@ -401,13 +403,13 @@ class EventSummary:
 
 
 def seminar_event_summary(*, seminar: Seminar) -> EventSummary:
-    """Participants by type and region: those who attended once a report is imported, else the
-    confirmed registrations."""
+    """Participants by type and region: those who attended (checked in or in the report, as
+    Headcounts.attended counts them) once attendance is recorded, else the confirmed ones."""
     headcounts = seminar_headcounts(seminar=seminar)
-    counted_attendance = headcounts.attendance_known > 0
+    counted_attendance = headcounts.attendance_recorded
     registrations = seminar.registrations.filter(status=Status.CONFIRMED)
     if counted_attendance:
-        registrations = registrations.filter(attended=True)
+        registrations = registrations.filter(ATTENDED)
     participants = headcounts.attended if counted_attendance else headcounts.confirmed
     groups = {}
     for key in ("participant_type", "region"):

@@ -49,13 +49,24 @@ def seminar_get_public(*, slug: str) -> Seminar:
 
     Raises Http404 for an unknown slug or a draft.
     """
+    return get_object_or_404(_with_programme(seminar_public_queryset()), slug=slug)
+
+
+def _with_programme(queryset: QuerySet[Seminar]) -> QuerySet[Seminar]:
     speakers = SessionSpeaker.objects.select_related("speaker__organisation")
     sessions = Session.objects.prefetch_related(Prefetch("session_speakers", queryset=speakers))
     partners = SeminarPartner.objects.select_related("organisation")
-    queryset = seminar_public_queryset().prefetch_related(
+    return queryset.prefetch_related(
         Prefetch("sessions", queryset=sessions), Prefetch("partners", queryset=partners)
     )
-    return get_object_or_404(queryset, slug=slug)
+
+
+def seminar_get_preview(*, slug: str) -> Seminar:
+    """A draft, loaded as seminar_get_public loads a public seminar, for organisers to preview
+    at its public address. Raises Http404 for an unknown slug or a seminar that is not a draft
+    (a public one has its ordinary page)."""
+    drafts = Seminar.objects.filter(status=Seminar.Status.DRAFT)
+    return get_object_or_404(_with_programme(drafts), slug=slug)
 
 
 def seminar_partners_by_role(*, seminar: Seminar) -> list[tuple[str, list[SeminarPartner]]]:
@@ -177,15 +188,17 @@ def seminar_cpd_hours(*, seminar: Seminar) -> Decimal:
 
 
 def series_past_editions(*, seminar: Seminar) -> list[Seminar]:
-    """The other editions of the seminar's series that were published and have ended, newest
-    first, for "Past editions" on its page. Cancelled ones are left out: they did not happen,
-    and their pages say so themselves. One query; none without a series."""
+    """The editions of the seminar's series before it that were published and have ended,
+    newest first, for "Past editions" on its page (an upcoming edition lists them as well as
+    the newest one does). Cancelled ones are left out: they did not happen, and their pages say
+    so themselves. One query; none without a series."""
     if seminar.series_id is None:
         return []
     return list(
         Seminar.objects.filter(
             series_id=seminar.series_id,
             status=Seminar.Status.PUBLISHED,
+            starts_at__lt=seminar.starts_at,
             ends_at__lte=timezone.now(),
         )
         .exclude(pk=seminar.pk)

@@ -1,17 +1,24 @@
 """Public programme pages. Their HTML is cached for a moment (PUBLIC_PAGE_CACHE_SECONDS): an
 announcement can send thousands of visitors to one page in a minute, while an organiser's edit or
-a new seat count shows within that moment."""
+a new seat count shows within that moment.
+
+A draft's address is a 404 for the public; organisers who may view seminars get a preview there
+instead, rendered afresh each time and never cached, so no visitor is ever served it.
+"""
 
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 
+from .models import Seminar
 from .selectors import (
+    seminar_get_preview,
     seminar_get_public,
     seminar_listing,
     seminar_mode_availability,
@@ -57,26 +64,46 @@ def seminar_list(request: HttpRequest) -> HttpResponse:
 def seminar_detail(request: HttpRequest, slug: str) -> HttpResponse:
     def render() -> str:
         seminar = seminar_get_public(slug=slug)  # Http404 for unknown slugs and drafts
-        organisers = seminar_organisers(seminar=seminar)
-        # An older edition points to the newest; the newest lists the ones before it.
-        newer_edition = series_newer_edition(seminar=seminar)
-        context = {
-            "newer_edition": newer_edition,
-            "past_editions": [] if newer_edition else series_past_editions(seminar=seminar),
-            "seminar": seminar,
-            "availability": seminar.availability(),
-            "mode_availability": seminar_mode_availability(seminar=seminar),
-            "partner_groups": seminar_partners_by_role(seminar=seminar),
-            # utm_*/ref on the landing URL travel on to the form through the Register link.
-            "tracking_query": urlencode(tracking_params(request.GET)),
-            "share_summary": seminar_share_summary(seminar=seminar, organisers=organisers),
-            # Shared links must work from anywhere, so they are absolute, in this language.
-            "share_url": settings.SITE_URL + seminar.get_absolute_url(),
-            "og_locale": OG_LOCALES[get_language()],
-            "og_locale_alternates": [
-                locale for code, locale in OG_LOCALES.items() if code != get_language()
-            ],
-        }
-        return render_to_string("seminar/seminar_detail.html", context, request)
+        return _detail_html(request, seminar)
 
-    return _cached_page(request, render)
+    try:
+        return _cached_page(request, render)
+    except Http404:
+        if not _may_preview(request):
+            raise
+    response = HttpResponse(_detail_html(request, seminar_get_preview(slug=slug), preview=True))
+    add_never_cache_headers(response)  # nor any cache between here and the organiser
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _may_preview(request: HttpRequest) -> bool:
+    user = request.user
+    return user.is_active and user.is_staff and user.has_perm("seminar.view_seminar")
+
+
+def _detail_html(request: HttpRequest, seminar: Seminar, *, preview: bool = False) -> str:
+    organisers = seminar_organisers(seminar=seminar)
+    # The newest edition is announced on an edition's page only once that one is over, so a
+    # seminar still taking registrations keeps its Register box first; every edition lists the
+    # ones that came before it.
+    newer_edition = series_newer_edition(seminar=seminar) if seminar.is_over else None
+    context = {
+        "preview": preview,
+        "newer_edition": newer_edition,
+        "past_editions": series_past_editions(seminar=seminar),
+        "seminar": seminar,
+        "availability": seminar.availability(),
+        "mode_availability": seminar_mode_availability(seminar=seminar),
+        "partner_groups": seminar_partners_by_role(seminar=seminar),
+        # utm_*/ref on the landing URL travel on to the form through the Register link.
+        "tracking_query": urlencode(tracking_params(request.GET)),
+        "share_summary": seminar_share_summary(seminar=seminar, organisers=organisers),
+        # Shared links must work from anywhere, so they are absolute, in this language.
+        "share_url": settings.SITE_URL + seminar.get_absolute_url(),
+        "og_locale": OG_LOCALES[get_language()],
+        "og_locale_alternates": [
+            locale for code, locale in OG_LOCALES.items() if code != get_language()
+        ],
+    }
+    return render_to_string("seminar/seminar_detail.html", context, request)

@@ -37,6 +37,14 @@ def hkt_year(value: datetime | None) -> str:
 
 
 @register.filter
+def edition_year(seminar) -> str:
+    """The edition's year for a list of editions, or "" when its title (in the active language)
+    already says it: "2025 2025 Guangdong/Hong Kong Seminar" reads as a mistake."""
+    year = hkt_year(seminar.starts_at)
+    return "" if year in str(seminar.title) else year
+
+
+@register.filter
 def hkt_time(value: datetime | None) -> str:
     """ "14:30 HKT": 24-hour clock, as Hong Kong government notices print it."""
     if value is None:

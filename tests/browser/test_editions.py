@@ -1,12 +1,16 @@
 """Series on the public pages in a real browser: the newest edition lists the past ones, an older
-edition points to the newest; axe-clean in every language, at 360 px, by keyboard alone."""
+edition points to the newest; a draft's preview for organisers; axe-clean in every language, at
+360 px, by keyboard alone."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from registrations.demo import demo_load
+from registrations.permissions import VIEWERS, groups_ensure
 from seminar.models import Seminar
 from tests.browser.conftest import LANGUAGES, PREFIX, screenshot, serious_violations
+from tests.factories import SeminarFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,3 +44,26 @@ def test_past_editions_read_and_work_by_keyboard_on_a_phone(page, live_server, l
 
     assert newest_findings == []
     assert older_findings == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_draft_preview_is_marked_and_accessible_on_a_phone(
+    page, live_server, django_user_model, language
+):
+    groups_ensure()
+    user = django_user_model.objects.create_user("previewer", password="pw-see-42", is_staff=True)
+    user.groups.add(Group.objects.get(name=VIEWERS))
+    SeminarFactory(slug="draft-preview", status=Seminar.Status.DRAFT)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "previewer")
+    page.fill("#id_password", "pw-see-42")
+    page.click("input[type=submit]")
+    page.set_viewport_size({"width": 360, "height": 800})
+
+    page.goto(f"{live_server.url}{PREFIX[language]}/seminars/draft-preview/")
+
+    assert page.locator(".draft-preview").is_visible()
+    assert page.locator(".registration-box button[disabled]").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, f"editions-{language}-draft-preview")
+    assert serious_violations(page) == []

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from registrations.models import Registration
 from registrations.permissions import ORGANISERS, groups_ensure
+from seminar.models import AttendanceMode, Seminar
 from tests.factories import RegistrationFactory, SeminarFactory, SeriesFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,11 +77,12 @@ def test_dashboard_compares_with_the_previous_edition(organiser_client, editions
     assert comparison.year == "2025"
     assert [(r.key, r.current, r.previous, r.difference) for r in comparison.rows] == [
         ("confirmed", "12", "10", "+2 (+20%)"),
-        ("present", "6", "8", "-2 (-25%)"),
+        ("attended", "6", "8", "-2 (-25%)"),
         ("attendance_rate", "50.0%", "80.0%", "-30.0 percentage points"),
         ("waitlisted", "0", "1", "-1 (-100%)"),
     ]
-    assert "Compared with 2025 IP Seminar (2025)" in response.content.decode()
+    # The title has the year already: it is not said twice.
+    assert "Compared with 2025 IP Seminar</h2>" in response.content.decode()
 
 
 def test_first_edition_has_no_comparison(organiser_client, editions):
@@ -106,3 +108,125 @@ def test_comparison_costs_two_queries_whatever_the_registrations(
     people(_last, 30, attended=True)
     with django_assert_num_queries(len(alone_queries) + 2):
         organiser_client.get(dashboard(this))
+
+
+def test_heading_gives_the_year_when_the_title_does_not(organiser_client, editions):
+    last, this = editions
+    Seminar.objects.filter(pk=last.pk).update(title_en="IP Seminar")
+
+    page = organiser_client.get(dashboard(this)).content.decode()
+
+    assert "Compared with IP Seminar (2025)" in page
+
+
+@pytest.fixture
+def upcoming():
+    """This edition starts in 30 days; the previous one started a year before. Of the previous
+    edition's 7 confirmed, 4 had registered 30 days or more before its start; 2 more did later
+    but were cancelled (never counted), 1 waitlisted."""
+    series = SeriesFactory()
+    now = timezone.now()
+    this = SeminarFactory(
+        series=series,
+        title_en="IP Seminar",
+        starts_at=now + timedelta(days=30, hours=1),
+        ends_at=now + timedelta(days=30, hours=3),
+        capacity=None,
+    )
+    last = SeminarFactory(
+        series=series,
+        title_en="IP Seminar",
+        starts_at=this.starts_at - timedelta(days=365),
+        ends_at=this.ends_at - timedelta(days=365),
+        capacity=None,
+    )
+    early = last.starts_at - timedelta(days=40)
+    late = last.starts_at - timedelta(days=10)
+    for created_at, count, fields in [
+        (early, 4, {"attended": True}),
+        (late, 3, {"attended": False}),
+        (early, 2, {"status": Status.CANCELLED}),
+        (late, 1, {"status": Status.WAITLISTED}),
+    ]:
+        people(last, count, **fields)
+        just_made = Registration.objects.filter(
+            seminar=last, created_at__gt=now - timedelta(hours=1)
+        )
+        just_made.update(created_at=created_at)
+    people(this, 5)
+    return last, this
+
+
+def test_upcoming_edition_compares_registrations_at_the_same_point_not_attendance(
+    organiser_client, upcoming
+):
+    _last, this = upcoming
+
+    response = organiser_client.get(dashboard(this))
+
+    rows = [
+        (r.key, r.current, r.previous, r.difference) for r in response.context["comparison"].rows
+    ]
+    assert rows == [
+        ("confirmed", "5", "7", "-2 (-29%)"),
+        ("confirmed_same_point", "5", "4", "+1 (+25%)"),
+        ("attended", "—", "4", "—"),
+        ("attendance_rate", "—", "57.1%", "—"),
+        ("waitlisted", "0", "1", "-1 (-100%)"),
+    ]
+    assert "Confirmed at the same point before the start (30 days before)" in (
+        response.content.decode()
+    )
+
+
+def test_upcoming_comparison_costs_one_query_more(
+    organiser_client, upcoming, django_assert_num_queries
+):
+    _last, this = upcoming
+    alone = SeminarFactory()
+    organiser_client.get(dashboard(alone))
+
+    with django_assert_num_queries(9) as alone_queries:
+        organiser_client.get(dashboard(alone))
+    with django_assert_num_queries(len(alone_queries) + 3):  # and the same-point count
+        organiser_client.get(dashboard(this))
+
+
+def test_hybrid_attended_is_the_same_figure_on_dashboard_comparison_and_summary(
+    organiser_client,
+):
+    """2 checked in at the door only, 3 online in the report only, 1 both, 2 absent: 6
+    attended of 8 confirmed, wherever it is quoted."""
+    series = SeriesFactory()
+    start = datetime(2025, 8, 12, 14, 30, tzinfo=HKT)
+    previous = SeminarFactory(
+        series=series, starts_at=start - timedelta(days=365), ends_at=start - timedelta(days=364)
+    )
+    hybrid = SeminarFactory(
+        series=series,
+        format=Seminar.Format.HYBRID,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        capacity=None,
+        online_capacity=None,
+    )
+    now = timezone.now()
+    room, online = AttendanceMode.IN_PERSON, AttendanceMode.ONLINE
+    people(hybrid, 2, attendance_mode=room, checked_in_at=now)
+    people(hybrid, 3, attendance_mode=online, attended=True)
+    people(hybrid, 1, attendance_mode=online, attended=True, checked_in_at=now)
+    people(hybrid, 1, attendance_mode=room)
+    people(hybrid, 1, attendance_mode=online, attended=False)
+    people(previous, 1)
+
+    page = organiser_client.get(dashboard(hybrid))
+    summary = organiser_client.get(
+        reverse("admin:seminar_seminar_summary", kwargs={"seminar_id": hybrid.pk})
+    )
+
+    assert page.context["headcounts"].attended == 6
+    assert '<dd data-figure="attended">6</dd>' in page.content.decode()
+    assert '<dd data-figure="attendance_rate">75.0%</dd>' in page.content.decode()
+    rows = {row.key: row.current for row in page.context["comparison"].rows}
+    assert (rows["attended"], rows["attendance_rate"]) == ("6", "75.0%")
+    assert summary.context["headline"].startswith("6 participants attended")

@@ -10,7 +10,11 @@ from registrations.editions import (
     COPIED,
     EDITION_SLUG_INVALID,
     EDITION_SLUG_TAKEN,
+    EDITION_START_PAST,
+    EDITION_START_SAME,
+    EDITION_START_TOO_FAR,
     NOT_COPIED,
+    edition_source,
     relation_key,
     seminar_edition_copy,
 )
@@ -26,7 +30,7 @@ from registrations.models import (
     QuestionCondition,
     SurveyOption,
 )
-from seminar.models import Seminar, SeminarPartner, SessionSpeaker
+from seminar.models import Seminar, SeminarPartner, Series, SessionSpeaker
 from tests.factories import (
     AnnouncementFactory,
     AnswerFactory,
@@ -167,12 +171,16 @@ def last_year():
 
 # A year later at 09:00 instead of 14:30 (Hong Kong keeps no daylight saving time).
 NEW_START = datetime(2026, 8, 20, 9, 0, tzinfo=HKT)
+# "Now" for the copies: the new start is in the future, as the rule wants.
+NOW = datetime(2026, 1, 5, 9, 0, tzinfo=HKT)
 
 
 def test_copy_moves_every_time_by_the_same_offset(last_year):
     offset = NEW_START - last_year.starts_at
 
-    copy = seminar_edition_copy(source=last_year, starts_at=NEW_START, slug="2026-seminar").seminar
+    copy = seminar_edition_copy(
+        now=NOW, source=last_year, starts_at=NEW_START, slug="2026-seminar"
+    ).seminar
 
     copy.refresh_from_db()
     assert copy.starts_at == NEW_START
@@ -191,7 +199,9 @@ def test_copy_moves_every_time_by_the_same_offset(last_year):
 
 
 def test_copy_is_a_draft_with_no_seat_taken_and_no_meeting_link(last_year):
-    copy = seminar_edition_copy(source=last_year, starts_at=NEW_START, slug="2026-seminar").seminar
+    copy = seminar_edition_copy(
+        now=NOW, source=last_year, starts_at=NEW_START, slug="2026-seminar"
+    ).seminar
 
     copy.refresh_from_db()
     assert copy.status == Seminar.Status.DRAFT
@@ -201,11 +211,13 @@ def test_copy_is_a_draft_with_no_seat_taken_and_no_meeting_link(last_year):
 
 
 def test_copy_keeps_every_language_and_setting(last_year):
-    copy = seminar_edition_copy(source=last_year, starts_at=NEW_START, slug="2026-seminar").seminar
+    copy = seminar_edition_copy(
+        now=NOW, source=last_year, starts_at=NEW_START, slug="2026-seminar"
+    ).seminar
 
     copy.refresh_from_db()
     same = [
-        "title_en", "title_zh_hant", "title_zh_hans", "theme_zh_hans", "description_zh_hant",
+        "theme_zh_hans", "description_zh_hant",
         "venue_en", "venue_zh_hant", "enquiries_name_zh_hans", "enquiries_email", "format",
         "capacity", "online_capacity", "requires_approval", "waitlist_enabled",
         "reminder_hours", "join_details_hours_before", "certificates_enabled", "cpd_hours",
@@ -215,6 +227,11 @@ def test_copy_keeps_every_language_and_setting(last_year):
     assert {name: getattr(copy, name) for name in same} == {
         name: getattr(last_year, name) for name in same
     }
+    assert (copy.title_en, copy.title_zh_hant, copy.title_zh_hans) == (
+        "2026 Seminar",
+        "2026 研討會",
+        "2026 研讨会",
+    )
     assert copy.sessions.first().title_zh_hant == "開幕"
     assert copy.email_texts.get().intro_zh_hans == "欢迎"
     assert copy.survey.intro_zh_hant == "請告訴我們"
@@ -222,7 +239,9 @@ def test_copy_keeps_every_language_and_setting(last_year):
 
 
 def test_copy_keeps_speakers_partners_questions_and_survey_options(last_year):
-    copy = seminar_edition_copy(source=last_year, starts_at=NEW_START, slug="2026-seminar").seminar
+    copy = seminar_edition_copy(
+        now=NOW, source=last_year, starts_at=NEW_START, slug="2026-seminar"
+    ).seminar
 
     def speakers(seminar):
         rows = SessionSpeaker.objects.filter(session__seminar=seminar)
@@ -246,7 +265,9 @@ def test_copy_keeps_speakers_partners_questions_and_survey_options(last_year):
 
 def test_copy_takes_nobody_along(last_year):
     """No registrations, answers, emails, responses, alerts, certificates or logs of anyone."""
-    copy = seminar_edition_copy(source=last_year, starts_at=NEW_START, slug="2026-seminar").seminar
+    copy = seminar_edition_copy(
+        now=NOW, source=last_year, starts_at=NEW_START, slug="2026-seminar"
+    ).seminar
 
     for relation in Seminar._meta.related_objects:
         if relation_key(relation) in NOT_COPIED:
@@ -264,9 +285,9 @@ def test_slug_taken_or_malformed_is_refused_next_to_the_slug(last_year):
     SeminarFactory(slug="2026-seminar")
 
     with pytest.raises(RegistrationError) as taken:
-        seminar_edition_copy(source=last_year, starts_at=NEW_START, slug="2026-seminar")
+        seminar_edition_copy(now=NOW, source=last_year, starts_at=NEW_START, slug="2026-seminar")
     with pytest.raises(RegistrationError) as malformed:
-        seminar_edition_copy(source=last_year, starts_at=NEW_START, slug="2026 seminar!")
+        seminar_edition_copy(now=NOW, source=last_year, starts_at=NEW_START, slug="2026 seminar!")
 
     assert taken.value.field == "slug"
     assert taken.value.message == EDITION_SLUG_TAKEN % {"slug": "2026-seminar"}
@@ -278,42 +299,161 @@ def test_slug_taken_or_malformed_is_refused_next_to_the_slug(last_year):
 def test_review_lists_what_to_check_in_the_organisers_language(last_year):
     with translation.override("en"):
         review = seminar_edition_copy(
-            source=last_year, starts_at=NEW_START, slug="2026-seminar"
+            now=NOW, source=last_year, starts_at=NEW_START, slug="2026-seminar"
         ).review
 
-    anchors = [item.anchor for item in review]
-    assert anchors == [
-        "id_join_url",
-        "id_registration_opens_at",
-        "sessions-group",
-        "id_capacity",
-        "id_certificate_signatory_name_en",
-        "",
-        "id_status",
+    targets = [(item.anchor, item.page) for item in review]
+    assert targets == [
+        ("id_title_en", ""),
+        ("id_join_url", ""),
+        ("id_registration_opens_at_0", ""),
+        ("sessions-group", ""),
+        ("id_capacity", ""),
+        ("id_certificate_signatory_name_en", ""),
+        ("", "survey"),
+        ("id_status", ""),
     ]
     texts = " ".join(item.text for item in review)
+    assert review[0].text.startswith("Check the title")
     assert "3 speakers" in texts
-    assert f"300 seats, as last time, when {last_year.seats_taken} registrations" in texts
+    assert "the earlier edition's speakers" in texts
+    assert "last year" not in texts
+    # Hybrid: both kinds of seats, and what the earlier edition filled of each.
+    assert "300 in the room and 500 online" in texts
+    assert (
+        f"confirmed {last_year.seats_taken} in the room and "
+        f"{last_year.online_seats_taken} online" in texts
+    )
     assert "still WONG Ka Yan?" in texts
     assert "21 July 2026" in texts  # registration opens 30 days before the new start
+
+
+def test_in_person_review_counts_the_seats_once(last_year):
+    Seminar.objects.filter(pk=last_year.pk).update(format=Seminar.Format.IN_PERSON)
+    last_year.refresh_from_db()
+
+    with translation.override("en"):
+        review = seminar_edition_copy(
+            now=NOW, source=last_year, starts_at=NEW_START, slug="2026-seminar"
+        ).review
+
+    capacity = next(item.text for item in review if item.anchor == "id_capacity")
+    assert capacity == (
+        "Check the capacity: 300 seats, as last time, when "
+        f"{last_year.seats_taken} registrations were confirmed."
+    )
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "message"),
+    [
+        (datetime(2025, 12, 1, 9, tzinfo=HKT), EDITION_START_PAST),
+        (datetime(2026, 1, 5, 9, tzinfo=HKT), EDITION_START_PAST),  # now is not the future
+        (datetime(2101, 1, 1, 9, tzinfo=HKT), EDITION_START_TOO_FAR % {"year": 2100}),
+        (datetime(9999, 12, 31, 23, 59, tzinfo=HKT), EDITION_START_TOO_FAR % {"year": 2100}),
+    ],
+)
+def test_start_not_in_the_future_or_too_far_is_refused_next_to_the_start(
+    last_year, starts_at, message
+):
+    with pytest.raises(RegistrationError) as refused:
+        seminar_edition_copy(now=NOW, source=last_year, starts_at=starts_at, slug="new")
+
+    assert (refused.value.field, refused.value.message) == ("starts_at", message)
+    assert Seminar.objects.count() == 1
+
+
+def test_start_equal_to_the_sources_is_refused_even_in_the_future(last_year):
+    with pytest.raises(RegistrationError) as refused:
+        seminar_edition_copy(
+            now=datetime(2025, 1, 1, tzinfo=HKT),
+            source=last_year,
+            starts_at=last_year.starts_at,
+            slug="new",
+        )
+
+    assert (refused.value.field, refused.value.message) == ("starts_at", EDITION_START_SAME)
+
+
+def test_upper_case_slug_is_refused(last_year):
+    with pytest.raises(RegistrationError) as refused:
+        seminar_edition_copy(now=NOW, source=last_year, starts_at=NEW_START, slug="ABC-2026")
+
+    assert refused.value.field == "slug"
+
+
+def test_title_year_moves_only_where_it_stands_alone(last_year):
+    Seminar.objects.filter(pk=last_year.pk).update(
+        title_en="The 12025th Seminar", title_zh_hant="2025年研討會", title_zh_hans="研讨会"
+    )
+    last_year.refresh_from_db()
+
+    copy = seminar_edition_copy(
+        now=NOW, source=last_year, starts_at=NEW_START, slug="2026-seminar"
+    ).seminar
+
+    copy.refresh_from_db()
+    assert (copy.title_en, copy.title_zh_hant, copy.title_zh_hans) == (
+        "The 12025th Seminar",
+        "2026年研討會",
+        "研讨会",
+    )
+
+
+def test_new_series_takes_both_editions_named_without_the_year(last_year):
+    Seminar.objects.filter(pk=last_year.pk).update(series=None)
+    last_year.refresh_from_db()
+
+    copy = seminar_edition_copy(
+        now=NOW, source=last_year, starts_at=NEW_START, slug="2026-seminar", new_series=True
+    ).seminar
+
+    last_year.refresh_from_db()
+    series = copy.series
+    assert last_year.series == series
+    assert (series.name_en, series.name_zh_hant, series.name_zh_hans) == (
+        "Seminar",
+        "研討會",
+        "研讨会",
+    )
+
+
+def test_new_series_is_not_made_for_a_seminar_already_in_one(last_year):
+    series = last_year.series
+
+    copy = seminar_edition_copy(
+        now=NOW, source=last_year, starts_at=NEW_START, slug="2026-seminar", new_series=True
+    ).seminar
+
+    assert copy.series == series
+    assert Series.objects.count() == 1
 
 
 def test_copy_is_recorded_in_the_new_seminars_history(last_year):
     organiser = get_user_model().objects.get(username="organiser")
 
     copy = seminar_edition_copy(
-        source=last_year, starts_at=NEW_START, slug="2026-seminar", actor=organiser
+        now=NOW, source=last_year, starts_at=NEW_START, slug="2026-seminar", actor=organiser
     ).seminar
 
     entry = LogEntry.objects.get(object_id=str(copy.pk))
     assert entry.user == organiser
-    assert "2025-gd-hk-ip-seminar" in entry.change_message
+    with translation.override("en"):
+        assert entry.get_change_message() == (
+            "Added new edition, copied from “2025 Seminar (2025-gd-hk-ip-seminar)”."
+        )
+    with translation.override("zh-hant"):
+        assert "新一屆" in entry.get_change_message()
+    assert edition_source(seminar=copy) == last_year
+    Seminar.objects.filter(pk=copy.pk).update(status=Seminar.Status.PUBLISHED)
+    copy.refresh_from_db()
+    assert edition_source(seminar=copy) is None  # published: nothing left to review
 
 
 def test_seminar_without_programme_questions_or_survey_copies(last_year):
     bare = SeminarFactory(slug="bare")
 
-    copy = seminar_edition_copy(source=bare, starts_at=NEW_START, slug="bare-2026").seminar
+    copy = seminar_edition_copy(now=NOW, source=bare, starts_at=NEW_START, slug="bare-2026").seminar
 
     assert copy.pk != bare.pk
     assert not copy.sessions.exists()

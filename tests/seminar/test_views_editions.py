@@ -92,10 +92,50 @@ def test_older_edition_points_to_the_newest(client, series, prefix, words):
 
 def test_edition_pages_query_counts(client, series, django_assert_num_queries):
     alone = SeminarFactory()
+    upcoming = edition(series, timezone.now().year + 2)
 
     with django_assert_num_queries(3) as alone_queries:  # no series: nothing more than before
         client.get(alone.get_absolute_url())
     with django_assert_num_queries(len(alone_queries) + 2):  # a newer edition? the past ones
-        client.get(series.by_year[2026].get_absolute_url())
-    with django_assert_num_queries(len(alone_queries) + 1):  # the newer edition only
         client.get(series.by_year[2023].get_absolute_url())
+    with django_assert_num_queries(len(alone_queries) + 1):  # upcoming: the past ones only
+        client.get(upcoming.get_absolute_url())
+
+
+@pytest.fixture
+def this_year(series):
+    """The series' next edition, still to come and open for registration."""
+    seminar = edition(series, timezone.now().year + 2)
+    Seminar.objects.filter(pk=seminar.pk).update(registration_opens_at=None)
+    return seminar
+
+
+def test_open_edition_keeps_its_register_box_and_its_past_list(client, series, this_year):
+    newer = edition(series, this_year.starts_at.year + 1)
+
+    page = client.get(this_year.get_absolute_url()).content.decode()
+
+    assert "A newer edition" not in page
+    assert newer.slug not in page
+    assert "Register now" in page
+    assert "Past editions" in page
+    assert 'href="/seminars/2025-ip-seminar/"' in page
+
+
+def test_past_editions_are_only_those_before_this_one(client, series, this_year):
+    page = client.get("/seminars/2023-ip-seminar/").content.decode()
+
+    assert "Past editions" not in page  # nothing published and over before 2023
+    assert f'href="{this_year.get_absolute_url()}"' in page  # the newer-edition pointer
+
+
+def test_year_is_not_said_twice_when_the_title_has_it(client, series):
+    Seminar.objects.filter(pk=series.by_year[2023].pk).update(title_en="IP Seminar")
+
+    page = client.get("/seminars/2026-ip-seminar/").content.decode()
+
+    assert '<li><a href="/seminars/2025-ip-seminar/">2025 IP Seminar</a></li>' in page
+    assert (
+        '<li><span class="text-body-secondary">2023</span> '
+        '<a href="/seminars/2023-ip-seminar/">IP Seminar</a></li>'
+    ) in page
