@@ -194,6 +194,11 @@ class SeminarAdmin(EditionAdminMixin, nested_admin.NestedModelAdminMixin, Tabbed
     prepopulated_fields = {"slug": ("title_en",)}
     readonly_fields = ("seats_taken", "online_seats_taken")
     change_form_template = "admin/seminar/seminar/change_form.html"
+
+    class Media:
+        # Focus, names and ids the packages' scripts leave out; after django.jQuery exists.
+        js = ("admin/js/jquery.init.js", "js/programme_editor.js")
+        css = {"all": ("css/programme_editor.css",)}
     inlines = (SessionInline, SeminarPartnerInline, SeminarEmailTextInline)
     fieldsets = (
         (None, {"fields": ("title", "slug", "theme", "description", "status", "series")}),
