@@ -189,3 +189,23 @@ def test_the_seminar_page_with_a_programme_passes_axe_with_rows_added(
 
     assert page.locator("#modeltranslation-main-switch").get_attribute("aria-label")
     assert strict_violations(page) == []
+
+
+def test_speaker_and_partner_rows_fit_a_360px_phone(browser, live_server):
+    seminar = SeminarFactory()
+    session = SessionFactory(seminar=seminar, starts_at=seminar.starts_at)
+    SessionSpeakerFactory(session=session)
+    SeminarPartnerFactory(seminar=seminar)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    log_in(page, live_server)
+
+    page.goto(f"{live_server.url}/admin/seminar/seminar/{seminar.pk}/change/")
+
+    overflowing = page.evaluate(
+        """[...document.querySelectorAll('.djn-inline-form *')]
+            .filter(element => element.getBoundingClientRect().right > 360)
+            .map(element => element.tagName + '.' + element.className)"""
+    )
+    context.close()
+    assert overflowing == []
