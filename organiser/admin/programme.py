@@ -199,6 +199,7 @@ class SeminarAdmin(EditionAdminMixin, nested_admin.NestedModelAdminMixin, Tabbed
         # Focus, names and ids the packages' scripts leave out; after django.jQuery exists.
         js = ("admin/js/jquery.init.js", "js/programme_editor.js")
         css = {"all": ("css/programme_editor.css",)}
+
     inlines = (SessionInline, SeminarPartnerInline, SeminarEmailTextInline)
     fieldsets = (
         (None, {"fields": ("title", "slug", "theme", "description", "status", "series")}),

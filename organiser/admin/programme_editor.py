@@ -9,8 +9,8 @@ from django import forms
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationInlineModelAdmin
 
 from registrations.models import EmailText
@@ -124,7 +124,11 @@ class SessionInlineForm(forms.ModelForm):
             day_shift = _hkt(self.seminar.starts_at + move).date() - days[0]
             starts_at, ends_at = starts_at + day_shift - move, ends_at + day_shift - move
             self.kept_typed_time = True
-        elif not typed and self.stored_times[0] and starts_at.date() != _hkt(self.stored_times[0]).date():
+        elif (
+            not typed
+            and self.stored_times[0]
+            and starts_at.date() != _hkt(self.stored_times[0]).date()
+        ):
             self.moved_to_new_day = True
         self.instance.starts_at, self.instance.ends_at = starts_at, ends_at
         return cleaned

@@ -157,9 +157,7 @@ def strict_violations(page) -> list[str]:
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hant"])
-def test_the_seminar_page_with_a_programme_passes_axe_with_rows_added(
-    page, live_server, language
-):
+def test_the_seminar_page_with_a_programme_passes_axe_with_rows_added(page, live_server, language):
     seminar = SeminarFactory()
     session = SessionFactory(seminar=seminar, starts_at=seminar.starts_at)
     SessionSpeakerFactory(session=session)

@@ -138,9 +138,7 @@ def test_moving_the_seminar_moves_its_programme_and_says_so(organiser_client, se
     )
 
     page = response.content.decode()
-    assert (
-        "The programme moved with the seminar: 2 sessions moved by as much as the start." in page
-    )
+    assert "The programme moved with the seminar: 2 sessions moved by as much as the start." in page
     seminar.refresh_from_db()
     assert seminar.starts_at == STARTS_AT + WEEK
     assert session_starts(seminar) == [STARTS_AT + WEEK, STARTS_AT + timedelta(hours=2) + WEEK]
@@ -176,7 +174,10 @@ def test_a_later_start_moves_the_untouched_sessions_only(organiser_client, semin
 
     assert response.status_code == 302
     assert [
-        (timezone.localtime(s.starts_at).strftime("%H:%M"), timezone.localtime(s.ends_at).strftime("%H:%M"))
+        (
+            timezone.localtime(s.starts_at).strftime("%H:%M"),
+            timezone.localtime(s.ends_at).strftime("%H:%M"),
+        )
         for s in seminar.sessions.all()
     ] == [("15:00", "15:30"), ("16:00", "16:15")]
 

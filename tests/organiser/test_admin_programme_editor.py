@@ -43,7 +43,9 @@ def test_a_session_added_before_the_seminar_had_several_days_is_asked_its_day(
 
     assert response.status_code == 200
     form = response.context["inline_admin_formsets"][0].formset.forms[0]
-    assert form.errors == {"day": ["The seminar runs over several days: choose this session's day."]}
+    assert form.errors == {
+        "day": ["The seminar runs over several days: choose this session's day."]
+    }
     assert form["title_en"].value() == "Day two keynote"  # everything typed kept
     assert form["start_time"].value() == "0930"
     page = response.content.decode()
