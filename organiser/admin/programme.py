@@ -28,7 +28,12 @@ from .announcements import announcements_link
 from .certificates import CERTIFICATES_FIELDSET, certificates_link
 from .editions import EditionAdminMixin
 from .notices import notice_help, notice_intros, notice_label, notice_report, notify_fieldset
-from .programme_editor import SeminarEmailTextInline, SeminarPartnerInline, SessionInline
+from .programme_editor import (
+    SeminarEmailTextInline,
+    SeminarPartnerInline,
+    SessionInline,
+    programme_move_report,
+)
 from .questions import questions_link
 from .surveys import survey_link
 
@@ -45,8 +50,10 @@ class SeminarAdminForm(forms.ModelForm):
         required=False,
         initial=True,
         help_text=_(
-            "When you change the start, every session moves by the same amount, including "
-            "sessions you change below. Untick it to keep the sessions' times as they are."
+            "Ticked: when you change the seminar's start, every session moves by the same "
+            "amount, except sessions whose times you change below: they keep the times you "
+            "type. Unticked: each session keeps its clock time, on the seminar's new day (at a "
+            "seminar of several days, on the day chosen for it)."
         ),
     )
     notify_registrants = forms.BooleanField(required=False, initial=True)
@@ -92,6 +99,9 @@ class SeminarAdminForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         super()._post_clean()
+        # Read by the session forms (SessionInlineForm.clean), which see only this instance:
+        # a session whose times are typed on this page keeps them instead of moving.
+        self.instance.programme_move = self.programme_offset
         if self.programme_offset:
             # The session inline is checked after this form, against this instance, and its
             # sessions are still at their old times: seminar_reschedule moves them once they are
@@ -184,6 +194,12 @@ class SeminarAdmin(EditionAdminMixin, nested_admin.NestedModelAdminMixin, Tabbed
     prepopulated_fields = {"slug": ("title_en",)}
     readonly_fields = ("seats_taken", "online_seats_taken")
     change_form_template = "admin/seminar/seminar/change_form.html"
+
+    class Media:
+        # Focus, names and ids the packages' scripts leave out; after django.jQuery exists.
+        js = ("admin/js/jquery.init.js", "js/programme_editor.js")
+        css = {"all": ("css/programme_editor.css",)}
+
     inlines = (SessionInline, SeminarPartnerInline, SeminarEmailTextInline)
     fieldsets = (
         (None, {"fields": ("title", "slug", "theme", "description", "status", "series")}),
@@ -373,16 +389,12 @@ class SeminarAdmin(EditionAdminMixin, nested_admin.NestedModelAdminMixin, Tabbed
             ends_at=form.cleaned_data["ends_at"],
             move_programme=bool(form.programme_offset),
         )
-        if moved:
-            self.message_user(
-                request,
-                ngettext(
-                    "The programme moved with the seminar: %(count)d session moved.",
-                    "The programme moved with the seminar: %(count)d sessions moved.",
-                    moved,
-                )
-                % {"count": moved},
+        if "starts_at" in form.changed_data and (
+            message := programme_move_report(
+                formsets=formsets, moved=moved, move_programme=bool(form.programme_offset)
             )
+        ):
+            self.message_user(request, message)
 
     def save_related(self, request, form, formsets, change: bool) -> None:
         self._programme_save(request, form, formsets, change)

@@ -1,6 +1,6 @@
 """Dates in Hong Kong time with the zone named, and the language switcher."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django import template
 from django.conf import settings
@@ -19,14 +19,23 @@ def _local(value: datetime) -> datetime:
 
 @register.filter
 def hkt_date(value: datetime | None) -> str:
-    """ "Friday, 12 August 2022" in the active language's format."""
-    if value is None:
-        return ""
-    local = _local(value)
+    """ "12 August 2022 (Friday)" in the active language's format."""
+    return "" if value is None else day_label(_local(value).date())
+
+
+@register.filter
+def hkt_day(value: datetime | None) -> date | None:
+    """The day in Hong Kong, to group a programme by."""
+    return None if value is None else _local(value).date()
+
+
+@register.filter
+def day_label(day: date) -> str:
+    """ "12 August 2022 (Friday)", "2022年8月12日（星期五）": a day as the site writes it."""
     # Chinese puts the weekday in full-width brackets: the pattern is translated.
     return pgettext("a date and its weekday", "%(date)s (%(weekday)s)") % {
-        "date": date_format(local, "DATE_FORMAT"),
-        "weekday": date_format(local, "l"),
+        "date": date_format(day, "DATE_FORMAT"),
+        "weekday": date_format(day, "l"),
     }
 
 
@@ -67,6 +76,13 @@ def hkt_range(starts_at: datetime, ends_at: datetime) -> str:
     if start.date() == end.date():
         return f"{hkt_date(start)} {start:%H:%M}–{end:%H:%M} {end.tzname()}"
     return f"{hkt_datetime(start)} – {hkt_datetime(end)}"
+
+
+@register.simple_tag
+def hkt_clock_range(starts_at: datetime, ends_at: datetime) -> str:
+    """ "09:00–09:30 HKT": a session's times, its day said elsewhere."""
+    start, end = _local(starts_at), _local(ends_at)
+    return f"{start:%H:%M}–{end:%H:%M} {end.tzname()}"
 
 
 @register.simple_tag

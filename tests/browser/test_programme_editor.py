@@ -10,7 +10,14 @@ from django.contrib.auth import get_user_model
 
 from seminar.models import Seminar
 from tests.browser.test_accessibility import admin_violations
-from tests.factories import OrganisationFactory, SpeakerFactory
+from tests.factories import (
+    OrganisationFactory,
+    SeminarFactory,
+    SeminarPartnerFactory,
+    SessionFactory,
+    SessionSpeakerFactory,
+    SpeakerFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -85,14 +92,14 @@ def test_a_small_seminar_is_built_on_one_page_and_published(page, live_server):
     effort.type(page.locator("#id_ends_at_1"), "16:00")
     effort.choose(page.locator("#id_status"), Seminar.Status.PUBLISHED)
     for index, (title, kind, start, end, speaker) in enumerate(SESSIONS):
-        press(page, "Add another Session")
+        press(page, "Add another session")
         prefix = f"id_sessions-{index}-"
         effort.type(page.locator(f"#{prefix}start_time"), start)
         effort.type(page.locator(f"#{prefix}end_time"), end)
         if kind != "talk":
             effort.choose(page.locator(f"#{prefix}kind"), kind)
         effort.type(page.locator(f"#{prefix}title_en"), title)
-        page.locator(f"#sessions-{index}").get_by_role("link", name="Add another Speaker").focus()
+        page.locator(f"#sessions-{index}").get_by_role("link", name="Add another speaker").focus()
         page.keyboard.press("Enter")
         select_id = f"{prefix}session_speakers-0-speaker"
         if speaker:
@@ -111,7 +118,7 @@ def test_a_small_seminar_is_built_on_one_page_and_published(page, live_server):
         assert page.locator(f"#select2-{select_id}-container").inner_text().startswith("CHEN")
         effort.inputs += 1  # choosing the new speaker is done by the popup; count it anyway
     for index, name in enumerate(["Intellectual", "Hong Kong Trade"]):
-        press(page, "Add another Organising or supporting body")
+        press(page, "Add another organising or supporting body")
         effort.autocomplete(page, f"id_partners-{index}-organisation", name)
     effort.choose(page.locator("#id_partners-1-role"), "co_organiser")
     assert admin_violations(page) == []
@@ -134,3 +141,69 @@ def test_a_small_seminar_is_built_on_one_page_and_published(page, live_server):
     assert effort.inputs == 6 + 11 + 5 + 3
     # The add page, the speaker popup, the seminar's page after saving.
     assert len(effort.loads) == 3
+
+
+def strict_violations(page) -> list[str]:
+    """Every serious or critical axe finding, the packages' markup included: the seminar's page
+    needs none of test_accessibility.THIRD_PARTY_MARKUP's allowances."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return [
+        f"{violation['id']} ({violation['impact']}): "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:5])
+        for violation in Axe().run(page).response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant"])
+def test_the_seminar_page_with_a_programme_passes_axe_with_rows_added(page, live_server, language):
+    seminar = SeminarFactory()
+    session = SessionFactory(seminar=seminar, starts_at=seminar.starts_at)
+    SessionSpeakerFactory(session=session)
+    SeminarPartnerFactory(seminar=seminar)
+    log_in(page, live_server)
+    prefix = {"en": "", "zh-hant": "/zh-hant"}[language]
+    page.goto(f"{live_server.url}{prefix}/admin/seminar/seminar/{seminar.pk}/change/")
+    words = {
+        "en": (
+            "Add another session",
+            "Add another speaker",
+            "Add another organising or supporting body",
+        ),
+        "zh-hant": ("新增另一個環節", "新增另一個講者", "新增另一個主辦或支持機構"),
+    }[language]
+
+    # Each "Add another …" by keyboard; the focus lands in the new row's first box.
+    press(page, words[0])
+    assert page.evaluate("document.activeElement.id") == "id_sessions-1-start_time"
+    page.locator("#sessions-1").get_by_role("link", name=words[1]).focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.closest('.djn-inline-form').id") == (
+        "sessions-1-session_speakers-0"
+    )
+    press(page, words[2])
+    assert page.evaluate("document.activeElement.closest('.djn-inline-form').id") == "partners-1"
+
+    assert page.locator("#modeltranslation-main-switch").get_attribute("aria-label")
+    assert strict_violations(page) == []
+
+
+def test_speaker_and_partner_rows_fit_a_360px_phone(browser, live_server):
+    seminar = SeminarFactory()
+    session = SessionFactory(seminar=seminar, starts_at=seminar.starts_at)
+    SessionSpeakerFactory(session=session)
+    SeminarPartnerFactory(seminar=seminar)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    log_in(page, live_server)
+
+    page.goto(f"{live_server.url}/admin/seminar/seminar/{seminar.pk}/change/")
+
+    overflowing = page.evaluate(
+        """[...document.querySelectorAll('.djn-inline-form *')]
+            .filter(element => element.getBoundingClientRect().right > 360)
+            .map(element => element.tagName + '.' + element.className)"""
+    )
+    context.close()
+    assert overflowing == []

@@ -2,6 +2,7 @@
 typed as clock times on the seminar's day, stay inside the seminar, and moving the seminar offers
 to move the programme with it."""
 
+import html
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -137,23 +138,48 @@ def test_moving_the_seminar_moves_its_programme_and_says_so(organiser_client, se
     )
 
     page = response.content.decode()
-    assert "The programme moved with the seminar: 2 sessions moved." in page
+    assert "The programme moved with the seminar: 2 sessions moved by as much as the start." in page
     seminar.refresh_from_db()
     assert seminar.starts_at == STARTS_AT + WEEK
     assert session_starts(seminar) == [STARTS_AT + WEEK, STARTS_AT + timedelta(hours=2) + WEEK]
 
 
-def test_a_session_changed_on_the_same_form_moves_with_the_seminar(organiser_client, seminar):
+def test_a_session_retimed_on_the_same_form_keeps_the_time_typed_on_the_new_day(
+    organiser_client, seminar
+):
     data = posted_form(organiser_client.get(change_url(seminar)))
     with_times(data, "", seminar.starts_at + WEEK, seminar.ends_at + WEEK)
-    # The organiser also moves the closing remarks 15 minutes earlier, on the old date.
+    # The organiser also moves the closing remarks 15 minutes earlier (the page shows the old day).
     closing = STARTS_AT + timedelta(hours=1, minutes=45)
     with_times(data, "sessions-1-", closing, closing + timedelta(minutes=30))
+
+    response = organiser_client.post(change_url(seminar), data, follow=True)
+
+    assert session_starts(seminar) == [STARTS_AT + WEEK, closing + WEEK]
+    assert (
+        "The programme moved with the seminar: 1 session moved by as much as the start. "
+        "1 session whose times you changed kept the times you typed."
+    ) in response.content.decode()
+
+
+def test_a_later_start_moves_the_untouched_sessions_only(organiser_client, seminar):
+    """The reviewer's case: the seminar starts 30 minutes later and the closing remarks are
+    retyped at 16:00-16:15 in the same save; they stay there, not at 16:30."""
+    data = posted_form(organiser_client.get(change_url(seminar)))
+    half_hour = timedelta(minutes=30)
+    with_times(data, "", seminar.starts_at + half_hour, seminar.ends_at + half_hour)
+    data.update({"sessions-1-start_time": "16:00", "sessions-1-end_time": "16:15"})
 
     response = organiser_client.post(change_url(seminar), data)
 
     assert response.status_code == 302
-    assert session_starts(seminar) == [STARTS_AT + WEEK, closing + WEEK]
+    assert [
+        (
+            timezone.localtime(s.starts_at).strftime("%H:%M"),
+            timezone.localtime(s.ends_at).strftime("%H:%M"),
+        )
+        for s in seminar.sessions.all()
+    ] == [("15:00", "15:30"), ("16:00", "16:15")]
 
 
 def test_a_later_start_without_moving_the_programme_is_refused_next_to_each_session(
@@ -186,11 +212,23 @@ def test_another_day_without_moving_the_programme_keeps_the_sessions_clock_times
     del data["move_programme"]
 
     response = organiser_client.post(
-        change_url(seminar), with_times(data, "", seminar.starts_at + WEEK, seminar.ends_at + WEEK)
+        change_url(seminar),
+        with_times(data, "", seminar.starts_at + WEEK, seminar.ends_at + WEEK),
+        follow=True,
     )
 
-    assert response.status_code == 302
     assert session_starts(seminar) == [STARTS_AT + WEEK, STARTS_AT + timedelta(hours=2) + WEEK]
+    assert (
+        "The programme did not move with the seminar: 2 sessions kept their clock times on "
+        "the seminar's new day."
+    ) in html.unescape(response.content.decode())
+
+
+def test_the_move_programme_box_says_what_ticked_and_unticked_do(organiser_client, seminar):
+    page = html.unescape(organiser_client.get(change_url(seminar)).content.decode())
+
+    assert "Ticked: when you change the seminar's start, every session moves" in page
+    assert "Unticked: each session keeps its clock time, on the seminar's new day" in page
 
 
 def test_moving_the_seminar_and_each_session_by_hand_is_accepted(organiser_client, seminar):

@@ -21,7 +21,21 @@ pytestmark = pytest.mark.django_db
 
 CLOCK = st.one_of(
     st.builds("{:02d}:{:02d}".format, st.integers(0, 30), st.integers(0, 70)),
-    st.sampled_from(["", "9", "14.30", "2:30 pm", "24:00", "-1:00", "１４：３０"]),
+    st.sampled_from(
+        [
+            "",
+            "9",
+            "14.30",
+            "2:30 pm",
+            "24:00",
+            "-1:00",
+            "１４：３０",
+            "0930",
+            "930",
+            "13 pm",
+            "下午2:15",
+        ]
+    ),
     st.text(max_size=12),
 )
 DAY = st.one_of(
