@@ -181,10 +181,10 @@ def survey_results(
     (the audience is narrowed the same way, so the rate compares like with like)."""
     filters = {"participant_type": participant_type, "region": region}
     responses = survey_responses(survey=survey, **filters)
-    count = responses.count()
-    if survey_withheld(survey=survey, responses=count):
+    responded = responses.count()
+    if survey_withheld(survey=survey, responses=responded):
         return SurveyResults(
-            survey=survey, responses=count, audience=0, questions=[], withheld=True
+            survey=survey, responses=responded, audience=0, questions=[], withheld=True
         )
     audience = survey_audience(survey=survey)
     for name, value in filters.items():
@@ -224,7 +224,7 @@ def survey_results(
     asked = audience.count()
     return SurveyResults(
         survey=survey,
-        responses=count,
+        responses=responded,
         audience=asked,
         audience_anonymised=0 if asked else _anonymised(survey=survey, **filters),
         questions=[
@@ -323,7 +323,7 @@ def _question_result(
     if kind in SurveyQuestion.CHOICE_KINDS:
         # A retired option stays in the results while anyone had chosen it.
         options = [o for o in question.options.all() if not o.retired or chosen.get(o.pk)]
-        counts = [(str(o.pk), o.label, chosen.get(o.pk, 0)) for o in options]
+        counts = [(str(o.pk), _option_label(o), chosen.get(o.pk, 0)) for o in options]
         return QuestionResult(question, answered, rows=_rows(counts, answered))
     if kind in SurveyQuestion.SCORE_KINDS:
         return _score_result(question, answered, counted)
@@ -336,6 +336,13 @@ def _question_result(
     if kind == Kind.NUMBER:
         return QuestionResult(question, answered, average=_number_average(counted))
     return QuestionResult(question, answered, texts=texts)
+
+
+def _option_label(option) -> str:
+    if not option.retired:
+        return option.label
+    # Kept for those who chose it: said, so nobody wonders why it is not on the form.
+    return gettext("%(label)s (no longer offered)") % {"label": option.label}
 
 
 def _score_result(
