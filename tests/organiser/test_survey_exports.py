@@ -370,9 +370,9 @@ def test_the_printable_summary_uses_chinese_punctuation_and_no_trailing_separato
         survey_response(survey, registration, {recommend: score, useful: 4})
     RegistrationFactory(seminar=survey.seminar, attended=True)  # asked, did not answer
 
+    english = print_page(organiser_client, survey).content.decode()
     with translation.override("zh-hans"):
         page = print_page(organiser_client, survey).content.decode()
-    english = print_page(organiser_client, survey).content.decode()
 
     assert "收到 3 份回应（75.0%）。" in page
     assert "平均分：" in page and "平均分 " not in page

@@ -182,3 +182,14 @@ def test_invitations_wait_for_the_seminars_end_even_when_the_survey_opens_before
     assert surveys_invite_due() == 0
     assert survey.effective_invitations_at == seminar.ends_at
     assert surveys_invite_due(now=seminar.ends_at + timedelta(minutes=1)) == 1
+
+
+def test_the_english_email_quotes_the_seminars_title():
+    survey = open_survey(seminar=past_seminar(title_en="2027 IP Trading Forum"))
+    registration = attendee(survey, preferred_language="en")
+    surveys_invite_due()
+
+    deliver(invitations(survey).get(registration=registration))
+
+    [message] = mail.outbox
+    assert "Thank you for attending “2027 IP Trading Forum”." in message.body
