@@ -251,7 +251,8 @@ question_posts = st.fixed_dictionaries(
         "questions-1-kind": st.sampled_from(["choice", "rating", "bogus"]),
         "questions-1-label_en": text,
         "anonymous": st.sampled_from(["on", ""]),
-        "opens_at_0": st.sampled_from(["", "2026-01-01", "not a date"]),
+        "ready": st.sampled_from(["on", ""]),
+        "opens_at_0": st.sampled_from(["", "2026-01-01", "2030-01-01", "not a date"]),
         "opens_at_1": st.sampled_from(["", "10:00", "25:00"]),
         "closes_at_0": st.sampled_from(["", "2025-01-01", "2027-01-01"]),
         "closes_at_1": st.sampled_from(["", "09:00"]),
@@ -275,6 +276,8 @@ def test_the_survey_page_never_errors_or_loses_answers(organiser_client, changes
     assert response.status_code in (200, 302)
     rating.refresh_from_db()
     assert rating.kind == Kind.RATING and rating.answers.count() == 1
+    survey.refresh_from_db()
+    assert survey.effective_closes_at > survey.effective_opens_at  # whatever was typed
 
 
 @settings(max_examples=40, **PROPERTY_SETTINGS)
