@@ -32,7 +32,7 @@ from .permissions import VIEWERS, groups_ensure
 from .survey_audience import survey_audience
 
 Kind = SurveyQuestion.Kind
-VIEWER_USERNAME = "viewer"
+VIEWER_USERNAME = "demo-viewer"  # plainly a demo account, beside "organiser" and "checkin"
 SURVEY_CLOSES_DAYS = 30
 ANSWERED_SHARE = 0.7
 LANGUAGES = ("en", "zh_hant", "zh_hans")

@@ -57,10 +57,10 @@ def test_demo_loaded_twice_keeps_one_survey_and_its_responses():
 def test_demo_has_a_viewer_who_reads_the_survey_results_but_cannot_build_or_export(client):
     report = load_demo()
 
-    assert "Demo viewer (read only): viewer" in report
+    assert "Demo viewer (read only): demo-viewer" in report
     survey = past_workshop().survey
     assert survey.ready
-    viewer = get_user_model().objects.get(username="viewer")
+    viewer = get_user_model().objects.get(username="demo-viewer")
     client.force_login(viewer)
     seminar_id = survey.seminar_id
     results = client.get(
