@@ -57,18 +57,24 @@ def bar_chart(points: list[tuple[date, int]]) -> BarChart:
 SHARE_WIDTH = 560
 SHARE_LABEL_WIDTH = 200
 SHARE_BAR_SPACE = 280  # the rest is for the "42.9% (3)" after each bar
-SHARE_ROW_HEIGHT = 24
-SHARE_LABEL_CHARACTERS = 30
+SHARE_ROW_HEIGHT = 36  # room for a label on two lines
+SHARE_LABEL_CHARACTERS = 30  # per line, in 12px text within SHARE_LABEL_WIDTH
+SHARE_LABEL_LINES = 2
+WIDE_FROM = 0x2E80  # CJK radicals onwards: a character takes about two Latin ones' width
 
 
 @dataclass(frozen=True)
 class ShareBar:
-    label: str  # cut to fit; the table beside the chart has it whole
+    lines: list[str]  # the label on up to two lines; the table beside the chart has it whole
     percent: float
     count: int
     y: float
     width: float
     text_x: float
+
+    @property
+    def label(self) -> str:
+        return " ".join(self.lines)
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,27 @@ class ShareChart:
     width: int = SHARE_WIDTH
     height: int = 0
     label_width: int = SHARE_LABEL_WIDTH
-    bar_height: int = SHARE_ROW_HEIGHT - 8
+    bar_height: int = SHARE_ROW_HEIGHT - 16
+
+
+def label_lines(label: str, width: int = SHARE_LABEL_CHARACTERS) -> list[str]:
+    """The label on at most SHARE_LABEL_LINES lines of `width` characters, broken between words
+    where there are spaces (anywhere in Chinese), with "…" when even that is too short."""
+    lines, rest = [], " ".join(label.split())
+    if any(ord(character) >= WIDE_FROM for character in rest):
+        width = width // 2  # Chinese characters are about twice as wide
+    while rest and len(lines) < SHARE_LABEL_LINES:
+        if len(rest) <= width:
+            lines.append(rest)
+            rest = ""
+            break
+        cut = rest.rfind(" ", 0, width + 1)
+        cut = cut if cut > 0 else width
+        lines.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        lines[-1] = lines[-1][: width - 1].rstrip() + "…"
+    return lines or [""]
 
 
 def share_chart(rows) -> ShareChart:
@@ -87,17 +113,12 @@ def share_chart(rows) -> ShareChart:
     for index, row in enumerate(rows):
         percent = row.percent or 0.0
         width = round(SHARE_BAR_SPACE * percent / 100, 1)
-        label = (
-            row.label
-            if len(row.label) <= SHARE_LABEL_CHARACTERS
-            else (row.label[: SHARE_LABEL_CHARACTERS - 1] + "…")
-        )
         bars.append(
             ShareBar(
-                label=label,
+                lines=label_lines(row.label),
                 percent=percent,
                 count=row.count,
-                y=index * SHARE_ROW_HEIGHT + 4,
+                y=index * SHARE_ROW_HEIGHT + 8,
                 width=width,
                 text_x=round(SHARE_LABEL_WIDTH + width + 6, 1),
             )

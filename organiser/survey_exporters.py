@@ -11,11 +11,11 @@ however many responses: the questions, the responses, their typed answers, their
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
 from itertools import chain
 from typing import IO, Any
 
 from django.utils import timezone, translation
-from django.utils.text import Truncator
 
 from registrations.answer_text import CHOICES_JOINED, answer_text
 from registrations.models import (
@@ -23,10 +23,11 @@ from registrations.models import (
     Survey,
     SurveyAnswer,
     SurveyAnswerChoice,
+    SurveyQuestion,
 )
-from registrations.survey_results import survey_responses
+from registrations.survey_results import survey_export_responses, survey_small_groups
 
-from .exporters import QUESTION_HEADER_CHARACTERS, QUESTION_WIDTH
+from .exporters import QUESTION_WIDTH
 from .xlsx import xlsx_write
 
 FIXED_HEADER = ["Answered on", "Participant type", "Region", "Language"]
@@ -49,7 +50,9 @@ def survey_response_rows(
     named = not survey.anonymous
     headers, seen = [], set()
     for question in questions:
-        base = Truncator(question.label_en or "").chars(QUESTION_HEADER_CHARACTERS)
+        # The whole label: a cut one ("How likely are you to recommend this sem…") is what
+        # the department's report would quote.
+        base = question.label_en or question.label or ""
         header, number = base, 1
         while header in seen:
             number += 1
@@ -57,7 +60,11 @@ def survey_response_rows(
         seen.add(header)
         headers.append(header)
     yield FIXED_HEADER + (NAMED_HEADER if named else []) + headers
-    responses = survey_responses(survey=survey, participant_type=participant_type, region=region)
+    responses = survey_export_responses(
+        survey=survey, participant_type=participant_type, region=region
+    )
+    # An anonymous response of a group smaller than SURVEY_SMALL_GROUP does not say which.
+    small = survey_small_groups(survey=survey) if survey.anonymous else set()
     cells = _answer_cells(responses=responses, questions=questions)
     labels = {
         name: dict(Registration._meta.get_field(name).choices)
@@ -69,6 +76,8 @@ def survey_response_rows(
     with translation.override("en"):
         for values in responses.order_by("submitted_on", "pk").values_list(*fields):
             response_id, submitted_on, participant_type_value, region_value, language = values[:5]
+            if (participant_type_value, region_value) in small:
+                participant_type_value = region_value = ""
             row = [
                 submitted_on,
                 str(labels["participant_type"].get(participant_type_value, "")),
@@ -88,14 +97,21 @@ def _answer_cells(*, responses, questions) -> dict[Any, dict[int, str]]:
     by_id = {question.pk: question for question in questions}
     cells: dict[Any, dict[int, str]] = defaultdict(dict)
     with translation.override("en"):
-        for response_id, question_id, value in (
+        for response_id, question_id, value, score in (
             SurveyAnswer.objects.filter(response__in=responses)
             .exclude(value="")
-            .values_list("response_id", "question_id", "value")
+            .values_list("response_id", "question_id", "value", "score")
         ):
-            cells[response_id][question_id] = answer_text(
-                question=by_id[question_id], value=value, iso_dates=True
-            )
+            question = by_id[question_id]
+            # Scores and numbers as numbers, so a spreadsheet can sum and average them.
+            if score is not None:
+                cells[response_id][question_id] = score
+            elif question.kind == SurveyQuestion.Kind.NUMBER and (number := _number(value)):
+                cells[response_id][question_id] = number
+            else:
+                cells[response_id][question_id] = answer_text(
+                    question=question, value=value, iso_dates=True
+                )
     chosen: dict[Any, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     for response_id, question_id, label in (
         SurveyAnswerChoice.objects.filter(answer__response__in=responses)
@@ -107,6 +123,17 @@ def _answer_cells(*, responses, questions) -> dict[Any, dict[int, str]]:
         for question_id, labels in by_question.items():
             cells[response_id][question_id] = CHOICES_JOINED.join(labels)
     return cells
+
+
+def _number(value: str) -> int | float | None:
+    """A typed number as a number; None when it was typed before the kind became a number."""
+    try:
+        number = Decimal(value.strip())
+    except InvalidOperation:
+        return None
+    if not number.is_finite():
+        return None
+    return int(number) if number == number.to_integral_value() else float(number)
 
 
 def survey_responses_xlsx_write(*, rows: Iterator[list[Any]]) -> IO[bytes]:

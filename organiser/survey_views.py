@@ -12,14 +12,24 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.formats import number_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from registrations.errors import RegistrationError
 from registrations.models import Survey
 from registrations.survey_builder import survey_create, survey_export_record
-from registrations.survey_results import survey_headlines, survey_responses, survey_results
+from registrations.survey_results import (
+    SURVEY_SMALL_GROUP,
+    SURVEY_SMALL_GROUP_WITHHELD,
+    QuestionResult,
+    survey_export_responses,
+    survey_headlines,
+    survey_results,
+    survey_withheld,
+)
 from seminar.models import Seminar
 
 from .charts import share_chart
@@ -32,6 +42,8 @@ from .survey_exporters import (
 )
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A typed answer longer than this is cut on the results page, the whole behind "Show all".
+LONG_COMMENT_SHOWN = 600
 
 
 def _context(request: HttpRequest, seminar: Seminar, title: str) -> dict:
@@ -64,7 +76,10 @@ def seminar_survey(request: HttpRequest, seminar_id: int) -> HttpResponse:
             return redirect("admin:seminar_seminar_survey", seminar_id=seminar.pk)
         messages.success(
             request,
-            _("Survey created. Check the questions and their translations, then save."),
+            _(
+                "Survey created, not yet ready: nobody is asked. Check the questions and their "
+                "translations, then tick “Ready” and save."
+            ),
         )
         return redirect("admin:registrations_survey_change", survey.pk)
     context = {
@@ -97,6 +112,7 @@ def survey_results_page(request: HttpRequest, seminar_id: int) -> HttpResponse:
         results = survey_results(survey=survey, **form.filters())
         context |= {
             "results": results,
+            "long_text": LONG_COMMENT_SHOWN,
             "charts": [(result, share_chart(result.rows)) for result in results.questions],
             "headlines": survey_headlines(survey=survey, results=results),
         }
@@ -115,6 +131,7 @@ def survey_results_print(request: HttpRequest, seminar_id: int) -> HttpResponse:
         "survey": survey,
         "results": results,
         "headlines": survey_headlines(survey=survey, results=results),
+        "figures": [(result, _print_figures(result)) for result in results.questions],
         "filters": [
             (form.fields[name].label, dict(form.fields[name].choices)[value])
             for name, value in form.filters().items()
@@ -124,20 +141,56 @@ def survey_results_print(request: HttpRequest, seminar_id: int) -> HttpResponse:
     return render(request, "admin/registrations/survey/print.html", context)
 
 
+def _print_figures(result: QuestionResult) -> list[str]:
+    """A question's figures for the one-page summary, each a phrase in the reader's language
+    (the template joins them with the language's own separator)."""
+    between = pgettext("between a label and its value", ": ")
+    parts = []
+    if result.average is not None:
+        parts.append(f"{_('Average')}{between}{number_format(result.average, 1)}")
+    if result.agree_percent is not None and result.question.kind == "rating":
+        parts.append(_("%(percent)s%% gave 4 or 5") % {"percent": result.agree_percent})
+    if result.recommend is not None and result.recommend.score is not None:
+        parts.append(f"{_('Recommend score')}{between}{result.recommend.score:+d}")
+    if result.rows and result.question.kind != "recommend":
+        parts.append(
+            " · ".join(
+                f"{row.label} {'—' if row.percent is None else number_format(row.percent, 1)}%"
+                for row in result.rows
+            )
+        )
+    elif result.texts:
+        parts.append(
+            ngettext(
+                "%(count)s comment (see the export)",
+                "%(count)s comments (see the export)",
+                result.answered,
+            )
+            % {"count": result.answered}
+        )
+    return parts
+
+
 @permission_required("registrations.export_registration", raise_exception=True)
 def survey_export(request: HttpRequest, seminar_id: int, file_format: str) -> HttpResponse:
     """The raw responses (one row each) as a download, recorded in the audit log first."""
     if file_format not in EXPORT_FORMATS:
         raise Http404(_("Survey responses can be exported as CSV or XLSX only."))
-    _seminar, survey, form = _filtered(request, seminar_id)
+    seminar, survey, form = _filtered(request, seminar_id)
     if survey is None:
         raise Http404(_("This seminar has no feedback survey."))
     filters = form.filters()
+    rows_count = survey_export_responses(survey=survey, **filters).count()
+    if survey_withheld(survey=survey, responses=rows_count):
+        # The same rule as the page: too few anonymous answers to hand out, filtered or not.
+        messages.error(request, SURVEY_SMALL_GROUP_WITHHELD % {"count": SURVEY_SMALL_GROUP})
+        url = reverse("admin:seminar_seminar_survey_results", kwargs={"seminar_id": seminar.pk})
+        return redirect(f"{url}?{form.query()}" if form.query() else url)
     survey_export_record(
         survey=survey,
         actor=request.user,
         file_format=file_format,
-        rows=survey_responses(survey=survey, **filters).count(),
+        rows=rows_count,
         filters=form.query(),
     )
     filename = survey_export_file_name(survey=survey, file_format=file_format)

@@ -38,7 +38,7 @@ from .demo_past_hybrid import (
     past_hybrid_registrations_load,
 )
 from .demo_questions import answers_load, questions_load
-from .demo_surveys import survey_demo_load
+from .demo_surveys import survey_demo_load, viewer_demo_load
 from .errors import RegistrationError
 from .models import Notification, Registration
 from .permissions import ORGANISERS, groups_ensure
@@ -806,4 +806,5 @@ def demo_load(*, password: str, now: datetime | None = None) -> list[str]:
     report += certificates_demo_load(seminar=past_hybrid, organiser=organiser, now=now)
     # After the check-ins and imported minutes too: the survey asks those who attended.
     report += survey_demo_load(seminar=past_hybrid, rng=random.Random(16), now=now)
+    report += viewer_demo_load(password=password)
     return report

@@ -10,6 +10,8 @@ existing survey is left as it is.
 import random
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from seminar.models import Seminar
@@ -26,9 +28,11 @@ from .models import (
     SurveyQuestion,
     SurveyResponse,
 )
+from .permissions import VIEWERS, groups_ensure
 from .survey_audience import survey_audience
 
 Kind = SurveyQuestion.Kind
+VIEWER_USERNAME = "demo-viewer"  # plainly a demo account, beside "organiser" and "checkin"
 SURVEY_CLOSES_DAYS = 30
 ANSWERED_SHARE = 0.7
 LANGUAGES = ("en", "zh_hant", "zh_hans")
@@ -52,6 +56,7 @@ def survey_demo_load(*, seminar: Seminar, rng: random.Random, now: datetime) -> 
         seminar=seminar,
         **{f"intro_{language}": SURVEY_INTRO[language] for language in LANGUAGES},
         closes_at=seminar.ends_at + timedelta(days=SURVEY_CLOSES_DAYS),
+        ready=True,
         invitations_queued_at=now,
     )
     questions = _questions_load(survey)
@@ -79,6 +84,20 @@ def survey_demo_load(*, seminar: Seminar, rng: random.Random, now: datetime) -> 
         "asked have answered.",
         f"Answer it as {waiting.name_en}: /r/{waiting.token}/survey/",
     ]
+
+
+def viewer_demo_load(*, password: str) -> list[str]:
+    """A "Seminar viewers" account with the organiser's password: it reads the dashboards,
+    summaries and survey results, and can neither change anything nor download responses."""
+    groups_ensure()
+    user, _ = get_user_model().objects.get_or_create(
+        username=VIEWER_USERNAME, defaults={"is_staff": True, "email": "viewer@example.com"}
+    )
+    user.is_staff = True  # the admin's login page lets staff in; the group decides the rest
+    user.set_password(password)
+    user.save()
+    user.groups.add(Group.objects.get(name=VIEWERS))
+    return [f"Demo viewer (read only): {VIEWER_USERNAME} (the organiser's password), at /admin/"]
 
 
 def _questions_load(survey: Survey) -> list[SurveyQuestion]:

@@ -264,6 +264,7 @@ def _survey_copy(source: Seminar, seminar: Seminar, offset: timedelta) -> None:
         opens_at=_moved(survey.opens_at, offset),
         closes_at=_moved(survey.closes_at, offset),
         invitations_queued_at=None,  # nobody is invited to next year's survey yet
+        ready=False,  # next year's questions are checked before anyone is asked
     )
     copy.save()
     offered = SurveyOption.objects.filter(retired=False)

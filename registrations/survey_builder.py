@@ -4,7 +4,9 @@ download of its responses recorded.
 
 The questions are organiser content (one column per language), not interface text: they are
 written here in all three languages rather than through the catalogues, so an organiser can
-change any wording in the admin.
+change any wording in the admin. The labels carry no "(1: not useful, 5: very useful)": the
+scale's own end words ("Poor" … "Excellent", "Not at all likely" … "Extremely likely") say what
+the ends mean, in the respondent's language, and two sets of end words would disagree.
 """
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -26,9 +28,9 @@ USUAL_QUESTIONS = [
         Kind.RATING,
         True,
         (
-            "Overall, how useful did you find the seminar? (1: not useful, 5: very useful)",
-            "整體而言，你認為研討會有用嗎？（1：沒有用，5：非常有用）",
-            "整体而言，你认为研讨会有用吗？（1：没有用，5：非常有用）",
+            "Overall, how useful did you find the seminar?",
+            "整體而言，你認為研討會有用嗎？",
+            "整体而言，你认为研讨会有用吗？",
         ),
         ("found the seminar useful", "認為研討會有用", "认为研讨会有用"),
         (),
@@ -67,10 +69,9 @@ USUAL_QUESTIONS = [
         Kind.RECOMMEND,
         True,
         (
-            "How likely are you to recommend this seminar to a friend or colleague? "
-            "(0: not at all likely, 10: extremely likely)",
-            "你向朋友或同事推薦這個研討會的可能性有多大？（0：完全不可能，10：極有可能）",
-            "你向朋友或同事推荐这个研讨会的可能性有多大？（0：完全不可能，10：极有可能）",
+            "How likely are you to recommend this seminar to a friend or colleague?",
+            "你向朋友或同事推薦這個研討會的可能性有多大？",
+            "你向朋友或同事推荐这个研讨会的可能性有多大？",
         ),
         ("", "", ""),
         (),

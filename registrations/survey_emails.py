@@ -24,7 +24,8 @@ def survey_invitation_still_applies(notification: Notification) -> bool:
     registration = notification.registration
     survey = Survey.objects.select_related("seminar").filter(seminar_id=registration.seminar_id)
     survey = survey.first()
-    if survey is None or not survey.is_open(now=timezone.now()):
+    now = timezone.now()
+    if survey is None or not survey.is_open(now=now) or now < survey.effective_invitations_at:
         return False
     if not survey_asks(survey=survey, registration=registration):
         return False

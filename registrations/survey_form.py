@@ -6,11 +6,19 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from .answer_text import CHOICES_JOINED
 from .models import SurveyAnswer, SurveyQuestion
-from .questions import CHOICE_GONE, answer_from_cleaned, answer_initial, field_name, question_field
-from .surveys import SCORE_RANGES
+from .questions import answer_from_cleaned, answer_initial, field_name, question_field
+from .surveys import SCORE_INVALID, SCORE_RANGES
+
+# Django's own words ("Ensure this value has at most 500 characters") read like a developer's.
+ANSWER_TOO_LONG = _(
+    "Please shorten your answer to at most %(limit)d characters (it has %(count)d)."
+)
 
 Kind = SurveyQuestion.Kind
 # The words at each end of a scale, read with its first and last number.
@@ -32,9 +40,31 @@ class ScaleSelect(forms.RadioSelect):
         self.low, self.high = low, high
 
 
+class AnswerLengthValidator(MaxLengthValidator):
+    """The length limit in our words, with the answer's own length to help shorten it."""
+
+    message = ANSWER_TOO_LONG
+
+    def __call__(self, value: str) -> None:
+        if len(value) > self.limit_value:
+            raise forms.ValidationError(
+                self.message,
+                code="too_long",
+                params={"limit": self.limit_value, "count": len(value)},
+            )
+
+
 def survey_question_field(question: SurveyQuestion) -> forms.Field:
     if question.kind not in SCORE_RANGES:
-        return question_field(question)
+        field = question_field(question)
+        if getattr(field, "max_length", None):
+            field.validators = [
+                AnswerLengthValidator(field.max_length)
+                if isinstance(validator, MaxLengthValidator)
+                else validator
+                for validator in field.validators
+            ]
+        return field
     low, high = SCALE_ENDS[question.kind]
     numbers = [(str(number), str(number)) for number in SCORE_RANGES[question.kind]]
     return forms.ChoiceField(
@@ -43,7 +73,7 @@ def survey_question_field(question: SurveyQuestion) -> forms.Field:
         required=question.required,
         choices=numbers,
         widget=ScaleSelect(low=low, high=high),
-        error_messages={"invalid_choice": CHOICE_GONE},
+        error_messages={"invalid_choice": SCORE_INVALID[question.kind]},
     )
 
 
@@ -76,3 +106,22 @@ class SurveyForm(forms.Form):
             if field_name(question) in cleaned
         }
         return cleaned
+
+
+def survey_posted_answers(
+    *, questions: Sequence[SurveyQuestion], data: QueryDict
+) -> list[tuple[str, str]]:
+    """What was typed in a form that could not be saved (the survey closed meanwhile), as
+    (question, answer) to show back: chosen options by their labels, empty answers left out."""
+    shown = []
+    for question in questions:
+        values = [value.strip() for value in data.getlist(field_name(question)) if value.strip()]
+        if question.has_options:
+            labels = {str(option.pk): option.label for option in question.options.all()}
+            values = [labels[value] for value in values if value in labels]
+        elif choices := getattr(survey_question_field(question), "choices", None):
+            labels = {str(value): str(label) for value, label in choices}
+            values = [labels[value] for value in values if value in labels]
+        if values:
+            shown.append((question.label, CHOICES_JOINED.join(values)))
+    return shown

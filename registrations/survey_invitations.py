@@ -1,6 +1,7 @@
 """Emailing each person a feedback survey asks their personal link, once.
 
-The scheduler calls surveys_invite_due() every run. For each open survey with invitations on,
+The scheduler calls surveys_invite_due() every run. For each open survey (marked ready by an
+organiser) with invitations on, once the seminar has ended (max(opens, seminar end)),
 it writes one SURVEY outbox row for everyone in the audience (survey_audience.py) who has none
 yet and has not answered, in batches, and the outbox sends them at the throttled rate. Looking
 again every run is what reaches people who join the audience later, typically online
@@ -30,7 +31,9 @@ def surveys_invite_due(*, now: datetime | None = None) -> int:
     has_questions = Exists(SurveyQuestion.objects.filter(survey=OuterRef("pk")))
     surveys = (
         surveys_open(now=now)
-        .filter(invitations_enabled=True)
+        # Never before the seminar has ended, even when the survey opens earlier: an
+        # invitation thanks people for coming (the page itself opens at `opens`).
+        .filter(invitations_enabled=True, seminar__ends_at__lte=now)
         .filter(has_questions)
         .select_related("seminar")
     )

@@ -2,10 +2,17 @@
 the average of scores, the recommend score, the free texts; and the headline sentences the
 post-event summary quotes.
 
-Seven queries whatever the number of responses and questions (grouped aggregates, and one
+Eight queries whatever the number of responses and questions (grouped aggregates, and one
 windowed query for the latest free texts of every question), so 5,000 responses read as fast as
 50. Every share is of those who answered the question, not of all responses: a skipped
 question does not count as a low mark. Labels come in the active language (the organiser's).
+Shares are rounded once, from the exact counts, half up: the page, the printable summary and the
+headlines quote the same figure.
+
+An anonymous survey's figures are not given for fewer than SURVEY_SMALL_GROUP responses, for the
+whole survey or a filter (`withheld`): a filter narrowed to one person would show their answers.
+That is small-cell suppression, not a proof: comparing overlapping filters can still narrow
+things down, and a comment can name its writer whatever the count.
 """
 
 from collections import defaultdict
@@ -15,8 +22,16 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
-from .models import Survey, SurveyAnswer, SurveyAnswerChoice, SurveyQuestion, SurveyResponse
+from .models import (
+    Registration,
+    Survey,
+    SurveyAnswer,
+    SurveyAnswerChoice,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from .questions import YES_NO_CHOICES
 from .survey_audience import survey_audience
 
@@ -31,13 +46,29 @@ COUNTED_KINDS = (*SurveyQuestion.SCORE_KINDS, Kind.YES_NO, Kind.DECLARATION, Kin
 TEXTS_SHOWN = 200
 
 
+# An anonymous survey shows no figures for fewer responses than this (whole or filtered): with
+# one academic from Macao, "filtered to academics from Macao" would be their answers.
+SURVEY_SMALL_GROUP = 5
+SURVEY_SMALL_GROUP_WITHHELD = _(
+    "Fewer than %(count)d responses in this group: figures are not shown, so that anonymous "
+    "answers stay anonymous."
+)
+
+
+def _rounded(part: int, whole: int, places: str) -> Decimal:
+    # From the exact ratio of the counts, rounded once, half up as people round (Python's
+    # round() on a float gives 92 for 92.5, and rounding 74.47 to 74.5 then to 75 is wrong).
+    return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
 def _percent(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
+    """A share to one decimal (tables, charts, the response rate)."""
+    return float(_rounded(part, whole, "0.1")) if whole else None
 
 
-def whole_percent(percent: float) -> int:
-    """92.5 -> 93, as people round (Python's round() would give 92)."""
-    return int(Decimal(str(percent)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+def whole_share(part: int, whole: int) -> int | None:
+    """A share in whole percent, as the headlines and "gave 4 or 5" quote it: 70 of 94 is 74."""
+    return int(_rounded(part, whole, "1")) if whole else None
 
 
 @dataclass(frozen=True)
@@ -66,7 +97,7 @@ class RecommendScore:
     def score(self) -> int | None:
         if not self.answered:
             return None
-        return round(100 * (self.promoters - self.detractors) / self.answered)
+        return int(_rounded(self.promoters - self.detractors, self.answered, "1"))
 
     @property
     def groups(self) -> list[ResultRow]:
@@ -99,7 +130,8 @@ class QuestionResult:
     rows: list[ResultRow] = field(default_factory=list)  # empty for typed answers
     average: float | None = None  # ratings, recommend, numbers
     recommend: RecommendScore | None = None
-    agree_percent: float | None = None  # ratings of 4-5, or yes: what a headline quotes
+    # Ratings of 4-5, or yes, in whole percent: what the page, the summary and a headline quote.
+    agree_percent: int | None = None
     texts: list[str] = field(default_factory=list)  # the latest TEXTS_SHOWN typed answers
 
     @property
@@ -117,10 +149,17 @@ class SurveyResults:
     responses: int
     audience: int  # those asked (with the filters): the response rate's denominator
     questions: list[QuestionResult]
+    # Anonymous and fewer than SURVEY_SMALL_GROUP responses: only the count is given.
+    withheld: bool = False
+    audience_anonymised: int = 0  # asked no more: their registrations were anonymised
 
     @property
     def rate(self) -> float | None:
         return _percent(self.responses, self.audience)
+
+    @property
+    def withheld_reason(self) -> str:
+        return SURVEY_SMALL_GROUP_WITHHELD % {"count": SURVEY_SMALL_GROUP} if self.withheld else ""
 
 
 def survey_responses(
@@ -142,6 +181,11 @@ def survey_results(
     (the audience is narrowed the same way, so the rate compares like with like)."""
     filters = {"participant_type": participant_type, "region": region}
     responses = survey_responses(survey=survey, **filters)
+    responded = responses.count()
+    if survey_withheld(survey=survey, responses=responded):
+        return SurveyResults(
+            survey=survey, responses=responded, audience=0, questions=[], withheld=True
+        )
     audience = survey_audience(survey=survey)
     for name, value in filters.items():
         if value:
@@ -177,10 +221,12 @@ def survey_results(
         q.pk for q in questions if q.kind not in (*COUNTED_KINDS, *SurveyQuestion.CHOICE_KINDS)
     ]
     texts = _latest_texts(answers.filter(question__in=listed))
+    asked = audience.count()
     return SurveyResults(
         survey=survey,
-        responses=responses.count(),
-        audience=audience.count(),
+        responses=responded,
+        audience=asked,
+        audience_anonymised=0 if asked else _anonymised(survey=survey, **filters),
         questions=[
             _question_result(
                 question,
@@ -192,6 +238,51 @@ def survey_results(
             for question in questions
         ],
     )
+
+
+def survey_withheld(*, survey: Survey, responses: int) -> bool:
+    """Whether figures for this many responses would give anonymous answers away."""
+    return survey.anonymous and responses < SURVEY_SMALL_GROUP
+
+
+def survey_small_groups(*, survey: Survey) -> set[tuple[str, str]]:
+    """The (participant type, region) pairs with fewer than SURVEY_SMALL_GROUP responses: in an
+    anonymous survey's export their responses do not carry them (one query)."""
+    return {
+        (participant_type, region)
+        for participant_type, region, count in SurveyResponse.objects.filter(survey=survey)
+        .values_list("participant_type", "region")
+        .annotate(count=Count("pk"))
+        .order_by()
+        if count < SURVEY_SMALL_GROUP
+    }
+
+
+def survey_export_responses(
+    *, survey: Survey, participant_type: str = "", region: str = ""
+) -> QuerySet[SurveyResponse]:
+    """The responses a raw export lists. For an anonymous survey narrowed by a filter, those of
+    small (type, region) groups are left out: the unfiltered export lists them with their type
+    and region blank, and the same row in two filtered files would pair the two back up."""
+    responses = survey_responses(survey=survey, participant_type=participant_type, region=region)
+    if survey.anonymous and (participant_type or region):
+        small = Q()
+        for group_type, group_region in survey_small_groups(survey=survey):
+            small |= Q(participant_type=group_type, region=group_region)
+        if small:
+            responses = responses.exclude(small)
+    return responses
+
+
+def _anonymised(*, survey: Survey, participant_type: str, region: str) -> int:
+    """Registrations of the seminar whose personal data was removed: why "asked" can be 0 while
+    responses remain (they stay counted; the people can no longer be asked or counted)."""
+    gone = Registration.objects.filter(seminar_id=survey.seminar_id, anonymised_at__isnull=False)
+    if participant_type:
+        gone = gone.filter(participant_type=participant_type)
+    if region:
+        gone = gone.filter(region=region)
+    return gone.count()
 
 
 def _latest_texts(answers: QuerySet[SurveyAnswer]) -> dict[int, list[str]]:
@@ -232,7 +323,7 @@ def _question_result(
     if kind in SurveyQuestion.CHOICE_KINDS:
         # A retired option stays in the results while anyone had chosen it.
         options = [o for o in question.options.all() if not o.retired or chosen.get(o.pk)]
-        counts = [(str(o.pk), o.label, chosen.get(o.pk, 0)) for o in options]
+        counts = [(str(o.pk), _option_label(o), chosen.get(o.pk, 0)) for o in options]
         return QuestionResult(question, answered, rows=_rows(counts, answered))
     if kind in SurveyQuestion.SCORE_KINDS:
         return _score_result(question, answered, counted)
@@ -240,11 +331,18 @@ def _question_result(
         labels = YES_NO_CHOICES if kind == Kind.YES_NO else (("yes", gettext("Confirmed")),)
         counts = [(value, str(label), counted.get(value, 0)) for value, label in labels]
         yes = counted.get("yes", 0)
-        agree = _percent(yes, answered) if kind == Kind.YES_NO else None
+        agree = whole_share(yes, answered) if kind == Kind.YES_NO else None
         return QuestionResult(question, answered, rows=_rows(counts, answered), agree_percent=agree)
     if kind == Kind.NUMBER:
         return QuestionResult(question, answered, average=_number_average(counted))
     return QuestionResult(question, answered, texts=texts)
+
+
+def _option_label(option) -> str:
+    if not option.retired:
+        return option.label
+    # Kept for those who chose it: said, so nobody wonders why it is not on the form.
+    return gettext("%(label)s (no longer offered)") % {"label": option.label}
 
 
 def _score_result(
@@ -259,7 +357,7 @@ def _score_result(
     total = sum(by_score.values())
     average = sum(score * count for score, count in by_score.items()) / total if total else None
     if question.kind == Kind.RATING:
-        agree = _percent(sum(by_score[score] for score in RATING_AGREES), total)
+        agree = whole_share(sum(by_score[score] for score in RATING_AGREES), total)
         return QuestionResult(
             question, answered, rows=_rows(counts, total), average=average, agree_percent=agree
         )
@@ -295,7 +393,7 @@ def survey_headlines(*, survey: Survey, results: SurveyResults | None = None) ->
         if words and result.agree_percent is not None:
             sentences.append(
                 gettext("%(percent)d%% %(words)s")
-                % {"percent": whole_percent(result.agree_percent), "words": words}
+                % {"percent": result.agree_percent, "words": words}
             )
     for result in results.questions:
         recommend = result.recommend

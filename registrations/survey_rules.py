@@ -7,13 +7,20 @@ counted: a question or option someone answered is never deleted (an option is re
 and an answered question keeps a kind its answers can be read as.
 """
 
+from datetime import datetime
+
 from django.db import transaction
-from django.db.models import Count, ProtectedError
+from django.db.models import Count, Exists, OuterRef, ProtectedError
+from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from seminar.models import Seminar
+from seminar.templatetags.seminar_tags import hkt_datetime
+
 from .errors import RegistrationError
 from .models import Survey, SurveyAnswerChoice, SurveyOption, SurveyQuestion
+from .questions import SHORT_TEXT_MAX
 
 Kind = SurveyQuestion.Kind
 # Any typed answer (a number, a date, a score) still reads as text.
@@ -47,6 +54,19 @@ SURVEY_ANONYMITY_ANSWERED = _(
     "People have answered already, under the promise this setting made them: keep it as it is. "
     "Anonymous responses can never be linked back, and linked ones were not given anonymously."
 )
+SURVEY_CLOSES_BEFORE_OPENING = _(
+    "The survey would close (%(closes)s) before it opens (%(opens)s). A blank opening time "
+    "means the seminar's end, a blank closing time 14 days after it: set a closing time after "
+    "the opening time."
+)
+SURVEY_QUESTION_HAS_OPTIONS = _(
+    "This question has options (%(count)d), which a question of the kind “%(kind)s” cannot "
+    "show. Keep a choice kind, or delete its options on its page first."
+)
+SURVEY_QUESTION_TOO_LONG_FOR_SHORT = _(
+    "Answers longer than a short text allows (%(limit)d characters): %(count)d. Keep the long "
+    "text kind so they stay whole."
+)
 # The kinds whose results make a "92% found ..." headline.
 HEADLINE_KINDS = (Kind.RATING, Kind.YES_NO)
 
@@ -74,6 +94,18 @@ def survey_question_kind_change_check(*, question: SurveyQuestion, kind: str) ->
         raise RegistrationError(
             SURVEY_QUESTION_KIND_ANSWERED % {"kind": Kind(kind).label.lower()}, field="kind"
         )
+    if kind == Kind.SHORT_TEXT:
+        # Typed answers read as short text only if they fit one: a longer one would be cut.
+        too_long = (
+            question.answers.annotate(length=Length("value"))
+            .filter(length__gt=SHORT_TEXT_MAX)
+            .count()
+        )
+        if too_long:
+            raise RegistrationError(
+                SURVEY_QUESTION_TOO_LONG_FOR_SHORT % {"count": too_long, "limit": SHORT_TEXT_MAX},
+                field="kind",
+            )
 
 
 def _answers_stay_readable(question: SurveyQuestion, old: str, new: str) -> bool:
@@ -94,6 +126,46 @@ def _answers_stay_readable(question: SurveyQuestion, old: str, new: str) -> bool
     # A score becomes meaningless on another scale (a 5 of 5 is not a 5 of 10), so scores
     # stay where they are; anything typed can still be read as text.
     return new in TEXT_KINDS and old not in SurveyQuestion.SCORE_KINDS
+
+
+def survey_times_check(
+    *, seminar: Seminar, opens_at: datetime | None, closes_at: datetime | None
+) -> None:
+    """The survey closes after it opens, as it will really be open: a blank opening is the
+    seminar's end, a blank close SURVEY_OPEN_DAYS after it (Survey.effective_*). The message
+    goes next to the time the organiser typed that makes it wrong."""
+    draft = Survey(seminar=seminar, opens_at=opens_at, closes_at=closes_at)
+    opens, closes = draft.effective_opens_at, draft.effective_closes_at
+    if closes > opens:
+        return
+    words = {"opens": hkt_datetime(opens), "closes": hkt_datetime(closes)}
+    raise RegistrationError(
+        SURVEY_CLOSES_BEFORE_OPENING % words, field="closes_at" if closes_at else "opens_at"
+    )
+
+
+def survey_question_kind_options_check(*, question: SurveyQuestion, kind: str) -> None:
+    """A question with options keeps a kind that shows them: options are dropped on the
+    question's own page, on purpose, never as a side effect of a kind change."""
+    if question.pk is None or kind in SurveyQuestion.CHOICE_KINDS:
+        return
+    count = question.options.count()
+    if count:
+        raise RegistrationError(
+            SURVEY_QUESTION_HAS_OPTIONS % {"count": count, "kind": Kind(kind).label},
+            field="kind",
+        )
+
+
+def survey_questions_without_options(*, survey: Survey) -> list[SurveyQuestion]:
+    """Choice questions with no option on offer: respondents are not asked them (see
+    survey_questions) until they have one, which the admin says after saving."""
+    offered = SurveyOption.objects.filter(question=OuterRef("pk"), retired=False)
+    return list(
+        survey.questions.filter(kind__in=SurveyQuestion.CHOICE_KINDS)
+        .exclude(Exists(offered))
+        .order_by("order", "pk")
+    )
 
 
 def survey_anonymity_change_check(*, survey: Survey, anonymous: bool) -> None:

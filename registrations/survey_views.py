@@ -6,17 +6,16 @@ stores through survey_response_submit() and comes back to the same address (post
 get), where the thank-you shows.
 """
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from config.ratelimit import ratelimited
 
 from .errors import RegistrationError
 from .models import Registration
-from .survey_form import SurveyForm
+from .survey_form import SurveyForm, survey_posted_answers
 from .surveys import (
     SurveyStage,
     registration_survey,
@@ -57,9 +56,13 @@ def survey_respond_view(request: HttpRequest, token: str) -> HttpResponse:
         return _private(render(request, "registrations/survey.html", context, status=404))
     form = None
     if request.method == "POST" and not state.can_answer:
-        # Closed, or sent anonymously, while the page was open: say why, without the form.
-        messages.error(request, survey_refusal(state))
-        return redirect("registrations:survey", token=registration.token)
+        # Closed, or sent anonymously, while the page was open: say why on this page, with
+        # what they typed shown back (a redirect would lose it), and that it was not saved.
+        context["refusal"] = survey_refusal(state)
+        context["unsaved"] = survey_posted_answers(
+            questions=survey_questions(survey=survey), data=request.POST
+        )
+        return _private(render(request, "registrations/survey.html", context))
     if request.method == "POST":
         questions = survey_questions(survey=survey)
         form = SurveyForm(request.POST, questions=questions)
@@ -74,8 +77,9 @@ def survey_respond_view(request: HttpRequest, token: str) -> HttpResponse:
                 else:
                     form.add_error(None, error.message)
             else:
-                messages.success(request, _("Thank you: your answers have been sent."))
-                return redirect("registrations:survey", token=registration.token)
+                # The page's thank-you says it; a change is said in its own words there.
+                url = reverse("registrations:survey", kwargs={"token": registration.token})
+                return redirect(f"{url}?saved" if state.stage == SurveyStage.ANSWERED else url)
     elif state.stage == SurveyStage.OPEN or (
         state.stage == SurveyStage.ANSWERED and state.editable and "change" in request.GET
     ):
@@ -85,4 +89,5 @@ def survey_respond_view(request: HttpRequest, token: str) -> HttpResponse:
             response_answers=list(response.answers.all()) if response else [],
         )
     context["form"] = form
+    context["changes_saved"] = "saved" in request.GET and state.stage == SurveyStage.ANSWERED
     return _private(render(request, "registrations/survey.html", context))

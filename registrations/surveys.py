@@ -48,7 +48,11 @@ SURVEY_ANONYMOUS_SENT = _(
 )
 SURVEY_QUESTION_GONE = _("The survey has changed since the page was opened. Please answer again.")
 SURVEY_ANSWER_REQUIRED = _("Please answer this question.")
-SURVEY_SCORE_INVALID = _("Choose one of the numbers on the scale.")
+# A score off the scale (only a forged post sends one): which numbers the scale has.
+SCORE_INVALID = {
+    Kind.RATING: _("Choose a number from 1 to 5."),
+    Kind.RECOMMEND: _("Choose a number from 0 to 10."),
+}
 
 
 class SurveyStage:
@@ -81,7 +85,10 @@ class SurveyState:
 
     @property
     def opens_at(self) -> datetime | None:
-        return self.survey.effective_opens_at if self.survey else None
+        """When it opens, if known: a survey not marked ready has no date to promise yet."""
+        if self.survey is None or not self.survey.ready:
+            return None
+        return self.survey.effective_opens_at
 
     @property
     def closes_at(self) -> datetime | None:
@@ -120,7 +127,8 @@ def survey_state(
         or not survey_asks(survey=survey, registration=registration)
     ):
         return SurveyState(stage=SurveyStage.NOT_ASKED, survey=survey)
-    if now < survey.effective_opens_at:
+    if not survey.ready or now < survey.effective_opens_at:
+        # Not ready: the organisers are still checking the questions, whatever the time.
         return SurveyState(stage=SurveyStage.NOT_YET_OPEN, survey=survey)
     answered, answered_on = _answered(survey=survey, registration=registration)
     if now >= survey.effective_closes_at:
@@ -146,13 +154,16 @@ def _answered(*, survey: Survey, registration: Registration) -> tuple[bool, date
 
 
 def survey_questions(*, survey: Survey) -> list[SurveyQuestion]:
-    """The survey's questions in order with the options still offered: two queries."""
+    """The questions respondents are asked, in order, with the options still offered: two
+    queries. A choice question with no option on offer is left out (an organiser added it and
+    has not given it options yet): shown, it would be a question with nothing to answer."""
     offered = SurveyOption.objects.filter(retired=False).order_by("order", "pk")
-    return list(
-        survey.questions.order_by("order", "pk").prefetch_related(
-            Prefetch("options", queryset=offered)
-        )
+    questions = survey.questions.order_by("order", "pk").prefetch_related(
+        Prefetch("options", queryset=offered)
     )
+    return [
+        question for question in questions if not question.has_options or question.options.all()
+    ]
 
 
 def survey_response_of(*, survey: Survey, registration: Registration) -> SurveyResponse | None:
@@ -265,7 +276,7 @@ def _score(question: SurveyQuestion, text: str, *, name: str) -> int | None:
     if question.kind not in SCORE_RANGES:
         return None
     if not text.isdigit() or int(text) not in SCORE_RANGES[question.kind]:
-        raise RegistrationError(SURVEY_SCORE_INVALID, field=name)
+        raise RegistrationError(SCORE_INVALID[question.kind], field=name)
     return int(text)
 
 
@@ -282,11 +293,11 @@ def _answers_store(*, response: SurveyResponse, rows: list) -> None:
 
 
 def surveys_open(*, now: datetime):
-    """Surveys open at `now`, as a queryset, by the same rule as Survey.is_open: a blank opening
-    is the seminar's end, a blank close SURVEY_OPEN_DAYS after it."""
+    """Surveys open at `now`, as a queryset, by the same rule as Survey.is_open: marked ready,
+    a blank opening is the seminar's end, a blank close SURVEY_OPEN_DAYS after it."""
     latest_end = now - timedelta(days=SURVEY_OPEN_DAYS)
     opened = Q(opens_at__lte=now) | Q(opens_at__isnull=True, seminar__ends_at__lte=now)
     not_closed = Q(closes_at__gt=now) | Q(closes_at__isnull=True, seminar__ends_at__gt=latest_end)
-    return Survey.objects.filter(opened, not_closed).exclude(
+    return Survey.objects.filter(opened, not_closed, ready=True).exclude(
         seminar__status=Seminar.Status.CANCELLED
     )

@@ -350,6 +350,7 @@ class SurveyFactory(factory.django.DjangoModelFactory):
 
     seminar = factory.SubFactory(SeminarFactory)
     intro_en = "Tell us what you thought: it takes two minutes."
+    ready = True  # as the organiser leaves it once the questions are checked
 
 
 class SurveyQuestionFactory(factory.django.DjangoModelFactory):

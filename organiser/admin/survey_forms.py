@@ -14,7 +14,9 @@ from registrations.survey_rules import (
     survey_question_delete_check,
     survey_question_headline_check,
     survey_question_kind_change_check,
+    survey_question_kind_options_check,
     survey_question_options_check,
+    survey_times_check,
 )
 
 
@@ -35,17 +37,27 @@ class SurveyAdminForm(forms.ModelForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         survey = self.instance
-        _checks_run(
-            self,
-            [
+        seminar = cleaned.get("seminar") or (survey.seminar if survey.seminar_id else None)
+        checks = [
+            (
+                "anonymous",
+                lambda: survey_anonymity_change_check(
+                    survey=survey, anonymous=cleaned["anonymous"]
+                ),
+            ),
+        ]
+        if seminar is not None and "opens_at" in cleaned and "closes_at" in cleaned:
+            checks.append(
                 (
-                    "anonymous",
-                    lambda: survey_anonymity_change_check(
-                        survey=survey, anonymous=cleaned["anonymous"]
+                    "opens_at",
+                    lambda: survey_times_check(
+                        seminar=seminar,
+                        opens_at=cleaned["opens_at"],
+                        closes_at=cleaned["closes_at"],
                     ),
                 )
-            ],
-        )
+            )
+        _checks_run(self, checks)
         return cleaned
 
 
@@ -73,9 +85,17 @@ class SurveyQuestionAdminForm(forms.ModelForm):
 
 
 class SurveyQuestionFormSet(BaseInlineFormSet):
-    """The survey's questions: one that anyone answered is never deleted."""
+    """The survey's questions: one that anyone answered is never deleted, and one with options
+    keeps a choice kind (its options are on its own page, out of sight here)."""
 
     def clean(self) -> None:
+        for form in self.forms:
+            kind = getattr(form, "cleaned_data", {}).get("kind")
+            if kind and "kind" in form.changed_data and not self._should_delete_form(form):
+                try:
+                    survey_question_kind_options_check(question=form.instance, kind=kind)
+                except RegistrationError as refusal:
+                    form.add_error("kind", str(refusal.message))
         # Before the admin's own check, which would list the answers as "protected objects".
         for form in self.deleted_forms:
             if form.instance.pk:

@@ -31,8 +31,10 @@ from registrations.survey_rules import (
     survey_delete_check,
     survey_question_delete,
     survey_question_delete_check,
+    survey_questions_without_options,
 )
 from seminar.models import Seminar
+from seminar.templatetags.seminar_tags import hkt_datetime
 
 from .columns import seminar_short
 from .survey_forms import (
@@ -81,14 +83,23 @@ class SurveyQuestionInline(TranslationStackedInline):
 @admin.register(Survey)
 class SurveyAdmin(TabbedTranslationAdmin):
     form = SurveyAdminForm
-    list_display = ("seminar_column", "opens_at", "closes_at", "anonymous", "responses")
+    list_display = ("seminar_column", "ready", "opens", "closes", "anonymous", "responses")
     list_select_related = ("seminar",)
     search_fields = ("seminar__title_en", "seminar__title_zh_hant", "seminar__title_zh_hans")
     fieldsets = (
         (None, {"fields": ("seminar", "intro")}),
         (
             gettext_lazy("When and whom"),
-            {"fields": ("opens_at", "closes_at", "audience", "invitations_enabled", "anonymous")},
+            {
+                "fields": (
+                    "ready",
+                    "opens_at",
+                    "closes_at",
+                    "audience",
+                    "invitations_enabled",
+                    "anonymous",
+                )
+            },
         ),
     )
     inlines = (SurveyQuestionInline,)
@@ -104,6 +115,15 @@ class SurveyAdmin(TabbedTranslationAdmin):
     @admin.display(description=gettext_lazy("seminar"), ordering="seminar__starts_at")
     def seminar_column(self, survey: Survey) -> str:
         return seminar_short(survey.seminar)
+
+    # The times the survey really keeps: a blank opening or close shows what it stands for.
+    @admin.display(description=gettext_lazy("opens"), ordering="opens_at")
+    def opens(self, survey: Survey) -> str:
+        return hkt_datetime(survey.effective_opens_at)
+
+    @admin.display(description=gettext_lazy("closes"), ordering="closes_at")
+    def closes(self, survey: Survey) -> str:
+        return hkt_datetime(survey.effective_closes_at)
 
     @admin.display(description=gettext_lazy("responses"), ordering="response_count")
     def responses(self, survey: Survey) -> int:
@@ -125,6 +145,10 @@ class SurveyAdmin(TabbedTranslationAdmin):
             )
             context["seminar"] = obj.seminar
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        survey_saved_notices(request, form.instance)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -156,6 +180,39 @@ class SurveyAdmin(TabbedTranslationAdmin):
                 messages.error(request, refusal)
                 return redirect("admin:registrations_survey_change", survey.pk)
         return super().delete_view(request, object_id, extra_context)
+
+
+def survey_saved_notices(request: HttpRequest, survey: Survey) -> None:
+    """What the organiser should know once the survey is saved, though nothing was refused."""
+    for question in survey_questions_without_options(survey=survey):
+        url = reverse("admin:registrations_surveyquestion_change", args=[question.pk])
+        messages.warning(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("“%(label)s” has no options yet: it is not asked until it has one.")
+                % {"label": Truncator(question.label).chars(80)},
+                url,
+                _("Add them on its page."),
+            ),
+        )
+    if survey.invitations_enabled and survey.effective_opens_at < survey.seminar.ends_at:
+        messages.info(
+            request,
+            _(
+                "The survey opens before the seminar ends; the invitations are emailed only "
+                "once it has ended (%(ends)s)."
+            )
+            % {"ends": hkt_datetime(survey.seminar.ends_at)},
+        )
+    if not survey.ready:
+        messages.info(
+            request,
+            _(
+                "The survey is not ready: nobody can answer it and no invitation is sent until "
+                "you tick “Ready”."
+            ),
+        )
 
 
 class SurveyOptionInline(TranslationTabularInline):

@@ -59,6 +59,16 @@ class Survey(models.Model):
     audience = models.CharField(
         _("who is asked"), max_length=20, choices=Audience, default=Audience.ATTENDEES
     )
+    # Nothing reaches registrants until an organiser says the questions are right: a survey
+    # created from the usual questions is a draft, even on a seminar that has ended.
+    ready = models.BooleanField(
+        _("Ready: open to registrants when the opening time comes"),
+        default=False,
+        help_text=_(
+            "Leave unticked while you check the questions and their translations: until it is "
+            "ticked nobody can answer and no invitation is sent."
+        ),
+    )
     invitations_enabled = models.BooleanField(
         _("email the survey link"),
         default=True,
@@ -94,8 +104,13 @@ class Survey(models.Model):
     def effective_closes_at(self) -> datetime:
         return self.closes_at or self.seminar.ends_at + timedelta(days=SURVEY_OPEN_DAYS)
 
+    @property
+    def effective_invitations_at(self) -> datetime:
+        """When the invitations may go: never before the seminar has ended, whatever `opens`."""
+        return max(self.effective_opens_at, self.seminar.ends_at)
+
     def is_open(self, *, now: datetime) -> bool:
-        return self.effective_opens_at <= now < self.effective_closes_at
+        return self.ready and self.effective_opens_at <= now < self.effective_closes_at
 
 
 class SurveyQuestion(models.Model):

@@ -2,8 +2,11 @@
 questions, refusals next to the field, answered questions and options kept; viewers read the
 results only, check-in staff see nothing."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -248,7 +251,8 @@ question_posts = st.fixed_dictionaries(
         "questions-1-kind": st.sampled_from(["choice", "rating", "bogus"]),
         "questions-1-label_en": text,
         "anonymous": st.sampled_from(["on", ""]),
-        "opens_at_0": st.sampled_from(["", "2026-01-01", "not a date"]),
+        "ready": st.sampled_from(["on", ""]),
+        "opens_at_0": st.sampled_from(["", "2026-01-01", "2030-01-01", "not a date"]),
         "opens_at_1": st.sampled_from(["", "10:00", "25:00"]),
         "closes_at_0": st.sampled_from(["", "2025-01-01", "2027-01-01"]),
         "closes_at_1": st.sampled_from(["", "09:00"]),
@@ -272,6 +276,8 @@ def test_the_survey_page_never_errors_or_loses_answers(organiser_client, changes
     assert response.status_code in (200, 302)
     rating.refresh_from_db()
     assert rating.kind == Kind.RATING and rating.answers.count() == 1
+    survey.refresh_from_db()
+    assert survey.effective_closes_at > survey.effective_opens_at  # whatever was typed
 
 
 @settings(max_examples=40, **PROPERTY_SETTINGS)
@@ -309,3 +315,94 @@ def test_the_results_filters_never_error(organiser_client, params):
 
     assert response.status_code == 200
     assert response.context["results"].responses in (0, 1)
+
+
+# After the review: ready, effective times, kinds that would hide or cut answers, notices.
+
+
+def test_a_survey_from_the_usual_questions_starts_not_ready_and_says_to_tick_ready(
+    organiser_client,
+):
+    seminar = SeminarFactory()
+
+    response = organiser_client.post(survey_url(seminar), {"start": "usual"}, follow=True)
+
+    survey = Survey.objects.get(seminar=seminar)
+    assert survey.ready is False
+    assert "then tick “Ready” and save" in response.content.decode()
+    labels = survey.questions.values_list("label_en", "label_zh_hant", "label_zh_hans")
+    assert not any("（" in text or "(" in text for label in labels for text in label)
+
+
+def test_opening_after_the_default_close_is_refused_next_to_the_opening(organiser_client):
+    survey = SurveyFactory()
+    ends = survey.seminar.ends_at
+    data = posted_form(organiser_client.get(change_url(survey)))
+    opens = timezone.localtime(ends + timedelta(days=20))
+    data.update({"opens_at_0": opens.strftime("%Y-%m-%d"), "opens_at_1": opens.strftime("%H:%M")})
+
+    response = organiser_client.post(change_url(survey), data)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The survey would close" in page and "before it opens" in page
+    assert page.index("The survey would close") < page.index('name="opens_at_0"')
+    survey.refresh_from_db()
+    assert survey.opens_at is None
+
+
+def test_a_choice_question_with_options_cannot_become_long_text(organiser_client):
+    survey = SurveyFactory()
+    SurveyQuestionFactory(survey=survey, kind=Kind.CHOICE, options=["A", "B"])
+    data = posted_form(organiser_client.get(change_url(survey)))
+
+    response = organiser_client.post(change_url(survey), {**data, "questions-0-kind": "long_text"})
+
+    assert "This question has options (2)" in response.content.decode()
+    assert survey.questions.get().kind == Kind.CHOICE
+
+
+def test_long_text_cannot_become_short_text_when_an_answer_is_too_long(organiser_client):
+    survey = SurveyFactory()
+    comments = SurveyQuestionFactory(survey=survey, kind=Kind.LONG_TEXT)
+    answered(survey, comments, "x" * 600)
+    answered(survey, comments, "Short.")
+    data = posted_form(organiser_client.get(change_url(survey)))
+
+    response = organiser_client.post(change_url(survey), {**data, "questions-0-kind": "text"})
+
+    assert "(500 characters): 1." in response.content.decode()
+    assert survey.questions.get().kind == Kind.LONG_TEXT
+
+
+def test_saving_a_choice_question_without_options_warns_with_a_link(organiser_client):
+    survey = SurveyFactory()
+    question = SurveyQuestionFactory(survey=survey, kind=Kind.CHOICE, label_en="Which venue?")
+    data = posted_form(organiser_client.get(change_url(survey)))
+
+    response = organiser_client.post(change_url(survey), data, follow=True)
+
+    page = response.content.decode()
+    assert "“Which venue?” has no options yet: it is not asked until it has one." in page
+    assert f'<a href="{question_url(question)}">Add them on its page.</a>' in page
+
+
+def test_opening_before_the_end_says_the_invitations_wait(organiser_client):
+    survey = SurveyFactory()
+    data = posted_form(organiser_client.get(change_url(survey)))
+    opens = timezone.localtime(survey.seminar.starts_at)
+    data.update({"opens_at_0": opens.strftime("%Y-%m-%d"), "opens_at_1": opens.strftime("%H:%M")})
+
+    page = organiser_client.post(change_url(survey), data, follow=True).content.decode()
+
+    assert "the invitations are emailed only once it has ended" in page
+
+
+def test_the_survey_list_shows_the_effective_times(organiser_client):
+    survey = SurveyFactory()
+
+    page = organiser_client.get(reverse("admin:registrations_survey_changelist")).content.decode()
+
+    closes = timezone.localtime(survey.effective_closes_at).strftime("%H:%M")
+    assert '<td class="field-opens">-</td>' not in page
+    assert closes in page and "field-closes" in page

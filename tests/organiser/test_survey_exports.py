@@ -7,10 +7,11 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from registrations.models import AuditEntry, Registration, SurveyQuestion
-from registrations.permissions import ORGANISERS
+from registrations.permissions import ORGANISERS, VIEWERS
 from tests.factories import (
     RegistrationFactory,
     SeminarFactory,
@@ -78,6 +79,16 @@ def two_responses(anonymous: bool):
     return survey
 
 
+def more_responses(survey, count: int, **fields) -> None:
+    """`count` more respondents (SME representatives in Hong Kong unless told) rating it 4."""
+    fields.setdefault("participant_type", Registration.ParticipantType.SME)
+    fields.setdefault("region", Registration.Region.HONG_KONG)
+    useful = survey.questions.get(kind=Kind.RATING)
+    for _ in range(count):
+        registration = RegistrationFactory(seminar=survey.seminar, attended=True, **fields)
+        survey_response(survey, registration, {useful: 4})
+
+
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_named_responses_read_back_with_names_and_answers(organiser_client, file_format):
     survey = two_responses(anonymous=False)
@@ -112,17 +123,18 @@ def test_named_responses_read_back_with_names_and_answers(organiser_client, file
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_anonymous_responses_carry_no_names(organiser_client, file_format):
     survey = two_responses(anonymous=True)
+    more_responses(survey, 3)
 
     rows = export(organiser_client, survey, file_format)
 
     assert rows[0][:5] == ["Answered on", "Participant type", "Region", "Language", "How useful?"]
     flat = " ".join(str(cell) for row in rows for cell in row)
     assert "CHAN" not in flat and "example.com" not in flat
-    assert len(rows) == 3
+    assert len(rows) == 6
 
 
 def test_the_export_follows_the_filters_and_is_audit_logged(organiser_client):
-    survey = two_responses(anonymous=True)
+    survey = two_responses(anonymous=False)
 
     rows = export(organiser_client, survey, "csv", region="mainland")
 
@@ -230,3 +242,139 @@ def test_the_post_event_summary_quotes_the_survey_headlines(organiser_client):
     ).content.decode()
 
     assert "<li>67% found the seminar useful</li>" in page
+
+
+# An anonymous survey's small groups: the page, the summary and the exports.
+
+
+def results_page(client, survey, **params):
+    url = reverse("admin:seminar_seminar_survey_results", kwargs={"seminar_id": survey.seminar_id})
+    return client.get(url, params)
+
+
+def print_page(client, survey, **params):
+    url = reverse("admin:seminar_seminar_survey_print", kwargs={"seminar_id": survey.seminar_id})
+    return client.get(url, params)
+
+
+def anonymous_with_one_academic():
+    """Six SME representatives in Hong Kong, and one academic from the Mainland who commented."""
+    survey = two_responses(anonymous=True)  # an SME in Hong Kong, a government official
+    more_responses(survey, 5)
+    more_responses(
+        survey,
+        1,
+        participant_type=Registration.ParticipantType.ACADEMIC,
+        region=Registration.Region.MAINLAND,
+    )
+    return survey
+
+
+@pytest.mark.parametrize("group", [ORGANISERS, VIEWERS])
+def test_filtering_an_anonymous_survey_to_one_person_shows_only_the_count(
+    client, django_user_model, group
+):
+    client.force_login(user_in(django_user_model, group))
+    survey = anonymous_with_one_academic()
+
+    page = results_page(client, survey, participant_type="academic", region="mainland")
+    html = page.content.decode()
+
+    assert '<dd data-figure="responses">1</dd>' in html
+    assert "Fewer than 5 responses in this group: figures are not shown" in html
+    assert 'data-figure="audience"' not in html and "share-chart" not in html
+    whole = results_page(client, survey).content.decode()
+    assert "Fewer than 5" not in whole and "share-chart" in whole
+
+
+def test_the_printable_summary_withholds_a_small_anonymous_group(organiser_client):
+    survey = anonymous_with_one_academic()
+
+    page = print_page(organiser_client, survey, participant_type="academic").content.decode()
+
+    assert "Feedback survey: 1 response." in page
+    assert "Fewer than 5 responses in this group" in page
+    assert "survey-print-table" not in page
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_a_filtered_export_of_a_small_anonymous_group_is_refused(organiser_client, file_format):
+    survey = anonymous_with_one_academic()
+    url = reverse(
+        "admin:seminar_seminar_survey_export",
+        kwargs={"seminar_id": survey.seminar_id, "file_format": file_format},
+    )
+
+    response = organiser_client.get(url, {"participant_type": "academic"}, follow=True)
+
+    assert "Fewer than 5 responses in this group" in response.content.decode()
+    assert response.redirect_chain[-1][0].endswith("?participant_type=academic")
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORTED).exists()
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_the_raw_anonymous_export_blanks_the_type_and_region_of_small_groups(
+    organiser_client, file_format
+):
+    survey = anonymous_with_one_academic()
+
+    rows = export(organiser_client, survey, file_format)
+
+    groups = sorted(tuple(row[1:3]) for row in rows[1:])
+    assert groups == [("", "")] * 2 + [("SME representative", "Hong Kong")] * 6
+    assert len(rows) == 9  # every response, the academic's among the blank ones
+
+
+def test_a_filtered_anonymous_export_leaves_out_the_small_groups(organiser_client):
+    survey = anonymous_with_one_academic()
+    more_responses(survey, 1, region=Registration.Region.MACAO)  # the only SME from Macao
+
+    rows = export(organiser_client, survey, "csv", participant_type="sme")
+
+    # In the file filtered to SMEs it would be "the one whose region is blank", and the same
+    # answers in a file filtered to Macao would give its region back: it is in neither.
+    assert [tuple(row[1:3]) for row in rows[1:]] == [("SME representative", "Hong Kong")] * 6
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_headers_carry_the_whole_question_and_xlsx_scores_are_numbers(
+    organiser_client, file_format
+):
+    survey = SurveyFactory(seminar=SeminarFactory(capacity=None))
+    label = (
+        "How likely are you to recommend this seminar to a friend or colleague working in "
+        "intellectual property?"
+    )
+    recommend = SurveyQuestionFactory(survey=survey, kind=Kind.RECOMMEND, label_en=label)
+    count = SurveyQuestionFactory(survey=survey, kind=Kind.NUMBER, label_en="How many staff?")
+    registration = RegistrationFactory(seminar=survey.seminar, attended=True)
+    survey_response(survey, registration, {recommend: 9, count: "12"})
+
+    rows = export(organiser_client, survey, file_format)
+
+    assert rows[0][-2:] == [label, "How many staff?"]
+    if file_format == "xlsx":
+        assert rows[1][-2:] == [9, 12]
+    else:
+        assert rows[1][-2:] == ["9", "12"]
+
+
+def test_the_printable_summary_uses_chinese_punctuation_and_no_trailing_separator(
+    organiser_client,
+):
+    survey = SurveyFactory(seminar=SeminarFactory(capacity=None))
+    recommend = SurveyQuestionFactory(survey=survey, kind=Kind.RECOMMEND, label_en="Recommend?")
+    useful = SurveyQuestionFactory(survey=survey, kind=Kind.RATING, label_en="Useful?")
+    for score in (9, 10, 3):
+        registration = RegistrationFactory(seminar=survey.seminar, attended=True)
+        survey_response(survey, registration, {recommend: score, useful: 4})
+    RegistrationFactory(seminar=survey.seminar, attended=True)  # asked, did not answer
+
+    english = print_page(organiser_client, survey).content.decode()
+    with translation.override("zh-hans"):
+        page = print_page(organiser_client, survey).content.decode()
+
+    assert "收到 3 份回应（75.0%）。" in page
+    assert "平均分：" in page and "平均分 " not in page
+    assert "; </td>" not in english and "；</td>" not in page
+    assert "Recommend score: +33</td>" in english

@@ -2,6 +2,8 @@
 it asks, with a registrant left who can answer it."""
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 
 from registrations.models import Notification, SurveyAnswer, SurveyResponse
@@ -50,3 +52,28 @@ def test_demo_loaded_twice_keeps_one_survey_and_its_responses():
         SurveyStage.OPEN,
         SurveyStage.ANSWERED,
     )
+
+
+def test_demo_has_a_viewer_who_reads_the_survey_results_but_cannot_build_or_export(client):
+    report = load_demo()
+
+    assert "Demo viewer (read only): demo-viewer" in report
+    survey = past_workshop().survey
+    assert survey.ready
+    viewer = get_user_model().objects.get(username="demo-viewer")
+    client.force_login(viewer)
+    seminar_id = survey.seminar_id
+    results = client.get(
+        reverse("admin:seminar_seminar_survey_results", kwargs={"seminar_id": seminar_id})
+    )
+    export = client.get(
+        reverse(
+            "admin:seminar_seminar_survey_export",
+            kwargs={"seminar_id": seminar_id, "file_format": "csv"},
+        )
+    )
+    assert results.status_code == 200 and "share-chart" in results.content.decode()
+    assert export.status_code == 403
+    assert client.get(
+        reverse("admin:registrations_survey_change", args=[survey.pk])
+    ).status_code in (302, 403)

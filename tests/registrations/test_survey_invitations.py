@@ -14,7 +14,7 @@ from registrations.delivery import notification_deliver
 from registrations.models import EmailText, Notification, Registration, Survey
 from registrations.survey_invitations import surveys_invite_due
 from registrations.surveys import survey_response_submit
-from tests.factories import RegistrationFactory, SurveyFactory
+from tests.factories import RegistrationFactory, SeminarFactory, SurveyFactory
 from tests.registrations.survey_helpers import attendee, open_survey, past_seminar, questions
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +154,42 @@ def test_the_scheduler_command_says_how_many_it_queued():
     call_command("scheduler", stdout=out)
 
     assert "Queued 1 feedback survey invitation(s)." in out.getvalue()
+
+
+def test_nobody_is_invited_to_a_survey_not_marked_ready():
+    survey = open_survey(ready=False)
+    attendee(survey)
+
+    assert surveys_invite_due() == 0
+
+    survey.ready = True
+    survey.save()
+    assert surveys_invite_due() == 1
+
+
+def test_invitations_wait_for_the_seminars_end_even_when_the_survey_opens_before():
+    starts_at = timezone.now() + timedelta(days=3)
+    seminar = SeminarFactory(
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2),
+        registration_opens_at=timezone.now() - timedelta(days=1),
+    )
+    survey = open_survey(
+        seminar=seminar, audience=Survey.Audience.CONFIRMED, opens_at=timezone.now()
+    )
+    RegistrationFactory(seminar=seminar)  # confirmed, the seminar still to come
+
+    assert surveys_invite_due() == 0
+    assert survey.effective_invitations_at == seminar.ends_at
+    assert surveys_invite_due(now=seminar.ends_at + timedelta(minutes=1)) == 1
+
+
+def test_the_english_email_quotes_the_seminars_title():
+    survey = open_survey(seminar=past_seminar(title_en="2027 IP Trading Forum"))
+    registration = attendee(survey, preferred_language="en")
+    surveys_invite_due()
+
+    deliver(invitations(survey).get(registration=registration))
+
+    [message] = mail.outbox
+    assert "Thank you for attending “2027 IP Trading Forum”." in message.body

@@ -2,7 +2,7 @@
 organiser quotes, the filters, and a query count that does not grow with the responses."""
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from registrations.models import Registration, Survey, SurveyQuestion
 from registrations.survey_results import TEXTS_SHOWN, survey_headlines, survey_results
@@ -45,7 +45,7 @@ def test_ratings_are_counted_with_shares_of_those_who_answered_and_their_average
         ("5", 3, 42.9),
     ]
     assert result.average == pytest.approx(3.857, abs=0.001)
-    assert result.agree_percent == 71.4  # 5 of 7 gave 4 or 5
+    assert result.agree_percent == 71  # 5 of 7 gave 4 or 5: 71.43, rounded once
 
 
 def test_recommend_score_is_promoters_minus_detractors():
@@ -93,7 +93,7 @@ def test_a_retired_option_stays_in_the_results_only_while_someone_chose_it():
 
     result = _result(survey_results(survey=survey), topic)
 
-    assert [row.label for row in result.rows] == ["Old", "New"]
+    assert [row.label for row in result.rows] == ["Old (no longer offered)", "New"]
 
 
 def test_yes_no_share_and_free_texts_newest_first():
@@ -111,7 +111,7 @@ def test_yes_no_share_and_free_texts_newest_first():
         ("yes", 2, 66.7),
         ("no", 1, 33.3),
     ]
-    assert yes_no.agree_percent == 66.7
+    assert yes_no.agree_percent == 67
     texts = _result(results, comments)
     assert (texts.answered, texts.texts, texts.texts_left_out) == (
         2,
@@ -140,12 +140,13 @@ def test_response_rate_counts_anonymous_responses_against_those_asked():
     for _ in range(4):
         _respondent(survey)  # asked, did not answer
     RegistrationFactory(seminar=survey.seminar, attended=False)  # not asked
-    survey_response(survey, _respondent(survey), {rating: 5})
+    for _ in range(5):
+        survey_response(survey, _respondent(survey), {rating: 5})
 
     results = survey_results(survey=survey)
 
-    assert (results.responses, results.audience, results.rate) == (1, 5, 20.0)
-    assert survey.responses.get().registration is None
+    assert (results.responses, results.audience, results.rate) == (5, 9, 55.6)
+    assert not survey.responses.filter(registration__isnull=False).exists()
 
 
 def test_filters_narrow_responses_and_audience_alike():
@@ -227,3 +228,70 @@ def test_no_headline_without_answers():
     SurveyQuestionFactory(survey=survey, kind=Kind.YES_NO, headline_en="would come again")
 
     assert survey_headlines(survey=survey) == []
+
+
+# Small groups of an anonymous survey, and rounding once.
+
+
+def _anonymous_with(groups: dict[tuple[str, str], int]) -> tuple[Survey, SurveyQuestion]:
+    survey = SurveyFactory(anonymous=True)
+    rating = SurveyQuestionFactory(survey=survey, kind=Kind.RATING, headline_en="found it useful")
+    for (participant_type, region), count in groups.items():
+        for _ in range(count):
+            respondent = _respondent(survey, participant_type=participant_type, region=region)
+            survey_response(survey, respondent, {rating: 5})
+    return survey, rating
+
+
+def test_an_anonymous_survey_filtered_down_to_one_person_gives_only_the_count():
+    survey, _rating = _anonymous_with(
+        {(Type.SME, Region.HONG_KONG): 6, (Type.ACADEMIC, Region.MAINLAND): 1}
+    )
+
+    one = survey_results(survey=survey, participant_type=Type.ACADEMIC, region=Region.MAINLAND)
+    whole = survey_results(survey=survey)
+
+    assert one.withheld and one.responses == 1 and one.questions == []
+    assert "Fewer than 5 responses in this group" in one.withheld_reason
+    assert not whole.withheld and whole.responses == 7
+
+
+def test_an_anonymous_survey_with_four_responses_shows_no_figures_nor_headlines():
+    survey, _rating = _anonymous_with({(Type.SME, Region.HONG_KONG): 4})
+
+    assert survey_results(survey=survey).withheld
+    assert survey_headlines(survey=survey) == []
+
+
+def test_a_named_survey_filtered_to_one_person_shows_its_figures():
+    survey = SurveyFactory(anonymous=False)
+    rating = SurveyQuestionFactory(survey=survey, kind=Kind.RATING)
+    survey_response(survey, _respondent(survey, participant_type=Type.ACADEMIC), {rating: 2})
+
+    results = survey_results(survey=survey, participant_type=Type.ACADEMIC)
+
+    assert not results.withheld and results.questions[0].average == 2
+
+
+def test_shares_are_rounded_once_from_the_exact_counts():
+    survey = SurveyFactory()
+    rating = SurveyQuestionFactory(survey=survey, kind=Kind.RATING, headline_en="found it useful")
+    for number in range(94):  # 70 of 94 gave 4 or 5: 74.47%
+        survey_response(survey, _respondent(survey), {rating: 5 if number < 70 else 2})
+
+    result = _result(survey_results(survey=survey), rating)
+
+    assert result.agree_percent == 74
+    assert survey_headlines(survey=survey) == ["74% found it useful"]
+
+
+def test_asked_zero_is_explained_when_the_registrations_were_anonymised():
+    survey = SurveyFactory()
+    rating = SurveyQuestionFactory(survey=survey)
+    for _ in range(2):
+        survey_response(survey, _respondent(survey), {rating: 4})
+    Registration.objects.update(anonymised_at=timezone.now())
+
+    results = survey_results(survey=survey)
+
+    assert (results.responses, results.audience, results.audience_anonymised) == (2, 0, 2)

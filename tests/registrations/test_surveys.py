@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from registrations.editions import seminar_edition_copy
 from registrations.errors import RegistrationError
 from registrations.models import (
     Registration,
@@ -212,8 +213,8 @@ def test_post_stores_one_response_with_scores_and_copies_the_registrants_figures
     multiple = stored.answers.get(question=by_kind[Kind.MULTIPLE])
     assert multiple.options.count() == 2
     thanks = client.get(survey_url(registration)).content.decode()
-    assert "Thank you: your answers have been sent." in thanks
     assert "Thank you for your feedback" in thanks
+    assert thanks.count("alert-success") == 1  # one thank-you, not two saying the same
 
 
 def test_answering_again_shows_earlier_answers_and_replaces_them(client):
@@ -387,3 +388,127 @@ def test_survey_page_queries_do_not_grow_with_questions(client, django_assert_ma
 
     with django_assert_max_num_queries(10):
         client.get(survey_url(registration))
+
+
+# After the review: not ready, the words of refusals, a post after the close, empty questions.
+
+
+def test_a_survey_not_marked_ready_is_not_open_to_anyone_whatever_the_time(client):
+    survey = open_survey(ready=False)
+    registration = attendee(survey)
+
+    page = client.get(survey_url(registration)).content.decode()
+    state = survey_state(survey=survey, registration=registration, now=timezone.now())
+
+    assert state.stage == SurveyStage.NOT_YET_OPEN and state.opens_at is None
+    assert "The survey is not open yet. Please come back later." in page
+    assert "<form" not in page.split("</h1>", 1)[1]
+    assert (
+        "survey-card"
+        not in client.get(
+            reverse("registrations:manage", kwargs={"token": registration.token})
+        ).content.decode()
+    )
+    with pytest.raises(RegistrationError) as refused:
+        survey_response_submit(
+            survey=survey, registration=registration, answers=answers_for(survey)
+        )
+    assert refused.value.message == SURVEY_NOT_YET_OPEN
+
+
+@pytest.mark.parametrize(
+    ("kind", "score", "words"),
+    [(Kind.RATING, "6", "Choose a number from 1 to 5."), (Kind.RECOMMEND, "11", "from 0 to 10.")],
+)
+def test_a_forged_score_says_which_numbers_the_scale_has(client, kind, score, words):
+    survey = open_survey()
+    registration = attendee(survey)
+    name = f"question_{questions(survey)[kind].pk}"
+
+    page = client.post(survey_url(registration), posted(survey, **{name: score}))
+
+    assert words in page.content.decode()
+    assert "no longer offered" not in page.content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant", "zh-hans"])
+def test_an_answer_over_the_limit_is_refused_in_our_words_with_its_length(client, language):
+    survey = open_survey()
+    registration = attendee(survey)
+    comments = f"question_{questions(survey)[Kind.LONG_TEXT].pk}"
+    expected = {
+        "en": "Please shorten your answer to at most 5000 characters (it has 5003).",
+        "zh-hant": "5000",
+        "zh-hans": "5000",
+    }[language]
+
+    with translation.override(language):
+        url = survey_url(registration)
+    page = client.post(url, posted(survey, **{comments: "x" * 5003})).content.decode()
+
+    assert expected in page and "5003" in page
+    assert "確保" not in page and "确保" not in page and "Ensure this value" not in page
+    assert not SurveyResponse.objects.exists()
+
+
+def test_a_post_after_the_close_says_it_was_not_saved_and_shows_what_was_typed(client):
+    survey = open_survey()
+    registration = attendee(survey)
+    data = posted(survey)
+    survey.closes_at = timezone.now() - timedelta(minutes=1)
+    survey.save()
+
+    response = client.post(survey_url(registration), data)
+    page = response.content.decode()
+
+    assert response.status_code == 200  # the page itself, not a redirect losing the answers
+    assert "Your answers were not saved" in page
+    assert str(SURVEY_CLOSED) in page
+    assert "Very practical, thank you." in page  # shown back, read only
+    assert "Patents" in page  # a chosen option by its label
+    assert "<textarea" not in page
+    assert not SurveyResponse.objects.exists()
+
+
+def test_changing_answers_says_the_changes_are_saved(client):
+    survey = open_survey()
+    registration = attendee(survey)
+    client.post(survey_url(registration), posted(survey))
+
+    changed = client.post(survey_url(registration), posted(survey), follow=True)
+    page = changed.content.decode()
+
+    assert "Your changes are saved" in page
+    assert "Thank you for your feedback" not in page
+    assert page.count("alert-success") == 1
+
+
+def test_a_choice_question_with_no_option_on_offer_is_not_asked(client):
+    survey = open_survey()
+    empty = SurveyQuestionFactory(survey=survey, kind=Kind.DROPDOWN, label_en="Which venue?")
+    retired = SurveyQuestionFactory(
+        survey=survey, kind=Kind.DROPDOWN, label_en="Which format?", options=["Online"]
+    )
+    retired.options.update(retired=True)
+    registration = attendee(survey)
+
+    page = client.get(survey_url(registration)).content.decode()
+
+    assert "Which venue?" not in page and "Which format?" not in page
+    assert "Best topic?" in page
+    survey_response_submit(survey=survey, registration=registration, answers=answers_for(survey))
+    assert SurveyResponse.objects.count() == 1
+    assert not SurveyAnswer.objects.filter(question__in=[empty, retired]).exists()
+
+
+def test_next_years_edition_copies_the_survey_as_not_ready():
+    survey = open_survey()
+
+    copied = seminar_edition_copy(
+        source=survey.seminar,
+        starts_at=survey.seminar.starts_at + timedelta(days=365),
+        slug="next-year",
+    )
+
+    assert survey.ready
+    assert copied.seminar.survey.ready is False
