@@ -6,6 +6,7 @@ import time as clock
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from organiser.admin.programme_editor import MAX_SESSIONS
@@ -16,12 +17,18 @@ from tests.organiser.test_admin_programme import (
     add_page_data,
     change_url,
     new_session,
-    organiser_client,  # noqa: F401 (a fixture)
     posted_form,
     with_times,
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organiser_client(client):
+    client.force_login(get_user_model().objects.create_superuser("boss", "boss@example.com", "pw"))
+    return client
+
 
 TWO_DAYS = timedelta(days=1, hours=3)
 
@@ -31,7 +38,7 @@ def in_chinese(url: str) -> str:
 
 
 def test_a_session_added_before_the_seminar_had_several_days_is_asked_its_day(
-    organiser_client,  # noqa: F811
+    organiser_client,
 ):
     # The add page offers no day (the seminar has none yet); the seminar typed runs two days.
     data = add_page_data(organiser_client)
@@ -59,7 +66,7 @@ def test_a_session_added_before_the_seminar_had_several_days_is_asked_its_day(
     assert session.starts_at == STARTS_AT + timedelta(days=1, hours=-5)  # 09:30 HKT next day
 
 
-def test_the_days_are_offered_as_the_site_writes_dates(organiser_client):  # noqa: F811
+def test_the_days_are_offered_as_the_site_writes_dates(organiser_client):
     seminar = SeminarFactory(starts_at=STARTS_AT, ends_at=STARTS_AT + TWO_DAYS)
     SessionFactory(seminar=seminar, starts_at=STARTS_AT)
 
@@ -71,7 +78,7 @@ def test_the_days_are_offered_as_the_site_writes_dates(organiser_client):  # noq
     assert "Hong Kong time, e.g. 09:30 or 2:15 pm, on the day chosen." in html.unescape(english)
 
 
-def test_time_boxes_take_a_phone_keyboard(organiser_client):  # noqa: F811
+def test_time_boxes_take_a_phone_keyboard(organiser_client):
     seminar = SeminarFactory(starts_at=STARTS_AT)
     SessionFactory(seminar=seminar, starts_at=STARTS_AT)
 
@@ -81,7 +88,7 @@ def test_time_boxes_take_a_phone_keyboard(organiser_client):  # noqa: F811
     assert 'inputmode="numeric"' not in page  # a number pad has no ":"
 
 
-def test_a_time_typed_with_a_chinese_keyboard_or_am_pm_is_saved(organiser_client):  # noqa: F811
+def test_a_time_typed_with_a_chinese_keyboard_or_am_pm_is_saved(organiser_client):
     seminar = SeminarFactory(starts_at=STARTS_AT, ends_at=STARTS_AT + timedelta(hours=3))
     data = posted_form(organiser_client.get(change_url(seminar)))
     prefix = new_session(data, 0, "Tea break", Session.Kind.BREAK)
@@ -97,7 +104,7 @@ def test_a_time_typed_with_a_chinese_keyboard_or_am_pm_is_saved(organiser_client
     )
 
 
-def test_a_time_that_is_not_one_says_how_to_write_one(organiser_client):  # noqa: F811
+def test_a_time_that_is_not_one_says_how_to_write_one(organiser_client):
     seminar = SeminarFactory(starts_at=STARTS_AT)
     data = posted_form(organiser_client.get(change_url(seminar)))
     prefix = new_session(data, 0, "Opening")
@@ -117,7 +124,7 @@ def test_a_time_that_is_not_one_says_how_to_write_one(organiser_client):  # noqa
     ],
 )
 def test_a_forged_row_count_is_refused_quickly_with_a_message(
-    organiser_client,  # noqa: F811
+    organiser_client,
     total,
     message,
 ):
@@ -140,7 +147,7 @@ def test_a_forged_row_count_is_refused_quickly_with_a_message(
     assert elapsed < 15, f"took {elapsed:.1f} s"
 
 
-def test_a_forged_speaker_count_is_refused_beside_its_session(organiser_client):  # noqa: F811
+def test_a_forged_speaker_count_is_refused_beside_its_session(organiser_client):
     seminar = SeminarFactory(starts_at=STARTS_AT)
     SessionFactory(seminar=seminar, starts_at=STARTS_AT)
     data = posted_form(organiser_client.get(change_url(seminar)))
@@ -151,7 +158,7 @@ def test_a_forged_speaker_count_is_refused_beside_its_session(organiser_client):
     assert "A session has at most 30 speakers." in response.content.decode()
 
 
-def test_the_editor_speaks_chinese_with_its_own_words(organiser_client):  # noqa: F811
+def test_the_editor_speaks_chinese_with_its_own_words(organiser_client):
     seminar = SeminarFactory(starts_at=STARTS_AT)
     SessionFactory(seminar=seminar, starts_at=STARTS_AT, title_zh_hant="開幕致辭")
     SeminarPartnerFactory(seminar=seminar)
@@ -164,7 +171,7 @@ def test_the_editor_speaks_chinese_with_its_own_words(organiser_client):  # noqa
         assert wrong not in page, wrong
 
 
-def test_the_english_links_are_in_sentence_case(organiser_client):  # noqa: F811
+def test_the_english_links_are_in_sentence_case(organiser_client):
     seminar = SeminarFactory(starts_at=STARTS_AT)
 
     page = organiser_client.get(change_url(seminar)).content.decode()
@@ -175,7 +182,7 @@ def test_the_english_links_are_in_sentence_case(organiser_client):  # noqa: F811
 
 
 def test_partner_rows_label_each_box_and_offer_no_delete_of_the_organisation(
-    organiser_client,  # noqa: F811
+    organiser_client,
 ):
     seminar = SeminarFactory(starts_at=STARTS_AT)
     SeminarPartnerFactory(seminar=seminar)
