@@ -55,8 +55,13 @@ class Effort:
         # The select2 combobox that holds the container: it takes the focus and opens on Enter.
         page.locator(f"#select2-{select_id}-container").locator("xpath=..").focus()
         page.keyboard.press("Enter")
-        page.keyboard.type(search)
-        page.locator(".select2-results__option--highlighted", has_text=search).wait_for()
+        # Type only once the search box is open: keys pressed before it has the focus are lost.
+        search_box = page.locator(".select2-container--open .select2-search__field")
+        search_box.wait_for()
+        search_box.press_sequentially(search)
+        page.locator(".select2-results__option--highlighted", has_text=search).wait_for(
+            timeout=30_000
+        )
         page.keyboard.press("Enter")
         self.inputs += 1
 
