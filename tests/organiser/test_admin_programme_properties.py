@@ -4,6 +4,7 @@ seminar is saved or the form comes back with a message beside a box: never a ser
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,12 +13,18 @@ from tests.organiser.test_admin_programme import (
     STARTS_AT,
     change_url,
     new_session,
-    organiser_client,  # noqa: F401 (a fixture)
     posted_form,
 )
 from tests.registrations.test_properties import PROPERTY_SETTINGS
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organiser_client(client):
+    client.force_login(get_user_model().objects.create_superuser("boss", "boss@example.com", "pw"))
+    return client
+
 
 CLOCK = st.one_of(
     st.builds("{:02d}:{:02d}".format, st.integers(0, 30), st.integers(0, 70)),
@@ -54,7 +61,7 @@ def seminar():
 @settings(max_examples=25, **PROPERTY_SETTINGS)
 @given(day=DAY, start=CLOCK, end=CLOCK, new_day=DAY, new_start=CLOCK, new_end=CLOCK)
 def test_any_session_time_is_saved_or_refused_beside_a_box(
-    organiser_client,  # noqa: F811
+    organiser_client,
     seminar,
     day,
     start,
