@@ -8,7 +8,7 @@ from django.utils.translation import get_language_from_path, get_language_from_r
 
 from .language import language_cookie_set
 
-NOT_TRANSLATED = ("/static/", "/healthz", "/language/")
+NOT_TRANSLATED = ("/static/", "/healthz", "/language/", "/api/")
 ADMIN = "/admin/"
 
 

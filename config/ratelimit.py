@@ -47,12 +47,13 @@ class Counter:
     retry_after: int
 
     @classmethod
-    def of(cls, request: HttpRequest, scope: str) -> "Counter":
+    def of(cls, request: HttpRequest, scope: str, *, who: str | None = None) -> "Counter":
+        """The counter of `who` (the client's address unless given, e.g. an API token)."""
         limit, window = settings.RATELIMITS[scope]
         now = time.time()
         window_number = int(now // window)
         return cls(
-            key=f"ratelimit:{scope}:{client_ip(request)}:{window_number}",
+            key=f"ratelimit:{scope}:{who or client_ip(request)}:{window_number}",
             limit=limit,
             window=window,
             retry_after=int((window_number + 1) * window - now) + 1,

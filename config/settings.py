@@ -76,6 +76,10 @@ INSTALLED_APPS = [
     "registrations",
     "organiser",
     "nested_admin",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "config.middleware.PreferredLanguageMiddleware",
+    "api.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -248,6 +253,35 @@ RATELIMITS = {
     # seconds to draw, so this is small: a person downloads theirs a few times, and each has the
     # PDF in their email too, so an office behind one address does not need them all at once.
     "certificate_download": (int(os.environ.get("RATELIMIT_CERTIFICATE_DOWNLOAD", "60")), 600),
+    # The REST API, per token a minute: a CRM syncing pages of 100 registrations, or a check-in
+    # app at a busy door, stays far below; a runaway loop is stopped (docs/api.md).
+    "api": (int(os.environ.get("RATELIMIT_API", "600")), 60),
+    # The API without a token (the public seminar list and programme), per address a minute.
+    "api_anonymous": (int(os.environ.get("RATELIMIT_API_ANONYMOUS", "120")), 60),
+}
+
+# --- REST API (api/, docs/api.md) ---------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RolePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Seminar registration API",
+    "DESCRIPTION": "Seminars, registrations, check-in and attendance for your own systems. "
+    "See docs/api.md for tokens, pagination, errors and webhooks.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 # How long before a seminar's start a personal join link (/j/<token>/) starts to open the
 # meeting; before that it says when it opens (registrations/join_links.py).

@@ -11,6 +11,8 @@ handler500 = "config.views.server_error"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("language/", language_choose, name="language_choose"),
+    # Not under a language prefix: programs ask for a language with Accept-Language.
+    path("api/", include("api.urls")),
 ]
 
 # English pages have no prefix; Chinese pages live under /zh-hant/ and /zh-hans/. The admin too:

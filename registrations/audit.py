@@ -21,7 +21,11 @@ def audit_record(
     details: dict[str, Any] | None = None,
     actor_label: str = REGISTRANT,
 ) -> AuditEntry:
-    """Write one audit entry; `actor_label` names who acted when no user was logged in."""
+    """Write one audit entry; `actor_label` names who acted when no user was logged in.
+
+    A user signed in through the API carries `audit_via` (set by the API's authentication),
+    naming the token that made the change; it is kept beside the user.
+    """
     return AuditEntry.objects.create(
         action=action,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -31,4 +35,5 @@ def audit_record(
         seminar=seminar,
         registration=registration,
         details=details or {},
+        via=getattr(actor, "audit_via", ""),
     )

@@ -2,7 +2,8 @@
 
 `message` is what the person reads, in their language; the public form, the registrant's page, the
 admin and any API show it as it is and never write their own. `field` names the form field the
-message belongs next to, or None for the form as a whole.
+message belongs next to, or None for the form as a whole. `code` is a stable word for programs
+(the API's error code): it never changes when the wording does.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -15,10 +16,14 @@ class RegistrationError(Exception):
 
     message = _("This registration cannot be made.")
     field: str | None = None
+    code = "refused"
 
-    def __init__(self, message=None, *, field: str | None = None):
+    def __init__(self, message=None, *, field: str | None = None, code: str | None = None):
         self.message = message or self.message
         self.field = field or self.field
+        self.code = code or type(self).code
+        if self.field and self.code == RegistrationError.code:
+            self.code = "invalid"  # a refusal of one field's value
         super().__init__(str(self.message))
 
 
@@ -31,12 +36,20 @@ REFUSAL_MESSAGES = {
 }
 
 
+REFUSAL_CODES = {
+    RegistrationState.FULL: "seminar_full",
+    RegistrationState.NOT_YET_OPEN: "registration_not_open",
+    RegistrationState.CLOSED: "registration_closed",
+    RegistrationState.UNAVAILABLE: "seminar_unavailable",
+}
+
+
 class RegistrationRefused(RegistrationError):
     """The seminar cannot take a registration now; `state` says why (full, closed...)."""
 
     def __init__(self, state: RegistrationState):
         self.state = state
-        super().__init__(REFUSAL_MESSAGES[state])
+        super().__init__(REFUSAL_MESSAGES[state], code=REFUSAL_CODES[state])
 
 
 class DuplicateRegistration(RegistrationError):
@@ -44,6 +57,7 @@ class DuplicateRegistration(RegistrationError):
 
     message = _("This email address is already registered.")
     field = "email"
+    code = "duplicate_registration"
 
     def __init__(self, existing=None, message=None):
         self.existing = existing
@@ -52,6 +66,8 @@ class DuplicateRegistration(RegistrationError):
 
 class OverCapacity(RegistrationError):
     """Confirming would go over capacity and the organiser did not allow it."""
+
+    code = "over_capacity"
 
     message = _(
         "The seminar is full. Tick “allow over capacity” to confirm anyway; the capacity is then "

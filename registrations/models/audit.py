@@ -48,6 +48,8 @@ class AuditEntry(models.Model):
     # Kept as text too, so the record survives the user account and names the registrant or
     # the system when nobody was logged in.
     actor_label = models.CharField(_("by"), max_length=150)
+    # How the actor reached us when it was not by hand: the API token's name.
+    via = models.CharField(_("via"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=20, choices=Action)
     seminar = models.ForeignKey(
         Seminar,

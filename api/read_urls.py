@@ -1,0 +1,3 @@
+"""The API's read endpoints: seminars, programme, registrations, figures, announcements."""
+
+urlpatterns: list = []

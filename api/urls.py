@@ -1,0 +1,19 @@
+"""/api/v1/: the read endpoints (read_urls.py), the writes (write_urls.py), the OpenAPI schema and
+its documentation page. Anything else under /api/ answers with a JSON 404."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from .errors import api_not_found
+
+app_name = "api"
+
+urlpatterns = [
+    path("v1/", include("api.read_urls")),
+    path("v1/", include("api.write_urls")),
+    path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The split view serves its start-up script as a file, which the site's CSP allows (no
+    # inline script); its assets come from drf-spectacular-sidecar's wheel.
+    path("v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    re_path(r"^.*$", api_not_found),
+]
