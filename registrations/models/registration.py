@@ -101,6 +101,9 @@ class Registration(models.Model):
         WEB = "web", _("Registration form")
         ADMIN = "admin", _("Added by an organiser")
         DESK = "desk", _("Walk-in at the door")
+        # Another system of the organisers' (a CRM, a partner's sign-up page) through the REST
+        # API: held to the same rules as the public form.
+        API = "api", _("Through the API")
 
     seminar = models.ForeignKey(
         Seminar, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("seminar")
