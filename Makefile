@@ -54,6 +54,7 @@ run: $(STAMP) | var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
+	$(PY) manage.py demo_api_token
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (organisers: http://127.0.0.1:$(PORT)/admin/)"
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(PY) manage.py db_worker --no-reload & \
