@@ -9,7 +9,7 @@ from django.utils import timezone
 from api.models import ApiToken
 from api.tokens import api_token_create
 
-DEMO_TOKEN_NAME = "Demo (make run)"
+DEMO_TOKEN_NAME = "Demo (make run)"  # noqa: S105 - a label, not a secret
 
 
 class Command(BaseCommand):
