@@ -73,6 +73,6 @@ class RegistrationListView(RegistrationReadView):
     responses={200: RegistrationSerializer, **error_responses(401, 403, 404, 429)},
 )
 class RegistrationDetailView(RegistrationReadView):
-    def get(self, request, id: int):  # noqa: A002 - the schema's name for it
+    def get(self, request, id: int):
         registration = get_object_or_404(registrations_for_sync(), pk=id)
         return Response(self.get_serializer(registration).data)

@@ -60,7 +60,7 @@ def test_anyone_reads_a_published_seminar_without_its_private_settings(anonymous
 
 def test_organisers_get_the_private_settings(organiser_api, seminar):
     body = organiser_api.get("/api/v1/seminars/ip-2026/").json()
-    assert PRIVATE_FIELDS <= set(body["private"])
+    assert set(body["private"]) >= PRIVATE_FIELDS
     assert body["private"]["capacity"] == 3
     assert body["private"]["seats_taken"] == 1
     assert body["private"]["join_url"] == "https://webinar.example.com/j/secret-room"
