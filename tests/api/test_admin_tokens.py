@@ -67,7 +67,7 @@ def test_an_expiry_can_be_set(signed_in):
 
 
 def test_staff_see_only_their_own_tokens(signed_in, organiser, theirs):
-    mine, _raw = api_token_create(user=organiser, name="Mine")
+    _mine, _raw = api_token_create(user=organiser, name="Mine")
     page = signed_in.get(LIST).content.decode()
     assert "Mine" in page
     assert "Viewer&#x27;s report" not in page and "Viewer's report" not in page
@@ -105,7 +105,7 @@ def test_revoking_with_the_action(signed_in, organiser):
 
 
 def test_the_list_filters_by_state(signed_in, organiser):
-    active, _ = api_token_create(user=organiser, name="Alpha")
+    _active, _ = api_token_create(user=organiser, name="Alpha")
     revoked, _ = api_token_create(user=organiser, name="Bravo")
     revoked.revoked_at = timezone.now()
     revoked.save()
