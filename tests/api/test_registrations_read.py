@@ -236,3 +236,25 @@ def test_the_list_takes_the_same_queries_whatever_the_page_size(
         assert len(organiser_api.get(f"{URL}?page_size=2").json()["results"]) == 2
     with django_assert_num_queries(7):
         assert len(organiser_api.get(f"{URL}?page_size=12").json()["results"]) == 12
+
+
+def test_a_sync_sees_check_ins_and_anonymisation(organiser_api, organiser, seminar):
+    from registrations.checkin import checkin_record
+    from registrations.privacy import personal_data_purge
+
+    registration = RegistrationFactory(seminar=seminar)
+    _seen, cursor = _walk(organiser_api, page_size=10)
+    seminar.starts_at = timezone.now() - timedelta(minutes=5)
+    seminar.ends_at = timezone.now() + timedelta(hours=1)
+    seminar.registration_opens_at = None
+    seminar.format = "in_person"
+    seminar.save()
+    checkin_record(seminar=seminar, code=registration.checkin_code, by=organiser)
+    body = organiser_api.get(URL, {"cursor": cursor}).json()
+    assert [row["attendance"]["checked_in_at"] is not None for row in body["results"]] == [True]
+    seminar.starts_at = timezone.now() - timedelta(days=400)
+    seminar.ends_at = seminar.starts_at + timedelta(hours=2)
+    seminar.save()
+    personal_data_purge(days=30)
+    rows = organiser_api.get(URL, {"cursor": body["cursor"]}).json()["results"]
+    assert [row["anonymised_at"] is not None for row in rows] == [True]
