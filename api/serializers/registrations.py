@@ -40,8 +40,16 @@ class AttendanceSerializer(serializers.Serializer):
     )
 
 
+def _optional_choice(choices) -> serializers.ChoiceField:
+    """A choice the registrant may leave out: the schema says "" is a value too."""
+    return serializers.ChoiceField(choices=choices, allow_blank=True, read_only=True)
+
+
 class RegistrationSerializer(serializers.ModelSerializer):
     seminar = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    salutation = _optional_choice(Registration.Salutation.choices)
+    organisation_size = _optional_choice(Registration.OrganisationSize.choices)
+    heard_from = _optional_choice(Registration.HeardFrom.choices)
     answers = serializers.SerializerMethodField()
     attendance = serializers.SerializerMethodField()
 
