@@ -2,9 +2,10 @@
 its documentation page. Anything else under /api/ answers with a JSON 404."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 
 from .errors import api_not_found
+from .views.docs import ApiDocsView
 
 app_name = "api"
 
@@ -14,6 +15,6 @@ urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, which the site's CSP allows (no
     # inline script); its assets come from drf-spectacular-sidecar's wheel.
-    path("v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/docs/", ApiDocsView.as_view(url_name="api:schema"), name="docs"),
     re_path(r"^.*$", api_not_found),
 ]

@@ -282,6 +282,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Choice sets that share a field name get names of their own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "RegistrationStateEnum": "seminar.models.RegistrationState",
+        "AnnouncementStateEnum": "registrations.models.Announcement.State",
+        "SeminarStatusEnum": "seminar.models.Seminar.Status",
+        "RegistrationStatusEnum": "registrations.models.Registration.Status",
+    },
 }
 # How long before a seminar's start a personal join link (/j/<token>/) starts to open the
 # meeting; before that it says when it opens (registrations/join_links.py).

@@ -187,7 +187,14 @@ def checkin_record(
         # The one write: whoever's UPDATE finds the row still unchecked records the arrival.
         updated = Registration.objects.filter(
             pk=registration.pk, status=Status.CONFIRMED, checked_in_at__isnull=True
-        ).update(checked_in_at=now, checked_in_by=by, checked_in_by_label=_label(by))
+        ).update(
+            checked_in_at=now,
+            checked_in_by=by,
+            checked_in_by_label=_label(by),
+            # A change other systems syncing by updated_at must see: the real time of the
+            # write, whatever clock `now` gives the rules.
+            updated_at=timezone.now(),
+        )
         if updated:
             audit_record(
                 action=AuditEntry.Action.CHECKED_IN,
@@ -239,7 +246,12 @@ def checkin_undo(
     with transaction.atomic():
         updated = Registration.objects.filter(
             pk=registration.pk, checked_in_at=registration.checked_in_at
-        ).update(checked_in_at=None, checked_in_by=None, checked_in_by_label="")
+        ).update(
+            checked_in_at=None,
+            checked_in_by=None,
+            checked_in_by_label="",
+            updated_at=timezone.now(),
+        )
         if updated:
             audit_record(
                 action=AuditEntry.Action.CHECK_IN_UNDONE,

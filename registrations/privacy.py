@@ -87,9 +87,18 @@ def personal_data_purge(*, now: datetime | None = None, days: int | None = None)
                 registration.news_opt_in = False
                 registration.email_pending_since = None  # no change can be pending any more
                 registration.anonymised_at = now
+                # A sync by updated_at (the API) then learns to drop its copy of the person.
+                registration.updated_at = now
             Registration.objects.bulk_update(
                 registrations,
-                [*CLEARED, *REPLACED, "news_opt_in", "email_pending_since", "anonymised_at"],
+                [
+                    *CLEARED,
+                    *REPLACED,
+                    "news_opt_in",
+                    "email_pending_since",
+                    "anonymised_at",
+                    "updated_at",
+                ],
                 batch_size=1000,
             )
             # An email's own recipient is set when it went to an address other than the

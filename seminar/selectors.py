@@ -34,6 +34,27 @@ def seminar_public_queryset() -> QuerySet[Seminar]:
     return Seminar.objects.exclude(status=Seminar.Status.DRAFT)
 
 
+def seminar_drafts_visible(*, user) -> bool:
+    """Whether `user` may see drafts (the page's preview, the API): active staff who may view
+    seminars. Everyone else sees what seminar_public_queryset gives."""
+    return bool(user.is_active and user.is_staff and user.has_perm("seminar.view_seminar"))
+
+
+def seminars_visible(*, include_drafts: bool) -> QuerySet[Seminar]:
+    """Seminars in the order they take place (drafts too when asked), one query per page."""
+    queryset = Seminar.objects.all() if include_drafts else seminar_public_queryset()
+    return queryset.order_by("starts_at", "pk")
+
+
+def seminar_get_visible(*, slug: str, include_drafts: bool, programme: bool = False) -> Seminar:
+    """The seminar at `slug` if it is public (or a draft, when drafts are included), with its
+    programme loaded as seminar_get_public loads it when asked. Raises Http404 otherwise."""
+    queryset = seminars_visible(include_drafts=include_drafts)
+    if programme:
+        queryset = _with_programme(queryset)
+    return get_object_or_404(queryset, slug=slug)
+
+
 def seminar_listing() -> SeminarListing:
     """Upcoming seminars first, soonest first; then past ones, most recent first. One query."""
     now = timezone.now()

@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 
 from .models import Seminar
 from .selectors import (
+    seminar_drafts_visible,
     seminar_get_preview,
     seminar_get_public,
     seminar_listing,
@@ -78,8 +79,7 @@ def seminar_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _may_preview(request: HttpRequest) -> bool:
-    user = request.user
-    return user.is_active and user.is_staff and user.has_perm("seminar.view_seminar")
+    return seminar_drafts_visible(user=request.user)
 
 
 def _detail_html(request: HttpRequest, seminar: Seminar, *, preview: bool = False) -> str:
