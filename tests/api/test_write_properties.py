@@ -20,11 +20,15 @@ odd_text = st.text(
     st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=300
 ) | st.sampled_from(["", " ", "\x00", "😀" * 300, "a" * 10_000, "陳大文", "\u202e"])
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | odd_text,
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | odd_text,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(odd_text, inner, max_size=4),
     max_leaves=12,
 )
-FIELDS = list(registration_body()) + ["answers", "attendance_mode", "status", "id"]
+FIELDS = [*registration_body(), "answers", "attendance_mode", "status", "id"]
 
 
 def assert_error_shape(response) -> None:
