@@ -16,17 +16,17 @@ from seminar.models import Seminar
 from seminar.selectors import seminar_mode_availability
 from seminar.validators import phone_validate
 
+from .answer_input import answers_shown
 from .models import CONDITION_FIELDS, REGISTRANT_FIELDS, TRACKING_FIELDS, Question, Registration
 from .questions import (
     answer_from_cleaned,
-    chosen_options,
     condition_data,
     condition_hint,
     field_name,
     question_field,
     questions_applicable,
-    questions_visible,
 )
+from .registrant_rules import consent_version_current, registrant_details_problems
 
 STARTED_SALT = "registrations.form-started"
 
@@ -104,9 +104,8 @@ class RegistrantDetailsForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        is_sme = cleaned.get("participant_type") == Registration.ParticipantType.SME
-        if is_sme and not cleaned.get("organisation_size"):
-            self.add_error("organisation_size", _("Please tell us the size of your organisation."))
+        for field, message in registrant_details_problems(data=cleaned).items():
+            self.add_error(field, message)
         return cleaned
 
     def registration_data(self) -> dict[str, Any]:
@@ -182,17 +181,12 @@ class QuestionsMixin:
             for question in self.questions
             if field_name(question) in cleaned
         }
-        shown = questions_visible(
-            questions=self.questions, fixed=fixed, chosen=chosen_options(given)
-        )
+        self.answers, shown = answers_shown(questions=self.questions, fixed=fixed, given=given)
         for question in self.questions:
             if question.pk not in shown:
                 # Whatever was sent for a question that does not apply is not looked at.
                 self.errors.pop(field_name(question), None)
                 cleaned.pop(field_name(question), None)
-        self.answers = {
-            question: value for question, value in given.items() if question.pk in shown
-        }
         return cleaned
 
 
@@ -320,7 +314,7 @@ class RegistrationForm(QuestionsMixin, RegistrantDetailsForm):
     def registration_data(self) -> dict[str, Any]:
         data = super().registration_data()
         data.update({name: self.cleaned_data[name] for name in TRACKING_FIELDS})
-        data["consent_version"] = settings.PICS_VERSION
+        data["consent_version"] = consent_version_current()
         if "attendance_mode" in self.fields:
             data["attendance_mode"] = self.cleaned_data["attendance_mode"]
         return data

@@ -6,6 +6,7 @@ from registrations.announcements import announcements_dispatch_due
 from registrations.delivery import notifications_requeue_stale, reminders_schedule
 from registrations.digest import digests_schedule
 from registrations.opening_alerts import opening_alerts_schedule
+from registrations.periodic import periodic_run
 from registrations.privacy import personal_data_purge_daily
 from registrations.survey_invitations import surveys_invite_due
 
@@ -37,6 +38,11 @@ class Command(BaseCommand):
             announced = announcements_dispatch_due()
             # Feedback survey links, also to attendees imported after the first ones went.
             invited = surveys_invite_due()
+            # Jobs other apps registered (the API's expiry of idempotency keys).
+            periodic = periodic_run()
+            if any(periodic.values()) or options["verbosity"] > 1:
+                done = ", ".join(f"{name}: {count}" for name, count in periodic.items())
+                self.stdout.write(f"Periodic jobs: {done or 'none'}.")
             if invited or options["verbosity"] > 1:
                 self.stdout.write(f"Queued {invited} feedback survey invitation(s).")
             if announced.queued or announced.refused:

@@ -1,0 +1,134 @@
+"""Registrations made, cancelled, approved and declined through the API: the same services as
+the public form and the admin, with the token's user as the actor (so the audit log names the
+token)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from registrations.models import Registration
+from registrations.services import (
+    registration_approve,
+    registration_cancel,
+    registration_create,
+    registration_decline,
+)
+
+from ..idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from ..serializers.registration_input import (
+    DeclineInputSerializer,
+    EmptyInputSerializer,
+    RegistrationCreatedSerializer,
+    RegistrationInputSerializer,
+)
+from .write_common import errors, registration_get, seminar_get
+
+
+class RegistrationCreateView(APIView):
+    required_permissions = {"POST": ["registrations.add_registration"]}
+
+    @extend_schema(
+        operation_id="registration_create",
+        summary="Register someone for a seminar",
+        description="The public form's booking: the same registration window, capacity, "
+        "waitlist, screening and duplicate-email rules. `status` in the answer says what "
+        "happened: confirmed, waitlisted (with `waitlist_position`) or pending (the "
+        "seminar screens registrations). The registrant gets the same emails.",
+        request=RegistrationInputSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={201: RegistrationCreatedSerializer, **errors(400, 401, 403, 404, 409, 422, 429)},
+        tags=["writes"],
+    )
+    @idempotent
+    def post(self, request, slug: str):
+        seminar = seminar_get(slug)
+        serializer = RegistrationInputSerializer(data=request.data, context={"seminar": seminar})
+        serializer.is_valid(raise_exception=True)
+        registration = registration_create(
+            seminar=seminar,
+            data=serializer.registration_data(),
+            answers=serializer.validated_data["answers"],
+            source=Registration.Source.API,
+            actor=request.user,
+        )
+        return Response(
+            RegistrationCreatedSerializer(registration).data, status=status.HTTP_201_CREATED
+        )
+
+
+class _RegistrationActionView(APIView):
+    """POST with nothing (or a message) to change a registration's status; answers the
+    registration as it now stands. Sending it again changes nothing (the services see to it)."""
+
+    input_serializer = EmptyInputSerializer
+
+    def act(self, registration: Registration, data: dict) -> Registration:
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        registration = registration_get(pk)
+        serializer = self.input_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        registration = self.act(registration, serializer.validated_data)
+        registration.refresh_from_db()
+        return Response(RegistrationCreatedSerializer(registration).data)
+
+
+def _action_schema(summary: str, description: str, request=EmptyInputSerializer):
+    return extend_schema(
+        summary=summary,
+        description=description,
+        request=request,
+        responses={200: RegistrationCreatedSerializer, **errors(400, 401, 403, 404, 409, 422, 429)},
+        tags=["writes"],
+    )
+
+
+class RegistrationCancelView(_RegistrationActionView):
+    required_permissions = {"POST": ["registrations.change_registration"]}
+
+    @_action_schema(
+        "Cancel a registration",
+        "A confirmed seat goes to the first person on the waitlist. Cancelling a cancelled or "
+        "declined registration changes nothing.",
+    )
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, registration, data):
+        return registration_cancel(registration=registration, actor=self.request.user)
+
+
+class RegistrationApproveView(_RegistrationActionView):
+    required_permissions = {"POST": ["registrations.change_registration"]}
+
+    @_action_schema(
+        "Approve a pending registration",
+        "It takes a seat if one is free, else a place on the waitlist. Approving anything but "
+        "a pending registration changes nothing.",
+    )
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, registration, data):
+        return registration_approve(registration=registration, actor=self.request.user)
+
+
+class RegistrationDeclineView(_RegistrationActionView):
+    required_permissions = {"POST": ["registrations.change_registration"]}
+    input_serializer = DeclineInputSerializer
+
+    @_action_schema(
+        "Decline a pending registration",
+        "For good; the registrant is told by email, with `message` if given. Declining "
+        "anything but a pending registration changes nothing.",
+        request=DeclineInputSerializer,
+    )
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, registration, data):
+        return registration_decline(
+            registration=registration, actor=self.request.user, message=data.get("message", "")
+        )
