@@ -201,7 +201,8 @@ def _next_enqueue(delivery: WebhookDelivery, *, now: datetime) -> None:
     )
     if following is not None:
         delivery_id, next_attempt_at = following
-        _enqueue(delivery_id, run_after=next_attempt_at if next_attempt_at > now else None)
+        later = next_attempt_at is not None and next_attempt_at > now
+        _enqueue(delivery_id, run_after=next_attempt_at if later else None)
 
 
 def webhooks_deliver_due(*, now: datetime | None = None, limit: int = 1000) -> int:
