@@ -214,6 +214,17 @@ EMAIL_BATCH_SIZE = max(1, int(os.environ.get("EMAIL_BATCH_SIZE", "100")))
 # Absolute links in emails (the manage link) are built on this.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# --- Webhooks (docs/webhooks.md) -------------------------------------------------------------
+# Endpoints on private, loopback or link-local addresses are refused when they are added and again
+# at every send (a name can be made to point inside the network later): otherwise anyone who may
+# add an endpoint could make the worker call the machines around it. Allowed outside production
+# so a receiver on the same machine works in a demo and in the tests.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool(
+    "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=not PRODUCTION
+)
+# Seconds the worker waits for a receiver to answer before it counts the attempt as failed.
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
+
 # --- Cache and rate limits ----------------------------------------------------------------
 # Without REDIS_URL each process counts on its own (fine for one process, as under `make run`);
 # with it, every app server shares the counters.

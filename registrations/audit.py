@@ -7,6 +7,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from seminar.models import Seminar
 
 from .models import AuditEntry, Registration
+from .webhooks import webhook_events_record
 
 REGISTRANT = "registrant"
 SYSTEM = "system"
@@ -25,8 +26,11 @@ def audit_record(
 
     A user signed in through the API carries `audit_via` (set by the API's authentication),
     naming the token that made the change; it is kept beside the user.
+
+    The change's webhook deliveries are written here too, in the same transaction, so that no
+    service can forget them (webhooks.py).
     """
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         action=action,
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_label=actor.get_username()
@@ -37,3 +41,5 @@ def audit_record(
         details=details or {},
         via=getattr(actor, "audit_via", ""),
     )
+    webhook_events_record(entry=entry)
+    return entry

@@ -21,6 +21,8 @@ def groups_ensure(**kwargs) -> None:
             Q(codename="delete_registration")
             | Q(codename__in=["add_auditentry", "change_auditentry", "delete_auditentry"])
             | Q(codename__in=["add_notification", "delete_notification"])
+            # Deliveries are the record of what was posted: resent, never written or removed.
+            | Q(codename__in=["add_webhookdelivery", "delete_webhookdelivery"])
         )
     )
     viewers, _ = Group.objects.get_or_create(name=VIEWERS)

@@ -31,6 +31,7 @@ from .models import (
     Notification,
     Registration,
     SurveyResponse,
+    WebhookDelivery,
     checkin_code_generate,
     token_generate,
 )
@@ -108,6 +109,10 @@ def personal_data_purge(*, now: datetime | None = None, days: int | None = None)
                 last_error="", recipient="", note=""
             )
             AuditEntry.objects.filter(registration__in=registrations).update(details={})
+            # What webhooks posted (or were to post) named the person; the rows stay as the
+            # record that something was sent, and one not yet sent never will be.
+            deliveries = WebhookDelivery.objects.filter(registration__in=registrations)
+            deliveries.update(payload={}, last_error="")
             # Answers to questions marked as personal data (a membership number) go; the other
             # answers name nobody once the person's details are gone, and stay counted.
             Answer.objects.filter(

@@ -34,12 +34,20 @@ from .surveys import (
     SurveyQuestion,
     SurveyResponse,
 )
+from .webhooks import (
+    PING,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+    webhook_secret_generate,
+)
 
 __all__ = [
     "CONDITION_FIELDS",
     "FIGURES_FIELDS",
     "IDENTIFYING_FIELDS",
     "NAME_REQUIRED",
+    "PING",
     "RECORD_FIELDS",
     "REGISTRANT_FIELDS",
     "SURVEY_OPEN_DAYS",
@@ -67,6 +75,10 @@ __all__ = [
     "SurveyParticipation",
     "SurveyQuestion",
     "SurveyResponse",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "checkin_code_generate",
     "token_generate",
+    "webhook_secret_generate",
 ]

@@ -9,6 +9,7 @@ from registrations.opening_alerts import opening_alerts_schedule
 from registrations.periodic import periodic_run
 from registrations.privacy import personal_data_purge_daily
 from registrations.survey_invitations import surveys_invite_due
+from registrations.webhook_delivery import webhook_deliveries_requeue_stale
 
 DAY = 24 * 60 * 60
 
@@ -16,10 +17,10 @@ DAY = 24 * 60 * 60
 class Command(BaseCommand):
     help = (
         "Periodic work: queue due reminder emails, opening alerts, daily digests and feedback "
-        "survey invitations, and re-queue "
-        "emails whose task was lost; with --every, also queue the personal data clean-up once a "
-        "day. Safe to run on several hosts "
-        "at once. From cron: this every minute and purge_personal_data once a day."
+        "survey invitations, and re-queue emails and webhook deliveries whose task was lost or "
+        "whose retry is due; with --every, also queue the personal data clean-up once a day. "
+        "Safe to run on several hosts at once. From cron: this every minute and "
+        "purge_personal_data once a day."
     )
 
     def add_arguments(self, parser) -> None:
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         while True:
             reminders = reminders_schedule()
             requeued = notifications_requeue_stale()
+            # Webhook retries whose time has come, and deliveries a dead worker left behind.
+            hooks = webhook_deliveries_requeue_stale()
             # "Registration is open" to those who asked; organisers' digests at DIGEST_HOUR.
             alerts = opening_alerts_schedule()
             digests = digests_schedule()
@@ -53,8 +56,11 @@ class Command(BaseCommand):
             if every and (not last_purge or time.monotonic() - last_purge >= DAY):
                 personal_data_purge_daily.enqueue()
                 last_purge = time.monotonic()
-            if reminders or requeued or options["verbosity"] > 1:
-                self.stdout.write(f"Queued {reminders} reminder(s); re-queued {requeued} email(s).")
+            if reminders or requeued or hooks or options["verbosity"] > 1:
+                self.stdout.write(
+                    f"Queued {reminders} reminder(s); re-queued {requeued} email(s) and "
+                    f"{hooks} webhook delivery(ies)."
+                )
             if alerts or digests or options["verbosity"] > 1:
                 self.stdout.write(
                     f"Queued opening alerts for {alerts} seminar(s); {digests} daily digest(s)."

@@ -1,0 +1,212 @@
+"""Webhooks as organisers manage them: endpoints (URL, events, scope, the signing secret, a test
+event) and every delivery with its outcome, resent by those who may. Model permissions decide who
+sees them: organisers do; viewers and check-in staff do not (registrations/permissions.py)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from registrations.errors import RegistrationError
+from registrations.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from registrations.webhooks import (
+    webhook_delivery_resend,
+    webhook_ping_send,
+    webhook_secret_regenerate,
+)
+from registrations.webhooks_addresses import webhook_url_check
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    events = forms.MultipleChoiceField(
+        label=_("events"),
+        choices=WebhookEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("What this endpoint is told about. Nothing is sent for events left unticked."),
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ("name", "url", "events", "seminar", "active")
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        try:
+            webhook_url_check(url=url)
+        except RegistrationError as refusal:
+            raise forms.ValidationError(refusal.message, code=refusal.code) from None
+        return url
+
+    def clean_events(self) -> list[str]:
+        # Kept in the order of the list, whatever order the browser sent them in.
+        chosen = set(self.cleaned_data["events"])
+        return [event for event in WebhookEvent.values if event in chosen]
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    form = WebhookEndpointForm
+    list_display = ("name", "url", "active", "seminar", "events_chosen", "created_at")
+    list_filter = ("active", "seminar")
+    search_fields = ("name", "url")
+    list_select_related = ("seminar",)
+    readonly_fields = ("signing_secret", "deliveries_link", "created_at")
+    change_form_template = "admin/registrations/webhookendpoint/change_form.html"
+
+    def get_fields(self, request: HttpRequest, obj=None):
+        fields = ["name", "url", "events", "seminar", "active"]
+        if obj is not None:
+            fields += ["signing_secret", "deliveries_link", "created_at"]
+        return fields
+
+    @admin.display(description=_("events"))
+    def events_chosen(self, endpoint: WebhookEndpoint) -> int:
+        return len(endpoint.events)
+
+    @admin.display(description=_("signing secret"))
+    def signing_secret(self, endpoint: WebhookEndpoint) -> str:
+        return format_html(
+            '<code id="webhook-secret">{}</code><div class="help">{}</div>',
+            endpoint.secret,
+            _(
+                "Give this to whoever runs the receiver: it checks each request's "
+                "Webhook-Signature with it (see the webhooks documentation). Keep it secret."
+            ),
+        )
+
+    @admin.display(description=_("deliveries"))
+    def deliveries_link(self, endpoint: WebhookEndpoint) -> str:
+        url = reverse("admin:registrations_webhookdelivery_changelist")
+        return format_html(
+            '<a href="{}?{}">{}</a>',
+            url,
+            urlencode({"endpoint__id__exact": endpoint.pk}),
+            _("See this endpoint's deliveries"),
+        )
+
+    def get_urls(self):
+        def wrap(view, name):
+            return path(
+                f"<int:endpoint_id>/{name}/",
+                self.admin_site.admin_view(view),
+                name=f"registrations_webhookendpoint_{name}",
+            )
+
+        return [
+            wrap(self.regenerate_view, "regenerate"),
+            wrap(self.ping_view, "ping"),
+            *super().get_urls(),
+        ]
+
+    def _endpoint_for_change(self, request: HttpRequest, endpoint_id: int) -> WebhookEndpoint:
+        endpoint = get_object_or_404(WebhookEndpoint, pk=endpoint_id)
+        if request.method != "POST" or not self.has_change_permission(request, endpoint):
+            raise PermissionDenied
+        return endpoint
+
+    def regenerate_view(self, request: HttpRequest, endpoint_id: int) -> HttpResponse:
+        endpoint = webhook_secret_regenerate(
+            endpoint=self._endpoint_for_change(request, endpoint_id)
+        )
+        messages.success(
+            request,
+            _(
+                "A new signing secret is in use from the next delivery on. Give it to whoever "
+                "runs the receiver: requests signed with it fail there until they have it."
+            ),
+        )
+        return redirect("admin:registrations_webhookendpoint_change", endpoint.pk)
+
+    def ping_view(self, request: HttpRequest, endpoint_id: int) -> HttpResponse:
+        endpoint = self._endpoint_for_change(request, endpoint_id)
+        webhook_ping_send(endpoint=endpoint)
+        messages.info(request, _("Test event queued: its delivery is listed below."))
+        return redirect(
+            reverse("admin:registrations_webhookdelivery_changelist")
+            + "?"
+            + urlencode({"endpoint__id__exact": endpoint.pk})
+        )
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "endpoint",
+        "event",
+        "registration",
+        "status",
+        "attempts",
+        "response_status",
+        "error_short",
+        "next_attempt_at",
+    )
+    list_filter = ("status", "event", "endpoint")
+    list_select_related = ("endpoint", "registration")
+    search_fields = ("registration__email", "message_id")
+    # Nothing here is editable: what was posted, and what the receiver answered, is the record.
+    fields = (
+        "endpoint",
+        "event",
+        "message_id",
+        "registration",
+        "status",
+        "attempts",
+        "response_status",
+        "last_error",
+        "created_at",
+        "last_attempt_at",
+        "next_attempt_at",
+        "sent_at",
+        "payload",
+    )
+    readonly_fields = fields
+    actions = ("resend",)
+
+    @admin.display(description=_("last error"))
+    def error_short(self, delivery: WebhookDelivery) -> str:
+        return delivery.last_error[:80]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_resend_permission(self, request: HttpRequest) -> bool:
+        """Sending again is an organiser's act, though nothing of a delivery can be changed."""
+        return request.user.has_perm("registrations.change_webhookendpoint")
+
+    @admin.action(description=_("Send the selected deliveries again"), permissions=["resend"])
+    def resend(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
+        """Each as a new delivery of the same message (same payload and Webhook-Id); the old
+        rows keep their history."""
+        copies, refused = [], []
+        for delivery in queryset.select_related("endpoint").order_by("pk"):
+            try:
+                copies.append(webhook_delivery_resend(delivery=delivery))
+            except RegistrationError as refusal:
+                refused.append(refusal.message)
+        if copies:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d delivery queued again: it is listed below.",
+                    "%(count)d deliveries queued again: they are listed below.",
+                    len(copies),
+                )
+                % {"count": len(copies)},
+            )
+        for message in sorted(set(map(str, refused))):
+            messages.error(request, message)

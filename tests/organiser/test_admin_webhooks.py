@@ -1,0 +1,220 @@
+"""Registrations › Webhook endpoints and deliveries: organisers add an endpoint with the events
+they want, see and regenerate its secret, send a test event, follow every delivery's outcome and
+resend; viewers and check-in staff see none of it."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from registrations.models import WebhookDelivery, WebhookEndpoint
+from registrations.models import WebhookEvent as Event
+from registrations.permissions import CHECK_IN_STAFF, ORGANISERS, VIEWERS, groups_ensure
+from registrations.services import registration_create
+from tests.factories import SeminarFactory, registration_data
+from tests.registrations.webhook_receiver import Receiver
+
+pytestmark = pytest.mark.django_db
+Status = WebhookDelivery.Status
+ADD_URL = "admin:registrations_webhookendpoint_add"
+DELIVERIES_URL = "admin:registrations_webhookdelivery_changelist"
+
+
+def user_in(group: str, username: str):
+    groups_ensure()
+    user = get_user_model().objects.create_user(username, password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def organiser_client(client):
+    client.force_login(user_in(ORGANISERS, "organiser"))
+    return client
+
+
+@pytest.fixture
+def receiver():
+    receiver = Receiver().start()
+    yield receiver
+    receiver.stop()
+
+
+def endpoint_for(receiver: Receiver, *events: str) -> WebhookEndpoint:
+    endpoint = WebhookEndpoint.objects.create(name="CRM", url=receiver.url, events=list(events))
+    receiver.secret = endpoint.secret
+    return endpoint
+
+
+def test_an_organiser_adds_an_endpoint_with_the_events_ticked(organiser_client):
+    seminar = SeminarFactory()
+
+    response = organiser_client.post(
+        reverse(ADD_URL),
+        {
+            "name": "Department CRM",
+            "url": "https://crm.example.org/hooks",
+            "events": [Event.REGISTRATION_CANCELLED, Event.REGISTRATION_CREATED],
+            "seminar": seminar.pk,
+            "active": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.events == ["registration.created", "registration.cancelled"]
+    assert endpoint.seminar == seminar
+    assert endpoint.secret.startswith("whsec_") and len(endpoint.secret) > 40
+    page = organiser_client.get(
+        reverse("admin:registrations_webhookendpoint_change", args=[endpoint.pk])
+    )
+    assert endpoint.secret in page.content.decode()
+
+
+def test_the_add_form_shows_every_event_as_a_checkbox_in_plain_words(organiser_client):
+    page = organiser_client.get(reverse(ADD_URL)).content.decode()
+
+    assert page.count('type="checkbox" name="events"') == len(Event.values)
+    assert "A registrant checks in at the door" in page
+
+
+@pytest.mark.parametrize(
+    ("url", "allow_private", "words"),
+    [
+        ("ftp://crm.example.org/hooks", True, "https://"),
+        ("http://127.0.0.1:8080/hooks", False, "private"),
+        ("http://169.254.169.254/latest/meta-data", False, "private"),
+        ("http://[::1]/hooks", False, "private"),
+        ("http://10.1.2.3/hooks", False, "private"),
+    ],
+)
+def test_the_form_refuses_addresses_a_webhook_may_not_go_to(
+    organiser_client, settings, url, allow_private, words
+):
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = allow_private
+
+    response = organiser_client.post(
+        reverse(ADD_URL), {"name": "x", "url": url, "events": [Event.REGISTRATION_CREATED]}
+    )
+
+    assert response.status_code == 200
+    assert words in " ".join(response.context["adminform"].form.errors["url"])
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_a_public_address_is_accepted_when_private_ones_are_not(organiser_client, settings):
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
+
+    response = organiser_client.post(
+        reverse(ADD_URL), {"name": "x", "url": "http://93.184.216.34/hooks", "events": []}
+    )
+
+    assert response.status_code == 302
+
+
+def test_regenerating_the_secret_replaces_it(organiser_client, receiver):
+    endpoint = endpoint_for(receiver, Event.REGISTRATION_CREATED)
+    old = endpoint.secret
+
+    response = organiser_client.post(
+        reverse("admin:registrations_webhookendpoint_regenerate", args=[endpoint.pk]),
+        follow=True,
+    )
+
+    endpoint.refresh_from_db()
+    assert endpoint.secret != old
+    assert endpoint.secret in response.content.decode()
+    assert "new signing secret" in response.content.decode()
+
+
+def test_regenerating_needs_a_post(organiser_client, receiver):
+    endpoint = endpoint_for(receiver, Event.REGISTRATION_CREATED)
+    old = endpoint.secret
+
+    response = organiser_client.get(
+        reverse("admin:registrations_webhookendpoint_regenerate", args=[endpoint.pk])
+    )
+
+    assert response.status_code == 403
+    endpoint.refresh_from_db()
+    assert endpoint.secret == old
+
+
+def test_a_test_event_reaches_the_receiver_signed(
+    organiser_client, receiver, django_capture_on_commit_callbacks
+):
+    endpoint = endpoint_for(receiver)  # no event chosen: the test goes all the same
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(
+            reverse("admin:registrations_webhookendpoint_ping", args=[endpoint.pk]), follow=True
+        )
+
+    assert receiver.events == ["ping"]
+    assert receiver.received[0]["valid"]
+    assert WebhookDelivery.objects.get().status == Status.SENT
+    assert "Test event queued" in response.content.decode()
+    assert "ping" in response.content.decode()  # it lands on the endpoint's deliveries
+
+
+def test_deliveries_show_their_outcome_and_a_failed_one_is_resent(
+    organiser_client, receiver, django_capture_on_commit_callbacks
+):
+    endpoint = endpoint_for(receiver, Event.REGISTRATION_CREATED)
+    receiver.answers = [500]
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_create(seminar=SeminarFactory(), data=registration_data())
+    delivery = WebhookDelivery.objects.get()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(status=Status.FAILED)
+
+    listing = organiser_client.get(
+        reverse(DELIVERIES_URL), {"endpoint__id__exact": endpoint.pk}
+    ).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(
+            reverse(DELIVERIES_URL),
+            {"action": "resend", "_selected_action": [delivery.pk], "index": 0},
+            follow=True,
+        )
+
+    assert "registration.created" in listing
+    assert "HTTP 500" in listing
+    assert "1 delivery queued again" in response.content.decode()
+    assert [item["status"] for item in receiver.received] == [500, 200]
+    copy = WebhookDelivery.objects.exclude(pk=delivery.pk).get()
+    assert (copy.status, copy.message_id) == (Status.SENT, delivery.message_id)
+
+
+@pytest.mark.parametrize("group", [VIEWERS, CHECK_IN_STAFF])
+def test_viewers_and_check_in_staff_see_no_endpoint_nor_secret(client, receiver, group):
+    endpoint = endpoint_for(receiver, Event.REGISTRATION_CREATED)
+    client.force_login(user_in(group, "someone"))
+
+    pages = [
+        reverse("admin:registrations_webhookendpoint_changelist"),
+        reverse("admin:registrations_webhookendpoint_change", args=[endpoint.pk]),
+        reverse(DELIVERIES_URL),
+    ]
+
+    for page in pages:
+        assert client.get(page).status_code in (302, 403)
+    assert client.post(
+        reverse("admin:registrations_webhookendpoint_regenerate", args=[endpoint.pk])
+    ).status_code in (302, 403)
+    assert not any(
+        permission.startswith("registrations.") and "webhook" in permission
+        for permission in get_user_model().objects.get(username="someone").get_all_permissions()
+    )
+
+
+def test_the_endpoint_pages_speak_the_organisers_language(organiser_client, receiver):
+    endpoint = endpoint_for(receiver, Event.REGISTRATION_CREATED)
+    url = reverse("admin:registrations_webhookendpoint_change", args=[endpoint.pk])
+
+    hant = organiser_client.get("/zh-hant" + url, HTTP_ACCEPT_LANGUAGE="zh-hant")
+    hans = organiser_client.get("/zh-hans" + url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert "傳送測試事件" in hant.content.decode()
+    assert "簽署密鑰" in hant.content.decode()
+    assert "投递测试事件" in hans.content.decode()
+    assert "签名密钥" in hans.content.decode()
