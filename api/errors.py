@@ -12,6 +12,7 @@ API shows them as they are and never writes its own.
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -106,6 +107,7 @@ def _message(exc) -> str:
     return str(exc.detail)
 
 
+@csrf_exempt  # a POST to an unknown address is a 404, not the CSRF page's HTML 403
 def api_not_found(request, *args, **kwargs):
     """Unknown addresses under /api/ answer in JSON too, not with the site's HTML 404 page."""
     return JsonResponse(

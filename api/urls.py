@@ -16,5 +16,6 @@ urlpatterns = [
     # The split view serves its start-up script as a file, which the site's CSP allows (no
     # inline script); its assets come from drf-spectacular-sidecar's wheel.
     path("v1/docs/", ApiDocsView.as_view(url_name="api:schema"), name="docs"),
-    re_path(r"^.*$", api_not_found),
+    # Any path at all, newlines included (a bare `.` would leave those to the HTML 404).
+    re_path(r"^[\s\S]*$", api_not_found),
 ]

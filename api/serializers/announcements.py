@@ -5,6 +5,8 @@ from rest_framework import serializers
 
 from registrations.models import Announcement
 
+from .base import ModelSerializer
+
 
 class DeliverySerializer(serializers.Serializer):
     queued = serializers.IntegerField(help_text="Emails waiting to go (or being sent).")
@@ -15,7 +17,7 @@ class DeliverySerializer(serializers.Serializer):
     )
 
 
-class AnnouncementSerializer(serializers.ModelSerializer):
+class AnnouncementSerializer(ModelSerializer):
     seminar = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     delivery = serializers.SerializerMethodField()
 

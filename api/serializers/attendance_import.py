@@ -8,6 +8,8 @@ from registrations.attendance import MAX_REPORT_BYTES
 from registrations.attendance_import import AttendancePlan
 from registrations.models import AttendanceImport
 
+from .base import ModelSerializer
+
 
 class AttendanceUploadSerializer(serializers.Serializer):
     report = serializers.FileField(
@@ -30,7 +32,7 @@ class AttendanceApplySerializer(serializers.Serializer):
     )
 
 
-class AttendanceImportSerializer(serializers.ModelSerializer):
+class AttendanceImportSerializer(ModelSerializer):
     seminar = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:

@@ -5,15 +5,17 @@ from rest_framework import serializers
 
 from seminar.models import Organisation, SeminarPartner, Session, SessionSpeaker
 
+from .base import ModelSerializer
 
-class OrganisationSerializer(serializers.ModelSerializer):
+
+class OrganisationSerializer(ModelSerializer):
     class Meta:
         model = Organisation
         fields = ["id", "name", "short_name", "website"]
         read_only_fields = fields
 
 
-class SessionSpeakerSerializer(serializers.ModelSerializer):
+class SessionSpeakerSerializer(ModelSerializer):
     id = serializers.IntegerField(source="speaker.id", read_only=True)
     name_en = serializers.CharField(source="speaker.name_en", read_only=True)
     name_zh = serializers.CharField(source="speaker.name_zh", read_only=True)
@@ -43,7 +45,7 @@ class SessionSpeakerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     speakers = SessionSpeakerSerializer(source="session_speakers", many=True, read_only=True)
 
@@ -62,7 +64,7 @@ class SessionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PartnerSerializer(serializers.ModelSerializer):
+class PartnerSerializer(ModelSerializer):
     organisation = OrganisationSerializer(read_only=True)
     role_label = serializers.CharField(source="get_role_display", read_only=True)
 

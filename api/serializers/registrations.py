@@ -14,6 +14,8 @@ from registrations.registration_reads import (
     registration_certificate_code,
 )
 
+from .base import ModelSerializer
+
 
 class AnswerSerializer(serializers.Serializer):
     question_id = serializers.IntegerField()
@@ -45,7 +47,7 @@ def _optional_choice(choices) -> serializers.ChoiceField:
     return serializers.ChoiceField(choices=choices, allow_blank=True, read_only=True)
 
 
-class RegistrationSerializer(serializers.ModelSerializer):
+class RegistrationSerializer(ModelSerializer):
     seminar = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     salutation = _optional_choice(Registration.Salutation.choices)
     organisation_size = _optional_choice(Registration.OrganisationSize.choices)

@@ -9,6 +9,8 @@ from rest_framework import serializers
 from seminar.models import RegistrationState, Seminar
 from seminar.selectors import seminar_mode_availability
 
+from .base import ModelSerializer
+
 
 class AvailabilitySerializer(serializers.Serializer):
     state = serializers.ChoiceField(
@@ -49,7 +51,7 @@ def availability_data(availability, *, closes_at) -> dict:
     }
 
 
-class SeminarPrivateSerializer(serializers.ModelSerializer):
+class SeminarPrivateSerializer(ModelSerializer):
     """What only organisers (who may change seminars) see."""
 
     class Meta:
@@ -77,7 +79,7 @@ class SeminarPrivateSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SeminarSerializer(serializers.ModelSerializer):
+class SeminarSerializer(ModelSerializer):
     """A seminar's public face. Translated fields come in the request's language
     (Accept-Language), in English where the organisers left that language empty."""
 
