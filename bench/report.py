@@ -192,6 +192,19 @@ def main() -> None:
         f"{ratio(register['registrations_per_second'], insert)} | ≥ 0.5 | {register['p99']} "
         f"(p99 < 100 ms) | {register['errors']} |"
     )
+    api_register, api_capacity = web["api_register"], web["api_capacity"]
+    lines.append(
+        f"| Registration through the API (JSON POST with a token) | "
+        f"{api_register['registrations_per_second']:.0f} registrations/s "
+        f"({api_register['rate']:.0f} req/s) | {insert:.0f} (insert view) | "
+        f"{ratio(api_register['registrations_per_second'], insert)} | - | {api_register['p99']} | "
+        f"{api_register['errors']} |"
+    )
+    api_exact = (
+        api_capacity["confirmed"]
+        == min(api_capacity["capacity"], api_register["registrations"])
+        == api_capacity["seats_taken"]
+    )
     exact = (
         capacity["confirmed"]
         == min(capacity["capacity"], register["registrations"])
@@ -216,7 +229,9 @@ row.
 
 Capacity after the registration run: {capacity["confirmed"]} confirmed of {capacity["capacity"]}
 seats, {capacity["waitlisted"]} waitlisted, seat counter {capacity["seats_taken"]}:
-{"exact" if exact else "NOT EXACT"}.
+{"exact" if exact else "NOT EXACT"}. Through the API: {api_capacity["confirmed"]} confirmed of
+{api_capacity["capacity"]} seats, seat counter {api_capacity["seats_taken"]}:
+{"exact" if api_exact else "NOT EXACT"}.
 
 ## Email worker
 

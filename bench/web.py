@@ -190,10 +190,27 @@ def percentile(values: list[float], share: float) -> float | None:
     return values[min(len(values) - 1, int(len(values) * share))]
 
 
+def bench_api_token() -> str:
+    """A token of an organiser, for the API registration run."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from api.tokens import api_token_create
+    from registrations.permissions import ORGANISERS, groups_ensure
+
+    groups_ensure()
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-api", defaults={"is_staff": True}
+    )
+    user.groups.add(Group.objects.get(name=ORGANISERS))
+    return api_token_create(user=user, name="make bench")[1]
+
+
 def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
@@ -231,6 +248,15 @@ def main() -> None:
         capacity=REGISTRATION_CAPACITY,
         status="published",
     )
+    api_seminar = Seminar.objects.create(
+        slug=f"{slug}-api",
+        title_en="Registration benchmark (API)",
+        starts_at=page_seminar.starts_at,
+        ends_at=page_seminar.ends_at,
+        capacity=REGISTRATION_CAPACITY,
+        status="published",
+    )
+    api_token = bench_api_token()
     connection.close()
 
     app = gunicorn("config.wsgi", 8101, env)
@@ -258,6 +284,28 @@ def main() -> None:
                 {"REGISTER_PATH": f"/seminars/{slug}/register/"},
             )
             queue_drain(since)
+            # The same registration through the REST API (a JSON POST with a token, no form
+            # page first), emails and workers as above.
+            api_since = timezone.now()
+            results["api_register"] = wrk(
+                "http://127.0.0.1:8101",
+                "api_register.lua",
+                {
+                    "REGISTER_PATH": f"/api/v1/seminars/{api_seminar.slug}/registrations/",
+                    "API_TOKEN": api_token,
+                    "CONSENT_VERSION": settings.PICS_VERSION,
+                },
+            )
+            queue_drain(api_since)
+            api_made = Registration.objects.filter(seminar=api_seminar)
+            results["api_register"]["registrations"] = api_made.count()
+            results["api_register"]["registrations_per_second"] = api_made.count() / DURATION
+            api_seminar.refresh_from_db()
+            results["api_capacity"] = {
+                "capacity": api_seminar.capacity,
+                "confirmed": api_made.filter(status="confirmed").count(),
+                "seats_taken": api_seminar.seats_taken,
+            }
             workers_stop(workers)
             delays = sorted(
                 (sent_at - created_at).total_seconds()
