@@ -39,6 +39,7 @@ from .demo_past_hybrid import (
 )
 from .demo_questions import answers_load, questions_load
 from .demo_surveys import survey_demo_load, viewer_demo_load
+from .demo_webhooks import webhooks_demo_load
 from .errors import RegistrationError
 from .models import Notification, Registration
 from .permissions import ORGANISERS, groups_ensure
@@ -807,4 +808,5 @@ def demo_load(*, password: str, now: datetime | None = None) -> list[str]:
     # After the check-ins and imported minutes too: the survey asks those who attended.
     report += survey_demo_load(seminar=past_hybrid, rng=random.Random(16), now=now)
     report += viewer_demo_load(password=password)
+    report += webhooks_demo_load(seminar=past)
     return report
