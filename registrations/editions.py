@@ -50,6 +50,8 @@ NOT_COPIED = {
     "registrations.AuditEntry.seminar": "what happened to last year's registrations",
     "registrations.CertificateRun.seminar": "certificates were issued for last year's attendance",
     "registrations.Announcement.seminar": "written to last year's registrants about last year",
+    "registrations.WebhookEndpoint.seminar": "an integration set up for last year's edition; "
+    "one for every seminar keeps working, one for a single seminar is set up again on purpose",
     "registrations.OpeningAlert.seminar": "addresses of people waiting for last year: personal",
     "registrations.DigestSubscription.seminar": "an organiser's choice to follow one seminar",
     "registrations.Answer.question": "registrants' answers: personal data",

@@ -18,7 +18,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def seminar():
-    starts_at = timezone.now() + timedelta(days=2)
+    # Mid-morning in two days: the moved seminar must not cross midnight (its time range is
+    # then written with both dates), whatever the time of day the test runs.
+    starts_at = (timezone.localtime() + timedelta(days=2)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
     seminar = SeminarFactory(starts_at=starts_at, reminder_hours="24, 1", capacity=10)
     for number in range(3):
         RegistrationFactory(
