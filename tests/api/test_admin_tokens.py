@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.utils import timezone
+from django.utils.formats import date_format
 from rest_framework.test import APIClient
 
 from api.models import ApiToken
@@ -230,13 +231,17 @@ def test_the_tokens_page_shows_the_user_as_text_and_no_help_on_the_expiry(signed
         "Leave empty for a token that does not expire"
         in signed_in.get(f"{LIST}add/").content.decode()
     )
+    when = timezone.now() + timedelta(days=3)
+    dated, _raw = api_token_create(user=organiser, name="Dated", expires_at=when)
+    page = signed_in.get(f"{LIST}{dated.pk}/change/").content.decode()
+    assert date_format(timezone.localtime(when), "DATETIME_FORMAT") in page
 
 
 def test_the_list_shows_name_state_last_used_and_expiry_first(signed_in, organiser):
     api_token_create(user=organiser, name="CRM")
     page = signed_in.get(LIST).content.decode()
     columns = re.findall(r'<th scope="col" class="[^"]*column-(\w+)', page)
-    assert columns[:4] == ["name", "state_column", "last_used_at", "expires_at"]
+    assert columns[:4] == ["name", "state_column", "last_used_column", "expires_list_column"]
 
 
 def test_the_list_filters_by_state(signed_in, organiser):
