@@ -61,6 +61,10 @@ ACTION_EVENTS = {
 }
 
 RESEND_EMPTY = _("This delivery's content was removed with the registrant's personal data.")
+RESEND_WAITING = _(
+    "A delivery still waiting or being sent cannot be sent again: a copy would arrive after "
+    "later events. Use “Retry the selected waiting deliveries now” to send a waiting one sooner."
+)
 
 
 def webhook_events_for(*, entry: AuditEntry) -> list[str]:
@@ -221,9 +225,12 @@ def webhook_ping_send(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
 def webhook_delivery_resend(*, delivery: WebhookDelivery) -> WebhookDelivery:
     """Queue the same message again as a new delivery: the same payload and message id (so a
     receiver can tell it is a copy), signed afresh when it goes; the old row keeps its history.
-    It goes after anything still waiting for the same registration."""
+    It goes after anything still waiting for the same registration, so only a delivery that is
+    done (sent or failed) can be sent again; one still waiting is retried instead."""
     if not delivery.payload:
         raise RegistrationError(RESEND_EMPTY, code="webhook_payload_removed")
+    if delivery.status in (WebhookDelivery.Status.PENDING, WebhookDelivery.Status.SENDING):
+        raise RegistrationError(RESEND_WAITING, code="webhook_delivery_waiting")
     copy = WebhookDelivery.objects.create(
         endpoint=delivery.endpoint,
         event=delivery.event,
@@ -233,6 +240,20 @@ def webhook_delivery_resend(*, delivery: WebhookDelivery) -> WebhookDelivery:
     )
     _send_on_commit([copy])
     return copy
+
+
+@transaction.atomic
+def webhook_deliveries_retry_now(*, deliveries: list[WebhookDelivery]) -> list[WebhookDelivery]:
+    """Make the waiting deliveries among these due now and queue them: the same row, not a copy,
+    so nothing arrives twice. The order rule still holds: one that waits for an earlier delivery
+    about the same registration goes as soon as that one is done. Returns those made due."""
+    now = timezone.now()
+    ids = [delivery.pk for delivery in deliveries]
+    waiting = WebhookDelivery.objects.filter(pk__in=ids, status=WebhookDelivery.Status.PENDING)
+    due = list(waiting.order_by("pk"))
+    waiting.update(next_attempt_at=now)
+    _send_on_commit(due)
+    return due
 
 
 def webhook_secret_regenerate(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:

@@ -11,12 +11,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from registrations.errors import RegistrationError
 from registrations.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from registrations.webhooks import (
+    webhook_deliveries_retry_now,
     webhook_delivery_resend,
     webhook_ping_send,
     webhook_secret_regenerate,
@@ -169,7 +170,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         "payload",
     )
     readonly_fields = fields
-    actions = ("resend",)
+    actions = ("retry_now", "resend")
 
     @admin.display(description=_("last error"))
     def error_short(self, delivery: WebhookDelivery) -> str:
@@ -188,16 +189,26 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         """Sending again is an organiser's act, though nothing of a delivery can be changed."""
         return request.user.has_perm("registrations.change_webhookendpoint")
 
-    @admin.action(description=_("Send the selected deliveries again"), permissions=["resend"])
+    @admin.action(
+        description=_("Send the selected sent or failed deliveries again (a copy)"),
+        permissions=["resend"],
+    )
     def resend(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
-        """Each as a new delivery of the same message (same payload and Webhook-Id); the old
-        rows keep their history."""
+        """Each as a new delivery of the same message (same payload and Webhook-Id, so the
+        receiver can tell it is a copy); the old rows keep their history. Refused for one still
+        waiting: its copy would arrive after later events."""
         copies, refused = [], []
         for delivery in queryset.select_related("endpoint").order_by("pk"):
             try:
                 copies.append(webhook_delivery_resend(delivery=delivery))
             except RegistrationError as refusal:
                 refused.append(refusal.message)
+            else:
+                self.log_change(
+                    request,
+                    delivery,
+                    gettext("Sent again as a copy with the same Webhook-Id."),
+                )
         if copies:
             messages.success(
                 request,
@@ -210,3 +221,36 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
             )
         for message in sorted(set(map(str, refused))):
             messages.error(request, message)
+
+    @admin.action(
+        description=_("Retry the selected waiting deliveries now"), permissions=["resend"]
+    )
+    def retry_now(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
+        due = webhook_deliveries_retry_now(deliveries=list(queryset))
+        for delivery in due:
+            self.log_change(request, delivery, gettext("Retried now."))
+        if due:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d waiting delivery is being sent now (after any earlier one for "
+                    "the same registration).",
+                    "%(count)d waiting deliveries are being sent now (each after any earlier "
+                    "one for the same registration).",
+                    len(due),
+                )
+                % {"count": len(due)},
+            )
+        skipped = queryset.count() - len(due)
+        if skipped:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)d selected delivery was not waiting: only waiting ones can be "
+                    "retried now. Send a sent or failed one again instead.",
+                    "%(count)d selected deliveries were not waiting: only waiting ones can be "
+                    "retried now. Send a sent or failed one again instead.",
+                    skipped,
+                )
+                % {"count": skipped},
+            )

@@ -3,6 +3,7 @@ they want, see and regenerate its secret, send a test event, follow every delive
 resend; viewers and check-in staff see none of it."""
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -218,3 +219,99 @@ def test_the_endpoint_pages_speak_the_organisers_language(organiser_client, rece
     assert "簽署密鑰" in hant.content.decode()
     assert "投递测试事件" in hans.content.decode()
     assert "签名密钥" in hans.content.decode()
+
+
+def _failed_once(receiver, django_capture_on_commit_callbacks, *events) -> WebhookDelivery:
+    """A registration whose delivery failed once and waits for its retry."""
+    endpoint_for(receiver, *(events or [Event.REGISTRATION_CREATED]))
+    receiver.answers = [503]
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_create(seminar=SeminarFactory(), data=registration_data())
+    delivery = WebhookDelivery.objects.order_by("pk").first()
+    assert (delivery.status, delivery.attempts) == (Status.PENDING, 1)
+    return delivery
+
+
+def test_a_waiting_delivery_is_not_sent_again_as_a_late_copy(
+    organiser_client, receiver, django_capture_on_commit_callbacks
+):
+    delivery = _failed_once(receiver, django_capture_on_commit_callbacks)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(
+            reverse(DELIVERIES_URL),
+            {"action": "resend", "_selected_action": [delivery.pk], "index": 0},
+            follow=True,
+        )
+
+    assert WebhookDelivery.objects.count() == 1
+    assert len(receiver.received) == 1
+    assert "cannot be sent again" in response.content.decode()
+    assert "to send a waiting one sooner" in response.content.decode()
+
+
+def test_retry_now_sends_a_waiting_delivery_at_once_and_is_recorded(
+    organiser_client, receiver, django_capture_on_commit_callbacks
+):
+    delivery = _failed_once(receiver, django_capture_on_commit_callbacks)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(
+            reverse(DELIVERIES_URL),
+            {"action": "retry_now", "_selected_action": [delivery.pk], "index": 0},
+            follow=True,
+        )
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (Status.SENT, 2)
+    assert WebhookDelivery.objects.count() == 1  # the same row, not a copy
+    assert [item["status"] for item in receiver.received] == [503, 200]
+    assert "being sent now" in response.content.decode()
+    history = LogEntry.objects.get(object_id=str(delivery.pk))
+    assert history.get_change_message() == "Retried now."
+
+
+def test_retry_now_keeps_the_order_of_one_registrations_events(
+    organiser_client, receiver, django_capture_on_commit_callbacks
+):
+    # created failed and waits; confirmed waits behind it.
+    first = _failed_once(
+        receiver,
+        django_capture_on_commit_callbacks,
+        Event.REGISTRATION_CREATED,
+        Event.REGISTRATION_CONFIRMED,
+    )
+    second = WebhookDelivery.objects.exclude(pk=first.pk).get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organiser_client.post(
+            reverse(DELIVERIES_URL),
+            {"action": "retry_now", "_selected_action": [second.pk], "index": 0},
+        )
+
+    second.refresh_from_db()
+    assert second.status == Status.PENDING and second.attempts == 0
+    assert len(receiver.received) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organiser_client.post(
+            reverse(DELIVERIES_URL),
+            {"action": "retry_now", "_selected_action": [first.pk], "index": 0},
+        )
+
+    assert receiver.events == ["registration.created", "registration.confirmed"]
+
+
+def test_a_resend_is_recorded_in_the_admin_history(
+    organiser_client, receiver, django_capture_on_commit_callbacks
+):
+    delivery = _failed_once(receiver, django_capture_on_commit_callbacks)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(status=Status.FAILED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organiser_client.post(
+            reverse(DELIVERIES_URL),
+            {"action": "resend", "_selected_action": [delivery.pk], "index": 0},
+        )
+
+    assert "same Webhook-Id" in LogEntry.objects.get(object_id=str(delivery.pk)).change_message
