@@ -107,7 +107,8 @@ def test_a_public_address_is_accepted_when_private_ones_are_not(organiser_client
     settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
 
     response = organiser_client.post(
-        reverse(ADD_URL), {"name": "x", "url": "http://93.184.216.34/hooks", "events": []}
+        reverse(ADD_URL),
+        {"name": "x", "url": "http://93.184.216.34/hooks", "events": [Event.REGISTRATION_CREATED]},
     )
 
     assert response.status_code == 302
@@ -128,17 +129,97 @@ def test_regenerating_the_secret_replaces_it(organiser_client, receiver):
     assert "new signing secret" in response.content.decode()
 
 
-def test_regenerating_needs_a_post(organiser_client, receiver):
+def test_regenerating_asks_first_on_a_page_of_its_own(organiser_client, receiver):
     endpoint = endpoint_for(receiver, Event.REGISTRATION_CREATED)
     old = endpoint.secret
+    change_url = reverse("admin:registrations_webhookendpoint_change", args=[endpoint.pk])
+    regenerate_url = reverse("admin:registrations_webhookendpoint_regenerate", args=[endpoint.pk])
 
-    response = organiser_client.get(
-        reverse("admin:registrations_webhookendpoint_regenerate", args=[endpoint.pk])
-    )
+    change_page = organiser_client.get(change_url).content.decode()
+    asked = organiser_client.get(regenerate_url)
 
-    assert response.status_code == 403
+    # A plain link to the question (works without JavaScript and from the keyboard) ...
+    assert f'<a class="button" href="{regenerate_url}"' in change_page
+    assert f'action="{regenerate_url}"' not in change_page
+    # ... which changes nothing until it is answered.
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "Yes, regenerate the signing secret" in page
+    assert 'method="post"' in page and f'href="{change_url}"' in page
     endpoint.refresh_from_db()
     assert endpoint.secret == old
+
+
+def test_regenerating_is_recorded_in_the_endpoints_history(organiser_client, receiver):
+    endpoint = endpoint_for(receiver, Event.REGISTRATION_CREATED)
+
+    organiser_client.post(
+        reverse("admin:registrations_webhookendpoint_regenerate", args=[endpoint.pk])
+    )
+    organiser_client.post(reverse("admin:registrations_webhookendpoint_ping", args=[endpoint.pk]))
+
+    history = LogEntry.objects.filter(object_id=str(endpoint.pk)).order_by("pk")
+    assert [entry.get_change_message() for entry in history] == [
+        "Signing secret regenerated.",
+        "Test event sent.",
+    ]
+
+
+def test_a_new_endpoint_lands_on_its_page_with_the_secret(organiser_client):
+    response = organiser_client.post(
+        reverse(ADD_URL),
+        {"name": "CRM", "url": "https://crm.example.org/hooks", "events": ["registration.created"]},
+        follow=True,
+    )
+
+    endpoint = WebhookEndpoint.objects.get()
+    assert response.redirect_chain[-1][0] == reverse(
+        "admin:registrations_webhookendpoint_change", args=[endpoint.pk]
+    )
+    page = response.content.decode()
+    assert endpoint.secret in page
+    assert "Its signing secret is shown below" in page
+    assert 'data-copy-target="webhook-secret"' in page
+    assert "js/copy_secret.js" in page
+
+
+def test_the_form_says_events_and_refuses_none_ticked(organiser_client):
+    response = organiser_client.post(
+        reverse(ADD_URL), {"name": "CRM", "url": "https://crm.example.org/hooks"}
+    )
+
+    assert response.status_code == 200
+    assert "Tick at least one event." in response.context["adminform"].form.errors["events"]
+    assert ">Events<" in response.content.decode() or ">Events:<" in response.content.decode()
+    assert "events:" not in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["https://user:secret@crm.example.org/hooks", "https://crm.example.org@8.8.8.8/hooks"]
+)
+def test_the_form_refuses_addresses_with_a_user_name_or_password(organiser_client, url):
+    response = organiser_client.post(
+        reverse(ADD_URL), {"name": "CRM", "url": url, "events": ["registration.created"]}
+    )
+
+    assert response.status_code == 200
+    assert "user name and password" in " ".join(response.context["adminform"].form.errors["url"])
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_the_list_shows_the_address_as_text_without_credentials(organiser_client):
+    WebhookEndpoint.objects.create(
+        name="Old", url="https://user:hunter2@crm.example.org/hooks", events=[]
+    )
+
+    page = organiser_client.get(
+        reverse("admin:registrations_webhookendpoint_changelist")
+    ).content.decode()
+
+    assert "https://crm.example.org/hooks" in page
+    assert "hunter2" not in page
+    assert 'href="https://crm.example.org' not in page
 
 
 def test_a_test_event_reaches_the_receiver_signed(
