@@ -1,28 +1,22 @@
-"""Webhooks as organisers manage them: endpoints (URL, events, scope, the signing secret, a test
-event) and every delivery with its outcome, resent by those who may. Model permissions decide who
+"""Webhook endpoints as organisers manage them: URL, events, scope, the signing secret, a test
+event (deliveries: webhook_deliveries.py). Model permissions decide who
 sees them: organisers do; viewers and check-in staff do not (registrations/permissions.py)."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registrations.errors import RegistrationError
-from registrations.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
-from registrations.webhooks import (
-    webhook_deliveries_retry_now,
-    webhook_delivery_resend,
-    webhook_ping_send,
-    webhook_secret_regenerate,
-)
+from registrations.models import WebhookEndpoint, WebhookEvent
+from registrations.webhooks import webhook_ping_send, webhook_secret_regenerate
 from registrations.webhooks_addresses import url_without_credentials, webhook_url_check
 
 
@@ -178,122 +172,3 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
             + "?"
             + urlencode({"endpoint__id__exact": endpoint.pk})
         )
-
-
-@admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
-    list_display = (
-        "created_at",
-        "endpoint",
-        "event",
-        "registration",
-        "status",
-        "attempts",
-        "response_status",
-        "error_short",
-        "next_attempt_at",
-    )
-    list_filter = ("status", "event", "endpoint")
-    list_select_related = ("endpoint", "registration")
-    search_fields = ("registration__email", "message_id")
-    # Nothing here is editable: what was posted, and what the receiver answered, is the record.
-    fields = (
-        "endpoint",
-        "event",
-        "message_id",
-        "registration",
-        "status",
-        "attempts",
-        "response_status",
-        "last_error",
-        "created_at",
-        "last_attempt_at",
-        "next_attempt_at",
-        "sent_at",
-        "payload",
-    )
-    readonly_fields = fields
-    actions = ("retry_now", "resend")
-
-    @admin.display(description=_("last error"))
-    def error_short(self, delivery: WebhookDelivery) -> str:
-        return delivery.last_error[:80]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_resend_permission(self, request: HttpRequest) -> bool:
-        """Sending again is an organiser's act, though nothing of a delivery can be changed."""
-        return request.user.has_perm("registrations.change_webhookendpoint")
-
-    @admin.action(
-        description=_("Send the selected sent or failed deliveries again (a copy)"),
-        permissions=["resend"],
-    )
-    def resend(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
-        """Each as a new delivery of the same message (same payload and Webhook-Id, so the
-        receiver can tell it is a copy); the old rows keep their history. Refused for one still
-        waiting: its copy would arrive after later events."""
-        copies, refused = [], []
-        for delivery in queryset.select_related("endpoint").order_by("pk"):
-            try:
-                copies.append(webhook_delivery_resend(delivery=delivery))
-            except RegistrationError as refusal:
-                refused.append(refusal.message)
-            else:
-                self.log_change(
-                    request,
-                    delivery,
-                    gettext("Sent again as a copy with the same Webhook-Id."),
-                )
-        if copies:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d delivery queued again: it is listed below.",
-                    "%(count)d deliveries queued again: they are listed below.",
-                    len(copies),
-                )
-                % {"count": len(copies)},
-            )
-        for message in sorted(set(map(str, refused))):
-            messages.error(request, message)
-
-    @admin.action(
-        description=_("Retry the selected waiting deliveries now"), permissions=["resend"]
-    )
-    def retry_now(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
-        due = webhook_deliveries_retry_now(deliveries=list(queryset))
-        for delivery in due:
-            self.log_change(request, delivery, gettext("Retried now."))
-        if due:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d waiting delivery is being sent now (after any earlier one for "
-                    "the same registration).",
-                    "%(count)d waiting deliveries are being sent now (each after any earlier "
-                    "one for the same registration).",
-                    len(due),
-                )
-                % {"count": len(due)},
-            )
-        skipped = queryset.count() - len(due)
-        if skipped:
-            messages.warning(
-                request,
-                ngettext(
-                    "%(count)d selected delivery was not waiting: only waiting ones can be "
-                    "retried now. Send a sent or failed one again instead.",
-                    "%(count)d selected deliveries were not waiting: only waiting ones can be "
-                    "retried now. Send a sent or failed one again instead.",
-                    skipped,
-                )
-                % {"count": skipped},
-            )

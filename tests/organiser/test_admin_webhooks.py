@@ -7,6 +7,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from registrations.models import WebhookDelivery, WebhookEndpoint
 from registrations.models import WebhookEvent as Event
@@ -259,7 +260,7 @@ def test_deliveries_show_their_outcome_and_a_failed_one_is_resent(
             follow=True,
         )
 
-    assert "registration.created" in listing
+    assert "Someone registers (any outcome)" in listing
     assert "HTTP 500" in listing
     assert "1 delivery queued again" in response.content.decode()
     assert [item["status"] for item in receiver.received] == [500, 200]
@@ -396,3 +397,56 @@ def test_a_resend_is_recorded_in_the_admin_history(
         )
 
     assert "same Webhook-Id" in LogEntry.objects.get(object_id=str(delivery.pk)).change_message
+
+
+def test_deliveries_read_in_plain_words_for_organisers(
+    organiser_client, receiver, django_capture_on_commit_callbacks
+):
+    delivery = _failed_once(receiver, django_capture_on_commit_callbacks)
+    next_try = timezone.localtime(delivery.next_attempt_at).strftime("%Y-%m-%d %H:%M")
+    url = reverse(DELIVERIES_URL)
+
+    listing = organiser_client.get(url).content.decode()
+    detail = organiser_client.get(
+        reverse("admin:registrations_webhookdelivery_change", args=[delivery.pk])
+    ).content.decode()
+
+    assert "Someone registers (any outcome)" in listing  # the form's words, in list and filter
+    assert listing.count("Someone registers (any outcome)") >= 2
+    assert f"Failed, retrying at {next_try} (attempt 2)" in listing
+    assert "Waiting to be sent" not in listing.split('id="result_list"')[1]
+    assert "The receiver answered HTTP 503" in listing
+    assert "Failed, retrying at" in detail
+    assert "HTTP 503 Service Unavailable" in detail  # the raw text stays on the page
+    # At 360 px the first columns are the event, the status, the registration and the time.
+    header = listing.split("<thead>")[1].split("</thead>")[0]
+    order = [header.index(f"column-{name}") for name in ("event_display", "status_display")]
+    order += [header.index(f"column-{name}") for name in ("registration", "when")]
+    assert order == sorted(order)
+
+
+@pytest.mark.parametrize(
+    ("last_error", "status", "words"),
+    [
+        ("ConnectionRefusedError: [Errno 111] Connection refused", None, "could not be reached"),
+        ("TimeoutError: timed out", None, "did not answer within 5 seconds"),
+        ("HTTP 503 Service Unavailable", 503, "The receiver answered HTTP 503"),
+        ("gaierror: [Errno -2] Name or service not known", None, "host name could not be found"),
+    ],
+)
+def test_common_errors_read_in_plain_words(last_error, status, words, settings):
+    from organiser.admin.webhook_deliveries import error_words
+
+    settings.WEBHOOK_TIMEOUT_SECONDS = 5.0
+    delivery = WebhookDelivery(last_error=last_error, response_status=status)
+
+    assert words in error_words(delivery)
+
+
+def test_plain_words_are_translated(settings):
+    from organiser.admin.webhook_deliveries import error_words, event_label
+
+    delivery = WebhookDelivery(last_error="ConnectionRefusedError: refused")
+    with translation.override("zh-hant"):
+        assert "could not be reached" not in error_words(delivery)
+        assert event_label("registration.created") != "Someone registers (any outcome)"
