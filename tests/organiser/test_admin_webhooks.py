@@ -450,3 +450,12 @@ def test_plain_words_are_translated(settings):
     with translation.override("zh-hant"):
         assert "could not be reached" not in error_words(delivery)
         assert event_label("registration.created") != "Someone registers (any outcome)"
+
+
+@pytest.mark.parametrize(("language", "words"), [("zh-hant", "事件通知"), ("zh-hans", "事件通知")])
+def test_the_admin_explains_webhook_in_chinese(organiser_client, language, words):
+    index = organiser_client.get(f"/{language}/admin/").content.decode()
+
+    assert f"Webhook（{words}）" in index
+    with translation.override("en"):
+        assert str(WebhookEndpoint._meta.verbose_name_plural) == "webhook endpoints"
