@@ -36,6 +36,7 @@ from .models import (
     token_generate,
 )
 from .opening_alerts import opening_alerts_purge
+from .webhooks import webhook_anonymised_record
 
 # Replaced rather than cleared: they must stay unique (and old links must stop working).
 REPLACED = ("email", "token", "join_token", "checkin_code")
@@ -113,6 +114,8 @@ def personal_data_purge(*, now: datetime | None = None, days: int | None = None)
             # record that something was sent, and one not yet sent never will be.
             deliveries = WebhookDelivery.objects.filter(registration__in=registrations)
             deliveries.update(payload={}, last_error="")
+            # Receivers that asked are told to drop their copy (a payload naming nobody).
+            webhook_anonymised_record(seminar=seminar, registrations=registrations)
             # Answers to questions marked as personal data (a membership number) go; the other
             # answers name nobody once the person's details are gone, and stay counted.
             Answer.objects.filter(

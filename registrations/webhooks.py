@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from seminar.models import Seminar
+
 from .errors import RegistrationError
 from .models import (
     PING,
@@ -58,9 +60,22 @@ ACTION_EVENTS = {
     Action.DECLINED: Event.REGISTRATION_DECLINED,
     Action.CHECKED_IN: Event.REGISTRATION_CHECKED_IN,
     Action.CERTIFICATE_ISSUED: Event.CERTIFICATE_ISSUED,
+    # Everything else a receiver mirroring registrations must learn (what the API's
+    # updated_since sync sees too).
+    Action.UPDATED: Event.REGISTRATION_UPDATED,
+    Action.MODE_CHANGED: Event.REGISTRATION_UPDATED,
+    Action.EMAIL_CONFIRMED: Event.REGISTRATION_UPDATED,
+    Action.CHECK_IN_UNDONE: Event.REGISTRATION_UPDATED,
+    Action.ATTENDANCE: Event.REGISTRATION_UPDATED,
 }
+# Written with an UPDATE, so the instance the audit entry holds is the one read before it.
+REREAD_ACTIONS = {Action.CHECKED_IN, Action.CHECK_IN_UNDONE}
 
 RESEND_EMPTY = _("This delivery's content was removed with the registrant's personal data.")
+RESEND_WAITING = _(
+    "A delivery still waiting or being sent cannot be sent again: a copy would arrive after "
+    "later events. Use “Retry the selected waiting deliveries now” to send a waiting one sooner."
+)
 
 
 def webhook_events_for(*, entry: AuditEntry) -> list[str]:
@@ -94,7 +109,8 @@ def webhooks_any_active_forget(**kwargs) -> None:
 
 
 def _moment(value) -> str | None:
-    return value.isoformat() if value else None
+    """As the API writes moments: local time with its offset ("2030-12-01T17:30:00+08:00")."""
+    return timezone.localtime(value).isoformat() if value else None
 
 
 def registration_payload(registration: Registration) -> dict[str, Any]:
@@ -125,6 +141,8 @@ def registration_payload(registration: Registration) -> dict[str, Any]:
         "reviewed_at": _moment(registration.reviewed_at),
         "cancelled_at": _moment(registration.cancelled_at),
         "checked_in_at": _moment(registration.checked_in_at),
+        "anonymised_at": _moment(registration.anonymised_at),
+        "updated_at": _moment(registration.updated_at),
     }
 
 
@@ -141,11 +159,11 @@ def certificate_payload(certificate: Certificate) -> dict[str, Any]:
 
 def _data(entry: AuditEntry) -> dict[str, Any]:
     registration = entry.registration
-    registration_data = registration_payload(registration)
-    if entry.action == Action.CHECKED_IN:
-        # check-in writes with an UPDATE; the instance audited is the one read before it.
-        registration_data["checked_in_at"] = entry.details.get("at")
-    data = {"registration": registration_data}
+    if entry.action in REREAD_ACTIONS:
+        seminar = registration.seminar
+        registration = Registration.objects.get(pk=registration.pk)
+        registration.seminar = seminar
+    data = {"registration": registration_payload(registration)}
     if entry.action == Action.CERTIFICATE_ISSUED:
         certificate = Certificate.objects.get(code=entry.details["code"])
         data["certificate"] = certificate_payload(certificate)
@@ -197,6 +215,55 @@ def webhook_events_record(*, entry: AuditEntry) -> list[WebhookDelivery]:
     return deliveries
 
 
+def webhook_anonymised_record(
+    *, seminar: Seminar, registrations: list[Registration]
+) -> list[WebhookDelivery]:
+    """Tell the endpoints that asked for it that these registrations' personal data is gone
+    (privacy.py, in its transaction, after emptying the earlier payloads): two queries for a
+    seminar's registrations, whatever their number. The payload names nobody."""
+    event = Event.REGISTRATION_ANONYMISED
+    if not registrations or not webhooks_any_active():
+        return []
+    endpoints = [
+        endpoint
+        for endpoint in WebhookEndpoint.objects.filter(active=True).filter(
+            Q(seminar__isnull=True) | Q(seminar_id=seminar.pk)
+        )
+        if event in endpoint.events
+    ]
+    deliveries = []
+    for endpoint in endpoints:
+        for registration in registrations:
+            message_id = uuid.uuid4()
+            data = {
+                "registration": {
+                    "id": registration.pk,
+                    "seminar": seminar.slug,
+                    "anonymised_at": _moment(registration.anonymised_at),
+                    "updated_at": _moment(registration.updated_at),
+                }
+            }
+            deliveries.append(
+                WebhookDelivery(
+                    endpoint=endpoint,
+                    event=event,
+                    message_id=message_id,
+                    registration=registration,
+                    payload=_envelope(
+                        message_id=message_id,
+                        event=event,
+                        created_at=_moment(registration.anonymised_at),
+                        data=data,
+                    ),
+                )
+            )
+    if not deliveries:
+        return []
+    deliveries = WebhookDelivery.objects.bulk_create(deliveries, batch_size=1000)
+    _send_on_commit(deliveries)
+    return deliveries
+
+
 @transaction.atomic
 def webhook_ping_send(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
     """Queue a test event (`ping`) to the endpoint, active or not, so organisers can check that
@@ -221,9 +288,12 @@ def webhook_ping_send(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
 def webhook_delivery_resend(*, delivery: WebhookDelivery) -> WebhookDelivery:
     """Queue the same message again as a new delivery: the same payload and message id (so a
     receiver can tell it is a copy), signed afresh when it goes; the old row keeps its history.
-    It goes after anything still waiting for the same registration."""
+    It goes after anything still waiting for the same registration, so only a delivery that is
+    done (sent or failed) can be sent again; one still waiting is retried instead."""
     if not delivery.payload:
         raise RegistrationError(RESEND_EMPTY, code="webhook_payload_removed")
+    if delivery.status in (WebhookDelivery.Status.PENDING, WebhookDelivery.Status.SENDING):
+        raise RegistrationError(RESEND_WAITING, code="webhook_delivery_waiting")
     copy = WebhookDelivery.objects.create(
         endpoint=delivery.endpoint,
         event=delivery.event,
@@ -233,6 +303,20 @@ def webhook_delivery_resend(*, delivery: WebhookDelivery) -> WebhookDelivery:
     )
     _send_on_commit([copy])
     return copy
+
+
+@transaction.atomic
+def webhook_deliveries_retry_now(*, deliveries: list[WebhookDelivery]) -> list[WebhookDelivery]:
+    """Make the waiting deliveries among these due now and queue them: the same row, not a copy,
+    so nothing arrives twice. The order rule still holds: one that waits for an earlier delivery
+    about the same registration goes as soon as that one is done. Returns those made due."""
+    now = timezone.now()
+    ids = [delivery.pk for delivery in deliveries]
+    waiting = WebhookDelivery.objects.filter(pk__in=ids, status=WebhookDelivery.Status.PENDING)
+    due = list(waiting.order_by("pk"))
+    waiting.update(next_attempt_at=now)
+    _send_on_commit(due)
+    return due
 
 
 def webhook_secret_regenerate(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:

@@ -13,6 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from .errors import RegistrationError
 
 SCHEME_REFUSED = _("Enter an address starting with https:// or http://.")
+CREDENTIALS_REFUSED = _(
+    "Leave the user name and password out of the address: the request is signed with the "
+    "signing secret instead."
+)
 HOST_UNKNOWN = _("The host name %(host)s could not be found.")
 ADDRESS_PRIVATE = _(
     "%(host)s is a private, loopback or link-local address inside the network; webhooks are "
@@ -32,12 +36,24 @@ def _public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
+def url_without_credentials(url: str) -> str:
+    """The address to show: any "user:password@" left out."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
+
+
 def webhook_url_check(*, url: str) -> None:
     """Raise WebhookAddressRefused unless the URL is http(s) and, when private addresses are not
     allowed, every address its host resolves to is public."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise WebhookAddressRefused(SCHEME_REFUSED)
+    # "https://user:pass@host" (or a stray "@") is read differently by urlsplit and by urllib's
+    # connection: the address checked could then not be the one called.
+    if "@" in parts.netloc:
+        raise WebhookAddressRefused(CREDENTIALS_REFUSED)
     if settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES:
         return
     host = parts.hostname

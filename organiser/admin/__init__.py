@@ -8,7 +8,7 @@ announcements.py: what organisers write to a seminar's registrants, and its deli
 certificates.py: certificates of attendance, the seminar's certificates page and its actions.
 opening_alerts.py: who waits to hear that registration opens (read-only).
 editions.py: a seminar's next edition in one step; series.py: the series grouping editions.
-webhooks.py: webhook endpoints and their deliveries.
+webhooks.py: webhook endpoints; webhook_deliveries.py: their deliveries.
 """
 
 from django.contrib import admin
@@ -26,6 +26,7 @@ from . import (
     registrations,
     series,
     surveys,
+    webhook_deliveries,
     webhooks,
 )
 
@@ -46,5 +47,6 @@ __all__ = [
     "registrations",
     "series",
     "surveys",
+    "webhook_deliveries",
     "webhooks",
 ]

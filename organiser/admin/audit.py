@@ -6,6 +6,8 @@ the log, on one entry's page and in a registration's history. Keys it does not k
 service, an import that records more) still read sensibly: their name in words and the value.
 """
 
+import re
+from datetime import datetime
 from typing import Any
 
 from django.contrib import admin
@@ -56,6 +58,11 @@ DETAIL_LABELS = {
     "count": _("Emails queued"),
     "notice": _("Registrants emailed"),
     "registrations": _("Registrations"),
+    # Check-ins (the moment) and certificates (issued, revoked).
+    "at": _("Time"),
+    "code": _("Certificate code"),
+    "hours": _("Hours"),
+    "reason": _("Reason"),
 }
 # Detail values stored as a choice's value, shown as the choice's label.
 CHOICE_LABELS = {
@@ -90,9 +97,26 @@ def _seminar_field(name: str) -> str:
         return name.replace("_", " ").capitalize()
 
 
+# A moment the services store as ISO 8601 text (a check-in's "at", an undone check-in's "was").
+ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def _moment(value: str) -> str | None:
+    """An ISO 8601 moment in local time, as the log's "when" column shows it; None otherwise."""
+    if not ISO_MOMENT.match(value):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when_short(moment) if moment.tzinfo else None
+
+
 def _value(value: Any, choices: dict | None = None) -> str:
     if value is None or value == "":
         return "—"
+    if isinstance(value, str) and (moment := _moment(value)) is not None:
+        return moment
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     if choices and value in choices:
@@ -177,6 +201,32 @@ class WhoFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ViaFilter(admin.SimpleListFilter):
+    title = _("how it was made")
+    parameter_name = "via"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return [("api", _("Made through the API")), ("hand", _("Made by hand or automatically"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[AuditEntry]):
+        if self.value() == "api":
+            return queryset.exclude(via="")
+        if self.value() == "hand":
+            return queryset.filter(via="")
+        return queryset
+
+
+def via_display(entry: AuditEntry) -> str:
+    """The API token a change came through ('API token “CRM sync”'), or a dash."""
+    if not entry.via:
+        return "—"
+    if not entry.via.startswith("API token "):
+        return entry.via
+    # Stored in English (api/authentication.py); shown in the organiser's language.
+    name = entry.via.removeprefix("API token ").strip('“”"')
+    return gettext("API token “%(name)s”") % {"name": name}
+
+
 class AuditDisplay:
     """The columns a person reads, shared by the log and a registration's history."""
 
@@ -196,6 +246,10 @@ class AuditDisplay:
     def who(self, entry: AuditEntry) -> str:
         return who_acted(entry.actor_label)
 
+    @admin.display(description=_("through"), ordering="via")
+    def through(self, entry: AuditEntry) -> str:
+        return via_display(entry)
+
     @admin.display(description=_("details"))
     def details_display(self, entry: AuditEntry) -> str:
         return details_html(entry)
@@ -203,17 +257,26 @@ class AuditDisplay:
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(AuditDisplay, admin.ModelAdmin):
-    list_display = ("when", "who", "action", "concerning", "details_display")
-    list_filter = ("action", "seminar", WhoFilter)
+    list_display = ("when", "who", "action", "through", "concerning", "details_display")
+    list_filter = ("action", "seminar", WhoFilter, ViaFilter)
     search_fields = (
         "actor_label",
+        "via",
         "registration__email",
         "registration__name_en",
         "registration__name_zh",
     )
     list_select_related = ("seminar", "registration")
     date_hierarchy = "created_at"
-    fields = ("created_at", "who", "action", "seminar", "registration", "details_display")
+    fields = (
+        "created_at",
+        "who",
+        "through",
+        "action",
+        "seminar",
+        "registration",
+        "details_display",
+    )
     readonly_fields = fields
 
     class Media:

@@ -125,7 +125,7 @@ class AuditEntryInline(AuditDisplay, admin.TabularInline):
     model = AuditEntry
     extra = 0
     can_delete = False
-    fields = ("when", "who", "action", "details_display")
+    fields = ("when", "who", "through", "action", "details_display")
     readonly_fields = fields
     template = "admin/registrations/history_inline.html"
     verbose_name_plural = _("audit log")

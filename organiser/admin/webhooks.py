@@ -1,35 +1,31 @@
-"""Webhooks as organisers manage them: endpoints (URL, events, scope, the signing secret, a test
-event) and every delivery with its outcome, resent by those who may. Model permissions decide who
+"""Webhook endpoints as organisers manage them: URL, events, scope, the signing secret, a test
+event (deliveries: webhook_deliveries.py). Model permissions decide who
 sees them: organisers do; viewers and check-in staff do not (registrations/permissions.py)."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from registrations.errors import RegistrationError
-from registrations.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
-from registrations.webhooks import (
-    webhook_delivery_resend,
-    webhook_ping_send,
-    webhook_secret_regenerate,
-)
-from registrations.webhooks_addresses import webhook_url_check
+from registrations.models import WebhookEndpoint, WebhookEvent
+from registrations.webhooks import webhook_ping_send, webhook_secret_regenerate
+from registrations.webhooks_addresses import url_without_credentials, webhook_url_check
 
 
 class WebhookEndpointForm(forms.ModelForm):
     events = forms.MultipleChoiceField(
-        label=_("events"),
+        label=_("Events"),
         choices=WebhookEvent.choices,
         widget=forms.CheckboxSelectMultiple,
-        required=False,
+        error_messages={"required": _("Tick at least one event.")},
         help_text=_("What this endpoint is told about. Nothing is sent for events left unticked."),
     )
 
@@ -54,7 +50,7 @@ class WebhookEndpointForm(forms.ModelForm):
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
     form = WebhookEndpointForm
-    list_display = ("name", "url", "active", "seminar", "events_chosen", "created_at")
+    list_display = ("name", "address", "active", "seminar", "events_chosen", "created_at")
     list_filter = ("active", "seminar")
     search_fields = ("name", "url")
     list_select_related = ("seminar",)
@@ -71,11 +67,21 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     def events_chosen(self, endpoint: WebhookEndpoint) -> int:
         return len(endpoint.events)
 
+    @admin.display(description=_("URL"), ordering="url")
+    def address(self, endpoint: WebhookEndpoint) -> str:
+        """Plain text, not a link (a click would post nothing and only visit the receiver), and
+        never a user name or password, should an old row carry one."""
+        return url_without_credentials(endpoint.url)
+
     @admin.display(description=_("signing secret"))
     def signing_secret(self, endpoint: WebhookEndpoint) -> str:
         return format_html(
-            '<code id="webhook-secret">{}</code><div class="help">{}</div>',
+            '<code id="webhook-secret">{}</code> '
+            '<button type="button" class="button" data-copy-target="webhook-secret" '
+            'data-copied="{}" hidden>{}</button><div class="help">{}</div>',
             endpoint.secret,
+            _("Copied"),
+            _("Copy"),
             _(
                 "Give this to whoever runs the receiver: it checks each request's "
                 "Webhook-Signature with it (see the webhooks documentation). Keep it secret."
@@ -106,16 +112,47 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def _endpoint_for_change(self, request: HttpRequest, endpoint_id: int) -> WebhookEndpoint:
+    def response_add(self, request: HttpRequest, obj: WebhookEndpoint, post_url_continue=None):
+        """A new endpoint's page shows the secret the receiver needs: land there, not on the
+        list, unless the organiser asked to add another."""
+        if "_addanother" in request.POST or "_popup" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        messages.success(
+            request,
+            _(
+                "The endpoint “%(name)s” was added. Its signing secret is shown below: give it "
+                "to whoever runs the receiver."
+            )
+            % {"name": obj.name},
+        )
+        return redirect("admin:registrations_webhookendpoint_change", obj.pk)
+
+    def _endpoint_for_change(
+        self, request: HttpRequest, endpoint_id: int, *, methods=("POST",)
+    ) -> WebhookEndpoint:
         endpoint = get_object_or_404(WebhookEndpoint, pk=endpoint_id)
-        if request.method != "POST" or not self.has_change_permission(request, endpoint):
+        if request.method not in methods or not self.has_change_permission(request, endpoint):
             raise PermissionDenied
         return endpoint
 
     def regenerate_view(self, request: HttpRequest, endpoint_id: int) -> HttpResponse:
-        endpoint = webhook_secret_regenerate(
-            endpoint=self._endpoint_for_change(request, endpoint_id)
-        )
+        """GET asks first (it breaks the integration until the receiver has the new secret);
+        POST, from that page, regenerates."""
+        endpoint = self._endpoint_for_change(request, endpoint_id, methods=("GET", "POST"))
+        if request.method == "GET":
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "endpoint": endpoint,
+                "title": _("Regenerate the signing secret?"),
+            }
+            return TemplateResponse(
+                request,
+                "admin/registrations/webhookendpoint/regenerate_confirmation.html",
+                context,
+            )
+        endpoint = webhook_secret_regenerate(endpoint=endpoint)
+        self.log_change(request, endpoint, gettext("Signing secret regenerated."))
         messages.success(
             request,
             _(
@@ -128,85 +165,10 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     def ping_view(self, request: HttpRequest, endpoint_id: int) -> HttpResponse:
         endpoint = self._endpoint_for_change(request, endpoint_id)
         webhook_ping_send(endpoint=endpoint)
+        self.log_change(request, endpoint, gettext("Test event sent."))
         messages.info(request, _("Test event queued: its delivery is listed below."))
         return redirect(
             reverse("admin:registrations_webhookdelivery_changelist")
             + "?"
             + urlencode({"endpoint__id__exact": endpoint.pk})
         )
-
-
-@admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
-    list_display = (
-        "created_at",
-        "endpoint",
-        "event",
-        "registration",
-        "status",
-        "attempts",
-        "response_status",
-        "error_short",
-        "next_attempt_at",
-    )
-    list_filter = ("status", "event", "endpoint")
-    list_select_related = ("endpoint", "registration")
-    search_fields = ("registration__email", "message_id")
-    # Nothing here is editable: what was posted, and what the receiver answered, is the record.
-    fields = (
-        "endpoint",
-        "event",
-        "message_id",
-        "registration",
-        "status",
-        "attempts",
-        "response_status",
-        "last_error",
-        "created_at",
-        "last_attempt_at",
-        "next_attempt_at",
-        "sent_at",
-        "payload",
-    )
-    readonly_fields = fields
-    actions = ("resend",)
-
-    @admin.display(description=_("last error"))
-    def error_short(self, delivery: WebhookDelivery) -> str:
-        return delivery.last_error[:80]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_resend_permission(self, request: HttpRequest) -> bool:
-        """Sending again is an organiser's act, though nothing of a delivery can be changed."""
-        return request.user.has_perm("registrations.change_webhookendpoint")
-
-    @admin.action(description=_("Send the selected deliveries again"), permissions=["resend"])
-    def resend(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
-        """Each as a new delivery of the same message (same payload and Webhook-Id); the old
-        rows keep their history."""
-        copies, refused = [], []
-        for delivery in queryset.select_related("endpoint").order_by("pk"):
-            try:
-                copies.append(webhook_delivery_resend(delivery=delivery))
-            except RegistrationError as refusal:
-                refused.append(refusal.message)
-        if copies:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d delivery queued again: it is listed below.",
-                    "%(count)d deliveries queued again: they are listed below.",
-                    len(copies),
-                )
-                % {"count": len(copies)},
-            )
-        for message in sorted(set(map(str, refused))):
-            messages.error(request, message)

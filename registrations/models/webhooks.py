@@ -35,7 +35,18 @@ class WebhookEvent(models.TextChoices):
     REGISTRATION_APPROVED = "registration.approved", _("An organiser approves a registration")
     REGISTRATION_DECLINED = "registration.declined", _("An organiser declines a registration")
     REGISTRATION_CHECKED_IN = "registration.checked_in", _("A registrant checks in at the door")
+    REGISTRATION_UPDATED = (
+        "registration.updated",
+        _(
+            "A registration changes otherwise (details edited, attendance mode or email changed, "
+            "check-in undone, attendance recorded)"
+        ),
+    )
     CERTIFICATE_ISSUED = "certificate.issued", _("A certificate of attendance is issued")
+    REGISTRATION_ANONYMISED = (
+        "registration.anonymised",
+        _("A registrant's personal data is removed after the seminar (delete your copy)"),
+    )
 
 
 # The test an organiser sends from the admin; no endpoint subscribes to it.

@@ -296,3 +296,17 @@ def test_a_dead_endpoint_never_slows_a_registration(
     call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
 
     assert slow.events == ["registration.created"]
+
+
+def test_an_address_with_credentials_is_refused_at_send_time_too(
+    receivers, django_capture_on_commit_callbacks
+):
+    # Saved before the form refused it, or written around the form: never called.
+    receiver = receivers()
+    endpoint_at(receiver.url.replace("http://", "http://user:secret@"))
+
+    register(django_capture_on_commit_callbacks)
+
+    assert receiver.received == []
+    delivery = WebhookDelivery.objects.get()
+    assert "user name and password" in delivery.last_error
