@@ -19,6 +19,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from registrations.errors import RegistrationError
 
+from .parsers import MalformedRequest
+
 # Refusals that mean "the seminar or the registration is not in a state to do this".
 CONFLICT_CODES = {"duplicate_registration", "seminar_full", "over_capacity"}
 
@@ -88,6 +90,9 @@ def api_exception_handler(exc, context):
         return response
     code = next((c for cls, c in CODES.items() if isinstance(exc, cls)), "error")
     response.data = error_body(code, _message(exc))
+    if isinstance(exc, MalformedRequest) and exc.parser_detail:
+        # The parser's own words, untranslated, for the developer reading the log.
+        response.data["detail"] = exc.parser_detail
     return response
 
 

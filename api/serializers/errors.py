@@ -20,6 +20,11 @@ class ErrorSerializer(serializers.Serializer):
         required=False,
         help_text="For invalid input: each field (dotted path) with its own errors.",
     )
+    detail = serializers.CharField(
+        required=False,
+        help_text="For a malformed body: the parser's own words, in English, for a "
+        "developer (not for people to read).",
+    )
 
     class Meta:
         ref_name = "Error"

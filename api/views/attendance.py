@@ -4,7 +4,6 @@ nothing, answering its plan), then apply it. The admin's services and permission
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,6 +15,7 @@ from registrations.attendance_import import (
 from registrations.models import AttendanceImport
 
 from ..idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from ..parsers import MultiPartParser
 from ..serializers.attendance_import import (
     AttendanceApplySerializer,
     AttendanceImportSerializer,
