@@ -11,6 +11,10 @@ TOKEN_INVALID = _("This API token is not valid. Check that it was copied whole, 
 TOKEN_EXPIRED = _("This API token has expired. Make a new one in the admin under API tokens.")
 TOKEN_REVOKED = _("This API token was revoked. Make a new one in the admin under API tokens.")
 USER_INACTIVE = _("The account this API token belongs to is switched off.")
+USER_NOT_STAFF = _(
+    "The account this API token belongs to no longer has staff status, so its tokens do not "
+    "work. An administrator can give it back in the admin."
+)
 
 
 class TokenRefused(exceptions.AuthenticationFailed):
@@ -41,6 +45,10 @@ class ApiTokenAuthentication(BaseAuthentication):
         user = token.user
         if not user.is_active:
             raise TokenRefused(USER_INACTIVE, "user_inactive")
+        if not user.is_staff:
+            # Tokens are made in the admin, by staff: they stop when the admin would let their
+            # user in no more.
+            raise TokenRefused(USER_NOT_STAFF, "user_not_staff")
         api_token_used(token=token)
         # The audit log names the token beside the user for every change made through it
         # (registrations.audit reads this attribute).

@@ -58,3 +58,16 @@ def test_errors_come_in_the_requested_language(organiser):
     response = client.get("/api/v1/no-such-thing/")
     assert response.status_code == 404
     assert response.json()["message"] != "There is nothing at this address, or you may not see it."
+
+
+def test_token_stops_working_when_its_user_loses_staff_status(organiser):
+    client = client_for(organiser, language="zh-hant")
+    assert client.get("/api/v1/registrations/").status_code == 200
+    organiser.is_staff = False
+    organiser.save()
+    response = client.get("/api/v1/registrations/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "user_not_staff"
+    assert "API" in response.json()["message"]
+    # The public reads too: a bad token is refused, not downgraded to anonymous.
+    assert client.get("/api/v1/seminars/").status_code == 401
