@@ -22,7 +22,13 @@ from registrations.errors import RegistrationError
 from .parsers import MalformedRequest
 
 # Refusals that mean "the seminar or the registration is not in a state to do this".
-CONFLICT_CODES = {"duplicate_registration", "seminar_full", "over_capacity"}
+CONFLICT_CODES = {
+    "duplicate_registration",
+    "seminar_full",
+    "over_capacity",
+    "not_pending",
+    "already_declined",
+}
 
 # Codes for DRF's own exceptions, fixed here so that renaming a DRF default never changes ours.
 CODES = {

@@ -15,7 +15,8 @@ ERRORS = {
     404: OpenApiResponse(ErrorSerializer, description="No such seminar or registration."),
     409: OpenApiResponse(
         ErrorSerializer,
-        description="The state refuses it: duplicate_registration, seminar_full, over_capacity.",
+        description="The state refuses it: duplicate_registration, seminar_full, over_capacity, "
+        "not_pending, already_declined.",
     ),
     422: OpenApiResponse(
         ErrorSerializer,
