@@ -9,8 +9,13 @@ The domain's refusals (registrations.errors.RegistrationError) carry their code 
 API shows them as they are and never writes its own.
 """
 
+import logging
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
@@ -72,7 +77,23 @@ def _fields(detail) -> dict:
     return out
 
 
+def _suspicious(exc: SuspiciousOperation) -> Response:
+    """Django's refusals of a request's body (too large, too many fields) as our JSON, not the
+    site's HTML 400 page; still logged where Django logs them."""
+    logging.getLogger(f"django.security.{type(exc).__name__}").warning(str(exc))
+    if isinstance(exc, RequestDataTooBig):
+        message = _("The request is too large: send at most %(limit)s.") % {
+            "limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        }
+        return Response(error_body("request_too_large", message), status=413)
+    return Response(
+        error_body("malformed_request", _("The request could not be read.")), status=400
+    )
+
+
 def api_exception_handler(exc, context):
+    if isinstance(exc, SuspiciousOperation):
+        return _suspicious(exc)
     if isinstance(exc, RegistrationError):
         fields = (
             {exc.field: [{"code": exc.code, "message": str(exc.message)}]} if exc.field else None

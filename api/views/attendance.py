@@ -39,7 +39,10 @@ class AttendanceImportCreateView(APIView):
         "(422). The preview expires after a day.",
         request={"multipart/form-data": AttendanceUploadSerializer},
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: AttendancePlanSerializer, **errors(400, 401, 403, 404, 422, 429)},
+        responses={
+            201: AttendancePlanSerializer,
+            **errors(400, 401, 403, 404, 413, 422, 429),
+        },
         tags=["writes"],
     )
     @idempotent

@@ -37,7 +37,10 @@ class RegistrationCreateView(APIView):
         "seminar screens registrations). The registrant gets the same emails.",
         request=RegistrationInputSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: RegistrationCreatedSerializer, **errors(400, 401, 403, 404, 409, 422, 429)},
+        responses={
+            201: RegistrationCreatedSerializer,
+            **errors(400, 401, 403, 404, 409, 413, 422, 429),
+        },
         tags=["writes"],
     )
     @idempotent

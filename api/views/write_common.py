@@ -18,6 +18,9 @@ ERRORS = {
         description="The state refuses it: duplicate_registration, seminar_full, over_capacity, "
         "not_pending, already_declined.",
     ),
+    413: OpenApiResponse(
+        ErrorSerializer, description="The body is over the size limit (request_too_large)."
+    ),
     422: OpenApiResponse(
         ErrorSerializer,
         description="A rule refused it (registration_closed, registration_not_open, "

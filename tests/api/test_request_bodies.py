@@ -67,3 +67,26 @@ def test_broken_multipart_upload_is_malformed(organiser_api):
     assert response.status_code == 400
     assert response.json()["code"] == "malformed_request"
     assert response.json()["message"] == "The request body is not a valid multipart form."
+
+
+def test_body_over_the_limit_is_a_json_413(organiser, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = client_for(organiser, language="zh-hant")
+    body = json.dumps({"name_en": "x" * 2000})
+    response = _post(client, create_url(SeminarFactory()), body)
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "request_too_large"
+    assert response.json()["message"].startswith("請求")
+
+
+def test_multipart_fields_over_the_limit_are_a_json_413(organiser_api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    seminar = SeminarFactory()
+    response = organiser_api.post(
+        f"/api/v1/seminars/{seminar.slug}/attendance-imports/",
+        {"mark_absent": "x" * 2000},
+        format="multipart",
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
