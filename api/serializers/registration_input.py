@@ -18,25 +18,8 @@ from registrations.services import DECLINE_MESSAGE_MAX_LENGTH
 from seminar.models import AttendanceMode
 from seminar.validators import phone_validate
 
+from .base import StrictSerializer
 from .registrations import RegistrationSerializer
-
-UNKNOWN_FIELD = _("Unknown field. See the schema for the fields this takes.")
-
-
-class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know, naming each, rather than ignoring a typo."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(str(key) for key in data if key not in self.fields)
-            if unknown:
-                raise serializers.ValidationError(
-                    {
-                        key: [serializers.ErrorDetail(UNKNOWN_FIELD, code="unknown")]
-                        for key in unknown
-                    }
-                )
-        return super().to_internal_value(data)
 
 
 class RegistrationInputSerializer(StrictSerializer, serializers.ModelSerializer):
