@@ -116,18 +116,29 @@ def api_exception_handler(exc, context):
         response.status_code = status.HTTP_401_UNAUTHORIZED
         return response
     code = next((c for cls, c in CODES.items() if isinstance(exc, cls)), "error")
-    response.data = error_body(code, _message(exc))
+    response.data = error_body(code, _message(exc, context))
     if isinstance(exc, MalformedRequest) and exc.parser_detail:
         # The parser's own words, untranslated, for the developer reading the log.
         response.data["detail"] = exc.parser_detail
     return response
 
 
-def _message(exc) -> str:
+def _message(exc, context) -> str:
+    """Our own words for DRF's exceptions, so they come in the request's language."""
     if isinstance(exc, exceptions.Throttled):
-        return _("Too many requests with this token. Try again in %(seconds)d seconds.") % {
-            "seconds": exc.wait or 1
-        }
+        request = context.get("request")
+        if getattr(request, "auth", None) is None:
+            message = _("Too many requests from your address. Try again in %(seconds)d seconds.")
+        else:
+            message = _("Too many requests with this token. Try again in %(seconds)d seconds.")
+        return message % {"seconds": exc.wait or 1}
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        return _(
+            "This body's type is not taken here. Send JSON (Content-Type: application/json); "
+            "only the attendance upload takes a multipart form."
+        )
+    if isinstance(exc, exceptions.NotAcceptable):
+        return _("The API answers in JSON only: accept application/json (or send no Accept).")
     if isinstance(exc, exceptions.NotAuthenticated):
         return _("Send an API token in the Authorization header: “Authorization: Bearer <token>”.")
     if isinstance(exc, exceptions.PermissionDenied):

@@ -27,8 +27,11 @@ def test_a_token_over_its_limit_is_told_when_to_try_again(organiser, viewer):
 
 
 def test_callers_without_a_token_are_counted_by_address(anonymous_api):
-    statuses = [anonymous_api.get("/api/v1/seminars/").status_code for _ in range(3)]
-    assert statuses == [200, 200, 429]
+    answers = [anonymous_api.get("/api/v1/seminars/") for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    # No token was sent, so the message does not speak of one.
+    assert "token" not in answers[-1].json()["message"]
+    assert "address" in answers[-1].json()["message"]
 
 
 def test_limits_off_for_a_benchmark_behind_one_address(settings, organiser):
