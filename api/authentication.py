@@ -1,9 +1,12 @@
 """`Authorization: Bearer <token>`: the API's only way in (no session, so no CSRF to forge)."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
+
+from config.ratelimit import Counter
 
 from .tokens import api_token_find, api_token_used
 
@@ -29,6 +32,20 @@ class ApiTokenAuthentication(BaseAuthentication):
         header = get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
+        if not settings.RATELIMIT_ENABLED:
+            return self._authenticate(header)
+        # Refused tokens are counted per address (the token itself proves nothing), and once
+        # the budget is spent the address gets 429 without a lookup.
+        refused = Counter.of(request, "api_bad_token")
+        if refused.count() >= refused.limit:
+            raise exceptions.Throttled(wait=refused.retry_after)
+        try:
+            return self._authenticate(header)
+        except TokenRefused:
+            refused.incr()
+            raise
+
+    def _authenticate(self, header: list[bytes]):
         if len(header) != 2:
             raise TokenRefused(TOKEN_INVALID, "token_invalid")
         try:

@@ -38,3 +38,17 @@ def test_limits_off_for_a_benchmark_behind_one_address(settings, organiser):
     settings.RATELIMIT_ENABLED = False
     client = client_for(organiser)
     assert {client.get("/api/v1/seminars/").status_code for _ in range(5)} == {200}
+
+
+def test_refused_tokens_are_counted_by_address(settings, organiser):
+    settings.RATELIMITS = {**settings.RATELIMITS, "api_bad_token": (2, 60)}
+    from rest_framework.test import APIClient
+
+    guesser = APIClient()
+    guesser.credentials(HTTP_AUTHORIZATION="Bearer smr_not-a-token")
+    answers = [guesser.get("/api/v1/seminars/") for _ in range(3)]
+    assert [a.status_code for a in answers] == [401, 401, 429]
+    assert answers[-1].json()["code"] == "rate_limited"
+    assert 1 <= int(answers[-1]["Retry-After"]) <= 61
+    # From another address, tokens are looked up as ever.
+    assert client_for(organiser).get("/api/v1/seminars/", REMOTE_ADDR="10.0.0.9").status_code == 200
