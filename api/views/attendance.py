@@ -47,7 +47,7 @@ class AttendanceImportCreateView(APIView):
     )
     @idempotent
     def post(self, request, slug: str):
-        seminar = seminar_get(slug)
+        seminar = seminar_get(slug, user=request.user)
         serializer = AttendanceUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["report"]
@@ -78,7 +78,7 @@ class AttendanceImportApplyView(APIView):
         tags=["writes"],
     )
     def post(self, request, slug: str, pk: int):
-        seminar = seminar_get(slug)
+        seminar = seminar_get(slug, user=request.user)
         batch = get_object_or_404(AttendanceImport, pk=pk, seminar=seminar)
         serializer = AttendanceApplySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -45,7 +45,7 @@ class RegistrationCreateView(APIView):
     )
     @idempotent
     def post(self, request, slug: str):
-        seminar = seminar_get(slug)
+        seminar = seminar_get(slug, user=request.user)
         serializer = RegistrationInputSerializer(data=request.data, context={"seminar": seminar})
         serializer.is_valid(raise_exception=True)
         registration = registration_create(

@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiResponse
 
 from registrations.models import Registration
 from seminar.models import Seminar
+from seminar.selectors import seminar_drafts_visible, seminar_get_visible
 
 from ..serializers.errors import ErrorSerializer
 
@@ -34,10 +35,11 @@ def errors(*codes: int) -> dict:
     return {code: ERRORS[code] for code in codes}
 
 
-def seminar_get(slug: str) -> Seminar:
-    """Any seminar, drafts included: the write permissions are organisers' and door staff's,
-    who see them all; the services decide what a seminar's state allows."""
-    return get_object_or_404(Seminar, slug=slug)
+def seminar_get(slug: str, *, user) -> Seminar:
+    """The seminar as `user` may see it, as the reads show it: a draft only to staff who may
+    view seminars (check-in staff get the same 404 for a draft as on GET). The services decide
+    what a seminar's state allows."""
+    return seminar_get_visible(slug=slug, include_drafts=seminar_drafts_visible(user=user))
 
 
 def registration_get(pk: int) -> Registration:
