@@ -2,6 +2,7 @@
 the public form and the admin, with the token's user as the actor (so the audit log names the
 token)."""
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -55,8 +56,11 @@ class RegistrationCreateView(APIView):
             source=Registration.Source.API,
             actor=request.user,
         )
+        location = reverse("api:registration", kwargs={"id": registration.pk})
         return Response(
-            RegistrationCreatedSerializer(registration).data, status=status.HTTP_201_CREATED
+            RegistrationCreatedSerializer(registration).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": request.build_absolute_uri(location)},
         )
 
 
