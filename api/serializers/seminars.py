@@ -122,7 +122,9 @@ class SeminarSerializer(ModelSerializer):
 
     @extend_schema_field(AvailabilitySerializer)
     def get_availability(self, seminar: Seminar) -> dict:
-        return availability_data(seminar.availability(), closes_at=seminar.closes_at)
+        # Through the serializer, so its times come in local time like every other field.
+        data = availability_data(seminar.availability(), closes_at=seminar.closes_at)
+        return AvailabilitySerializer(data).data
 
     @extend_schema_field(ModeAvailabilitySerializer(many=True))
     def get_modes(self, seminar: Seminar) -> list[dict]:
