@@ -22,11 +22,14 @@ from .base import StrictSerializer
 from .registrations import RegistrationSerializer
 
 
+# Needs `seminar` in its context (the view gives it). Kept out of the docstring, which the
+# schema shows to integrators.
 class RegistrationInputSerializer(StrictSerializer, serializers.ModelSerializer):
     """A new registration: the registrant's fields, the attendance mode at a hybrid seminar,
-    the collection statement version they agreed to, and answers to the seminar's questions as
-    {question id: value} (option ids for choice questions, a list of them for multiple choice,
-    "yes"/"no", true for a declaration, text otherwise). Needs `seminar` in its context."""
+    the collection statement version they agreed to (the seminar's `consent_version`), and
+    answers to the seminar's questions as {question id: value} (ids from GET
+    /api/v1/seminars/{slug}/questions/; option ids for choice questions, a list of them for
+    multiple choice, "yes"/"no", true for a declaration, text otherwise)."""
 
     attendance_mode = serializers.ChoiceField(
         choices=AttendanceMode.choices,
