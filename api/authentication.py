@@ -1,9 +1,12 @@
 """`Authorization: Bearer <token>`: the API's only way in (no session, so no CSRF to forge)."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
+
+from config.ratelimit import Counter
 
 from .tokens import api_token_find, api_token_used
 
@@ -11,6 +14,10 @@ TOKEN_INVALID = _("This API token is not valid. Check that it was copied whole, 
 TOKEN_EXPIRED = _("This API token has expired. Make a new one in the admin under API tokens.")
 TOKEN_REVOKED = _("This API token was revoked. Make a new one in the admin under API tokens.")
 USER_INACTIVE = _("The account this API token belongs to is switched off.")
+USER_NOT_STAFF = _(
+    "The account this API token belongs to no longer has staff status, so its tokens do not "
+    "work. An administrator can give it back in the admin."
+)
 
 
 class TokenRefused(exceptions.AuthenticationFailed):
@@ -25,6 +32,20 @@ class ApiTokenAuthentication(BaseAuthentication):
         header = get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
+        if not settings.RATELIMIT_ENABLED:
+            return self._authenticate(header)
+        # Refused tokens are counted per address (the token itself proves nothing), and once
+        # the budget is spent the address gets 429 without a lookup.
+        refused = Counter.of(request, "api_bad_token")
+        if refused.count() >= refused.limit:
+            raise exceptions.Throttled(wait=refused.retry_after)
+        try:
+            return self._authenticate(header)
+        except TokenRefused:
+            refused.incr()
+            raise
+
+    def _authenticate(self, header: list[bytes]):
         if len(header) != 2:
             raise TokenRefused(TOKEN_INVALID, "token_invalid")
         try:
@@ -41,6 +62,10 @@ class ApiTokenAuthentication(BaseAuthentication):
         user = token.user
         if not user.is_active:
             raise TokenRefused(USER_INACTIVE, "user_inactive")
+        if not user.is_staff:
+            # Tokens are made in the admin, by staff: they stop when the admin would let their
+            # user in no more.
+            raise TokenRefused(USER_NOT_STAFF, "user_not_staff")
         api_token_used(token=token)
         # The audit log names the token beside the user for every change made through it
         # (registrations.audit reads this attribute).

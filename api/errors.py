@@ -9,8 +9,13 @@ The domain's refusals (registrations.errors.RegistrationError) carry their code 
 API shows them as they are and never writes its own.
 """
 
+import logging
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
@@ -19,8 +24,16 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from registrations.errors import RegistrationError
 
+from .parsers import MalformedRequest
+
 # Refusals that mean "the seminar or the registration is not in a state to do this".
-CONFLICT_CODES = {"duplicate_registration", "seminar_full", "over_capacity"}
+CONFLICT_CODES = {
+    "duplicate_registration",
+    "seminar_full",
+    "over_capacity",
+    "not_pending",
+    "already_declined",
+}
 
 # Codes for DRF's own exceptions, fixed here so that renaming a DRF default never changes ours.
 CODES = {
@@ -64,7 +77,23 @@ def _fields(detail) -> dict:
     return out
 
 
+def _suspicious(exc: SuspiciousOperation) -> Response:
+    """Django's refusals of a request's body (too large, too many fields) as our JSON, not the
+    site's HTML 400 page; still logged where Django logs them."""
+    logging.getLogger(f"django.security.{type(exc).__name__}").warning(str(exc))
+    if isinstance(exc, RequestDataTooBig):
+        message = _("The request is too large: send at most %(limit)s.") % {
+            "limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        }
+        return Response(error_body("request_too_large", message), status=413)
+    return Response(
+        error_body("malformed_request", _("The request could not be read.")), status=400
+    )
+
+
 def api_exception_handler(exc, context):
+    if isinstance(exc, SuspiciousOperation):
+        return _suspicious(exc)
     if isinstance(exc, RegistrationError):
         fields = (
             {exc.field: [{"code": exc.code, "message": str(exc.message)}]} if exc.field else None
@@ -87,15 +116,29 @@ def api_exception_handler(exc, context):
         response.status_code = status.HTTP_401_UNAUTHORIZED
         return response
     code = next((c for cls, c in CODES.items() if isinstance(exc, cls)), "error")
-    response.data = error_body(code, _message(exc))
+    response.data = error_body(code, _message(exc, context))
+    if isinstance(exc, MalformedRequest) and exc.parser_detail:
+        # The parser's own words, untranslated, for the developer reading the log.
+        response.data["detail"] = exc.parser_detail
     return response
 
 
-def _message(exc) -> str:
+def _message(exc, context) -> str:
+    """Our own words for DRF's exceptions, so they come in the request's language."""
     if isinstance(exc, exceptions.Throttled):
-        return _("Too many requests with this token. Try again in %(seconds)d seconds.") % {
-            "seconds": exc.wait or 1
-        }
+        request = context.get("request")
+        if getattr(request, "auth", None) is None:
+            message = _("Too many requests from your address. Try again in %(seconds)d seconds.")
+        else:
+            message = _("Too many requests with this token. Try again in %(seconds)d seconds.")
+        return message % {"seconds": exc.wait or 1}
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        return _(
+            "This body's type is not taken here. Send JSON (Content-Type: application/json); "
+            "only the attendance upload takes a multipart form."
+        )
+    if isinstance(exc, exceptions.NotAcceptable):
+        return _("The API answers in JSON only: accept application/json (or send no Accept).")
     if isinstance(exc, exceptions.NotAuthenticated):
         return _("Send an API token in the Authorization header: “Authorization: Bearer <token>”.")
     if isinstance(exc, exceptions.PermissionDenied):

@@ -3,10 +3,13 @@
 LocaleMiddleware serves every unprefixed address in English (English pages have no prefix), which
 is right for pages and wrong for /api/, whose addresses carry no language. This runs after it and,
 under /api/, uses the request's Accept-Language instead. Error messages and labels then come in
-the language asked for; the data (names, answers) is what was stored."""
+the language asked for; the data (names, answers) is what was stored.
+
+It also marks every API answer as varying with the token, and an answer to a request with a token
+as private and not to be stored."""
 
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
 class ApiLanguageMiddleware:
@@ -21,5 +24,9 @@ class ApiLanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
-        patch_vary_headers(response, ("Accept-Language",))
+        # What a token may see differs by token: an answer to one must never be served from a
+        # shared cache to another caller, nor kept on disk.
+        patch_vary_headers(response, ("Accept-Language", "Authorization"))
+        if "HTTP_AUTHORIZATION" in request.META:
+            patch_cache_control(response, private=True, no_store=True)
         return response

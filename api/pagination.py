@@ -25,12 +25,37 @@ from registrations.registration_reads import registrations_after
 
 CURSOR_INVALID = _("This cursor is not one this API gave out. Start again without it.")
 PAGE_SIZE_INVALID = _("Ask for between 1 and %(max)d rows a page.")
+PAGE_INVALID = _("Ask for a page number: 1 or more.")
+
+
+def page_size_get(request, *, name: str, default: int, largest: int) -> int:
+    """The page size asked for, or a 400 naming the parameter (not a silent default)."""
+    value = request.query_params.get(name)
+    if value is None:
+        return default
+    if not value.isdigit() or not 1 <= int(value) <= largest:
+        raise ValidationError({name: [PAGE_SIZE_INVALID % {"max": largest}]}, code="invalid")
+    return int(value)
 
 
 class SeminarPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request) -> int:
+        return page_size_get(
+            request,
+            name=self.page_size_query_param,
+            default=self.page_size,
+            largest=self.max_page_size,
+        )
+
+    def paginate_queryset(self, queryset, request, view=None):
+        page = request.query_params.get(self.page_query_param)
+        if page is not None and page != "last" and not (page.isdigit() and int(page) >= 1):
+            raise ValidationError({self.page_query_param: [PAGE_INVALID]}, code="invalid")
+        return super().paginate_queryset(queryset, request, view)
 
 
 def cursor_encode(*, updated_at: datetime, pk: int) -> str:
@@ -73,13 +98,12 @@ class SyncCursorPagination(BasePagination):
         return rows
 
     def _page_size(self, request) -> int:
-        value = request.query_params.get(self.page_size_query_param)
-        if value is None:
-            return self.page_size
-        if not value.isdigit() or not 1 <= int(value) <= self.max_page_size:
-            message = PAGE_SIZE_INVALID % {"max": self.max_page_size}
-            raise ValidationError({self.page_size_query_param: [message]}, code="invalid")
-        return int(value)
+        return page_size_get(
+            request,
+            name=self.page_size_query_param,
+            default=self.page_size,
+            largest=self.max_page_size,
+        )
 
     def _url(self) -> str | None:
         url = self.request.build_absolute_uri()

@@ -269,6 +269,10 @@ RATELIMITS = {
     "api": (int(os.environ.get("RATELIMIT_API", "600")), 60),
     # The API without a token (the public seminar list and programme), per address a minute.
     "api_anonymous": (int(os.environ.get("RATELIMIT_API_ANONYMOUS", "120")), 60),
+    # Requests with a token the API refuses (unknown, revoked, expired...), per address a
+    # minute: a misconfigured program retrying notices, and a guesser is held back. Spent, the
+    # address is answered 429 before any token is looked up.
+    "api_bad_token": (int(os.environ.get("RATELIMIT_API_BAD_TOKEN", "30")), 60),
 }
 
 # --- REST API (api/, docs/api.md) ---------------------------------------------------------------
@@ -277,7 +281,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RolePermission"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

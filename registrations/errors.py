@@ -95,3 +95,10 @@ class EmailChangeAddressTaken(RegistrationError):
         "This email address already has a registration for this seminar, so it cannot take "
         "over another one. Nothing has changed: the other registration keeps its email address."
     )
+
+
+class ActionNotApplicable(RegistrationError):
+    """An organiser's decision (approve, decline, cancel) does not apply to the registration's
+    status: nothing was changed. `code` says which case (registrations.status_actions)."""
+
+    code = "not_applicable"

@@ -40,6 +40,7 @@ from .errors import (
 from .models import CONDITION_FIELDS, AuditEntry, Notification, Registration
 from .questions import Answers
 from .selectors import registration_email_change_find, waitlist_next
+from .status_actions import Decision, registration_action_applies
 
 Status = Registration.Status
 Action = AuditEntry.Action
@@ -456,17 +457,23 @@ def registration_resend_by_email(*, seminar: Seminar, email: str) -> Notificatio
 
 @transaction.atomic
 def registration_cancel(
-    *, registration: Registration, actor: Actor = None, now: datetime | None = None
+    *,
+    registration: Registration,
+    actor: Actor = None,
+    now: datetime | None = None,
+    strict: bool = False,
 ) -> Registration:
     """Cancel; a confirmed seat goes to the first person on its waitlist in the same transaction.
 
     Cancelling twice is harmless: the second call changes nothing, and a declined registration
-    stays declined.
+    stays declined (`strict`: raises ActionNotApplicable for it, status_actions.py).
     """
     now = now or timezone.now()
     seminar = _seminar_lock(seminar=registration.seminar)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if registration.status in (Status.CANCELLED, Status.DECLINED):
+    if not registration_action_applies(
+        registration=registration, decision=Decision.CANCEL, strict=strict
+    ):
         return registration
     was_confirmed = registration.status == Status.CONFIRMED
     _status_change(
@@ -533,7 +540,11 @@ def registration_confirm(
 
 @transaction.atomic
 def registration_approve(
-    *, registration: Registration, actor: Actor, now: datetime | None = None
+    *,
+    registration: Registration,
+    actor: Actor,
+    now: datetime | None = None,
+    strict: bool = False,
 ) -> Registration:
     """An organiser accepts a pending registration: it books a seat through the same path as
     the public form (`_seat_book`), so it is confirmed if its mode has a free seat, else
@@ -542,12 +553,15 @@ def registration_approve(
 
     Raises RegistrationRefused when the seminar takes no more (full without a waitlist,
     cancelled); nothing changes then. Approving anything but a pending registration changes
-    nothing.
+    nothing (`strict`: raises ActionNotApplicable unless it is approved already,
+    status_actions.py).
     """
     now = now or timezone.now()
     seminar = _seminar_lock(seminar=registration.seminar)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if registration.status != Status.PENDING:
+    if not registration_action_applies(
+        registration=registration, decision=Decision.APPROVE, strict=strict
+    ):
         return registration
     status = _seat_book(
         seminar=seminar, mode=registration.attendance_mode, now=now, ignore_window=True
@@ -592,16 +606,20 @@ def registration_decline(
     actor: Actor,
     message: str = "",
     now: datetime | None = None,
+    strict: bool = False,
 ) -> Registration:
     """An organiser turns down a pending registration, for good: it held no seat, so nothing is
     freed, and it is never promoted. The registrant is told by email, with the organiser's
     `message` if there is one (refused when too long: decline_message_check). Declining anything
-    but a pending registration changes nothing.
+    but a pending registration changes nothing (`strict`: raises ActionNotApplicable unless it
+    is declined already, status_actions.py).
     """
     now = now or timezone.now()
     seminar = _seminar_lock(seminar=registration.seminar)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if registration.status != Status.PENDING:
+    if not registration_action_applies(
+        registration=registration, decision=Decision.DECLINE, strict=strict
+    ):
         return registration
     message = decline_message_check(message=message)
     _status_change(

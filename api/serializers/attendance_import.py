@@ -8,10 +8,10 @@ from registrations.attendance import MAX_REPORT_BYTES
 from registrations.attendance_import import AttendancePlan
 from registrations.models import AttendanceImport
 
-from .base import ModelSerializer
+from .base import ModelSerializer, StrictSerializer
 
 
-class AttendanceUploadSerializer(serializers.Serializer):
+class AttendanceUploadSerializer(StrictSerializer):
     report = serializers.FileField(
         help_text="The meeting platform's report as it exported it (Zoom or Microsoft Teams "
         f"CSV), at most {MAX_REPORT_BYTES // (1024 * 1024)} MB."
@@ -23,7 +23,7 @@ class AttendanceUploadSerializer(serializers.Serializer):
     )
 
 
-class AttendanceApplySerializer(serializers.Serializer):
+class AttendanceApplySerializer(StrictSerializer):
     digest = serializers.CharField(
         required=False,
         max_length=64,

@@ -20,6 +20,11 @@ class ErrorSerializer(serializers.Serializer):
         required=False,
         help_text="For invalid input: each field (dotted path) with its own errors.",
     )
+    detail = serializers.CharField(
+        required=False,
+        help_text="For a malformed body: the parser's own words, in English, for a "
+        "developer (not for people to read).",
+    )
 
     class Meta:
         ref_name = "Error"
@@ -28,7 +33,7 @@ class ErrorSerializer(serializers.Serializer):
 DESCRIPTIONS = {
     400: "Invalid query or body (`invalid`, with `fields`; `malformed_request`).",
     401: "No token, or the token is not valid, expired or revoked (`not_authenticated`, "
-    "`token_invalid`, `token_expired`, `token_revoked`, `user_inactive`).",
+    "`token_invalid`, `token_expired`, `token_revoked`, `user_inactive`, `user_not_staff`).",
     403: "The token's user has no role that allows this (`forbidden`).",
     404: "Nothing at this address, or nothing this token may see (`not_found`).",
     409: "The seminar or registration is not in a state for this (see docs/api.md).",

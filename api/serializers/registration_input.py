@@ -18,32 +18,18 @@ from registrations.services import DECLINE_MESSAGE_MAX_LENGTH
 from seminar.models import AttendanceMode
 from seminar.validators import phone_validate
 
+from .base import StrictSerializer
 from .registrations import RegistrationSerializer
 
-UNKNOWN_FIELD = _("Unknown field. See the schema for the fields this takes.")
 
-
-class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know, naming each, rather than ignoring a typo."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(str(key) for key in data if key not in self.fields)
-            if unknown:
-                raise serializers.ValidationError(
-                    {
-                        key: [serializers.ErrorDetail(UNKNOWN_FIELD, code="unknown")]
-                        for key in unknown
-                    }
-                )
-        return super().to_internal_value(data)
-
-
+# Needs `seminar` in its context (the view gives it). Kept out of the docstring, which the
+# schema shows to integrators.
 class RegistrationInputSerializer(StrictSerializer, serializers.ModelSerializer):
     """A new registration: the registrant's fields, the attendance mode at a hybrid seminar,
-    the collection statement version they agreed to, and answers to the seminar's questions as
-    {question id: value} (option ids for choice questions, a list of them for multiple choice,
-    "yes"/"no", true for a declaration, text otherwise). Needs `seminar` in its context."""
+    the collection statement version they agreed to (the seminar's `consent_version`), and
+    answers to the seminar's questions as {question id: value} (ids from GET
+    /api/v1/seminars/{slug}/questions/; option ids for choice questions, a list of them for
+    multiple choice, "yes"/"no", true for a declaration, text otherwise)."""
 
     attendance_mode = serializers.ChoiceField(
         choices=AttendanceMode.choices,

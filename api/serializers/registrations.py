@@ -110,12 +110,15 @@ class RegistrationSerializer(ModelSerializer):
 
     @extend_schema_field(AttendanceSerializer)
     def get_attendance(self, registration: Registration) -> dict:
-        return {
-            "attended": registration.attended,
-            "minutes_online": registration.minutes_online,
-            "checked_in_at": registration.checked_in_at,
-            "join_opens": registration.join_opens,
-            "join_first_opened_at": registration.join_first_opened_at,
-            "join_last_opened_at": registration.join_last_opened_at,
-            "certificate_code": registration_certificate_code(registration=registration),
-        }
+        # Through the serializer, so its times come in local time like every other field.
+        return AttendanceSerializer(
+            {
+                "attended": registration.attended,
+                "minutes_online": registration.minutes_online,
+                "checked_in_at": registration.checked_in_at,
+                "join_opens": registration.join_opens,
+                "join_first_opened_at": registration.join_first_opened_at,
+                "join_last_opened_at": registration.join_last_opened_at,
+                "certificate_code": registration_certificate_code(registration=registration),
+            }
+        ).data

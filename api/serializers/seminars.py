@@ -6,6 +6,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from registrations.registrant_rules import consent_version_current
 from seminar.models import RegistrationState, Seminar
 from seminar.selectors import seminar_mode_availability
 
@@ -85,6 +86,10 @@ class SeminarSerializer(ModelSerializer):
 
     availability = serializers.SerializerMethodField()
     modes = serializers.SerializerMethodField()
+    consent_version = serializers.SerializerMethodField(
+        help_text="The version of the personal information collection statement people agree "
+        "to now: a registration sends it as its `consent_version`."
+    )
     public_url = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
     private = serializers.SerializerMethodField()
@@ -105,6 +110,7 @@ class SeminarSerializer(ModelSerializer):
             "registration_closes_at",
             "availability",
             "modes",
+            "consent_version",
             "enquiries_name",
             "enquiries_email",
             "enquiries_phone",
@@ -116,7 +122,9 @@ class SeminarSerializer(ModelSerializer):
 
     @extend_schema_field(AvailabilitySerializer)
     def get_availability(self, seminar: Seminar) -> dict:
-        return availability_data(seminar.availability(), closes_at=seminar.closes_at)
+        # Through the serializer, so its times come in local time like every other field.
+        data = availability_data(seminar.availability(), closes_at=seminar.closes_at)
+        return AvailabilitySerializer(data).data
 
     @extend_schema_field(ModeAvailabilitySerializer(many=True))
     def get_modes(self, seminar: Seminar) -> list[dict]:
@@ -131,6 +139,9 @@ class SeminarSerializer(ModelSerializer):
             for mode in seminar_mode_availability(seminar=seminar)
         ]
 
+    def get_consent_version(self, seminar: Seminar) -> str:
+        return consent_version_current()
+
     def get_public_url(self, seminar: Seminar) -> str:
         return settings.SITE_URL + seminar.get_absolute_url()
 
@@ -139,9 +150,9 @@ class SeminarSerializer(ModelSerializer):
             "type": "object",
             "properties": {
                 name: {"type": "string", "format": "uri"}
-                for name in ("self", "programme", "figures", "announcements")
+                for name in ("self", "programme", "questions", "figures", "announcements")
             },
-            "required": ["self", "programme"],
+            "required": ["self", "programme", "questions"],
         }
     )
     def get_links(self, seminar: Seminar) -> dict:
@@ -150,7 +161,11 @@ class SeminarSerializer(ModelSerializer):
         def url(name: str) -> str:
             return request.build_absolute_uri(reverse(f"api:{name}", kwargs={"slug": seminar.slug}))
 
-        links = {"self": url("seminar"), "programme": url("programme")}
+        links = {
+            "self": url("seminar"),
+            "programme": url("programme"),
+            "questions": url("questions"),
+        }
         user = request.user
         if user.has_perm("registrations.view_dashboard"):
             links["figures"] = url("figures")

@@ -4,7 +4,6 @@ nothing, answering its plan), then apply it. The admin's services and permission
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,6 +15,7 @@ from registrations.attendance_import import (
 from registrations.models import AttendanceImport
 
 from ..idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from ..parsers import MultiPartParser
 from ..serializers.attendance_import import (
     AttendanceApplySerializer,
     AttendanceImportSerializer,
@@ -39,12 +39,15 @@ class AttendanceImportCreateView(APIView):
         "(422). The preview expires after a day.",
         request={"multipart/form-data": AttendanceUploadSerializer},
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: AttendancePlanSerializer, **errors(400, 401, 403, 404, 422, 429)},
+        responses={
+            201: AttendancePlanSerializer,
+            **errors(400, 401, 403, 404, 413, 422, 429),
+        },
         tags=["writes"],
     )
     @idempotent
     def post(self, request, slug: str):
-        seminar = seminar_get(slug)
+        seminar = seminar_get(slug, user=request.user)
         serializer = AttendanceUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["report"]
@@ -75,7 +78,7 @@ class AttendanceImportApplyView(APIView):
         tags=["writes"],
     )
     def post(self, request, slug: str, pk: int):
-        seminar = seminar_get(slug)
+        seminar = seminar_get(slug, user=request.user)
         batch = get_object_or_404(AttendanceImport, pk=pk, seminar=seminar)
         serializer = AttendanceApplySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -33,7 +33,7 @@ class CheckinView(APIView):
         tags=["writes"],
     )
     def post(self, request, slug: str):
-        seminar = seminar_get(slug)
+        seminar = seminar_get(slug, user=request.user)
         serializer = CheckinInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -66,7 +66,7 @@ class CheckinUndoView(APIView):
         tags=["writes"],
     )
     def post(self, request, slug: str, pk: int):
-        seminar = seminar_get(slug)
+        seminar = seminar_get(slug, user=request.user)
         serializer = EmptyInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         registration = get_object_or_404(

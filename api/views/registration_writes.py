@@ -2,6 +2,7 @@
 the public form and the admin, with the token's user as the actor (so the audit log names the
 token)."""
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -37,12 +38,15 @@ class RegistrationCreateView(APIView):
         "seminar screens registrations). The registrant gets the same emails.",
         request=RegistrationInputSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: RegistrationCreatedSerializer, **errors(400, 401, 403, 404, 409, 422, 429)},
+        responses={
+            201: RegistrationCreatedSerializer,
+            **errors(400, 401, 403, 404, 409, 413, 422, 429),
+        },
         tags=["writes"],
     )
     @idempotent
     def post(self, request, slug: str):
-        seminar = seminar_get(slug)
+        seminar = seminar_get(slug, user=request.user)
         serializer = RegistrationInputSerializer(data=request.data, context={"seminar": seminar})
         serializer.is_valid(raise_exception=True)
         registration = registration_create(
@@ -52,14 +56,18 @@ class RegistrationCreateView(APIView):
             source=Registration.Source.API,
             actor=request.user,
         )
+        location = reverse("api:registration", kwargs={"id": registration.pk})
         return Response(
-            RegistrationCreatedSerializer(registration).data, status=status.HTTP_201_CREATED
+            RegistrationCreatedSerializer(registration).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": request.build_absolute_uri(location)},
         )
 
 
 class _RegistrationActionView(APIView):
     """POST with nothing (or a message) to change a registration's status; answers the
-    registration as it now stands. Sending it again changes nothing (the services see to it)."""
+    registration as it now stands. Sending it again changes nothing; a decision that does not
+    apply to the registration's status is refused (the services decide: status_actions.py)."""
 
     input_serializer = EmptyInputSerializer
 
@@ -90,14 +98,15 @@ class RegistrationCancelView(_RegistrationActionView):
 
     @_action_schema(
         "Cancel a registration",
-        "A confirmed seat goes to the first person on the waitlist. Cancelling a cancelled or "
-        "declined registration changes nothing.",
+        "A confirmed seat goes to the first person on the waitlist. Cancelling a cancelled "
+        "registration again changes nothing (200); a declined one is refused (409 "
+        "`already_declined`).",
     )
     def post(self, request, pk: int):
         return super().post(request, pk)
 
     def act(self, registration, data):
-        return registration_cancel(registration=registration, actor=self.request.user)
+        return registration_cancel(registration=registration, actor=self.request.user, strict=True)
 
 
 class RegistrationApproveView(_RegistrationActionView):
@@ -105,14 +114,15 @@ class RegistrationApproveView(_RegistrationActionView):
 
     @_action_schema(
         "Approve a pending registration",
-        "It takes a seat if one is free, else a place on the waitlist. Approving anything but "
-        "a pending registration changes nothing.",
+        "It takes a seat if one is free, else a place on the waitlist. Approving a confirmed or "
+        "waitlisted registration again changes nothing (200); a cancelled or declined one is "
+        "refused (409 `not_pending`).",
     )
     def post(self, request, pk: int):
         return super().post(request, pk)
 
     def act(self, registration, data):
-        return registration_approve(registration=registration, actor=self.request.user)
+        return registration_approve(registration=registration, actor=self.request.user, strict=True)
 
 
 class RegistrationDeclineView(_RegistrationActionView):
@@ -121,8 +131,9 @@ class RegistrationDeclineView(_RegistrationActionView):
 
     @_action_schema(
         "Decline a pending registration",
-        "For good; the registrant is told by email, with `message` if given. Declining "
-        "anything but a pending registration changes nothing.",
+        "For good; the registrant is told by email, with `message` if given. Declining a "
+        "declined registration again changes nothing (200); any other but a pending one is "
+        "refused (409 `not_pending`).",
         request=DeclineInputSerializer,
     )
     def post(self, request, pk: int):
@@ -130,5 +141,8 @@ class RegistrationDeclineView(_RegistrationActionView):
 
     def act(self, registration, data):
         return registration_decline(
-            registration=registration, actor=self.request.user, message=data.get("message", "")
+            registration=registration,
+            actor=self.request.user,
+            message=data.get("message", ""),
+            strict=True,
         )

@@ -5,6 +5,7 @@ the last cursor it was given and gets exactly what changed since.
 """
 
 from django.shortcuts import get_object_or_404
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -20,6 +21,21 @@ from ..serializers.errors import error_responses
 from ..serializers.registrations import RegistrationSerializer
 
 SEMINAR_UNKNOWN = _("There is no seminar at this web address.")
+OFFSET_MISSING = _(
+    "Add the time zone offset to the time, e.g. 2026-05-01T09:00:00+08:00 (or Z for UTC): "
+    "without it the time is ambiguous."
+)
+
+
+class OffsetDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 time that must say its offset: a sync must not depend on our time zone."""
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        given = parse_datetime(value.strip()) if isinstance(value, str) else None
+        if given is not None and given.tzinfo is None:
+            raise serializers.ValidationError(OFFSET_MISSING, code="offset_missing")
+        return parsed
 
 
 class RegistrationFilterSerializer(serializers.Serializer):
@@ -33,7 +49,7 @@ class RegistrationFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=Registration.Status.choices, required=False, help_text="Only this status."
     )
-    updated_since = serializers.DateTimeField(
+    updated_since = OffsetDateTimeField(
         required=False,
         help_text="Only registrations changed after this time (ISO 8601 with a time zone, "
         "e.g. 2026-05-01T09:00:00+08:00).",

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from registrations.announcements import announcements_with_progress
 from registrations.models import Announcement
+from registrations.questions import questions_applicable, seminar_fixed, seminar_questions
 from registrations.selectors import answer_breakdowns, seminar_dashboard_figures
 from seminar.selectors import seminar_drafts_visible, seminar_get_visible, seminars_visible
 
@@ -20,6 +21,7 @@ from ..serializers.announcements import AnnouncementSerializer
 from ..serializers.errors import error_responses
 from ..serializers.figures import FiguresSerializer
 from ..serializers.programme import ProgrammeSerializer
+from ..serializers.questions import QuestionSerializer
 from ..serializers.seminars import SeminarSerializer
 
 SLUG = OpenApiParameter(
@@ -88,6 +90,30 @@ class ProgrammeView(PublicSeminarView):
             slug=slug, include_drafts=self.drafts_visible(), programme=True
         )
         return Response(self.get_serializer(seminar).data)
+
+
+@extend_schema(
+    tags=["seminars"],
+    summary="A seminar's questions",
+    description="The questions the public registration form asks, in its order, for a program "
+    "that registers people: `answers` in a registration takes {question id: value}. Each "
+    "question says what to send, whether it is required, its options and when it is shown "
+    "(`conditions`: an answer to a hidden question is ignored). Labels come in the request's "
+    "language, and in every language under `texts`.",
+    parameters=[SLUG],
+    responses={200: QuestionSerializer(many=True), **error_responses(401, 404, 429)},
+)
+class QuestionsView(PublicSeminarView):
+    serializer_class = QuestionSerializer
+
+    def get(self, request, slug: str):
+        seminar = seminar_get_visible(slug=slug, include_drafts=self.drafts_visible())
+        # The public form's questions: those the seminar's own fixed values (a single
+        # attendance mode) do not rule out.
+        known = seminar_fixed(seminar)
+        questions = questions_applicable(questions=seminar_questions(seminar=seminar), known=known)
+        serializer = self.get_serializer(questions, many=True, context={"known": known})
+        return Response(serializer.data)
 
 
 @extend_schema(

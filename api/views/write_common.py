@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiResponse
 
 from registrations.models import Registration
 from seminar.models import Seminar
+from seminar.selectors import seminar_drafts_visible, seminar_get_visible
 
 from ..serializers.errors import ErrorSerializer
 
@@ -15,7 +16,11 @@ ERRORS = {
     404: OpenApiResponse(ErrorSerializer, description="No such seminar or registration."),
     409: OpenApiResponse(
         ErrorSerializer,
-        description="The state refuses it: duplicate_registration, seminar_full, over_capacity.",
+        description="The state refuses it: duplicate_registration, seminar_full, over_capacity, "
+        "not_pending, already_declined.",
+    ),
+    413: OpenApiResponse(
+        ErrorSerializer, description="The body is over the size limit (request_too_large)."
     ),
     422: OpenApiResponse(
         ErrorSerializer,
@@ -30,10 +35,11 @@ def errors(*codes: int) -> dict:
     return {code: ERRORS[code] for code in codes}
 
 
-def seminar_get(slug: str) -> Seminar:
-    """Any seminar, drafts included: the write permissions are organisers' and door staff's,
-    who see them all; the services decide what a seminar's state allows."""
-    return get_object_or_404(Seminar, slug=slug)
+def seminar_get(slug: str, *, user) -> Seminar:
+    """The seminar as `user` may see it, as the reads show it: a draft only to staff who may
+    view seminars (check-in staff get the same 404 for a draft as on GET). The services decide
+    what a seminar's state allows."""
+    return seminar_get_visible(slug=slug, include_drafts=seminar_drafts_visible(user=user))
 
 
 def registration_get(pk: int) -> Registration:

@@ -108,3 +108,22 @@ def test_only_organisers_import(request, client, status):
     response = upload(request.getfixturevalue(client), seminar, attendance_report(ZOOM_WEBINAR))
     assert response.status_code == status
     assert not AttendanceImport.objects.exists()
+
+
+def test_upload_refuses_unknown_fields_naming_them(organiser_api):
+    seminar = seminar_with_report_cast()
+    response = upload(organiser_api, seminar, attendance_report(ZOOM_WEBINAR), mark_absnet="true")
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["mark_absnet"]
+    assert response.json()["fields"]["mark_absnet"][0]["code"] == "unknown"
+    assert not AttendanceImport.objects.exists()
+
+
+def test_apply_refuses_unknown_fields_naming_them(organiser_api):
+    seminar = seminar_with_report_cast()
+    plan = upload(organiser_api, seminar, attendance_report(ZOOM_WEBINAR)).json()
+    apply_url = f"/api/v1/seminars/{seminar.slug}/attendance-imports/{plan['import']['id']}/apply/"
+    response = organiser_api.post(apply_url, {"digets": plan["digest"]}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["digets"]
+    assert AttendanceImport.objects.get().status == AttendanceImport.Status.PREVIEWED

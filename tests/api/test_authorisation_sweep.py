@@ -23,6 +23,7 @@ ALLOWED = {
     ("GET", "/api/v1/seminars/"): EVERYONE,
     ("GET", "/api/v1/seminars/{slug}/"): EVERYONE,
     ("GET", "/api/v1/seminars/{slug}/programme/"): EVERYONE,
+    ("GET", "/api/v1/seminars/{slug}/questions/"): EVERYONE,
     ("GET", "/api/v1/seminars/{slug}/figures/"): {"viewer", "organiser"},
     ("GET", "/api/v1/seminars/{slug}/announcements/"): {"viewer", "organiser"},
     ("GET", "/api/v1/registrations/"): {"organiser"},

@@ -116,3 +116,18 @@ def test_door_staff_cannot_use_the_other_writes(door_api, seminar):
     registration = RegistrationFactory(seminar=seminar)
     response = door_api.post(f"/api/v1/registrations/{registration.pk}/cancel/", format="json")
     assert response.status_code == 403
+
+
+def test_check_in_staff_get_404_for_a_draft_as_on_get(door_api, organiser_api):
+    draft = SeminarFactory(status=Seminar.Status.DRAFT, starts_at=timezone.now())
+    registration = RegistrationFactory(seminar=draft)
+    assert door_api.get(f"/api/v1/seminars/{draft.slug}/").status_code == 404
+    response = door_api.post(url(draft), {"registration": registration.pk}, format="json")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    undo = door_api.post(f"{url(draft)}{registration.pk}/undo/", {}, format="json")
+    assert undo.status_code == 404
+    registration.refresh_from_db()
+    assert registration.checked_in_at is None
+    # Organisers see drafts, and the service decides.
+    assert organiser_api.post(url(draft), {"code": "x"}, format="json").status_code == 200

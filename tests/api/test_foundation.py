@@ -58,3 +58,26 @@ def test_errors_come_in_the_requested_language(organiser):
     response = client.get("/api/v1/no-such-thing/")
     assert response.status_code == 404
     assert response.json()["message"] != "There is nothing at this address, or you may not see it."
+
+
+def test_token_stops_working_when_its_user_loses_staff_status(organiser):
+    client = client_for(organiser, language="zh-hant")
+    assert client.get("/api/v1/registrations/").status_code == 200
+    organiser.is_staff = False
+    organiser.save()
+    response = client.get("/api/v1/registrations/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "user_not_staff"
+    assert "API" in response.json()["message"]
+    # The public reads too: a bad token is refused, not downgraded to anonymous.
+    assert client.get("/api/v1/seminars/").status_code == 401
+
+
+def test_answers_to_a_token_are_private_and_vary_on_it(organiser_api, anonymous_api):
+    private = organiser_api.get("/api/v1/registrations/")
+    assert {"private", "no-store"} <= {part.strip() for part in private["Cache-Control"].split(",")}
+    public = anonymous_api.get("/api/v1/seminars/")
+    assert "private" not in public.get("Cache-Control", "")
+    for response in (private, public, anonymous_api.get("/api/v1/no-such-thing/")):
+        vary = {part.strip() for part in response["Vary"].split(",")}
+        assert {"Authorization", "Accept-Language"} <= vary

@@ -27,11 +27,28 @@ def test_a_token_over_its_limit_is_told_when_to_try_again(organiser, viewer):
 
 
 def test_callers_without_a_token_are_counted_by_address(anonymous_api):
-    statuses = [anonymous_api.get("/api/v1/seminars/").status_code for _ in range(3)]
-    assert statuses == [200, 200, 429]
+    answers = [anonymous_api.get("/api/v1/seminars/") for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    # No token was sent, so the message does not speak of one.
+    assert "token" not in answers[-1].json()["message"]
+    assert "address" in answers[-1].json()["message"]
 
 
 def test_limits_off_for_a_benchmark_behind_one_address(settings, organiser):
     settings.RATELIMIT_ENABLED = False
     client = client_for(organiser)
     assert {client.get("/api/v1/seminars/").status_code for _ in range(5)} == {200}
+
+
+def test_refused_tokens_are_counted_by_address(settings, organiser):
+    settings.RATELIMITS = {**settings.RATELIMITS, "api_bad_token": (2, 60)}
+    from rest_framework.test import APIClient
+
+    guesser = APIClient()
+    guesser.credentials(HTTP_AUTHORIZATION="Bearer smr_not-a-token")
+    answers = [guesser.get("/api/v1/seminars/") for _ in range(3)]
+    assert [a.status_code for a in answers] == [401, 401, 429]
+    assert answers[-1].json()["code"] == "rate_limited"
+    assert 1 <= int(answers[-1]["Retry-After"]) <= 61
+    # From another address, tokens are looked up as ever.
+    assert client_for(organiser).get("/api/v1/seminars/", REMOTE_ADDR="10.0.0.9").status_code == 200

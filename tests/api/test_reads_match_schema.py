@@ -91,3 +91,27 @@ def test_one_registration_fits_the_schema(organiser_api, components, seminar):
     registration = seminar.registrations.filter(attended=True).get()
     body = organiser_api.get(f"/api/v1/registrations/{registration.pk}/").json()
     _check(components, "/api/v1/registrations/{id}/", body)
+
+
+def test_every_time_is_in_local_time_with_its_offset(organiser_api):
+    """One form for every timestamp: +08:00 like the model fields, never a Z from a nested
+    dict that skipped its serializer."""
+    import re
+    from datetime import timedelta
+
+    from django.utils import timezone as tz
+
+    from tests.factories import RegistrationFactory, SeminarFactory
+
+    seminar = SeminarFactory(registration_opens_at=tz.now() - timedelta(days=1))
+    registration = RegistrationFactory(seminar=seminar)
+    registration.join_first_opened_at = registration.join_last_opened_at = tz.now()
+    registration.checked_in_at = tz.now()
+    registration.save()
+    bodies = [
+        organiser_api.get(f"/api/v1/seminars/{seminar.slug}/").content.decode(),
+        organiser_api.get(f"/api/v1/registrations/{registration.pk}/").content.decode(),
+    ]
+    times = [t for body in bodies for t in re.findall(r'"(\d{4}-\d\d-\d\dT[^"]+)"', body)]
+    assert len(times) >= 8
+    assert [t for t in times if not t.endswith("+08:00")] == []

@@ -96,3 +96,47 @@ def test_only_organisers_decide(request, action, client, status):
 def test_unknown_registration_is_404(organiser_api):
     response = organiser_api.post("/api/v1/registrations/999999/cancel/", format="json")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "code"),
+    [
+        ("approve", Status.CANCELLED, "not_pending"),
+        ("approve", Status.DECLINED, "not_pending"),
+        ("decline", Status.CONFIRMED, "not_pending"),
+        ("decline", Status.WAITLISTED, "not_pending"),
+        ("decline", Status.CANCELLED, "not_pending"),
+        ("cancel", Status.DECLINED, "already_declined"),
+    ],
+)
+def test_a_decision_that_does_not_apply_is_a_conflict(organiser, action, status, code):
+    registration = RegistrationFactory(
+        seminar=SeminarFactory(requires_approval=True), status=status
+    )
+    client = client_for(organiser, language="zh-hant")
+    response = client.post(url(registration, action), format="json")
+    assert response.status_code == 409
+    assert response.json()["code"] == code
+    assert response.json()["message"] and "Nothing" not in response.json()["message"]
+    registration.refresh_from_db()
+    assert registration.status == status
+    assert not AuditEntry.objects.filter(registration=registration).exists()
+
+
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [
+        ("approve", Status.CONFIRMED),
+        ("approve", Status.WAITLISTED),
+        ("decline", Status.DECLINED),
+        ("cancel", Status.CANCELLED),
+    ],
+)
+def test_a_decision_already_taken_answers_200_and_changes_nothing(organiser_api, action, status):
+    registration = RegistrationFactory(
+        seminar=SeminarFactory(requires_approval=True), status=status
+    )
+    response = organiser_api.post(url(registration, action), format="json")
+    assert response.status_code == 200
+    assert response.json()["status"] == status
+    assert not AuditEntry.objects.filter(registration=registration).exists()

@@ -185,3 +185,11 @@ def test_only_organisers_create(request, client, status):
 def test_unknown_seminar_is_404(organiser_api):
     response = organiser_api.post("/api/v1/seminars/nope/registrations/", {}, format="json")
     assert response.status_code == 404
+
+
+def test_created_registration_has_its_location(organiser_api):
+    response = organiser_api.post(create_url(SeminarFactory()), registration_body(), format="json")
+    assert response.status_code == 201
+    location = response["Location"]
+    assert location == f"http://testserver/api/v1/registrations/{response.json()['id']}/"
+    assert organiser_api.get(location).json()["id"] == response.json()["id"]

@@ -155,6 +155,7 @@ def test_updated_since_gives_only_later_changes(organiser_api, seminar):
     ("query", "field"),
     [
         ("updated_since=yesterday", "updated_since"),
+        ("updated_since=2026-05-01T09:00:00", "updated_since"),
         ("status=lost", "status"),
         ("seminar=no-such-seminar", "seminar"),
         ("cursor=garbage", "cursor"),
@@ -258,3 +259,11 @@ def test_a_sync_sees_check_ins_and_anonymisation(organiser_api, organiser, semin
     personal_data_purge(days=30)
     rows = organiser_api.get(URL, {"cursor": body["cursor"]}).json()["results"]
     assert [row["anonymised_at"] is not None for row in rows] == [True]
+
+
+def test_updated_since_without_an_offset_says_to_add_one(organiser_api):
+    response = organiser_api.get(f"{URL}?updated_since=2026-05-01T09:00:00")
+    assert response.status_code == 400
+    assert response.json()["fields"]["updated_since"][0]["code"] == "offset_missing"
+    assert "+08:00" in response.json()["fields"]["updated_since"][0]["message"]
+    assert organiser_api.get(f"{URL}?updated_since=2026-05-01T09:00:00Z").status_code == 200

@@ -45,3 +45,9 @@ def test_role_bound_reads_declare_403(schema):
 def test_the_registration_shape_names_answers_and_attendance(schema):
     registration = schema["components"]["schemas"]["Registration"]["properties"]
     assert {"answers", "attendance", "updated_at", "anonymised_at"} <= set(registration)
+
+
+def test_schema_shows_no_internal_remarks(anonymous_api):
+    """Docstrings become descriptions: nothing meant for our own code reaches integrators."""
+    schema = anonymous_api.get("/api/v1/schema/?format=json").content.decode()
+    assert "in its context" not in schema

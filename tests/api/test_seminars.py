@@ -151,3 +151,22 @@ def test_the_list_takes_the_same_queries_for_any_number_of_seminars(
     SeminarFactory.create_batch(8)
     with django_assert_num_queries(2):
         anonymous_api.get("/api/v1/seminars/")
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("page_size=abc", "page_size"),
+        ("page_size=0", "page_size"),
+        ("page_size=-1", "page_size"),
+        ("page_size=201", "page_size"),
+        ("page=abc", "page"),
+        ("page=0", "page"),
+        ("page=-1", "page"),
+    ],
+)
+def test_bad_page_parameters_are_400_naming_them(anonymous_api, query, field):
+    response = anonymous_api.get(f"/api/v1/seminars/?{query}")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert list(response.json()["fields"]) == [field]
