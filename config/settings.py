@@ -270,8 +270,8 @@ RATELIMITS = {
     # The API without a token (the public seminar list and programme), per address a minute.
     "api_anonymous": (int(os.environ.get("RATELIMIT_API_ANONYMOUS", "120")), 60),
     # Requests with a token the API refuses (unknown, revoked, expired...), per address a
-    # minute: a misconfigured program retrying notices, and a guesser is held back. Spent, the
-    # address is answered 429 before any token is looked up.
+    # minute: a misconfigured program retrying notices, and a guesser is held back. Spent, its
+    # refusals become 429; valid tokens from the same address go on working.
     "api_bad_token": (int(os.environ.get("RATELIMIT_API_BAD_TOKEN", "30")), 60),
 }
 

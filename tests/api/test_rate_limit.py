@@ -50,5 +50,5 @@ def test_refused_tokens_are_counted_by_address(settings, organiser):
     assert [a.status_code for a in answers] == [401, 401, 429]
     assert answers[-1].json()["code"] == "rate_limited"
     assert 1 <= int(answers[-1]["Retry-After"]) <= 61
-    # From another address, tokens are looked up as ever.
-    assert client_for(organiser).get("/api/v1/seminars/", REMOTE_ADDR="10.0.0.9").status_code == 200
+    # A valid token from the same address (another program in the same office) still works.
+    assert client_for(organiser).get("/api/v1/seminars/").status_code == 200

@@ -5,6 +5,8 @@ The generated values mostly miss real objects, so path parameters are pointed at
 and registration half of the time: then bodies reach the services, not only the 404.
 """
 
+import zlib
+
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
@@ -51,15 +53,18 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_every_operation_answers_as_its_schema_says(case, world):
-    token_header = world.setdefault("header", _bearer(world["organiser"]))
+    if "header" not in world:
+        world["header"] = _bearer(world["organiser"])
     parameters = case.path_parameters or {}
-    if "slug" in parameters and hash(repr(case.body)) % 2 == 0:
+    # Half the cases (chosen by the body, the same in every run) reach real objects.
+    real = zlib.crc32(repr(case.body).encode()) % 2 == 0
+    if "slug" in parameters and real:
         parameters["slug"] = world["seminar"].slug
     for name in ("id", "pk"):
-        if name in parameters and hash(repr(case.body)) % 2 == 0:
+        if name in parameters and real:
             parameters[name] = world["registration"].pk
     case.call_and_validate(
-        headers={"Authorization": token_header},
+        headers={"Authorization": world["header"]},
         # Left out: "schema-valid data is accepted" cannot hold for an API with rules beyond
         # types (an unknown seminar in a filter, a stale cursor: rightly a 400), and "schema-
         # violating data is refused" would fail us for leniency the API keeps on purpose (an
