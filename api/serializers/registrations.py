@@ -83,7 +83,6 @@ class RegistrationSerializer(ModelSerializer):
             "waitlisted_at",
             "reviewed_at",
             "cancelled_at",
-            # Added for the read endpoints (issue 16).
             "anonymised_at",
             "utm_source",
             "utm_medium",
