@@ -53,7 +53,14 @@ class SeminarFactory(factory.django.DjangoModelFactory):
     title_zh_hant = factory.Sequence(lambda n: f"知識產權與中小企業研討會 {n}")
     theme_en = "IP trading in the Greater Bay Area"
     format = Seminar.Format.ONLINE
-    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+    # 10:00 in Hong Kong a month ahead: a two-hour seminar then never crosses midnight (which
+    # makes it a seminar of two days, with a day choice in the admin and dates in its times),
+    # whatever the time of day the tests run.
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.localtime() + timedelta(days=30)).replace(
+            hour=10, minute=0, second=0, microsecond=0
+        )
+    )
     ends_at = factory.LazyAttribute(lambda seminar: seminar.starts_at + timedelta(hours=2))
     join_url = "https://webinar.example.com/j/secret-room"
     joining_instructions_en = "Passcode 424242"

@@ -9,7 +9,9 @@ import zlib
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
@@ -21,6 +23,18 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 # Per operation; with ~15 operations this is several hundred requests and about a minute.
 EXAMPLES = 30
+
+
+@pytest.fixture(autouse=True)
+def _one_connection_for_the_test():
+    # schemathesis calls Django's WSGI handler itself, which closes the database connection at
+    # the end of each request; inside the test's transaction that loses it (PostgreSQL). The
+    # test client disconnects the same signal for the same reason.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)
