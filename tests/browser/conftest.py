@@ -60,7 +60,10 @@ def page(browser, live_server, settings):
     settings.REGISTRATION_MIN_FILL_SECONDS = 0
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    # Generous: the live server shares two cores with the other test worker, and a big admin
+    # save (a seminar with its programme and change notices) has taken over 10 s under that load.
+    # A wait that succeeds returns at once, so only a real failure takes longer to report.
+    page.set_default_timeout(25_000)
     blocked = []
     page.on(
         "console",
