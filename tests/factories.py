@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import factory
@@ -57,9 +57,11 @@ class SeminarFactory(factory.django.DjangoModelFactory):
     # makes it a seminar of two days, with a day choice in the admin and dates in its times),
     # whatever the time of day the tests run.
     starts_at = factory.LazyFunction(
-        lambda: (timezone.localtime() + timedelta(days=30)).replace(
-            hour=10, minute=0, second=0, microsecond=0
-        )
+        lambda: (
+            (timezone.localtime() + timedelta(days=30))
+            .replace(hour=10, minute=0, second=0, microsecond=0)
+            .astimezone(UTC)
+        )  # as the database gives it back, like timezone.now()
     )
     ends_at = factory.LazyAttribute(lambda seminar: seminar.starts_at + timedelta(hours=2))
     join_url = "https://webinar.example.com/j/secret-room"
