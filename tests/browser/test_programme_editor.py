@@ -161,6 +161,9 @@ def strict_violations(page) -> list[str]:
     ]
 
 
+FOCUS_IN_ROW = "row => document.activeElement?.closest('.djn-inline-form')?.id === row"
+
+
 @pytest.mark.parametrize("language", ["en", "zh-hant"])
 def test_the_seminar_page_with_a_programme_passes_axe_with_rows_added(page, live_server, language):
     seminar = SeminarFactory()
@@ -180,15 +183,14 @@ def test_the_seminar_page_with_a_programme_passes_axe_with_rows_added(page, live
     }[language]
 
     # Each "Add another …" by keyboard; the focus lands in the new row's first box.
+    # The script moves the focus once the row is drawn: wait for it rather than read at once.
     press(page, words[0])
-    assert page.evaluate("document.activeElement.id") == "id_sessions-1-start_time"
+    page.wait_for_function("document.activeElement.id === 'id_sessions-1-start_time'")
     page.locator("#sessions-1").get_by_role("link", name=words[1]).focus()
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.closest('.djn-inline-form').id") == (
-        "sessions-1-session_speakers-0"
-    )
+    page.wait_for_function(FOCUS_IN_ROW, arg="sessions-1-session_speakers-0")
     press(page, words[2])
-    assert page.evaluate("document.activeElement.closest('.djn-inline-form').id") == "partners-1"
+    page.wait_for_function(FOCUS_IN_ROW, arg="partners-1")
 
     assert page.locator("#modeltranslation-main-switch").get_attribute("aria-label")
     assert strict_violations(page) == []
