@@ -56,6 +56,20 @@ def _seminar_lock(*, seminar: Seminar) -> Seminar:
     return Seminar.objects.select_for_update().get(pk=seminar.pk)
 
 
+def _seminar_lock_for_booking(*, seminar: Seminar) -> Seminar:
+    """Lock the seminar's row and re-read what booking decides on into `seminar`; the rest of
+    the row (titles in three languages, texts) is not needed under the lock."""
+    row = (
+        Seminar.objects.select_for_update()
+        .filter(pk=seminar.pk)
+        .values(*Seminar.BOOKING_FIELDS)
+        .get()
+    )
+    for name, value in row.items():
+        setattr(seminar, name, value)
+    return seminar
+
+
 def _active_registration_find(*, seminar: Seminar, email: str) -> Registration | None:
     """The registration that holds this address (compared case-insensitively) for the seminar,
     unless it was cancelled."""
@@ -169,7 +183,6 @@ def _status_change(
     )
 
 
-@transaction.atomic
 def registration_create(
     *,
     seminar: Seminar,
@@ -196,16 +209,46 @@ def registration_create(
     `answers` to the seminar's questions (as the form's `answers` gives them) are stored with
     the registration, in the same transaction, by answers.answers_store.
     """
-    now = now or timezone.now()
     email = email_normalise(data["email"])
-    mode = _mode_check(seminar=seminar, mode=data.get("attendance_mode"))
-    # Checked before taking the lock, which every sign-up for this seminar waits for: a
-    # duplicate that slips in between is caught by the unique index below.
-    existing = _active_registration_find(seminar=seminar, email=email)
-    if existing is not None:
-        raise DuplicateRegistration(existing)
+    # A duplicate is rare, so it is not looked for up front: the unique index on active
+    # addresses refuses it, which rolls the whole booking back (seat counter included), and
+    # only then is the registration holding the address read. Outside a caller's transaction
+    # that takes no savepoint; inside one, the atomic block below is the savepoint.
+    try:
+        return _registration_book(
+            seminar=seminar,
+            data={**data, "email": email},
+            source=source,
+            actor=actor,
+            now=now or timezone.now(),
+            answers=answers,
+        )
+    except IntegrityError:
+        existing = _active_registration_find(seminar=seminar, email=email)
+        if existing is None:
+            raise
+        raise DuplicateRegistration(existing) from None
+    except RegistrationRefused:
+        # A registrant who is already in is told so (by email), even once the seminar is full
+        # or closed: the refusal is only for newcomers.
+        existing = _active_registration_find(seminar=seminar, email=email)
+        if existing is None:
+            raise
+        raise DuplicateRegistration(existing) from None
 
-    seminar = _seminar_lock(seminar=seminar)
+
+@transaction.atomic
+def _registration_book(
+    *,
+    seminar: Seminar,
+    data: dict[str, Any],
+    source: str,
+    actor: Actor,
+    now: datetime,
+    answers: Answers | None,
+) -> Registration:
+    mode = _mode_check(seminar=seminar, mode=data.get("attendance_mode"))
+    seminar = _seminar_lock_for_booking(seminar=seminar)
     # Staff registering a walk-in at the door act for the organisers: registration has usually
     # closed by then (walk_ins.py), and the seat rule still holds.
     by_organiser = source in (Registration.Source.ADMIN, Registration.Source.DESK)
@@ -219,7 +262,7 @@ def registration_create(
     else:
         status = _seat_book(seminar=seminar, mode=mode, now=now, ignore_window=by_organiser)
     registration = Registration(
-        **{**data, "email": email, "attendance_mode": mode},
+        **{**data, "attendance_mode": mode},
         seminar=seminar,
         source=source,
         status=status,
@@ -227,15 +270,7 @@ def registration_create(
         waitlisted_at=now if status == Status.WAITLISTED else None,
         consent_at=now,
     )
-    try:
-        # A savepoint, so a lost race on the unique index leaves the outer transaction usable.
-        with transaction.atomic():
-            registration.save()
-    except IntegrityError:
-        existing = _active_registration_find(seminar=seminar, email=email)
-        if existing is None:
-            raise
-        raise DuplicateRegistration(existing) from None
+    registration.save()
     if answers:
         answers_store(registration=registration, answers=answers)
     _change_announce(

@@ -4,6 +4,7 @@ import time
 
 from crispy_forms.utils import render_crispy_form
 from django.conf import settings
+from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -48,24 +49,40 @@ def _now() -> float:
     return time.time()
 
 
-def _session_key(seminar_id: int) -> str:
-    return f"registration:{seminar_id}"
+# The done page's memory of who just registered is a signed cookie, not the session: an
+# anonymous registrant then costs no session row (a read, an insert and a commit per sign-up).
+JUST_REGISTERED_SALT = "registrations.just-registered"
 
 
-def _just_registered_remember(request: HttpRequest, registration: Registration) -> None:
-    request.session[_session_key(registration.seminar_id)] = {
-        "registration": registration.pk,
-        "at": _now(),
-    }
+def _cookie_name(seminar_id: int) -> str:
+    return f"registered-{seminar_id}"
+
+
+def _just_registered_remember(response: HttpResponse, registration: Registration) -> None:
+    value = signing.Signer(salt=JUST_REGISTERED_SALT).sign(f"{registration.pk}:{int(_now())}")
+    response.set_cookie(
+        _cookie_name(registration.seminar_id),
+        value,
+        max_age=DONE_PAGE_SECONDS,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def _just_registered(request: HttpRequest, seminar: Seminar) -> Registration | None:
-    """The registration made in this browser a moment ago; forgotten after DONE_PAGE_SECONDS."""
-    remembered = request.session.get(_session_key(seminar.pk))
-    if not isinstance(remembered, dict) or _now() - remembered.get("at", 0) > DONE_PAGE_SECONDS:
-        request.session.pop(_session_key(seminar.pk), None)
+    """The registration made in this browser a moment ago; forgotten after DONE_PAGE_SECONDS
+    (the cookie's own expiry is the browser's to keep; the signed time is ours)."""
+    try:
+        value = signing.Signer(salt=JUST_REGISTERED_SALT).unsign(
+            request.COOKIES.get(_cookie_name(seminar.pk), "")
+        )
+        pk, at = (int(part) for part in value.split(":"))
+    except (signing.BadSignature, ValueError):
         return None
-    return Registration.objects.filter(pk=remembered.get("registration"), seminar=seminar).first()
+    if not 0 <= _now() - at <= DONE_PAGE_SECONDS:
+        return None
+    return Registration.objects.filter(pk=pk, seminar=seminar).first()
 
 
 @ratelimited("register", refused="register_refused")
@@ -112,8 +129,9 @@ def registration_create_view(request: HttpRequest, slug: str) -> HttpResponse:
             except RegistrationError as error:
                 form.add_error(error.field, error.message)
             else:
-                _just_registered_remember(request, registration)
-                return redirect("registrations:done", slug=seminar.slug)
+                response = redirect("registrations:done", slug=seminar.slug)
+                _just_registered_remember(response, registration)
+                return response
     else:
         form = RegistrationForm(initial=tracking_params(request.GET), seminar=seminar, **asked)
     statement = collection_statement_html(seminar=seminar)
@@ -186,7 +204,11 @@ def registration_done(request: HttpRequest, slug: str) -> HttpResponse:
     seminar = get_object_or_404(seminar_public_queryset(), slug=slug)
     registration = _just_registered(request, seminar)
     if registration is None:
-        return redirect(seminar)
+        response = redirect(seminar)
+        if _cookie_name(seminar.pk) in request.COOKIES:
+            # Forgotten, not merely hidden: a cookie past its ten minutes goes.
+            response.delete_cookie(_cookie_name(seminar.pk), samesite="Lax")
+        return response
     context = {
         "seminar": seminar,
         "registration": registration,

@@ -392,6 +392,22 @@ class Seminar(models.Model):
         now = now or timezone.now()
         return now >= self.starts_at - timedelta(hours=self.join_details_hours_before)
 
+    # What availability() and the seat counters read: the booking service re-reads these from
+    # the locked row (a test checks that availability reads nothing else).
+    BOOKING_FIELDS = (
+        "status",
+        "format",
+        "starts_at",
+        "registration_opens_at",
+        "registration_closes_at",
+        "capacity",
+        "seats_taken",
+        "online_capacity",
+        "online_seats_taken",
+        "waitlist_enabled",
+        "requires_approval",
+    )
+
     def availability(
         self,
         *,

@@ -275,7 +275,29 @@ def test_done_page_is_forgotten_ten_minutes_after_registering(client, monkeypatc
     assert later.status_code == 302
     assert later["Location"] == seminar.get_absolute_url()
     assert back_in_time.status_code == 302  # forgotten, not merely hidden
-    assert f"registration:{seminar.pk}" not in client.session
+    assert client.cookies[f"registered-{seminar.pk}"].value == ""
+
+
+def test_registering_writes_no_session_and_the_done_page_needs_the_signed_cookie(client):
+    from django.contrib.sessions.models import Session
+
+    seminar, other = SeminarFactory(), SeminarFactory()
+    response = client.post(register_url(seminar), form_data())
+    done_url = reverse("registrations:done", kwargs={"slug": seminar.slug})
+    cookie = client.cookies[f"registered-{seminar.pk}"]
+    registration = Registration.objects.get()
+
+    assert response["Location"] == done_url
+    assert not Session.objects.exists()
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert registration.token in client.get(done_url).content.decode()
+    # Another seminar's done page does not take this seminar's cookie, nor an edited one.
+    client.cookies[f"registered-{other.pk}"] = cookie.value
+    other_done = reverse("registrations:done", kwargs={"slug": other.slug})
+    assert client.get(other_done).status_code == 302
+    pk, rest = cookie.value.split(":", 1)
+    client.cookies[f"registered-{seminar.pk}"] = f"{int(pk) + 1}:{rest}"
+    assert client.get(done_url).status_code == 302
 
 
 def test_register_after_the_window_closed_while_the_form_was_open_says_so_once(client):
@@ -333,3 +355,51 @@ def test_done_page_after_the_seminar_was_cancelled_does_not_confirm_the_seat(cli
     assert "This seminar has been cancelled." in page
     assert "is confirmed" not in page
     assert "You are registered" not in page
+
+
+def _statement(sql: str) -> str:
+    """ "INSERT registrations_notification", "SELECT ... FOR UPDATE seminar_seminar": what a
+    statement does to which table, without its columns and values."""
+    verb = sql.split(None, 1)[0].upper()
+    table = re.search(r'(?:FROM|INTO|UPDATE)\s+"(\w+)"', sql)
+    lock = " FOR UPDATE" if sql.rstrip().endswith("FOR UPDATE") else ""
+    return f"{verb}{lock} {table.group(1)}" if table else verb
+
+
+@pytest.mark.django_db(transaction=True)  # real transactions, as in production
+def test_the_registration_post_makes_no_more_statements_than_these(
+    client, django_assert_max_num_queries, settings
+):
+    """The booking path's round trips, named: a new one here is a cost every sign-up pays.
+    (The email's task is only recorded here; what sending costs is the outbox tests' concern.)"""
+    from django.db import connection
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+
+    from registrations.webhooks import webhooks_any_active
+
+    seminar = SeminarFactory(capacity=10)
+    client.get(register_url(seminar))
+    webhooks_any_active()  # cached in a running server (see registrations/webhooks.py)
+
+    with django_assert_max_num_queries(20) as captured:
+        response = client.post(register_url(seminar), form_data())
+
+    assert response.status_code == 302
+    statements = [_statement(query["sql"]) for query in captured.captured_queries]
+    booking = [
+        "UPDATE seminar_seminar",  # the seat counter
+        "INSERT registrations_registration",
+        "INSERT registrations_notification",  # the outbox row of the confirmation email
+        "INSERT registrations_auditentry",
+    ]
+    # SQLite ignores FOR UPDATE: its writers queue at BEGIN IMMEDIATE instead.
+    lock = "SELECT FOR UPDATE" if connection.vendor == "postgresql" else "SELECT"
+    assert statements == [
+        "SELECT seminar_seminar",  # the page's seminar
+        "SELECT registrations_question",  # its questions (none here)
+        "BEGIN",
+        f"{lock} seminar_seminar",  # the seminar's row, locked: seats are counted on it
+        *booking,
+        "COMMIT",
+    ], statements

@@ -486,7 +486,7 @@ def test_registering_takes_as_many_queries_for_ten_answers_as_for_two(
     # has it cached: with it, and no endpoint, webhooks add no query to registering.
     webhooks_any_active()
 
-    with django_assert_num_queries(21) as with_few:
+    with django_assert_num_queries(14) as with_few:
         response = client.post(register_url(few), data_few)
     with django_assert_num_queries(len(with_few)):
         client.post(register_url(many), data_many)

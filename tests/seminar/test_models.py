@@ -127,3 +127,19 @@ def test_a_session_filling_the_seminar_exactly_is_accepted():
     form = SessionForm(session_form_data(seminar, seminar.starts_at, seminar.ends_at))
 
     assert form.errors == {}
+
+
+@pytest.mark.parametrize("format_", [Seminar.Format.ONLINE, Seminar.Format.HYBRID])
+def test_availability_reads_only_the_fields_booking_locks(format_, django_assert_num_queries):
+    """The booking service re-reads BOOKING_FIELDS from the locked row and trusts the rest of
+    the row it read before; availability reading any other field would decide on stale data
+    (here: a deferred field, loaded by a query of its own)."""
+    seminar = SeminarFactory(format=format_, online_capacity=5, requires_approval=True)
+    booking_only = Seminar.objects.only(*Seminar.BOOKING_FIELDS).get(pk=seminar.pk)
+
+    with django_assert_num_queries(0):
+        for mode in [None, *booking_only.attendance_modes]:
+            booking_only.availability(mode=mode)
+            booking_only.availability(mode=mode, ignore_window=True)
+            booking_only.seat_counter(mode)
+        assert booking_only.requires_approval
