@@ -65,8 +65,18 @@ def _contents_digests(seminar_ids: list[int]) -> dict[int, str]:
         return {pk: f"{sessions}:{texts}" for pk, sessions, texts in cursor.fetchall()}
 
 
+# The seat counters change with every booking and no kept piece shows them: left out of the
+# version, or a rush of registrations would start every batch afresh. A piece that shows seats
+# left must not be kept (nor be {% shared %} across batches).
+COUNTERS = frozenset({"seats_taken", "online_seats_taken"})
+_DIGESTED = [f.attname for f in Seminar._meta.concrete_fields if f.attname not in COUNTERS]
+
+
 def _row_digest(seminar: Seminar) -> str:
-    values = repr([getattr(seminar, field.attname) for field in Seminar._meta.concrete_fields])
+    # The stored values, not the attributes: a translated field's attribute is the active
+    # language's (modeltranslation), and each language's column is a field of its own.
+    stored = vars(seminar)
+    values = repr([stored.get(name) for name in _DIGESTED])
     return hashlib.blake2b(values.encode(), digest_size=16).hexdigest()
 
 
