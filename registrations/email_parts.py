@@ -102,7 +102,10 @@ class EmailParts:
         """Like get, for a value that depends on nothing but the seminar (its row, sessions and
         opening paragraphs), the language and the key: kept across batches while the seminar's
         version stays the same."""
-        version = self.get(("version", seminar.pk, id(seminar)), lambda: self._version(seminar))
+        # A batch's seminars come from one read: one version each for the batch.
+        mine = self._seminars.get(seminar.pk) is not None
+        versioned = ("version", seminar.pk) if mine else ("version", seminar.pk, id(seminar))
+        version = self.get(versioned, lambda: self._version(seminar))
         if version is None:
             return self.get(key, build)
         entry = _lasting.get(seminar.pk)
