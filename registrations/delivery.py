@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, F, Min, Q
-from django.tasks import default_task_backend, task
+from django.tasks import TaskResultStatus, default_task_backend, task
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -94,8 +94,50 @@ def notification_create(
         recipient=recipient,
         certificate=certificate,
     )
-    transaction.on_commit(lambda: _send_enqueue(notification_id=notification.pk))
+    transaction.on_commit(lambda: _new_enqueue(notification_ids=[notification.pk]))
     return notification
+
+
+def _database_queue():
+    """The task queue's backend when it is the database's (django_tasks_db), else None."""
+    from django_tasks_db import DatabaseBackend
+
+    backend = notifications_send_new.get_backend()
+    return backend if isinstance(backend, DatabaseBackend) else None
+
+
+def _new_enqueue(*, notification_ids: list[int]) -> None:
+    """Have new emails sent: by a task that takes every new email (_wake_enqueue) when the queue
+    is the database, where a waiting task can be seen; else by a task each, as before."""
+    if _database_queue() is not None:
+        _wake_enqueue()
+        return
+    for notification_id in notification_ids:
+        _send_enqueue(notification_id=notification_id)
+
+
+def _wake_enqueue() -> None:
+    """Queue a task that sends the new emails (notifications_deliver_new), unless one is
+    waiting to start already: that one claims after this commit, so it finds this email too.
+    A task already running may have claimed before it, so only a waiting one counts. A burst
+    of registrations thus queues a few tasks, not one each; if the process dies before this
+    runs, the scheduler's sweep (notifications_requeue_stale) queues the email.
+
+    Call it after the commit that wrote the emails, never inside it: a task started before the
+    commit would not see them.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    backend = _database_queue()
+    if backend is not None:
+        waiting = DBTaskResult.objects.filter(
+            status=TaskResultStatus.READY,
+            task_path=notifications_send_new.module_path,
+            backend_name=backend.alias,
+        )
+        if waiting.exists():
+            return
+    notifications_send_new.enqueue()
 
 
 def notifications_queue(*, notifications: list[Notification], now: datetime | None = None) -> int:
@@ -236,6 +278,48 @@ def notification_deliver(
     if claimed:
         _batch_send([notification, *others], now=now)
     return notification
+
+
+def _new():
+    """Emails about one registrant's own change that no task has tried yet (given no time: the
+    throttled bulk emails always have one)."""
+    return Notification.objects.filter(
+        status=NotificationStatus.PENDING, next_attempt_at__isnull=True, attempts=0
+    )
+
+
+def _claim_new(*, size: int, now: datetime) -> list[int]:
+    """Claim up to `size` new emails, oldest first, skipping those another worker is claiming.
+    On PostgreSQL one statement (a single round trip, atomic on its own)."""
+    if connection.vendor != "postgresql":
+        with transaction.atomic():  # SQLite's write transactions take turns
+            ids = list(_new().order_by("pk").values_list("pk", flat=True)[:size])
+            _claim(Notification.objects.filter(pk__in=ids), now=now)
+        return ids
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, attempts = attempts + 1, last_attempt_at = %s, "  # noqa: S608
+            f"next_attempt_at = NULL WHERE id IN (SELECT id FROM {table} WHERE status = %s "
+            "AND next_attempt_at IS NULL AND attempts = 0 ORDER BY id LIMIT %s "
+            "FOR UPDATE SKIP LOCKED) RETURNING id",
+            [NotificationStatus.SENDING, now, NotificationStatus.PENDING, size],
+        )
+        return sorted(pk for (pk,) in cursor.fetchall())
+
+
+def notifications_deliver_new(*, now: datetime | None = None) -> int:
+    """Claim a batch of new emails (confirmations and the like, see _new) and send it over one
+    connection. When the workers keep up, that is the one email just written; in a rush, all
+    that came in meanwhile. A full batch wakes another worker for the rest before it is sent.
+    Returns how many emails were claimed."""
+    size = settings.EMAIL_BATCH_SIZE
+    ids = _claim_new(size=size, now=now or timezone.now())
+    if len(ids) == size and _database_queue() is not None:
+        _wake_enqueue()
+    if ids:
+        _batch_send(_claimed(ids), now=now)
+    return len(ids)
 
 
 def notifications_deliver_due(*, now: datetime | None = None) -> int:
@@ -401,6 +485,13 @@ def notification_send(*, notification_id: int) -> None:
 
 
 @task()
+def notifications_send_new() -> None:
+    """The worker's side of the outbox for new emails: send those waiting (see
+    notifications_deliver_new and _wake_enqueue)."""
+    notifications_deliver_new()
+
+
+@task()
 def notifications_send_due() -> None:
     """The worker's side of bulk sending: send a batch of what is due now (see
     notifications_queue)."""
@@ -546,7 +637,7 @@ def reminders_schedule(*, now: datetime | None = None) -> int:
     Returns how many reminders were queued.
     """
     now = now or timezone.now()
-    queued = 0
+    new = []
     seminars = Seminar.objects.filter(
         status=Seminar.Status.PUBLISHED,
         starts_at__gt=now,
@@ -577,7 +668,9 @@ def reminders_schedule(*, now: datetime | None = None) -> int:
                 status=NotificationStatus.PENDING,
                 attempts=0,
             ).values_list("pk", flat=True)
-            for notification_id in waiting:
-                _send_enqueue(notification_id=notification_id)
-                queued += 1
-    return queued
+            new.extend(waiting)
+    if new:
+        # New emails, as a confirmation is. The scheduler runs this in autocommit, so the rows
+        # are committed already (see _wake_enqueue).
+        _new_enqueue(notification_ids=new)
+    return len(new)

@@ -36,7 +36,12 @@ class SharedNode(template.Node):
             context.autoescape,
             *(value.resolve(context) for value in self.vary_on),
         )
-        return parts.get(key, lambda: self.nodelist.render(context))
+        seminar = context.get("seminar")
+        if seminar is None:
+            return parts.get(key, lambda: self.nodelist.render(context))
+        # What a piece shows comes from the seminar (its row, its programme): kept while it
+        # stays the same (EmailParts.lasting).
+        return parts.lasting(seminar, key, lambda: self.nodelist.render(context))
 
 
 @register.tag

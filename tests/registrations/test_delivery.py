@@ -17,6 +17,7 @@ from registrations.delivery import (
     RETRY_DELAYS_MINUTES,
     notification_deliver,
     notification_retry,
+    notification_send,
     notifications_requeue_stale,
 )
 from registrations.models import Notification, Registration
@@ -98,8 +99,9 @@ def test_emails_queued_under_the_previous_task_path_are_still_sent(
 ):
     # The queue stores tasks by import path; the release before this one queued
     # registrations.tasks.notification_send, which now lives in registrations.delivery.
-    with django_capture_on_commit_callbacks(execute=True):
-        registration = registration_create(seminar=SeminarFactory(), data=registration_data())
+    registration = registration_create(seminar=SeminarFactory(), data=registration_data())
+    DBTaskResult.objects.all().delete()  # this release's task for it, not the old one
+    notification_send.enqueue(notification_id=registration.notifications.get().pk)
     DBTaskResult.objects.update(task_path="registrations.tasks.notification_send")
 
     call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
