@@ -2,4 +2,4 @@ from django.apps import AppConfig
 
 
 class InsertsConfig(AppConfig):
-    name = 'inserts'
+    name = "inserts"

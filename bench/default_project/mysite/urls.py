@@ -14,13 +14,13 @@ Including another URLconf
     1. Import the include() function: from django.urls import include, path
     2. Add a URL to urlpatterns:  path('blog/', include('blog.urls'))
 """
+
 from django.contrib import admin
 from django.urls import path
-
 from inserts import views
 
 urlpatterns = [
-    path('admin/', admin.site.urls),
-    path('', views.constant),
-    path('insert/', views.insert),
+    path("admin/", admin.site.urls),
+    path("", views.constant),
+    path("insert/", views.insert),
 ]
