@@ -42,7 +42,17 @@ EMAILS = int(os.environ.get("BENCH_PROFILE_EMAILS", "100"))
 SMTP_PORT = 8226
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 STARTED = re.compile(r'name="started" value="([^"]+)"')
-NUMBERS = re.compile(r"\b\d+\b|'[^']*'")
+NUMBERS = re.compile(r"\b\d+\b|'[^']*'|\"s\d+_x\d+\"")
+COLUMNS = re.compile(r"^(SELECT|INSERT INTO \S+|RETURNING) .*? (FROM|VALUES|ON CONFLICT) ")
+
+
+def shape_of(sql: str) -> str:
+    """A statement with its literals and column lists left out, so repeats group together."""
+    shape = NUMBERS.sub("?", " ".join(sql.split()))
+    shape = COLUMNS.sub(lambda found: f"{found.group(1)} (…) {found.group(2)} ", shape)
+    return re.sub(r" RETURNING .*$", " RETURNING …", shape)
+
+
 PROJECT_PACKAGES = ("registrations", "seminar", "organiser", "api", "config")
 
 
@@ -111,8 +121,7 @@ class Groups:
         try:
             return execute(sql, params, many, context)
         finally:
-            shape = NUMBERS.sub("?", " ".join(sql.split()))
-            entry = self.queries[(self.phase, shape[:150])]
+            entry = self.queries[(self.phase, shape_of(sql)[:150])]
             entry[0] += 1
             entry[1] += time.perf_counter() - started
 
@@ -172,15 +181,24 @@ def seminar_make():
     )
 
 
+CLIENT: list = []
+
+
 def register(path: str, number: int, tag: str, groups: Groups | None) -> None:
     """One registration as a browser makes it: a fresh cookie jar, the form, the POST."""
-    from django.test import Client
+    from http.cookies import SimpleCookie
 
-    client = Client(enforce_csrf_checks=True)
+    # One client (building one loads the middleware, and WhiteNoise then indexes every static
+    # file: seconds), with an empty cookie jar each time.
+    client = CLIENT[0]
+    client.cookies = SimpleCookie()
     client.cookies["django_language"] = "en"
     if groups:
         groups.phase = "GET"
-    page = client.get(path).content.decode()
+    page = client.get(path)
+    if page.status_code != 200:
+        raise RuntimeError(f"form {number} answered {page.status_code}")
+    page = page.content.decode()
     if groups:
         groups.phase = "POST"
     response = client.post(
@@ -335,6 +353,9 @@ def main() -> None:
     from registrations.models import Notification
 
     call_command("migrate", verbosity=0)
+    from django.test import Client
+
+    CLIENT.append(Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1"))
     tag = str(int(time.time()))
     seminar = seminar_make()
     path = f"/seminars/{seminar.slug}/register/"

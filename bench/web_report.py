@@ -1,6 +1,8 @@
 """Markdown for docs/benchmarks.md from bench/web.py's JSON: pages, registration (end to end,
 closed and open loop), CPU, the email worker and the gunicorn worker choice."""
 
+import re
+
 
 def header(*names: str) -> str:
     return "| " + " | ".join(names) + " |\n" + "| --- " * len(names) + "|"
@@ -28,6 +30,14 @@ CHOICE_HEADER = header(
 )
 
 
+def errors(figures: dict) -> str:
+    """Non-2xx/3xx answers, and wrk's socket errors (timeouts: 2 s) when there were any."""
+    socket = figures.get("socket_errors", "")
+    if socket and any(int(count) for count in re.findall(r"\d+", socket)):
+        return f"{figures['errors']} (sockets: {socket})"
+    return str(figures["errors"])
+
+
 def ratio(ours: float | None, baseline: float | None) -> str:
     return f"{ours / baseline:.2f}" if ours and baseline else "-"
 
@@ -51,7 +61,7 @@ def pages_section(web: dict) -> str:
             lines.append(
                 f"| {name} | {cache} | {figures['rate']:.0f} | "
                 f"{ratio(figures['rate'], default)} / {ratio(figures['rate'], constant)} | "
-                f"≥ 0.6 | {figures['p99']} | {figures['errors']} |"
+                f"≥ 0.6 | {figures['p99']} | {errors(figures)} |"
             )
     return f"""## Public pages
 
@@ -94,14 +104,14 @@ def registration_section(web: dict) -> str:
         "| --- | --- | --- | --- | --- | --- | --- |",
         f"| End to end: closed loop, email workers running, until the last email arrived "
         f"| {number(end_to_end, 1)} | {default:.0f} (default project, ORM insert) | "
-        f"**{ratio(end_to_end, default)}** | ≥ 0.15 | - | {register['errors']} |",
+        f"**{ratio(end_to_end, default)}** | ≥ 0.15 | - | {errors(register)} |",
         f"| End to end, against the bare raw-SQL insert | {number(end_to_end, 1)} | {raw:.0f} "
         f"(bare project, raw insert) | {ratio(end_to_end, raw)} | - | - | - |",
         f"| Closed loop during the load only (the earlier figure) | "
         f"{register['registrations_per_second']:.1f} ({register['rate']:.0f} req/s) | "
         f"{default:.0f} / {raw:.0f} | {ratio(register['registrations_per_second'], default)} / "
         f"{ratio(register['registrations_per_second'], raw)} | - | {register['p99']} | "
-        f"{register['errors']} |",
+        f"{errors(register)} |",
     ]
     api = web.get("api_register")
     if api:
@@ -110,7 +120,7 @@ def registration_section(web: dict) -> str:
             f"{api['registrations_per_second']:.1f} ({api['rate']:.0f} req/s) | "
             f"{default:.0f} / {raw:.0f} | {ratio(api['registrations_per_second'], default)} / "
             f"{ratio(api['registrations_per_second'], raw)} | - | {api['p99']} | "
-            f"{api['errors']} |"
+            f"{errors(api)} |"
         )
     open_rows = [
         open_loop_row(name, web[key])
