@@ -340,9 +340,9 @@ def top(profile: cProfile.Profile, limit: int = 25) -> str:
 def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-profile-"))
     settings_env(tmp)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True
-    )
+    from bench.web import static_collect
+
+    static_collect(dict(os.environ))
     import django
 
     django.setup()
