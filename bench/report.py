@@ -156,10 +156,11 @@ def outbox_only() -> None:
 
 
 def run_with(script: str, **env: str) -> str:
+    """Run a benchmark script; its progress (stderr) shows as it goes."""
     return subprocess.run(
         [sys.executable, str(ROOT / "bench" / script)],
         cwd=ROOT,
-        capture_output=True,
+        stdout=subprocess.PIPE,
         text=True,
         check=True,
         env={**os.environ, **env},
