@@ -94,9 +94,10 @@ def registration_section(web: dict) -> str:
     end_to_end = register.get("end_to_end_per_second")
     exact = "exact" if capacity["exact"] else "**NOT EXACT**"
     delivered = (
-        f"all {register['emails']} emails delivered"
+        f"{register['emails']} emails arrived for {register['registrations']} registrations"
         if register["all_delivered"]
-        else f"**only {register['emails']} emails delivered**"
+        else f"**the emails did not all arrive: {register['emails']} for "
+        f"{register['registrations']} registrations**"
     )
     lines = [
         "| Registration (form + POST) | Registrations/s | Baseline, inserts/s | Ratio | Target "
@@ -179,7 +180,10 @@ it used {open_loop.get("generator_cpu_s", "-")} s of CPU).
 User + system time from `/proc/<pid>/stat`: gunicorn's workers (the master's children) over the
 load, divided by the registrations (form + POST); the `db_worker` processes from the start of
 the load until the last email arrived, divided by the emails; PostgreSQL's backends of the
-benchmark's database over the same stretch, divided by the registrations.
+benchmark's database (the web's and the workers' connections both) over the same stretch,
+divided by the registrations. Processes that started or ended in between are counted from
+their start or lost: the servers' and workers' processes and their persistent connections
+live through the run.
 
 | Run | Web, ms per registration | PostgreSQL, ms per registration | Worker, ms per email |
 | --- | --- | --- | --- |
