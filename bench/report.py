@@ -8,6 +8,10 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import web_report
+
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
 
@@ -151,14 +155,56 @@ def outbox_only() -> None:
     print(section)
 
 
+def run_with(script: str, **env: str) -> str:
+    """Run a benchmark script; its progress (stderr) shows as it goes."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+        env={**os.environ, **env},
+    ).stdout
+
+
+def web_json(parts: str) -> dict:
+    return json.loads(run_with("web.py", BENCH_PARTS=parts).strip().splitlines()[-1])
+
+
+def profile_markdown() -> str:
+    return run_with("profile_registration.py").strip().rsplit("\n", 1)[0]
+
+
+def partial(only: str) -> None:
+    """BENCH_ONLY=registration, workers or profile: run that part alone and print its Markdown;
+    docs/benchmarks.md is left as it is (it holds one whole run)."""
+    if only == "registration":
+        web = web_json("registration")
+        print(web_report.registration_section(web))
+    elif only == "workers":
+        print(web_report.worker_choice_section(web_json("workers")))
+    elif only == "pages":
+        print(web_report.pages_section(web_json("pages")))
+    elif only == "profile":
+        print(web_report.profile_section(profile_markdown()))
+    else:
+        raise SystemExit(
+            f"BENCH_ONLY={only}: expected outbox, registration, pages, workers or profile"
+        )
+
+
 def main() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
-    if os.environ.get("BENCH_ONLY") == "outbox":
+    only = os.environ.get("BENCH_ONLY")
+    if only == "outbox":
         outbox_only()
+        return
+    if only:
+        partial(only)
         return
     organiser = run("organiser.py")
     organiser_table = organiser[organiser.index("| Measure") :].strip()
@@ -166,82 +212,27 @@ def main() -> None:
     checkin_table = checkin[checkin.index("| Query") :].strip()
     survey = run("survey_results.py")
     survey_table = survey[survey.index("| Results") :].strip()
-    web = json.loads(run("web.py").strip().splitlines()[-1])
+    web = web_json("pages,registration,api,backlog,workers")
     outbox = outbox_section(json.loads(run("outbox.py").strip().splitlines()[-1]))
-    constant, insert = web["constant"]["rate"], web["insert"]["rate"]
-    register = web["register"]
-    capacity = web["capacity"]
-    rows = [
-        ("Home page", web["home"], constant, 0.6),
-        ("Seminar page", web["seminar"], constant, 0.6),
-    ]
-    lines = [
-        "| Load (32 connections, 2 gunicorn workers) | Ours, req/s | Baseline, req/s | Ratio | "
-        "Target | p99 | Errors |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
-    ]
-    for name, figures, baseline, target in rows:
-        lines.append(
-            f"| {name} | {figures['rate']:.0f} | {baseline:.0f} (constant view) | "
-            f"{ratio(figures['rate'], baseline)} | ≥ {target} | {figures['p99']} | "
-            f"{figures['errors']} |"
-        )
-    lines.append(
-        f"| Registration (form + POST) | {register['registrations_per_second']:.0f} "
-        f"registrations/s ({register['rate']:.0f} req/s) | {insert:.0f} (insert view) | "
-        f"{ratio(register['registrations_per_second'], insert)} | ≥ 0.5 | {register['p99']} "
-        f"(p99 < 100 ms) | {register['errors']} |"
-    )
-    api_register, api_capacity = web["api_register"], web["api_capacity"]
-    lines.append(
-        f"| Registration through the API (JSON POST with a token) | "
-        f"{api_register['registrations_per_second']:.0f} registrations/s "
-        f"({api_register['rate']:.0f} req/s) | {insert:.0f} (insert view) | "
-        f"{ratio(api_register['registrations_per_second'], insert)} | - | {api_register['p99']} | "
-        f"{api_register['errors']} |"
-    )
-    api_exact = (
-        api_capacity["confirmed"]
-        == min(api_capacity["capacity"], api_register["registrations"])
-        == api_capacity["seats_taken"]
-    )
-    exact = (
-        capacity["confirmed"]
-        == min(capacity["capacity"], register["registrations"])
-        == (capacity["seats_taken"])
-    )
+    profile = web_report.profile_section(profile_markdown())
     report = f"""# Benchmarks
 
 Written by `make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. Machine: {versions()}.
 Absolute numbers vary between machines; the ratios to the bare-Django baseline are the targets.
 
 Set-up: `PRODUCTION=1` settings (HTTPS redirect off, as TLS ends at a proxy), PostgreSQL,
-`DEBUG` off, collected static files, gunicorn with 2 sync workers, rate limits off (every request
-comes from one address), wrk with 2 threads and 32 connections for {
-        os.environ.get("BENCH_SECONDS", "15")
-    } s per figure, all on loopback. The baseline is a bare Django project under the same
-gunicorn set-up (`bench/baseline`): a view returning a constant 8 kB page and a view inserting one
-row.
+`DEBUG` off, collected static files, gunicorn `{web["gunicorn_args"]}` (`BENCH_GUNICORN_ARGS`),
+rate limits off (every request comes from one address), wrk with 2 threads and 32 connections
+for {web["seconds"]} s per figure, all on loopback. Two baselines run under the same gunicorn
+set-up: a default `startproject` project (`bench/default_project`, the main one) and a bare
+project (`bench/baseline`), each with a view returning a constant 8 kB page and a view
+inserting one row. Load average (the machine's, other work included) at the start and the end
+of the web benchmark: {web["load_before"]:.1f}, {web["load_after"]:.1f}.
 
-## Pages and registration
-
-{chr(10).join(lines)}
-
-Capacity after the registration run: {capacity["confirmed"]} confirmed of {capacity["capacity"]}
-seats, {capacity["waitlisted"]} waitlisted, seat counter {capacity["seats_taken"]}:
-{"exact" if exact else "NOT EXACT"}. Through the API: {api_capacity["confirmed"]} confirmed of
-{api_capacity["capacity"]} seats, seat counter {api_capacity["seats_taken"]}:
-{"exact" if api_exact else "NOT EXACT"}.
-
-## Email worker
-
-- Delay from registration to the email leaving, with two `db_worker` processes running beside the
-  registration load: median {web["delay"]["p50"]:.1f} s, p99 {web["delay"]["p99"]:.1f} s
-  ({web["delay"]["emails"]} emails).
-- Throughput on a backlog of {web["worker"]["emails"]} emails about one registrant each (a task
-  each, as confirmations are queued; a task takes along those that have waited, so a backlog
-  goes in batches), two workers, local SMTP sink: {web["worker"]["per_second"]} emails/s.
-
+{web_report.pages_section(web)}
+{web_report.registration_section(web)}
+{web_report.worker_choice_section(web)}
+{profile}
 {outbox}
 ## Organiser tools at 100,000 registrations
 
