@@ -248,12 +248,15 @@ def registration_groups(groups: Groups) -> list[str]:
     from django.middleware.csrf import CsrfViewMiddleware
     from django.template.base import Template
 
-    from registrations import forms
+    from registrations import forms, views
 
     missing = []
     for ok, name in (
         (groups.method(forms.RegistrationForm, "__init__", "form build"), "RegistrationForm"),
-        (groups.function("registrations.views.empty_form_html", "form build"), "empty_form_html"),
+        (
+            groups.method(views.EmptyRegistrationForm, "html", "form build"),
+            "EmptyRegistrationForm.html",
+        ),
         (groups.function("registrations.forms.started_sign", "form build"), "started_sign"),
         (groups.method(BaseForm, "full_clean", "validation"), "full_clean"),
         (

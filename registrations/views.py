@@ -22,9 +22,14 @@ from seminar.tracking import tracking_params
 
 from .calendar import calendar_ics
 from .errors import DuplicateRegistration, RegistrationError, RegistrationRefused
-from .forms import RegistrationForm, ResendForm
+from .forms import RegistrationForm, ResendForm, started_sign
 from .models import Registration
-from .questions import questions_signature, seminar_fixed, seminar_questions
+from .questions import (
+    questions_applicable,
+    questions_signature,
+    seminar_fixed,
+    seminar_questions,
+)
 from .selectors import registration_waitlist_position
 from .services import (
     registration_create,
@@ -132,16 +137,18 @@ def registration_create_view(request: HttpRequest, slug: str) -> HttpResponse:
                 response = redirect("registrations:done", slug=seminar.slug)
                 _just_registered_remember(response, registration)
                 return response
-    else:
+    elif request.GET or seminar.is_hybrid:
+        # A hybrid seminar's form carries its seats left, and tracking parameters are put in
+        # as the form's initial values: neither is the cached empty form.
         form = RegistrationForm(initial=tracking_params(request.GET), seminar=seminar, **asked)
+    else:
+        form = EmptyRegistrationForm(seminar=seminar, **asked)
     statement = collection_statement_html(seminar=seminar)
-    # A hybrid seminar's form carries its seats left, so it is not the cached empty form.
-    cached = not (form.is_bound or request.GET or seminar.is_hybrid)
     context = {
         "seminar": seminar,
         "form": form,
         "collection_statement": statement,
-        "form_html": empty_form_html(form, statement) if cached else None,
+        "form_html": form.html(statement) if isinstance(form, EmptyRegistrationForm) else None,
         "mode_availability": seminar_mode_availability(seminar=seminar),
         "availability": seminar.availability(),
         "refusal": refusal,
@@ -167,37 +174,53 @@ STARTED_PLACEHOLDER = "__registration_form_started__"
 STATEMENT_PLACEHOLDER = "__collection_statement__"
 
 
-def empty_form_html(form: RegistrationForm, collection_statement: str) -> str:
-    """The empty form, rendered once per language and process, and per seminar for seminars
-    that ask questions of their own.
+class EmptyRegistrationForm:
+    """The registration page's empty form, rendered once per language and process, and per
+    seminar for seminars that ask questions of their own; the page's template asks of it only
+    what an unbound form answers (no errors, its questions).
 
-    Laying out the form is most of the cost of the registration page, and an empty form differs
-    between visitors only in its signed start time and between seminars only in the collection
-    statement, which are put in afterwards, and in their questions. A seminar's form is kept
-    with a digest of its questions as loaded for this request, so an organiser's edit (a new
-    question, a relabelled option) shows at once, with no signal to forget. Kept in process
-    memory, so a deploy (a restart) never serves an old form; one entry per seminar and
+    Building and laying out the form is most of the cost of the registration page, and an empty
+    form differs between visitors only in its signed start time and between seminars only in
+    the collection statement, which are put in afterwards, and in their questions. A seminar's
+    form is kept with a digest of its questions as loaded for this request, so an organiser's
+    edit (a new question, a relabelled option) shows at once, with no signal to forget. Kept in
+    process memory, so a deploy (a restart) never serves an old form; one entry per seminar and
     language, so edits do not pile up. A seminar that screens its registrations has its own
-    entry too, as its button differs.
+    entry too, as its button differs. The form itself is only built when its entry is missing
+    or stale.
     """
-    # A screened seminar's form has a button of its own ("Send my application").
-    screened = form.seminar is not None and form.seminar.requires_approval
-    key = (get_language(), form.seminar.pk if form.questions or screened else None)
-    signature = (
-        questions_signature(questions=form.questions, known=form.known) if form.questions else ""
-    ) + ("screened" if screened else "")
-    cached = _empty_forms.get(key)
-    if cached is None or cached[0] != signature:
-        started = form.fields["started"].initial
-        form.fields["started"].initial = STARTED_PLACEHOLDER
-        html = render_crispy_form(form, context={"collection_statement": STATEMENT_PLACEHOLDER})
-        form.fields["started"].initial = started
-        cached = _empty_forms[key] = (signature, html)
-    return (
-        cached[1]
-        .replace(STARTED_PLACEHOLDER, form.fields["started"].initial)
-        .replace(STATEMENT_PLACEHOLDER, collection_statement)
-    )
+
+    is_bound = False
+    errors: dict = {}  # read by the template, never written
+
+    def __init__(self, *, seminar: Seminar, questions: list, known: dict) -> None:
+        self.seminar, self.questions_given, self.known = seminar, questions, known
+        # As RegistrationForm carries them: known values it asks itself do not rule any out.
+        known_here = {k: v for k, v in known.items() if k not in RegistrationForm.base_fields}
+        self.questions = questions_applicable(questions=questions, known=known_here)
+
+    def html(self, collection_statement: str) -> str:
+        # A screened seminar's form has a button of its own ("Send my application").
+        screened = self.seminar.requires_approval
+        key = (get_language(), self.seminar.pk if self.questions or screened else None)
+        signature = (
+            questions_signature(questions=self.questions, known=self.known)
+            if self.questions
+            else ""
+        ) + ("screened" if screened else "")
+        cached = _empty_forms.get(key)
+        if cached is None or cached[0] != signature:
+            form = RegistrationForm(
+                seminar=self.seminar, questions=self.questions_given, known=self.known
+            )
+            form.fields["started"].initial = STARTED_PLACEHOLDER
+            html = render_crispy_form(form, context={"collection_statement": STATEMENT_PLACEHOLDER})
+            cached = _empty_forms[key] = (signature, html)
+        return (
+            cached[1]
+            .replace(STARTED_PLACEHOLDER, started_sign())
+            .replace(STATEMENT_PLACEHOLDER, collection_statement)
+        )
 
 
 def registration_done(request: HttpRequest, slug: str) -> HttpResponse:
