@@ -181,6 +181,7 @@ def partial(only: str) -> None:
     if only == "registration":
         web = web_json("registration")
         print(web_report.registration_section(web))
+        print(web_report.budget_section(web))
     elif only == "workers":
         print(web_report.worker_choice_section(web_json("workers")))
     elif only == "pages":
@@ -231,6 +232,7 @@ of the web benchmark: {web["load_before"]:.1f}, {web["load_after"]:.1f}.
 
 {web_report.pages_section(web)}
 {web_report.registration_section(web)}
+{web_report.budget_section(web)}
 {web_report.worker_choice_section(web)}
 {profile}
 {outbox}
@@ -240,35 +242,64 @@ of the web benchmark: {web["load_before"]:.1f}, {web["load_after"]:.1f}.
 
 ## Where the time goes, and what was changed
 
-- **Public pages** met their target only with caching: rendering the seminar page (programme,
-  speakers, partners, four queries) takes about 7 ms, a third of a constant response's budget.
-  Home and seminar pages are now served from the cache for `PUBLIC_PAGE_CACHE_SECONDS` (1 s), so
-  an organiser's edit or a new seat count shows within a second. The language middleware decides
-  which paths are public from their prefix instead of resolving every URL twice.
-- **Registration** falls far short of half the insert baseline. Profile (in process, on
-  PostgreSQL): the form page takes 4.8 ms, the POST 15 ms, against well under 1 ms for the bare
-  insert. Two app workers on two cores therefore top out near 150 registrations a second; alone,
-  the app reaches about 140, and with the two email workers competing for the same cores (as in
-  the run above) about 55. What was changed:
-  1. Laying out the crispy form was 80% of the form page (26 ms). The empty form is now rendered
-     once per language and process, with only the signed start time put in per visitor.
-  2. The duplicate-email check moved out of the locked section (the unique index still catches
-     a race), shortening the time each sign-up holds the seminar's row.
-  Where the POST's time goes: form validation and the bot checks (about 3 ms), the booking
-  transaction (about 10 ms: lock the seminar, insert the registration, its outbox email and its
-  audit entry, bump the seat counter, commit), the task row and the session (about 2 ms). Those
-  writes are what make the booking safe (never overbooked, no email lost, every change
-  recorded), so they stay. One seminar's sign-ups also queue for its row lock by design; that
-  is a second ceiling near 200 a second. Ways to go further, not taken: more app servers (the
-  app scales out; see the two-server test), fewer round trips by moving the booking into one SQL
-  statement, and splitting a large seminar's seats over several counter rows.
-- **Email delay**: an email about one registrant's own change (a confirmation) goes at once on
-  its own task, so that it is not held behind a backlog; when the workers fall behind (a rush),
-  a task takes along the confirmations that have waited two seconds, in one batch over one
+- **Public pages** meet their target with the page cache: home and seminar pages are served
+  from the cache for `PUBLIC_PAGE_CACHE_SECONDS` (1 s), so an organiser's edit or a new seat
+  count shows within a second. Without it (the rows "cache off" above) each page is rendered
+  per request: about 7 ms of CPU for the home page and 13 ms for the seminar page (in process,
+  December 2026), almost all of it Django's template engine walking the programme, speakers and
+  partners (a few thousand variable lookups and translated strings per page) against well under
+  1 ms for a constant response. No amount of query tuning brings a rendered page near 0.6 of a
+  constant one; what would is not rendering it per request: the page cache we have, or a cache
+  keyed on a version of the seminar's content (invalidated on every change, seat counts put in
+  afterwards), which would make an organiser's edit show at once rather than within a second.
+- **Registration, the POST** (issue 17). In process on PostgreSQL, the same harness before and
+  after, back to back: **13.9 ms of CPU before, 10.4 ms after**, and 17 SQL statements with
+  three commits (three WAL flushes) before, 10 with one commit after. What changed, each without
+  giving up a guarantee:
+  1. No session row for an anonymous registrant: the "done" page is reached through a signed
+     cookie (the registration's id and the time, HttpOnly, SameSite=Lax, ten minutes), not the
+     session; that removed a read, an insert and a commit of its own.
+  2. No duplicate check before the lock and no savepoint: the unique index on active addresses
+     refuses a duplicate, which rolls the whole booking back (seat counter included); only then
+     is the registration holding the address read. A registrant who is already in is still told
+     so when the seminar is full or closed (the refused path looks them up too).
+  3. The locked read of the seminar re-reads only what booking decides on
+     (`Seminar.BOOKING_FIELDS`; a test checks `availability()` reads nothing else), not the
+     whole row with its titles in three languages.
+  4. The email's task: one wake-up task for a burst of emails instead of a task row per
+     registration (a registration queues one only when none is waiting); the task takes every
+     new email in one claim and sends them over one SMTP connection.
+  5. The form page no longer builds the form for a visitor when its cached rendering is fresh.
+  What stays, and why: the lock on the seminar's row, the seat counter's UPDATE, the
+  registration, its outbox email and its audit entry, written in one transaction with one
+  commit. They are what makes the booking safe (never overbooked, no email lost, every change
+  recorded). `tests/registrations/test_views.py` names the POST's statements and fails if one
+  is added.
+- **The email** (issue 17): a confirmation sent on its own now costs 6 queries instead of 10
+  (the seminar's opening paragraphs, programme and shared template pieces are kept in the
+  worker across batches, keyed on a version of the seminar's content read in one query), about
+  a third less CPU; in a rush the emails go in batches of `EMAIL_BATCH_SIZE` over one
+  connection for about 4 ms each. What is left per email: its personal templates (greeting,
+  details, links), its calendar file, the SMTP exchange and the UPDATE marking it sent (kept per
+  email: it is what keeps a crash from sending a batch twice).
+- **What stands between the registration figure and its target**: the CPU budget above. The
+  web workers spend most of a registration in Django itself: two requests through the
+  middleware, the form's fields and validation, three ORM inserts and two reads, template
+  rendering of the form page; PostgreSQL spends its share on the inserts, their indexes and the
+  commit; the worker on the email. A design that would reach 0.15 of the insert baseline on
+  two cores would have to do several times less per registration: serve the form page without
+  rendering it per visitor (a static page whose CSRF token and start time are fetched by a small
+  script, or edge-cached), take the POST on a path that writes the registration, outbox and audit
+  rows in one SQL statement, and send emails from pre-rendered templates. Each of those trades
+  the framework's checks (forms, CSRF, the ORM's model validation, templates in three languages)
+  for hand-written code, so we have not taken them. The app scales out instead: web servers and
+  email workers on other hosts share the database and the queue (`SKIP LOCKED`), and one
+  seminar's sign-ups serialise only on its row lock, held for well under a millisecond of
+  database time.
+- **Email delay**: an email about one registrant's own change (a confirmation) leaves within
+  about a second; in a rush the workers take the waiting confirmations in batches over one
   connection. Announcements and change notices go in batches (see above), after every other
   task.
-  Workers run on the same two cores as the app servers and PostgreSQL; workers on other hosts
-  share the queue (`SKIP LOCKED`) and scale it out.
 - **Dashboard and exports**: see `bench/organiser.py`; the dashboard went from 556 ms (14
   queries) to one grouped scan, the CSV from 14 s to a tuple stream, the XLSX from 27 s to a
   streaming writer (`organiser/xlsx.py`), all in constant memory.

@@ -1,6 +1,7 @@
 """Markdown for docs/benchmarks.md from bench/web.py's JSON: pages, registration (end to end,
 closed and open loop), CPU, the email worker and the gunicorn worker choice."""
 
+import os
 import re
 
 
@@ -241,4 +242,31 @@ too); then the same under cProfile. The email is the confirmation, delivered on 
 worker's task does when it keeps up.
 
 {markdown.strip()}
+"""
+
+
+def budget_section(web: dict) -> str:
+    """What stands between the registration figure and its target, from this run's own CPU
+    figures: every registration costs the two cores its web, database and email time."""
+    register = web["register"]
+    web_ms = register.get("cpu_ms_per_registration")
+    pg_ms = register.get("postgres_cpu_ms_per_registration")
+    email_ms = register.get("cpu_ms_per_email")
+    if not (web_ms and pg_ms and email_ms):
+        return ""
+    total = web_ms + pg_ms + email_ms
+    cores = os.cpu_count() or 2
+    ceiling = 1000 * cores / total
+    target = 0.15 * web["default_insert"]["rate"]
+    budget = 1000 * cores / target
+    return f"""### The CPU budget of a registration
+
+Measured in the closed-loop run above, one registration costs the machine
+{web_ms:.1f} ms of CPU in the web workers (the form page and the POST), {pg_ms:.1f} ms in
+PostgreSQL and {email_ms:.1f} ms in the email worker: {total:.1f} ms in all. On {cores} cores
+that allows at most {ceiling:.0f} registrations a second before counting wrk, the SMTP sink and
+the operating system, which share the same cores. The target (0.15 of the default project's
+{web["default_insert"]["rate"]:.0f} inserts a second, {target:.0f} registrations a second)
+needs {budget:.1f} ms a registration in all, that is, about {total / budget:.1f} times less
+than now. See "Where the time goes" for what that would take.
 """
