@@ -294,8 +294,8 @@ of the web benchmark: {web["load_before"]:.1f}, {web["load_after"]:.1f}.
   the framework's checks (forms, CSRF, the ORM's model validation, templates in three languages)
   for hand-written code, so we have not taken them. The app scales out instead: web servers and
   email workers on other hosts share the database and the queue (`SKIP LOCKED`), and one
-  seminar's sign-ups serialise only on its row lock, held for well under a millisecond of
-  database time.
+  seminar's sign-ups serialise only on its row lock, held from the locked read to the commit
+  of the booking transaction.
 - **Email delay**: an email about one registrant's own change (a confirmation) leaves within
   about a second; in a rush the workers take the waiting confirmations in batches over one
   connection. Announcements and change notices go in batches (see above), after every other
