@@ -1,6 +1,17 @@
+import os
+
 import pytest
 from django.db import connection
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
+
+# Property tests (README, "Tests"): `make test` and CI use the "ci" profile, the same examples in
+# every run (a failure is reproduced by running again) and no per-example deadline (a loaded
+# 2-core machine is slow, not wrong). HYPOTHESIS_PROFILE=thorough draws fresh examples, and each
+# test's full count of them (tests/hypothesis_budget.py).
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("thorough", deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)
