@@ -167,9 +167,17 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # The admin's per-language tabs need jQuery UI; serve it from its wheel rather than a CDN.
 STATICFILES_DIRS = [BASE_DIR / "static", ("jquery-ui", xstatic.pkg.jquery_ui.BASE_DIR)]
 JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
+# STATIC_COMPRESS=0 keeps the hashed names but skips WhiteNoise's gzip and Brotli copies, which
+# take over a minute of CPU in `collectstatic`: only for the tests that start real servers
+# (tests/test_multiprocess.py). Production leaves it on.
+STATIC_COMPRESS = env_bool("STATIC_COMPRESS", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_COMPRESS
+        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

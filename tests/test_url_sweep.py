@@ -7,7 +7,6 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from registrations.demo import demo_load
 from registrations.models import AuditEntry, Notification, Registration
 from registrations.permissions import VIEWERS, groups_ensure
 from seminar.models import Organisation, Seminar, Session, Speaker
@@ -25,8 +24,7 @@ def url_patterns(patterns=None, prefix=""):
 
 
 @pytest.fixture
-def data():
-    demo_load(password="demo-pass-123")
+def data(demo_module):
     registration = Registration.objects.filter(phone__gt="").exclude(name_zh="").first()
     registration.refresh_from_db()
     object_ids = {

@@ -16,6 +16,7 @@ from tests.factories import (
     SeminarFactory,
     choice_question,
 )
+from tests.hypothesis_budget import examples
 
 from .conftest import client_for
 
@@ -203,7 +204,7 @@ def test_a_sync_resumes_from_its_last_cursor_with_only_the_changes(organiser_api
 
 
 @settings(
-    max_examples=30,
+    max_examples=examples(30),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

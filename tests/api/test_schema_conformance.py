@@ -16,13 +16,15 @@ from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
 from tests.factories import RegistrationFactory, SeminarFactory
+from tests.hypothesis_budget import examples
 
 from .conftest import client_for
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
-# Per operation; with ~15 operations this is several hundred requests and about a minute.
-EXAMPLES = 30
+# Per operation, with ~15 operations: 30 each (several hundred requests) under the thorough
+# profile, 10 each in CI (tests/hypothesis_budget.py).
+EXAMPLES = examples(30)
 
 
 @pytest.fixture(autouse=True)

@@ -7,13 +7,16 @@ from hypothesis import strategies as st
 
 from registrations.models import Registration
 from tests.factories import SeminarFactory, choice_question
+from tests.hypothesis_budget import examples
 
 from .conftest import client_for
 from .writes import create_url, registration_body
 
 pytestmark = pytest.mark.django_db
 SETTINGS = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 odd_text = st.text(

@@ -25,6 +25,7 @@ from tests.factories import (
     SeminarFactory,
     choice_question,
 )
+from tests.hypothesis_budget import examples
 from tests.organiser.test_admin_programme import posted_form
 from tests.organiser.test_admin_questions import user_in
 from tests.registrations.test_properties import PROPERTY_SETTINGS
@@ -584,7 +585,7 @@ def test_the_list_shows_progress_in_a_fixed_number_of_queries(
     assert "Sent " in text(page)
 
 
-@settings(max_examples=40, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(40), **PROPERTY_SETTINGS)
 @given(
     subject=st.text(max_size=250),
     body=st.one_of(st.text(max_size=400), st.sampled_from(["x" * 20_001, "{name}" * 3_334])),
@@ -626,7 +627,7 @@ def test_a_draft_is_deleted_until_an_email_went_out_for_it(organiser_client, sem
     assert refused.status_code == 403
 
 
-@settings(max_examples=40, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(40), **PROPERTY_SETTINGS)
 @given(
     send_at=st.one_of(
         st.text(max_size=30),
@@ -644,7 +645,7 @@ def test_any_schedule_is_taken_or_refused_next_to_the_field(organiser_client, se
         assert response.context["form"].errors["send_at"]
 
 
-@settings(max_examples=40, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(40), **PROPERTY_SETTINGS)
 @given(
     query=st.dictionaries(
         st.sampled_from(

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from registrations.models import AuditEntry, Certificate, CertificateRun
 from registrations.permissions import CHECK_IN_STAFF, ORGANISERS, VIEWERS
 from tests.factories import RegistrationFactory
+from tests.hypothesis_budget import examples
 from tests.organiser.test_admin_programme import posted_form
 from tests.organiser.test_admin_questions import user_in
 from tests.registrations.certificate_helpers import (
@@ -192,7 +193,7 @@ def test_seminar_admin_shows_the_certificates_link_and_fieldset(organiser_client
     assert "on_certificate" in content
 
 
-@settings(max_examples=20, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(20), **PROPERTY_SETTINGS)
 @given(reason=st.text(max_size=300))
 def test_revoke_form_never_errors(client, django_user_model, reason):
     user = django_user_model.objects.filter(username="prop").first() or user_in(
@@ -213,7 +214,7 @@ def test_revoke_form_never_errors(client, django_user_model, reason):
         assert certificate.revoke_reason == reason.strip()[:255]
 
 
-@settings(max_examples=20, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(20), **PROPERTY_SETTINGS)
 @given(override=st.one_of(st.none(), st.text(max_size=20)))
 def test_issue_form_never_errors_and_issues_only_with_the_override(
     client, django_user_model, override

@@ -14,6 +14,7 @@ from registrations.editions import EDITION_SLUG_TAKEN, EDITION_START_PAST, EDITI
 from registrations.permissions import ORGANISERS, VIEWERS, groups_ensure
 from seminar.models import Seminar
 from tests.factories import SeminarFactory, SeriesFactory, SessionFactory, SurveyFactory
+from tests.hypothesis_budget import examples
 
 pytestmark = pytest.mark.django_db
 HKT = timezone.get_default_timezone()
@@ -285,7 +286,7 @@ def test_series_page_lists_its_editions(organiser_client, seminar):
 
 
 @settings(
-    max_examples=40,
+    max_examples=examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -21,6 +21,7 @@ from registrations.models import AuditEntry, Notification, Registration
 from registrations.permissions import VIEWERS, groups_ensure
 from seminar.models import Seminar
 from tests.factories import RegistrationFactory, SeminarFactory, SessionFactory
+from tests.hypothesis_budget import examples
 from tests.organiser.test_admin_programme import (
     STARTS_AT,
     WEEK,
@@ -320,7 +321,7 @@ def queued_for(seminar: Seminar) -> dict[str, int]:
     return dict(Counter(rows.values_list("kind", flat=True)))
 
 
-@settings(max_examples=25, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(25), **PROPERTY_SETTINGS)
 @given(post=seminar_posts)
 def test_the_offer_never_errors_and_the_message_counts_what_was_queued(organiser_client, post):
     seminar = SeminarFactory(

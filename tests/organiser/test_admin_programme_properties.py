@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.factories import SeminarFactory, SessionFactory
+from tests.hypothesis_budget import examples
 from tests.organiser.test_admin_programme import (
     STARTS_AT,
     change_url,
@@ -58,7 +59,7 @@ def seminar():
     return seminar
 
 
-@settings(max_examples=25, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(25), **PROPERTY_SETTINGS)
 @given(day=DAY, start=CLOCK, end=CLOCK, new_day=DAY, new_start=CLOCK, new_end=CLOCK)
 def test_any_session_time_is_saved_or_refused_beside_a_box(
     organiser_client,

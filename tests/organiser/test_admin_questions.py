@@ -28,6 +28,7 @@ from tests.factories import (
     SeminarFactory,
     choice_question,
 )
+from tests.hypothesis_budget import examples
 from tests.organiser.test_admin_programme import posted_form
 from tests.registrations.test_properties import PROPERTY_SETTINGS
 
@@ -574,7 +575,7 @@ question_posts = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=120, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(120), **PROPERTY_SETTINGS)
 @given(changes=question_posts)
 def test_the_question_page_never_errors_or_half_saves(organiser_client, changes):
     seminar = SeminarFactory()
@@ -612,7 +613,7 @@ def test_the_question_page_never_errors_or_half_saves(organiser_client, changes)
         assert Answer.objects.get().options.get() in later.options.all()
 
 
-@settings(max_examples=40, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(40), **PROPERTY_SETTINGS)
 @given(source=st.one_of(st.sampled_from(["source", "target", "empty", "", "0"]), st.text()))
 def test_the_copy_page_never_errors_and_copies_all_or_nothing(organiser_client, source):
     seminars = {

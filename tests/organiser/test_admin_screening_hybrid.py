@@ -28,6 +28,7 @@ from tests.factories import (
     registration_admin_data,
     registration_data,
 )
+from tests.hypothesis_budget import examples
 from tests.organiser.test_admin import seminar_form_post_data
 from tests.registrations.test_properties import PROPERTY_SETTINGS
 
@@ -336,7 +337,7 @@ def test_the_decline_service_refuses_a_message_over_the_limit(screened):
     assert statuses(chan) == [Status.PENDING]
 
 
-@settings(max_examples=30, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(30), **PROPERTY_SETTINGS)
 @given(
     message=st.one_of(
         st.text(max_size=50),

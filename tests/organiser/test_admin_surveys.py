@@ -25,6 +25,7 @@ from tests.factories import (
     SurveyQuestionFactory,
     survey_response,
 )
+from tests.hypothesis_budget import examples
 from tests.organiser.test_admin_programme import posted_form
 from tests.organiser.test_admin_questions import user_in
 from tests.registrations.test_properties import PROPERTY_SETTINGS
@@ -261,7 +262,7 @@ question_posts = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=60, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(60), **PROPERTY_SETTINGS)
 @given(changes=question_posts)
 def test_the_survey_page_never_errors_or_loses_answers(organiser_client, changes):
     survey = SurveyFactory(seminar=SeminarFactory(capacity=None))
@@ -280,7 +281,7 @@ def test_the_survey_page_never_errors_or_loses_answers(organiser_client, changes
     assert survey.effective_closes_at > survey.effective_opens_at  # whatever was typed
 
 
-@settings(max_examples=40, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(40), **PROPERTY_SETTINGS)
 @given(
     option=st.sampled_from(["", "A", "x" * 400]),
     kind=st.sampled_from([Kind.CHOICE, Kind.RATING, "nonsense"]),
@@ -300,7 +301,7 @@ def test_the_question_page_never_errors(organiser_client, option, kind, delete, 
     assert question.options.filter(label_en="Chosen").exists()
 
 
-@settings(max_examples=60, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(60), **PROPERTY_SETTINGS)
 @given(
     params=st.dictionaries(
         st.sampled_from(["participant_type", "region", "other"]),

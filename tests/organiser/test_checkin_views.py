@@ -13,12 +13,13 @@ from registrations.models import Registration
 from registrations.permissions import CHECK_IN_STAFF, ORGANISERS, VIEWERS, groups_ensure
 from seminar.models import Seminar
 from tests.factories import RegistrationFactory, SeminarFactory
+from tests.hypothesis_budget import examples
 
 pytestmark = pytest.mark.django_db
 PROPERTY_SETTINGS = {
     "deadline": None,
     "derandomize": True,
-    "max_examples": 25,
+    "max_examples": examples(25),
     "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 }
 SCRIPT = {"HTTP_X_REQUESTED_WITH": "checkin"}

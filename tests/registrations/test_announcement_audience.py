@@ -27,6 +27,7 @@ from tests.factories import (
     SeminarFactory,
     choice_question,
 )
+from tests.hypothesis_budget import examples
 
 pytestmark = pytest.mark.django_db
 
@@ -334,7 +335,7 @@ def subsets(values):
 
 
 @settings(
-    max_examples=60,
+    max_examples=examples(60),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from registrations.models.certificates import certificate_code_generate
 from registrations.models.registration import CHECKIN_ALPHABET
 from tests.factories import RegistrationFactory
+from tests.hypothesis_budget import examples
 from tests.registrations.certificate_helpers import (
     HK_NAME_EN,
     HK_NAME_ZH,
@@ -108,7 +109,7 @@ def test_a_code_typed_in_lower_case_goes_to_the_upper_case_page(client):
     assert certificate.code in response.content.decode()
 
 
-@settings(max_examples=60, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(60), **PROPERTY_SETTINGS)
 @given(code=st.text(min_size=0, max_size=30))
 def test_verify_never_errors_on_any_code(client, code):
     path = "/certificates/" + "".join(c for c in code if c not in "/?#\x00") + "/"
@@ -118,7 +119,7 @@ def test_verify_never_errors_on_any_code(client, code):
     assert response.status_code in (404, 301, 302)
 
 
-@settings(max_examples=40, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(40), **PROPERTY_SETTINGS)
 @given(code=st.text(alphabet=CHECKIN_ALPHABET, min_size=12, max_size=12))
 def test_verify_well_formed_unknown_codes_are_404(client, code):
     assert client.get(_verify_url(code)).status_code == 404

@@ -8,12 +8,11 @@ from registrations.demo import demo_load
 from registrations.models import DigestSubscription, OpeningAlert
 from seminar.models import RegistrationState, Seminar
 
-pytestmark = pytest.mark.django_db
+# Every test reads (or loads again) the demo, loaded once for the module.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_module")]
 
 
 def test_the_demo_has_a_seminar_not_yet_open_with_people_waiting(client):
-    demo_load(password="demo-pass-123")
-
     waiting = Seminar.objects.filter(opening_alerts__isnull=False).distinct().get()
     page = client.get(waiting.get_absolute_url()).content.decode()
 
@@ -29,7 +28,6 @@ def test_the_demo_has_a_seminar_not_yet_open_with_people_waiting(client):
 
 
 def test_the_demo_organiser_gets_the_main_seminars_digest_and_loading_twice_adds_nothing():
-    demo_load(password="demo-pass-123")
     demo_load(password="demo-pass-123")
 
     subscription = DigestSubscription.objects.get()

@@ -13,14 +13,13 @@ from registrations.demo import demo_load
 from registrations.models import Announcement, AuditEntry, Notification
 from registrations.privacy import personal_data_purge
 
-pytestmark = pytest.mark.django_db
+# Every test reads (or loads again) the demo, loaded once for the module.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_module")]
 
 State = Announcement.State
 
 
 def test_the_demo_has_sent_scheduled_and_draft_announcements_in_three_languages():
-    demo_load(password="demo-pass-123")
-
     announcements = list(Announcement.objects.all())
 
     assert sorted(a.state for a in announcements) == sorted(
@@ -42,8 +41,6 @@ def test_the_demo_has_sent_scheduled_and_draft_announcements_in_three_languages(
 
 
 def test_no_demo_message_greets_under_the_emails_own_greeting():
-    demo_load(password="demo-pass-123")
-
     openings = [
         getattr(announcement, f"body_{language}").split("\n")[0]
         for announcement in Announcement.objects.all()
@@ -55,7 +52,6 @@ def test_no_demo_message_greets_under_the_emails_own_greeting():
 
 
 def test_the_demos_failed_emails_really_go_when_sent_again_after_the_purge():
-    demo_load(password="demo-pass-123")
     personal_data_purge()  # as the scheduler does every day under `make run`
     failed = Notification.objects.filter(status=Notification.Status.FAILED)
     [announcement] = Announcement.objects.filter(notifications__in=failed).distinct()
@@ -73,8 +69,6 @@ def test_the_demos_failed_emails_really_go_when_sent_again_after_the_purge():
 
 
 def test_loading_the_demo_again_adds_no_announcement():
-    demo_load(password="demo-pass-123")
-
     report = demo_load(password="demo-pass-123")
 
     assert Announcement.objects.count() == 4

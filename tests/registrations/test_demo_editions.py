@@ -10,12 +10,12 @@ from seminar.models import Seminar
 from seminar.selectors import edition_previous, series_past_editions
 from tests.registrations.test_demo import load_demo
 
-pytestmark = pytest.mark.django_db
+# Every test reads (or loads again) the demo, loaded once for the module.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_module")]
 
 
 def test_demo_series_has_last_years_edition_with_anonymous_figures(client, settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
-    load_demo()
 
     upcoming = Seminar.objects.get(
         slug__endswith="-gd-hk-ip-sme-seminar-online", ends_at__gt=timezone.now()
@@ -35,7 +35,6 @@ def test_demo_series_has_last_years_edition_with_anonymous_figures(client, setti
 
 
 def test_loading_the_demo_twice_adds_no_second_edition():
-    load_demo()
     report = load_demo()
 
     assert "was already loaded" in report

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from registrations.models import Registration
 from seminar.models import AttendanceMode, Seminar
 from tests.factories import RegistrationFactory, SeminarFactory
+from tests.hypothesis_budget import examples
 from tests.registrations.test_properties import PROPERTY_SETTINGS
 
 pytestmark = pytest.mark.django_db
@@ -199,7 +200,7 @@ def test_join_view_queries_are_flat(client, django_assert_num_queries):
         client.get(path)
 
 
-@settings(max_examples=60, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(60), **PROPERTY_SETTINGS)
 @given(
     token=st.text(min_size=0, max_size=60),
     language_prefix=st.sampled_from(["", "/zh-hant", "/zh-hans"]),

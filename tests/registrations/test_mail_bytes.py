@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from registrations.mail_bytes import message_bytes
+from tests.hypothesis_budget import examples
 
 ICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:PUBLISH\r\nEND:VCALENDAR\r\n"
 LONG_LINE = "word " * 40
@@ -157,7 +158,7 @@ def lines_of(message) -> list:
     ]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     subject=HEADER_TEXT,
     body=BODY_TEXT.filter(bool),

@@ -34,6 +34,7 @@ from tests.factories import (
     question_condition,
     registration_form_data,
 )
+from tests.hypothesis_budget import examples
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +90,7 @@ def _no_rate_limits(settings):
     settings.RATELIMIT_ENABLED = False
 
 
-@settings(max_examples=450, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(450), **PROPERTY_SETTINGS)
 @given(data=form, fast=st.booleans())
 def test_registration_form_never_errors_or_half_saves(client, data, fast):
     seminar = SeminarFactory(capacity=2)
@@ -108,7 +109,7 @@ def test_registration_form_never_errors_or_half_saves(client, data, fast):
         assert after == before
 
 
-@settings(max_examples=300, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(300), **PROPERTY_SETTINGS)
 @given(data=form)
 def test_update_form_never_errors_or_half_saves(client, data):
     registration = RegistrationFactory()
@@ -127,7 +128,7 @@ def test_update_form_never_errors_or_half_saves(client, data):
         assert saved["status"] == before["status"]
 
 
-@settings(max_examples=400, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(400), **PROPERTY_SETTINGS)
 @given(email=emails)
 def test_resend_form_never_errors_and_answers_the_same(client, email):
     seminar = SeminarFactory()
@@ -164,7 +165,7 @@ confirm_tokens = st.one_of(
 )
 
 
-@settings(max_examples=200, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(200), **PROPERTY_SETTINGS)
 @given(token=confirm_tokens, method=st.sampled_from(["get", "post"]))
 def test_email_confirmation_link_never_errors_and_changes_nothing_unless_genuine(
     client, token, method
@@ -178,7 +179,7 @@ def test_email_confirmation_link_never_errors_and_changes_nothing_unless_genuine
     assert (saved.email, saved.email_pending) == ("old@example.com", "new@example.com")
 
 
-@settings(max_examples=100, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(100), **PROPERTY_SETTINGS)
 @given(position=st.integers(min_value=0, max_value=500), replacement=st.characters(codec="utf-8"))
 def test_a_genuine_confirmation_link_works_and_no_altered_copy_does(client, position, replacement):
     registration = pending_email_change()
@@ -257,7 +258,7 @@ def _attendance(seminar: Seminar) -> dict[int, tuple]:
     return {r.pk: (r.attended, r.minutes_online) for r in seminar.registrations.all()}
 
 
-@settings(max_examples=150, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(150), **PROPERTY_SETTINGS)
 @given(content=reports, mark_absent=st.booleans())
 def test_attendance_upload_never_errors_and_never_changes_attendance(
     admin_client, content, mark_absent
@@ -277,7 +278,7 @@ def test_attendance_upload_never_errors_and_never_changes_attendance(
         assert admin_client.get(response["Location"]).status_code == 200
 
 
-@settings(max_examples=150, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(150), **PROPERTY_SETTINGS)
 @given(
     content=zoom_like_reports,
     mark_absent=st.booleans(),
@@ -431,7 +432,7 @@ def answers_keep_the_rules(registration: Registration, questions: list[Question]
             assert answer.value and answer.value == answer.value.strip()
 
 
-@settings(max_examples=120, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(120), **PROPERTY_SETTINGS)
 @given(
     fixed=st.fixed_dictionaries(
         {
@@ -464,7 +465,7 @@ def test_registration_form_with_questions_never_errors_or_half_saves(
         assert after == before
 
 
-@settings(max_examples=120, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(120), **PROPERTY_SETTINGS)
 @given(participant_type=st.sampled_from(["sme", "ip_practitioner"]), answers=st.data())
 def test_answers_page_never_errors_or_half_saves(client, participant_type, answers):
     seminar, questions = seminar_asking_everything()

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from registrations.models import OpeningAlert
 from tests.factories import SeminarFactory
+from tests.hypothesis_budget import examples
 from tests.registrations.test_properties import PROPERTY_SETTINGS, emails, text
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def _no_rate_limits(settings):
     settings.RATELIMIT_ENABLED = False
 
 
-@settings(max_examples=400, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(400), **PROPERTY_SETTINGS)
 @given(data=alert_form, language_prefix=st.sampled_from(["", "/zh-hant", "/zh-hans"]))
 def test_opening_alert_form_never_errors_and_puts_each_message_by_its_field(
     client, data, language_prefix

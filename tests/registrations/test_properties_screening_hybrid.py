@@ -12,6 +12,7 @@ from registrations.models import AuditEntry, Notification, Registration
 from registrations.services import registration_create
 from seminar.models import Seminar
 from tests.factories import SeminarFactory, form_started, registration_data
+from tests.hypothesis_budget import examples
 from tests.registrations.test_properties import PROPERTY_SETTINGS, form, text
 
 Status = Registration.Status
@@ -38,7 +39,7 @@ def seats_match(seminar: Seminar) -> bool:
     )
 
 
-@settings(max_examples=250, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(250), **PROPERTY_SETTINGS)
 @given(data=form, mode=st.one_of(st.none(), MODES), waitlist=st.booleans())
 def test_hybrid_registration_form_never_errors_or_half_saves(client, data, mode, waitlist):
     seminar = SeminarFactory(
@@ -67,7 +68,7 @@ def test_hybrid_registration_form_never_errors_or_half_saves(client, data, mode,
     assert seats_match(seminar)
 
 
-@settings(max_examples=60, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(60), **PROPERTY_SETTINGS)
 @given(
     switches=st.lists(
         st.tuples(st.integers(min_value=0, max_value=3), st.sampled_from(["get", "post"])),
@@ -99,7 +100,7 @@ def test_switching_modes_in_any_order_keeps_the_seats_right(client, switches):
         assert not waiting.exists() or seminar.seats_left_for(mode) == 0
 
 
-@settings(max_examples=200, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(200), **PROPERTY_SETTINGS)
 @given(message=st.one_of(text, st.text(max_size=3000)), also=st.sampled_from(["", "confirmed"]))
 def test_decline_message_never_errors_and_declines_all_or_nothing(admin_client, message, also):
     seminar = SeminarFactory(requires_approval=True)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from registrations.models import SurveyParticipation, SurveyQuestion, SurveyResponse
 from tests.factories import SurveyQuestionFactory
+from tests.hypothesis_budget import examples
 from tests.registrations.survey_helpers import attendee, open_survey
 from tests.registrations.test_properties import PROPERTY_SETTINGS, text
 
@@ -44,7 +45,7 @@ def survey_and_registrant(db):
     return survey, attendee(survey)
 
 
-@settings(max_examples=150, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(150), **PROPERTY_SETTINGS)
 @given(data=st.data(), language_prefix=st.sampled_from(["", "/zh-hant", "/zh-hans"]))
 def test_survey_form_never_errors_and_puts_each_message_by_its_question(
     client, survey_and_registrant, data, language_prefix

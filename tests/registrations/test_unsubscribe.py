@@ -19,6 +19,7 @@ from registrations.unsubscribe import (
     unsubscribe_token_read,
 )
 from tests.factories import RegistrationFactory, SeminarFactory
+from tests.hypothesis_budget import examples
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +173,7 @@ def test_the_service_is_idempotent():
     assert news_unsubscribe(registration=registration) == 0
 
 
-@settings(max_examples=60, deadline=None, derandomize=True)
+@settings(max_examples=examples(60), deadline=None, derandomize=True)
 @given(st.text(min_size=1, max_size=120))
 def test_any_token_is_a_page_never_a_server_error(token):
     client = Client(raise_request_exception=False)
