@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from registrations.views import JUST_REGISTERED_SALT
 from tests.factories import RegistrationFactory, SeminarFactory
+from tests.hypothesis_budget import examples
 from tests.registrations.test_properties import PROPERTY_SETTINGS
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ forged = st.one_of(
 )
 
 
-@settings(max_examples=200, **PROPERTY_SETTINGS)
+@settings(max_examples=examples(200), **PROPERTY_SETTINGS)
 @given(value=forged)
 def test_a_done_cookie_the_server_did_not_sign_never_errors_nor_shows_a_registration(client, value):
     seminar = SeminarFactory()
