@@ -1,8 +1,10 @@
 """The email outbox: services that queue, send, retry and schedule registrants' emails.
 
-A state change writes its Notification row in the same transaction (see services.py); the task
-that sends it is enqueued on commit. Announcements and change notices write many rows at once
-(notifications_queue) and are sent in batches by drain tasks, at most EMAILS_PER_MINUTE.
+A state change writes its Notification row in the same transaction (see services.py); on commit
+a wake-up task is queued unless one is waiting already (_wake_enqueue), and it sends every new
+email in one claim, so a burst of registrations makes a few tasks, not one each. Announcements
+and change notices write many rows at once (notifications_queue) and are sent in batches by
+drain tasks, at most EMAILS_PER_MINUTE.
 
 Sending claims rows (pending -> sending) in one statement that two workers cannot both win, sends
 each over one SMTP connection per batch (mail_transport.py), and marks each sent right after the
@@ -48,7 +50,7 @@ SENDING_TIMEOUT = timedelta(minutes=10)
 # A pending row whose task never ran (the enqueue was lost) is queued again after this long.
 PENDING_GRACE = timedelta(minutes=5)
 # Emails to many registrants at once: throttled, sent by drain tasks in batches. Any other email
-# is about one registrant's own change and goes at once by its own task.
+# is about one registrant's own change and goes at once (the wake-up task, _wake_enqueue).
 BULK_KINDS = (Kind.ANNOUNCEMENT, Kind.SEMINAR_CHANGED, Kind.SEMINAR_CANCELLED, Kind.SURVEY)
 # Drains run after every other task (a confirmation waits for one batch at most).
 DRAIN_PRIORITY = -10
