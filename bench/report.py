@@ -242,9 +242,14 @@ of the web benchmark: {web["load_before"]:.1f}, {web["load_after"]:.1f}.
 
 ## Where the time goes, and what was changed
 
-- **Public pages** meet their target with the page cache: home and seminar pages are served
-  from the cache for `PUBLIC_PAGE_CACHE_SECONDS` (1 s), so an organiser's edit or a new seat
-  count shows within a second. Without it (the rows "cache off" above) each page is rendered
+- **Public pages** come near their target only with the page cache: home and seminar pages
+  are served from the cache for `PUBLIC_PAGE_CACHE_SECONDS` (1 s), so an organiser's edit or a
+  new seat count shows within a second. On 2026-12-07 the home page held 0.62 of the default
+  project's constant view and the seminar page 0.56, below 0.6 (against the bare project's
+  constant view, which this machine serves faster than earlier ones did, 0.51 and 0.46): a
+  cached page still passes through our middleware (security headers, the content security
+  policy, language, sessions, rate limits, the login guard), which a default project does not
+  have. Without it (the rows "cache off" above) each page is rendered
   per request: about 7 ms of CPU for the home page and 13 ms for the seminar page (in process,
   December 2026), almost all of it Django's template engine walking the programme, speakers and
   partners (a few thousand variable lookups and translated strings per page) against well under
