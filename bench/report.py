@@ -249,7 +249,10 @@ of the web benchmark: {web["load_before"]:.1f}, {web["load_after"]:.1f}.
   constant view, which this machine serves faster than earlier ones did, 0.51 and 0.46): a
   cached page still passes through our middleware (security headers, the content security
   policy, language, sessions, rate limits, the login guard), which a default project does not
-  have. Without it (the rows "cache off" above) each page is rendered
+  have. Looking the page up before that middleware (a cache middleware first in the list, or
+  the proxy's own cache for anonymous GETs of public pages) would skip that work; we have not
+  done it, as the headers those middleware set (CSP, language, `Vary`) would then have to be
+  cached with the page and kept right. Without it (the rows "cache off" above) each page is rendered
   per request: about 7 ms of CPU for the home page and 13 ms for the seminar page (in process,
   December 2026), almost all of it Django's template engine walking the programme, speakers and
   partners (a few thousand variable lookups and translated strings per page) against well under
