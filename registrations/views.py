@@ -8,8 +8,10 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 
 from config.ratelimit import ratelimit_refuse, ratelimited
 from seminar.models import Seminar
@@ -136,6 +138,7 @@ def registration_create_view(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 response = redirect("registrations:done", slug=seminar.slug)
                 _just_registered_remember(response, registration)
+                add_never_cache_headers(response)  # it sets the cookie that opens the done page
                 return response
     elif request.GET or seminar.is_hybrid:
         # A hybrid seminar's form carries its seats left, and tracking parameters are put in
@@ -223,9 +226,21 @@ class EmptyRegistrationForm:
         )
 
 
+# What the done page tells: where a registration made a moment ago stands. One cancelled or
+# declined since then is shown on its private page, which says so.
+DONE_PAGE_STATUSES = (
+    Registration.Status.CONFIRMED,
+    Registration.Status.WAITLISTED,
+    Registration.Status.PENDING,
+)
+
+
+@never_cache  # it shows the private link; a shared cache must never keep it
 def registration_done(request: HttpRequest, slug: str) -> HttpResponse:
     seminar = get_object_or_404(seminar_public_queryset(), slug=slug)
     registration = _just_registered(request, seminar)
+    if registration is not None and registration.status not in DONE_PAGE_STATUSES:
+        return redirect(registration)
     if registration is None:
         response = redirect(seminar)
         if _cookie_name(seminar.pk) in request.COOKIES:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from registrations.forms import STARTED_SALT
 from registrations.models import Registration
+from registrations.services import registration_cancel
 from seminar.models import Seminar
 from tests.factories import (
     RegistrationFactory,
@@ -298,6 +299,30 @@ def test_registering_writes_no_session_and_the_done_page_needs_the_signed_cookie
     pk, rest = cookie.value.split(":", 1)
     client.cookies[f"registered-{seminar.pk}"] = f"{int(pk) + 1}:{rest}"
     assert client.get(done_url).status_code == 302
+
+
+def test_done_page_and_the_redirect_to_it_are_never_kept_by_a_cache(client):
+    seminar = SeminarFactory()
+    response = client.post(register_url(seminar), form_data())
+    done = client.get(response["Location"])
+
+    for answer in (response, done):
+        assert "private" in answer["Cache-Control"]
+        assert "no-store" in answer["Cache-Control"]
+
+
+def test_done_page_of_a_registration_cancelled_since_shows_its_private_page(client):
+    seminar = SeminarFactory()
+    client.post(register_url(seminar), form_data())
+    registration = Registration.objects.get()
+    registration_cancel(registration=registration)
+    done_url = reverse("registrations:done", kwargs={"slug": seminar.slug})
+
+    response = client.get(done_url)
+
+    assert response.status_code == 302
+    assert response["Location"] == registration.get_absolute_url()
+    assert "Cancelled" in client.get(response["Location"]).content.decode()
 
 
 def test_register_after_the_window_closed_while_the_form_was_open_says_so_once(client):
