@@ -304,6 +304,12 @@ of the web benchmark: {web["load_before"]:.1f}, {web["load_after"]:.1f}.
   email workers on other hosts share the database and the queue (`SKIP LOCKED`), and one
   seminar's sign-ups serialise only on its row lock, held from the locked read to the commit
   of the booking transaction.
+- **Open loop below the machine's ceiling** (2026-12-07, `BENCH_RATE=40` and `60
+  BENCH_ONLY=registration make bench`, 15 s each, emails sent alongside, 0 errors, capacity
+  exact): at 40 registrations a second the POST's p99 was 28 ms (the whole registration, form
+  and POST, 43 ms); at 60 a second 68 ms (122 ms). At 100 a second, above what two cores take
+  with everything else on them (about 70-77 a second), requests queue and p99 grows with the
+  length of the run; the CPU budget above is what stands in the way.
 - **Email delay**: an email about one registrant's own change (a confirmation) leaves within
   about a second; in a rush the workers take the waiting confirmations in batches over one
   connection. Announcements and change notices go in batches (see above), after every other
