@@ -135,10 +135,9 @@ class QuestionsMixin:
         **kwargs: Any,
     ) -> None:
         self.questions_given = list(questions)
-        self.known = {
-            name: value for name, value in (known or {}).items() if name not in self.base_fields
-        }
-        self.questions = questions_applicable(questions=self.questions_given, known=self.known)
+        self.known, self.questions = self.questions_carried(
+            questions=self.questions_given, known=known or {}
+        )
         self.answers: dict[Question, Any] = {}
         super().__init__(*args, **kwargs)
         self.fields_before_questions()
@@ -154,6 +153,15 @@ class QuestionsMixin:
                 question, questions=self.questions, known=self.known, labels=labels
             )
             self.fields[field_name(question)] = question_field(question, hint=hint)
+
+    @classmethod
+    def questions_carried(
+        cls, *, questions: Sequence[Question], known: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], list[Question]]:
+        """The known values this form does not ask itself, and the questions it carries given
+        them (a known value the form asks rules nothing out)."""
+        known_here = {name: value for name, value in known.items() if name not in cls.base_fields}
+        return known_here, questions_applicable(questions=questions, known=known_here)
 
     def fields_before_questions(self) -> None:
         """Add fields of the form's own that are not declared (they depend on the seminar),

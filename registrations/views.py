@@ -27,7 +27,6 @@ from .errors import DuplicateRegistration, RegistrationError, RegistrationRefuse
 from .forms import RegistrationForm, ResendForm, started_sign
 from .models import Registration
 from .questions import (
-    questions_applicable,
     questions_signature,
     seminar_fixed,
     seminar_questions,
@@ -198,9 +197,9 @@ class EmptyRegistrationForm:
 
     def __init__(self, *, seminar: Seminar, questions: list, known: dict) -> None:
         self.seminar, self.questions_given, self.known = seminar, questions, known
-        # As RegistrationForm carries them: known values it asks itself do not rule any out.
-        known_here = {k: v for k, v in known.items() if k not in RegistrationForm.base_fields}
-        self.questions = questions_applicable(questions=questions, known=known_here)
+        _known, self.questions = RegistrationForm.questions_carried(
+            questions=questions, known=known
+        )
 
     def html(self, collection_statement: str) -> str:
         # A screened seminar's form has a button of its own ("Send my application").
