@@ -14,11 +14,26 @@
   var csrf = codeForm.querySelector("input[name=csrfmiddlewaretoken]").value;
   var headers = { "X-Requested-With": "checkin" };
 
-  function search() {
+  // Only the answer to the latest search is shown, and a search for what is already shown does
+  // not re-render it: a keyboard user who pressed Enter and tabbed into the results must not
+  // lose the focused button to a late answer (the typing's debounced search, or a slow one).
+  var latestSearch = 0;
+  var shownQuery = searchInput.value.trim(); // the page arrives with its results rendered
+  var timer = null; // the debounced search while typing
+
+  function search(options) {
     var query = searchInput.value.trim();
+    var refresh = options && options.refresh;
+    clearTimeout(timer);
+    if (!refresh && query === shownQuery) { return Promise.resolve(); }
+    var ticket = ++latestSearch;
     return fetch(url + "?q=" + encodeURIComponent(query), { headers: headers, credentials: "same-origin" })
       .then(function (response) { return response.text(); })
-      .then(function (html) { results.innerHTML = html; });
+      .then(function (html) {
+        if (ticket !== latestSearch) { return; }
+        results.innerHTML = html;
+        shownQuery = query;
+      });
   }
 
   // The registration whose fresh "Checked in" banner (with its Undo) is showing: a second read
@@ -46,7 +61,7 @@
         } else if (data.error) {
           banner.textContent = data.error;
         }
-        if (searchInput.value.trim()) { search(); }
+        if (searchInput.value.trim()) { search({ refresh: true }); }
         return data;
       })
       .catch(function () {
@@ -54,7 +69,6 @@
       });
   }
 
-  var timer = null;
   searchInput.addEventListener("input", function () {
     clearTimeout(timer);
     timer = setTimeout(search, 200);
