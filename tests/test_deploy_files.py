@@ -276,3 +276,20 @@ def test_nginx_redirects_http_to_https_and_listens_with_tls():
 
     assert "443 ssl http2" in listens and "80" in listens
     assert "301 https://$host$request_uri" in nginx_directives("return")
+
+
+def test_sh_reads_the_env_example_as_systemd_does():
+    # deploy/seminar-manage sources the file with sh; the units read it with EnvironmentFile=.
+    script = f'set -a; . "{ENV_EXAMPLE}"; set +a; exec "{sys.executable}" -c "{{code}}"'
+    code = "import json, os; print(json.dumps(dict(os.environ)))"
+
+    result = subprocess.run(
+        ["/bin/sh", "-c", script.format(code=code)],
+        env={},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    read_by_sh = json.loads(result.stdout)
+    assert {name: read_by_sh.get(name) for name in example_environment()} == (example_environment())
