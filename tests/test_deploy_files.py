@@ -223,6 +223,8 @@ def test_web_unit_runs_gunicorn_sync_workers_on_the_socket_nginx_proxies_to():
     assert unit("seminar-web.service")["Unit"]["Requires"] == "seminar-web.socket"
     assert nginx_directives("server") == [f"unix:{socket['ListenStream']}"]
     assert (socket["SocketUser"], socket["SocketMode"]) == ("www-data", "0600")
+    # Restarting seminar.target (an upgrade) restarts gunicorn but keeps the socket open.
+    assert "PartOf" not in unit("seminar-web.socket")["Unit"]
 
 
 @pytest.mark.parametrize(
