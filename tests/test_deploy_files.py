@@ -225,6 +225,8 @@ def test_web_unit_runs_gunicorn_sync_workers_on_the_socket_nginx_proxies_to():
     assert (socket["SocketUser"], socket["SocketMode"]) == ("www-data", "0600")
     # Restarting seminar.target (an upgrade) restarts gunicorn but keeps the socket open.
     assert "PartOf" not in unit("seminar-web.socket")["Unit"]
+    # The gunicorn workers' metrics files go to a directory systemd empties at each start.
+    assert service["Environment"] == f"PROMETHEUS_MULTIPROC_DIR=/run/{service['RuntimeDirectory']}"
 
 
 @pytest.mark.parametrize(
