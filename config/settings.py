@@ -56,6 +56,10 @@ PRODUCTION = env_bool("PRODUCTION")
 if PRODUCTION and not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("PRODUCTION=1 needs SECRET_KEY set to a long random value.")
 SECRET_KEY = os.environ.get("SECRET_KEY") or local_secret_key()
+# Earlier keys, comma separated, still accepted when checking what they signed: rotating
+# SECRET_KEY with the old one here keeps sessions, unsubscribe and email-change links working
+# until they expire; remove it after a few weeks.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
