@@ -80,11 +80,19 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(settings):
     # Each test starts with empty counters; the limits themselves are tested on their own.
-    from django.core.cache import cache
+    # Only the in-process cache: clearing a Redis cache a test switched to would empty the
+    # whole Redis database under the other test processes (the tests that use Redis remove
+    # their own keys, tests/test_security.py).
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
 
-    cache.clear()
+    def clear() -> None:
+        if isinstance(caches["default"], LocMemCache):
+            caches["default"].clear()
+
+    clear()
     yield
-    cache.clear()
+    clear()
 
 
 DEMO_PASSWORD = "demo-pass-123"
