@@ -72,9 +72,7 @@ def test_repeated_wrong_codes_make_the_person_wait_and_say_how_long(client, orga
 
     refused = client.post(VERIFY, {"code": app_code(device), "next": "/admin/"})
 
-    assert "Too many wrong codes in a row. Wait 16 seconds, then try again." == field_error(
-        refused
-    )
+    assert field_error(refused) == "Too many wrong codes in a row. Wait 16 seconds, then try again."
     assert client.get("/admin/").status_code == 302
 
 
