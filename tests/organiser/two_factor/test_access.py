@@ -5,6 +5,8 @@ sign-on sessions count as verified."""
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.backends import ModelBackend
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -83,6 +85,25 @@ def test_when_not_required_staff_without_an_app_go_straight_in(
     assert client.get("/admin/").status_code == 200
     assert client.get(f"/check-in/{seminar.slug}/").status_code in {200, 403}
     assert client.get(VERIFY + "?next=/admin/")["Location"] == "/admin/"
+
+
+def test_when_optional_staff_pages_pay_no_query_for_two_factor(
+    client, organiser, seminar, optional, settings
+):
+    client.force_login(organiser)
+    page = f"/check-in/{seminar.slug}/"
+    with CaptureQueriesContext(connection) as with_two_factor:
+        client.get(page)
+    settings.MIDDLEWARE = [
+        name
+        for name in settings.MIDDLEWARE
+        if name.split(".")[0] not in {"django_otp", "organiser"}
+    ]
+
+    with CaptureQueriesContext(connection) as without:
+        client.get(page)
+
+    assert len(with_two_factor) == len(without)
 
 
 def test_when_not_required_staff_with_an_app_must_still_give_a_code(client, organiser, optional):

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from organiser.two_factor.errors import WRONG_CODE
 from organiser.two_factor.services import recovery_codes_left
+from tests.hypothesis_budget import examples
 
 from .conftest import app_code, enrol, password_sign_in, wait_is_over
 
@@ -154,19 +155,22 @@ def test_the_code_step_sends_only_to_pages_of_this_site(client, organiser):
     assert response["Location"] == reverse("admin:index")
 
 
-def test_the_code_step_in_chinese(client, organiser):
+def test_the_code_step_and_its_refusal_in_chinese(client, organiser):
     enrol(organiser)
     password_sign_in(client, organiser)
 
-    page = client.get("/zh-hant/admin/two-factor/code/")
+    traditional = client.get("/zh-hant/admin/two-factor/code/")
+    simplified = client.post("/zh-hans/admin/two-factor/code/", {"code": "000000"})
 
-    assert "雙重認證" in page.text
-    assert "驗證" in page.text or "代碼" in page.text
+    assert "<h1>雙重認證</h1>" in traditional.text
+    assert "請輸入驗證應用程式為本網站顯示的驗證碼。" in traditional.text
+    assert "<h1>双重认证</h1>" in simplified.text
+    assert field_error(simplified).startswith("验证码不正确。")
 
 
 @given(code=st.text(max_size=60))
 @hypothesis_settings(
-    max_examples=20,
+    max_examples=examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
