@@ -52,9 +52,9 @@ def staff_signed_in(view):
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
         if not request.user.is_staff:
             raise PermissionDenied
-        return never_cache(view)(request, *args, **kwargs)
+        return view(request, *args, **kwargs)
 
-    return wrapped
+    return never_cache(wrapped)
 
 
 def next_url(request: HttpRequest) -> str:
@@ -65,6 +65,11 @@ def next_url(request: HttpRequest) -> str:
     ):
         return candidate
     return reverse("admin:index")
+
+
+def posted(request: HttpRequest):
+    """The form's data on a POST (even an empty one, which is answered like any bad code)."""
+    return request.POST if request.method == "POST" else None
 
 
 def with_next(request: HttpRequest, name: str) -> str:
@@ -98,7 +103,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         if settings.STAFF_TWO_FACTOR_REQUIRED:
             return HttpResponseRedirect(with_next(request, "two_factor:set_up"))
         return HttpResponseRedirect(next_url(request))
-    form = CodeForm(request.POST or None, help_text=RECOVERY_HELP)
+    form = CodeForm(posted(request), help_text=RECOVERY_HELP)
     if form.is_valid():
         try:
             device = two_factor_check(user=request.user, code=form.cleaned_data["code"])
@@ -121,7 +126,7 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
         if verified(request):
             return redirect("two_factor:overview")
         return HttpResponseRedirect(with_next(request, "two_factor:verify"))
-    form = CodeForm(request.POST or None, label=SET_UP_LABEL, help_text=SET_UP_HELP)
+    form = CodeForm(posted(request), label=SET_UP_LABEL, help_text=SET_UP_HELP)
     if form.is_valid():
         try:
             device, codes = totp_device_confirm(user=request.user, code=form.cleaned_data["code"])

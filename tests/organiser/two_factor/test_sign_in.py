@@ -63,6 +63,16 @@ def test_a_wrong_code_is_refused_next_to_the_field_and_the_admin_stays_shut(clie
     assert client.get("/admin/").status_code == 302
 
 
+def test_a_post_without_a_code_is_answered_next_to_the_field(client, organiser):
+    enrol(organiser)
+    password_sign_in(client, organiser)
+
+    response = client.post(VERIFY, {})
+
+    assert response.status_code == 200
+    assert field_error(response) == "This field is required."
+
+
 def test_repeated_wrong_codes_make_the_person_wait_and_say_how_long(client, organiser):
     device, _codes = enrol(organiser)
     password_sign_in(client, organiser)
