@@ -9,7 +9,6 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,14 +43,13 @@ REMOVED = _("Two-factor authentication is removed from your account.")
 
 
 def staff_signed_in(view):
-    """Staff who gave their password; others sign in first (the admin's login page)."""
+    """Staff who gave their password; others sign in first (the admin's login page, where a
+    signed-in non-staff user is asked for a staff account, as the admin itself does)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
+        if not (request.user.is_active and request.user.is_staff):
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        if not request.user.is_staff:
-            raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return never_cache(wrapped)
