@@ -8,17 +8,21 @@ device be edited around the rules; the reset here is the one way to act on someo
 import contextlib
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.sites import NotRegistered
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from organiser.two_factor.services import two_factor_reset
+
+from .confirmation import CONFIRM_FIELD, action_confirmed
 
 User = get_user_model()
 
@@ -44,8 +48,25 @@ class StaffUserAdmin(UserAdmin):
         description=_("Reset two-factor authentication (lost phone)"),
         permissions=["two_factor_reset"],
     )
-    def two_factor_reset_action(self, request: HttpRequest, queryset: QuerySet) -> None:
-        users = list(queryset.filter(has_two_factor=True))
+    def two_factor_reset_action(self, request: HttpRequest, queryset: QuerySet):
+        """Asks first (the accounts it resets, by name), then resets on the confirming post."""
+        users = list(queryset.filter(has_two_factor=True).order_by(User.USERNAME_FIELD))
+        if not action_confirmed(request):
+            return TemplateResponse(
+                request,
+                "admin/auth/user/two_factor_reset.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Reset two-factor authentication?"),
+                    "opts": self.model._meta,
+                    "users": users,
+                    "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+                    "select_across": request.POST.get("select_across") == "1",
+                    "action": request.POST.get("action", ""),
+                    "confirm_field": CONFIRM_FIELD,
+                    "changelist_url": request.get_full_path(),
+                },
+            )
         for user in users:
             two_factor_reset(user=user, by=request.user)
         self.message_user(
@@ -60,6 +81,7 @@ class StaffUserAdmin(UserAdmin):
             % {"count": len(users)},
             messages.SUCCESS,
         )
+        return None
 
     def has_two_factor_reset_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser

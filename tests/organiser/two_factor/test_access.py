@@ -187,12 +187,14 @@ def test_a_superuser_resets_a_lost_phone_in_the_user_admin(client, organiser, dj
     changelist = reverse("admin:auth_user_changelist")
 
     listed = client.get(changelist)
-    client.post(
-        changelist,
-        {"action": "two_factor_reset_action", "_selected_action": [organiser.pk]},
-    )
+    selection = {"action": "two_factor_reset_action", "_selected_action": [organiser.pk]}
+    question = client.post(changelist, {**selection, "index": "0"})
+    asked_only = two_factor_enrolled(user=organiser)
+    client.post(changelist, {**selection, "confirm": "yes"})
 
     assert "two_factor_reset_action" in listed.text
+    assert "<li>organiser</li>" in question.text
+    assert asked_only
     assert not two_factor_enrolled(user=organiser)
     entry = LogEntry.objects.get(object_id=str(organiser.pk))
     assert entry.user == boss
