@@ -6,6 +6,7 @@ ALLOWED_HOSTS and the EMAIL_* values. Real environment variables are the only so
 no .env file to drift.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -55,6 +56,10 @@ PRODUCTION = env_bool("PRODUCTION")
 if PRODUCTION and not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("PRODUCTION=1 needs SECRET_KEY set to a long random value.")
 SECRET_KEY = os.environ.get("SECRET_KEY") or local_secret_key()
+# Earlier keys, comma separated, still accepted when checking what they signed: rotating
+# SECRET_KEY with the old one here keeps sessions, unsubscribe and email-change links working
+# until they expire; remove it after a few weeks.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -404,10 +409,20 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
 
+# LOG_FORMAT=json writes one JSON object a line (for a log collector); the default is plain text.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "config.log_format.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -417,6 +432,47 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
     },
 }
+
+# --- Monitoring (docs/operations.md, "Monitoring") ------------------------------------------
+# /readyz answers 503 when the background work is behind: the scheduler not seen for this many
+# seconds (it runs every 60), no task worker seen (the scheduler asks them every pass), or the
+# oldest email or task that is due waiting longer than the queue's limit.
+READINESS_SCHEDULER_MAX_AGE_SECONDS = int(
+    os.environ.get("READINESS_SCHEDULER_MAX_AGE_SECONDS", "300")
+)
+READINESS_WORKER_MAX_AGE_SECONDS = int(os.environ.get("READINESS_WORKER_MAX_AGE_SECONDS", "300"))
+READINESS_QUEUE_MAX_AGE_SECONDS = int(os.environ.get("READINESS_QUEUE_MAX_AGE_SECONDS", "600"))
+# /metrics for Prometheus (docs/operations.md): off unless a token or an address list is set.
+# Scrapers send "Authorization: Bearer <METRICS_TOKEN>", or come from METRICS_ALLOWED_IPS
+# (addresses or networks, comma separated; the client address as CLIENT_IP_HEADER gives it).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "")
+for _network in METRICS_ALLOWED_IPS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_IPS: {error}") from None
+# Under gunicorn with several workers each process counts its own requests; a directory here
+# (writable, emptied at start, e.g. systemd's RuntimeDirectory) lets /metrics add them up.
+# prometheus_client reads it from the environment itself.
+PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+if METRICS_TOKEN or METRICS_ALLOWED_IPS:
+    MIDDLEWARE = ["config.metrics.RequestMetricsMiddleware", *MIDDLEWARE]
+
+# Errors to Sentry (or a compatible service such as GlitchTip) when SENTRY_DSN is set, with
+# personal data removed before an event leaves (config/sentry.py).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "production" if PRODUCTION else "local")
+# Share of requests traced for performance (0 to 1); 0 sends errors only.
+SENTRY_TRACES_SAMPLE_RATE = float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0"))
+if SENTRY_DSN:
+    from config.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    )
 
 # --- Product settings -----------------------------------------------------------------------
 # Version of the personal information collection statement shown on the form; stored with each

@@ -10,6 +10,8 @@ handler500 = "config.views.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Readiness of the background work and Prometheus metrics (docs/operations.md, Monitoring).
+    path("", include("organiser.monitoring.urls")),
     path("language/", language_choose, name="language_choose"),
     # Not under a language prefix: programs ask for a language with Accept-Language.
     path("api/", include("api.urls")),

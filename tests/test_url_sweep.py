@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from registrations.health import SCHEDULER, WORKER, heartbeat_record
 from registrations.models import AuditEntry, Notification, Registration
 from registrations.permissions import VIEWERS, groups_ensure
 from seminar.models import Organisation, Seminar, Session, Speaker
@@ -25,6 +26,9 @@ def url_patterns(patterns=None, prefix=""):
 
 @pytest.fixture
 def data(demo_module):
+    # The background work is up (else /readyz rightly answers 503, which the sweep counts).
+    heartbeat_record(name=SCHEDULER)
+    heartbeat_record(name=WORKER)
     registration = Registration.objects.filter(phone__gt="").exclude(name_zh="").first()
     registration.refresh_from_db()
     object_ids = {

@@ -3,6 +3,7 @@
 from .attendance import AttendanceChange, AttendanceImport
 from .audit import AuditEntry
 from .certificates import Certificate, CertificateRun
+from .heartbeat import Heartbeat
 from .outbox import EmailText, Notification
 from .outreach import Announcement, DigestSubscription, OpeningAlert
 from .questions import (
@@ -62,6 +63,7 @@ __all__ = [
     "CertificateRun",
     "DigestSubscription",
     "EmailText",
+    "Heartbeat",
     "Notification",
     "OpeningAlert",
     "Question",

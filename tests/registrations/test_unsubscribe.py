@@ -181,3 +181,14 @@ def test_any_token_is_a_page_never_a_server_error(token):
 
     for response in (client.get(url), client.post(url, ONE_CLICK)):
         assert response.status_code in (404, 400, 403)
+
+
+def test_rotating_the_secret_key_keeps_links_sent_under_the_old_one(settings):
+    # SECRET_KEY_FALLBACKS, read from the environment, is what makes a key rotation safe.
+    registration = RegistrationFactory()
+    settings.SECRET_KEY = "old-" + "k" * 50
+    sent = unsubscribe_token_make(registration=registration)
+    settings.SECRET_KEY = "new-" + "k" * 50
+    assert unsubscribe_token_read(sent) is None
+    settings.SECRET_KEY_FALLBACKS = ["old-" + "k" * 50]
+    assert unsubscribe_token_read(sent) == registration.pk

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from registrations.announcements import announcements_dispatch_due
 from registrations.delivery import notifications_requeue_stale, reminders_schedule
 from registrations.digest import digests_schedule
+from registrations.health import SCHEDULER, heartbeat_record, worker_heartbeat_request
 from registrations.opening_alerts import opening_alerts_schedule
 from registrations.periodic import periodic_run
 from registrations.privacy import personal_data_purge_daily
@@ -31,6 +32,9 @@ class Command(BaseCommand):
     def handle(self, *args, every: int, **options) -> None:
         last_purge = 0.0
         while True:
+            # Seen alive (/readyz), and the workers asked to show they are.
+            heartbeat_record(name=SCHEDULER)
+            worker_heartbeat_request()
             reminders = reminders_schedule()
             requeued = notifications_requeue_stale()
             # Webhook retries whose time has come, and deliveries a dead worker left behind.
