@@ -77,6 +77,10 @@ INSTALLED_APPS = [
     "bootstrap",
     "django_tasks_db",
     "axes",
+    # Staff two-factor authentication: an app's codes (TOTP) and recovery codes (static).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "seminar",
     "registrations",
     "organiser",
@@ -98,6 +102,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks the session's user as verified once they gave a second factor; the next one keeps
+    # staff pages shut until they have (docs/staff-sign-in.md).
+    "django_otp.middleware.OTPMiddleware",
+    "organiser.two_factor.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
@@ -345,6 +353,22 @@ AXES_LOCKOUT_TEMPLATE = "errors/locked_out.html"
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     [CLIENT_IP_HEADER, "REMOTE_ADDR"] if CLIENT_IP_HEADER else ["REMOTE_ADDR"]
 )
+
+# --- Staff sign-in: two-factor ---------------------------------------------------------------
+# docs/staff-sign-in.md. When on, every staff session must give a code from an authenticator app
+# (or a recovery code) after the password before it reaches the admin or the check-in pages;
+# staff without one are sent to set it up. Off, staff may still set it up, and then must use it.
+# Default: on with PRODUCTION=1, off otherwise.
+STAFF_TWO_FACTOR_REQUIRED = env_bool("STAFF_TWO_FACTOR_REQUIRED", default=PRODUCTION)
+# Sign-in backends whose sessions count as verified already (single sign-on, where the identity
+# provider asked for the second factor): dotted paths as in AUTHENTICATION_BACKENDS. Default none.
+OTP_EXEMPT_AUTH_BACKENDS: list[str] = []
+# The name the authenticator app shows beside the account.
+OTP_TOTP_ISSUER = "Seminar registration"
+# Wrong codes in a row make the next try wait 1, 2, 4, 8... seconds times this factor (django-otp
+# counts them per device, so a stolen password alone cannot try the million codes).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # form posts; attendance files are uploads, checked apart
 # The seminar's admin page posts its whole programme: about 40 fields a session with its speakers
 # in three languages, so 3,000 takes some 70 sessions. The memory limit above still bounds a post.

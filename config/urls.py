@@ -21,6 +21,8 @@ urlpatterns = [
 # `/admin/` stays English (every existing link and reverse() keeps working), `/zh-hant/admin/` is
 # the same admin in Traditional Chinese, and reverse() inside it keeps the prefix.
 urlpatterns += i18n_patterns(
+    # The steps after the password (docs/staff-sign-in.md), under the admin's address.
+    path("admin/two-factor/", include("organiser.two_factor.urls")),
     path("admin/", admin.site.urls),
     path("check-in/", include("organiser.checkin.urls")),
     path("", include("seminar.urls")),

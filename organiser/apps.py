@@ -8,3 +8,7 @@ class OrganiserConfig(AppConfig):
 
     name = "organiser"
     verbose_name = _("Organiser tools")
+
+    def ready(self) -> None:
+        # Notes at each sign-in whether the person has a second factor (two_factor/session.py).
+        from .two_factor import session  # noqa: F401

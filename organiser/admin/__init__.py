@@ -9,6 +9,7 @@ certificates.py: certificates of attendance, the seminar's certificates page and
 opening_alerts.py: who waits to hear that registration opens (read-only).
 editions.py: a seminar's next edition in one step; series.py: the series grouping editions.
 webhooks.py: webhook endpoints; webhook_deliveries.py: their deliveries.
+staff_users.py: staff accounts with their second factor, and its reset for a lost phone.
 """
 
 from django.contrib import admin
@@ -25,6 +26,7 @@ from . import (
     questions,
     registrations,
     series,
+    staff_users,
     surveys,
     webhook_deliveries,
     webhooks,
@@ -46,6 +48,7 @@ __all__ = [
     "questions",
     "registrations",
     "series",
+    "staff_users",
     "surveys",
     "webhook_deliveries",
     "webhooks",

@@ -26,3 +26,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Check-in staff: /check-in/ as 'checkin' with password: {password}")
         )
+        if settings.STAFF_TWO_FACTOR_REQUIRED:
+            two_factor = "required: each account sets up an authenticator app at its first sign-in"
+        else:
+            two_factor = "optional here: try it from the link at the top of the admin"
+        self.stdout.write(f"Two-factor authentication is {two_factor} (docs/staff-sign-in.md).")
