@@ -19,3 +19,10 @@ class NoRole(SignInRefused):
         "Your department account has no role in seminar registration. Ask your IT team to add "
         "you to the organisers', viewers' or check-in staff's group, then sign in again."
     )
+
+
+class BreakGlassRefused(SignInRefused):
+    message = _(
+        "This emergency sign-in link does not work: it was used already, it has expired or it "
+        "was copied only in part. Run the command on the server again for a new one."
+    )

@@ -5,22 +5,25 @@ the callback is one URL to register at the provider; `next` carries the language
 """
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, auth
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
 from django.views.generic import View
 from mozilla_django_oidc.views import (
     OIDCAuthenticationCallbackView,
     OIDCAuthenticationRequestView,
 )
 
-from .errors import SignInRefused
+from .break_glass import break_glass_used_record, break_glass_user
+from .errors import BreakGlassRefused, SignInRefused
 from .provider import provider_endpoint
 
 
 NOT_SIGNED_IN = _("Not signed in")
+BREAK_GLASS = _("Emergency sign-in")
 
 
 def sign_in_refused(request: HttpRequest, refusal: SignInRefused) -> HttpResponse:
@@ -60,3 +63,21 @@ class SignInCallback(OIDCAuthenticationCallbackView):
     def login_failure(self) -> HttpResponse:
         refusal = getattr(self.request, "sso_refusal", None) or SignInRefused()
         return sign_in_refused(self.request, refusal)
+
+
+@require_http_methods(["GET", "POST"])
+def break_glass(request: HttpRequest, uid: str, token: str) -> HttpResponse:
+    """The link asks before it signs in (GET shows a button, POST uses it up), so a mail or
+    chat program that opens links to preview them cannot spend it."""
+    if not settings.SSO_ENABLED:
+        raise Http404
+    try:
+        user = break_glass_user(uid=uid, token=token)
+    except BreakGlassRefused as refusal:
+        return sign_in_refused(request, refusal)
+    if request.method == "GET":
+        context = {**admin.site.each_context(request), "title": BREAK_GLASS, "account": user}
+        return render(request, "organiser/sso/break_glass.html", context)
+    auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    break_glass_used_record(user=user, address=request.META.get("REMOTE_ADDR", ""))
+    return redirect("admin:index")
