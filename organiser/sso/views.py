@@ -4,11 +4,14 @@ Both 404 when single sign-on is not configured. They live outside the language p
 the callback is one URL to register at the provider; `next` carries the language back.
 """
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import admin, auth
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django.views.generic import View
@@ -26,6 +29,19 @@ NOT_SIGNED_IN = _("Not signed in")
 BREAK_GLASS = _("Emergency sign-in")
 
 
+def _in_visitors_language(render_page):
+    """/sso/ has no language prefix, which makes Django choose English: these pages use the
+    language the visitor chose (their cookie) or their browser asks for."""
+
+    @wraps(render_page)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        with translation.override(translation.get_language_from_request(request)):
+            return render_page(request, *args, **kwargs)
+
+    return wrapped
+
+
+@_in_visitors_language
 def sign_in_refused(request: HttpRequest, refusal: SignInRefused) -> HttpResponse:
     # The admin's header and title around it: this is the organisers' side of the site.
     context = {**admin.site.each_context(request), "message": refusal.message}
@@ -66,6 +82,7 @@ class SignInCallback(OIDCAuthenticationCallbackView):
 
 
 @require_http_methods(["GET", "POST"])
+@_in_visitors_language
 def break_glass(request: HttpRequest, uid: str, token: str) -> HttpResponse:
     """The link asks before it signs in (GET shows a button, POST uses it up), so a mail or
     chat program that opens links to preview them cannot spend it."""

@@ -125,14 +125,24 @@ def test_a_person_with_no_mapped_group_is_refused_and_no_account_is_made(client,
     assert signed_in_as(client).is_anonymous
 
 
-def test_refused_page_is_in_the_visitors_language(client, sso):
+def test_refused_page_is_in_the_visitors_language(client, sso, settings):
     sso.person_set("eve-2", email="eve2@ipd.example", groups=[])
-    client.cookies["django_language"] = "zh-hant"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
 
     response = sso_sign_in(client, sso, "eve-2")
 
     assert response.status_code == 403
-    assert "部門帳戶" in response.content.decode()
+    assert "你的部门账户在研讨会报名系统中没有任何角色" in response.content.decode()
+
+
+def test_signing_in_keeps_the_organisers_language(client, sso, settings):
+    sso.person_set("lee-1", email="lee@ipd.example", groups=[ORGANISER_GROUP])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hant"
+
+    sso_sign_in(client, sso, "lee-1", next_url="/zh-hant/admin/")
+
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hant"
+    assert client.get("/zh-hant/admin/").status_code == 200
 
 
 def test_check_in_staff_are_brought_back_to_the_page_they_asked_for(client, sso):
