@@ -14,9 +14,7 @@ def role_mapping() -> dict[str, list[str]]:
     }
 
 
-def roles_from_claims(
-    *, claims: dict, claim_name: str, mapping: dict[str, list[str]]
-) -> set[str]:
+def roles_from_claims(*, claims: dict, claim_name: str, mapping: dict[str, list[str]]) -> set[str]:
     """The names of our groups that the claim's values map to; empty when none does.
 
     Providers send the claim as a list (Keycloak, Entra ID) or, with a single value, as a plain

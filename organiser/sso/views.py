@@ -24,7 +24,6 @@ from .break_glass import break_glass_used_record, break_glass_user
 from .errors import BreakGlassRefused, SignInRefused
 from .provider import provider_endpoint
 
-
 NOT_SIGNED_IN = _("Not signed in")
 BREAK_GLASS = _("Emergency sign-in")
 

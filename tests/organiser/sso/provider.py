@@ -23,7 +23,9 @@ class Provider:
 
     def consent(self, authorize_url: str, sub: str) -> str:
         """The person signs in at the provider as `sub`; the URL it sends them back to."""
-        response = requests.post(authorize_url, data={"sub": sub}, allow_redirects=False, timeout=10)
+        response = requests.post(
+            authorize_url, data={"sub": sub}, allow_redirects=False, timeout=10
+        )
         assert response.status_code == 302, response.text
         return response.headers["Location"]
 

@@ -32,7 +32,9 @@ def test_roles_from_claims_reads_a_single_value_sent_as_a_string():
 
 
 def test_roles_from_claims_matches_values_exactly():
-    assert roles({"groups": ["/IT/Seminar-Organisers", "/it/seminar-organisers/sub", "doo"]}) == set()
+    assert (
+        roles({"groups": ["/IT/Seminar-Organisers", "/it/seminar-organisers/sub", "doo"]}) == set()
+    )
 
 
 def test_roles_from_claims_without_the_claim_is_no_role():
@@ -42,9 +44,12 @@ def test_roles_from_claims_without_the_claim_is_no_role():
 def test_roles_from_claims_an_unmapped_role_gives_nothing():
     mapping = {**MAPPING, "Seminar viewers": []}
 
-    assert roles_from_claims(
-        claims={"groups": ["/it/seminar-viewers"]}, claim_name="groups", mapping=mapping
-    ) == set()
+    assert (
+        roles_from_claims(
+            claims={"groups": ["/it/seminar-viewers"]}, claim_name="groups", mapping=mapping
+        )
+        == set()
+    )
 
 
 claim_values = st.recursive(

@@ -151,9 +151,10 @@ def test_check_in_staff_are_brought_back_to_the_page_they_asked_for(client, sso)
     sso.person_set("fay-1", email="fay@ipd.example", groups=[DOOR_GROUP])
     login = client.get(door)
     next_url = login["Location"].split("next=")[1]
-    assert client.get(login["Location"]).content.decode().count(
-        f'href="/sso/start/?next={next_url}"'
-    ) == 1
+    assert (
+        client.get(login["Location"]).content.decode().count(f'href="/sso/start/?next={next_url}"')
+        == 1
+    )
 
     response = sso_sign_in(client, sso, "fay-1", next_url=door)
 
@@ -192,9 +193,7 @@ def test_a_local_user_name_already_taken_gets_a_suffixed_account(client, sso):
     assert newcomer.username.startswith("grace-")
 
 
-def test_link_by_email_takes_over_a_staff_account_only_with_a_verified_email(
-    client, sso, settings
-):
+def test_link_by_email_takes_over_a_staff_account_only_with_a_verified_email(client, sso, settings):
     settings.OIDC_LINK_BY_EMAIL = True
     local = User.objects.create_user("henry", "henry@ipd.example", "pw", is_staff=True)
     sso.person_set(
@@ -203,9 +202,7 @@ def test_link_by_email_takes_over_a_staff_account_only_with_a_verified_email(
     sso_sign_in(client, sso, "henry-1")
     assert signed_in_as(client) != local
     client.logout()
-    sso.person_set(
-        "henry-2", email="henry@ipd.example", email_verified=True, groups=[VIEWER_GROUP]
-    )
+    sso.person_set("henry-2", email="henry@ipd.example", email_verified=True, groups=[VIEWER_GROUP])
 
     sso_sign_in(client, sso, "henry-2")
 
@@ -246,9 +243,7 @@ def test_a_code_swapped_into_the_victims_own_state_fails_the_nonce_check(client,
     attacker_answer = sso.consent(attacker_start["Location"], "mallory-3")
     victim_start = client.get("/sso/start/")
     victim_state = callback_state(victim_start["Location"])
-    forged = callback_path(attacker_answer).replace(
-        callback_state(attacker_answer), victim_state
-    )
+    forged = callback_path(attacker_answer).replace(callback_state(attacker_answer), victim_state)
 
     response = client.get(forged)
 
@@ -284,9 +279,7 @@ def test_refusals_do_not_lock_the_office_out(client, sso, settings):
     assert signed_in_as(client).is_authenticated
 
 
-def test_a_provider_that_is_down_gives_a_clear_page_and_passwords_still_work(
-    client, sso, settings
-):
+def test_a_provider_that_is_down_gives_a_clear_page_and_passwords_still_work(client, sso, settings):
     settings.OIDC_ISSUER = "http://localhost:9"  # nothing listens there
     User.objects.create_user("local", password="right-pw", is_staff=True)
 
