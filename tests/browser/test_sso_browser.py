@@ -8,11 +8,14 @@ from seminar.models import Seminar
 from tests.browser.conftest import LANGUAGES, PREFIX, screenshot
 from tests.browser.test_accessibility import admin_violations
 from tests.factories import SeminarFactory
-from tests.organiser.sso.conftest import provider, sso  # noqa: F401 (fixtures)
+from tests.organiser.sso import conftest as sso_fixtures
 from tests.organiser.sso.provider import DOOR_GROUP
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 360, "height": 740}
+# The single sign-on tests' provider and settings, shared rather than copied.
+provider = sso_fixtures.provider
+sso = sso_fixtures.sso
 
 
 def tab_to(page, text: str, presses: int = 30) -> None:
@@ -25,7 +28,7 @@ def tab_to(page, text: str, presses: int = 30) -> None:
 
 
 @pytest.fixture
-def door(sso, settings):  # noqa: F811 (the fixture imported above)
+def door(sso, settings):
     groups_ensure()
     settings.STAFF_PASSWORD_LOGIN = False
     return SeminarFactory(status="published", format=Seminar.Format.IN_PERSON)
@@ -33,7 +36,7 @@ def door(sso, settings):  # noqa: F811 (the fixture imported above)
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_check_in_staff_sign_in_by_keyboard_and_return_to_the_door(
-    page, live_server, sso, door, language  # noqa: F811
+    page, live_server, sso, door, language
 ):
     sso.person_set("door-1", email="door@ipd.example", groups=[DOOR_GROUP])
     button = {
@@ -66,9 +69,7 @@ def test_check_in_staff_sign_in_by_keyboard_and_return_to_the_door(
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_refusal_page_is_axe_clean_in_each_language(
-    page, live_server, sso, door, language  # noqa: F811
-):
+def test_the_refusal_page_is_axe_clean_in_each_language(page, live_server, sso, door, language):
     sso.person_set("visitor-1", email="visitor@ipd.example", groups=["/finance"])
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}{PREFIX[language]}/admin/login/")
