@@ -1,6 +1,7 @@
 """Password sign-in on the admin's login page, with and without single sign-on."""
 
 import pytest
+import requests
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.utils.html import escape
@@ -71,10 +72,16 @@ def test_passwords_off_hides_the_form_and_refuses_a_right_password(client, sso, 
     assert AccessAttempt.objects.count() == 0
 
 
-def test_a_password_post_never_reaches_the_provider_even_with_a_code_in_its_url(client, sso, staff):
+def test_a_password_post_never_reaches_the_provider_even_with_a_code_in_its_url(
+    client, sso, staff, monkeypatch
+):
+    calls = []
+    monkeypatch.setattr(requests, "post", lambda *args, **kwargs: calls.append(args))
+
     response = client.post(
         "/admin/login/?code=stolen&state=guessed", {"username": "staff", "password": "wrong"}
     )
 
     assert response.status_code == 200
     assert not signed_in(client)
+    assert calls == []

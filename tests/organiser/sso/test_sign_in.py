@@ -292,6 +292,37 @@ def test_a_provider_that_is_down_gives_a_clear_page_and_passwords_still_work(cli
     assert signed_in_as(client).username == "local"
 
 
+def explicit_endpoints(settings, base: str) -> None:
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{base}/oauth2/authorize"
+    settings.OIDC_OP_TOKEN_ENDPOINT = f"{base}/oauth2/token"
+    settings.OIDC_OP_USER_ENDPOINT = f"{base}/userinfo"
+    settings.OIDC_OP_JWKS_ENDPOINT = f"{base}/jwks"
+
+
+def test_explicit_endpoints_work_without_discovery(client, sso, settings):
+    explicit_endpoints(settings, sso.issuer)
+    settings.OIDC_ISSUER = sso.issuer
+    sso.person_set("nina-1", email="nina@ipd.example", groups=[VIEWER_GROUP])
+
+    response = sso_sign_in(client, sso, "nina-1")
+
+    assert response.status_code == 302
+    assert signed_in_as(client).is_authenticated
+
+
+def test_an_id_token_from_another_issuer_is_refused(client, sso, settings):
+    # The same provider answers as "localhost", while we trust only "127.0.0.1".
+    explicit_endpoints(settings, sso.issuer)
+    settings.OIDC_ISSUER = sso.issuer.replace("localhost", "127.0.0.1")
+    sso.person_set("oscar-1", email="oscar@ipd.example", groups=[ORGANISER_GROUP])
+
+    response = sso_sign_in(client, sso, "oscar-1")
+
+    assert response.status_code == 403
+    assert signed_in_as(client).is_anonymous
+    assert User.objects.count() == 0
+
+
 def test_sso_urls_are_not_found_when_not_configured(client):
     assert client.get("/sso/start/").status_code == 404
     assert client.get("/sso/callback/?code=x&state=y").status_code == 404
