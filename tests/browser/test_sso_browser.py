@@ -57,7 +57,10 @@ def test_check_in_staff_sign_in_by_keyboard_and_return_to_the_door(
     tab_to(page, button)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{sso.issuer}/**")
-    page.keyboard.type("door-1")  # the provider's form has the focus
+    # The provider's form puts the focus in its field (autofocus) once loaded: type after that,
+    # or the first keys go nowhere and someone else (with no role) signs in.
+    page.wait_for_function("document.activeElement?.id === 'subject-input'")
+    page.keyboard.type("door-1")
     page.keyboard.press("Enter")
     page.wait_for_url(wanted)
 
