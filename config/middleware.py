@@ -8,7 +8,9 @@ from django.utils.translation import get_language_from_path, get_language_from_r
 
 from .language import language_cookie_set
 
-NOT_TRANSLATED = ("/static/", "/healthz", "/language/", "/api/")
+# /sso/ is single sign-on's one callback URL for every language: its pages speak the visitor's
+# language (organiser/sso/views.py) and must not reset the cookie to English on the way through.
+NOT_TRANSLATED = ("/static/", "/healthz", "/language/", "/api/", "/sso/")
 ADMIN = "/admin/"
 
 

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "seminar",
     "registrations",
     "organiser",
+    "organiser.sso",
     "nested_admin",
     "rest_framework",
     "drf_spectacular",
@@ -360,9 +361,7 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 # staff without one are sent to set it up. Off, staff may still set it up, and then must use it.
 # Default: on with PRODUCTION=1, off otherwise.
 STAFF_TWO_FACTOR_REQUIRED = env_bool("STAFF_TWO_FACTOR_REQUIRED", default=PRODUCTION)
-# Sign-in backends whose sessions count as verified already (single sign-on, where the identity
-# provider asked for the second factor): dotted paths as in AUTHENTICATION_BACKENDS. Default none.
-OTP_EXEMPT_AUTH_BACKENDS: list[str] = []
+# Sessions signed in through OTP_EXEMPT_AUTH_BACKENDS (single sign-on, below) count as verified.
 # The name the authenticator app shows beside the account.
 OTP_TOTP_ISSUER = "Seminar registration"
 # Wrong codes in a row make the next try wait 1, 2, 4, 8... seconds times this factor (django-otp
@@ -408,6 +407,64 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
+
+# --- Staff sign-in: single sign-on (OpenID Connect) -------------------------------------------
+# docs/single-sign-on.md. Off unless OIDC_ISSUER and OIDC_CLIENT_ID are both set; then the admin's
+# login page offers "Sign in with your department account" and the callback to register at the
+# provider is https://<this site>/sso/callback/.
+# The provider's issuer URL, e.g. https://login.example.gov.hk/realms/staff. Its discovery
+# document (/.well-known/openid-configuration) is fetched at the first sign-in, never at start-up,
+# and kept for an hour (organiser/sso/provider.py).
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+# The client (application) this site is registered as at the provider, and its secret.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+SSO_ENABLED = bool(OIDC_ISSUER and OIDC_RP_CLIENT_ID)
+if SSO_ENABLED and not OIDC_RP_CLIENT_SECRET:
+    raise ImproperlyConfigured("OIDC_ISSUER and OIDC_CLIENT_ID need OIDC_CLIENT_SECRET set too.")
+# What the button calls the provider ("Sign in with <name>"); empty: "your department account".
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "")
+# Endpoints that override the discovery document's, for a provider without one; empty: discovered.
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_JWKS_ENDPOINT", "")
+# How the provider signs its ID tokens (RS256 for Keycloak, Entra ID and ADFS).
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGORITHM", "RS256")
+# Scopes asked for; the roles claim must come back in the ID token or from the userinfo endpoint.
+OIDC_RP_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10  # seconds for each call to the provider
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+# The claim listing a person's groups or roles (Keycloak and Entra ID "groups", Entra ID app
+# roles "roles", ADFS "role"), and which of its values give each of our roles (comma lists; a
+# value is matched exactly). A person whose claim maps to none of them is refused.
+OIDC_ROLES_CLAIM = os.environ.get("OIDC_ROLES_CLAIM", "groups")
+OIDC_ORGANISER_GROUPS = env_list("OIDC_ORGANISER_GROUPS", "")
+OIDC_VIEWER_GROUPS = env_list("OIDC_VIEWER_GROUPS", "")
+OIDC_CHECK_IN_GROUPS = env_list("OIDC_CHECK_IN_GROUPS", "")
+# A first sign-in is matched to an existing account only through the provider's subject (sub).
+# With this on, it may also take over an existing non-superuser account with the same email
+# when the provider says the email is verified: only for a provider whose emails nobody but IT
+# can set (docs/single-sign-on.md). Off by default.
+OIDC_LINK_BY_EMAIL = env_bool("OIDC_LINK_BY_EMAIL")
+# Password sign-in for staff on the admin's login page (default on). Off needs single sign-on:
+# the page then shows only the provider's button and refuses a password. Superusers then get in
+# only through `manage.py sso_break_glass` on the server (docs/single-sign-on.md).
+STAFF_PASSWORD_LOGIN = env_bool("STAFF_PASSWORD_LOGIN", default=True)
+if not STAFF_PASSWORD_LOGIN and not SSO_ENABLED:
+    raise ImproperlyConfigured(
+        "STAFF_PASSWORD_LOGIN=0 needs single sign-on (OIDC_ISSUER, OIDC_CLIENT_ID) set up."
+    )
+# Sign-in backends whose sessions count as verified already, for two-factor (above): the
+# provider asks for its own second factor. Dotted paths as in AUTHENTICATION_BACKENDS.
+OTP_EXEMPT_AUTH_BACKENDS: list[str] = []
+if SSO_ENABLED:
+    AUTHENTICATION_BACKENDS.append("organiser.sso.backends.StaffOIDCBackend")
+    OTP_EXEMPT_AUTH_BACKENDS.append("organiser.sso.backends.StaffOIDCBackend")
+# The lockout counts wrong passwords; a refused single sign-on is not one (the provider checked
+# the password), so it neither counts nor is blocked (organiser/sso/backends.py).
+AXES_WHITELIST_CALLABLE = "organiser.sso.backends.axes_exempt"
 
 # LOG_FORMAT=json writes one JSON object a line (for a log collector); the default is plain text.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")

@@ -15,6 +15,8 @@ urlpatterns = [
     path("language/", language_choose, name="language_choose"),
     # Not under a language prefix: programs ask for a language with Accept-Language.
     path("api/", include("api.urls")),
+    # Staff single sign-on: one callback URL to register at the provider, whatever the language.
+    path("sso/", include("organiser.sso.urls")),
 ]
 
 # English pages have no prefix; Chinese pages live under /zh-hant/ and /zh-hans/. The admin too:

@@ -127,8 +127,12 @@ def nginx_directives(name: str) -> list[str]:
 def production_settings() -> dict:
     """The settings a process started from .env.example (with a secret key filled in) gets, and
     whether Django's deployment checks pass on them."""
+    # Not DJANGO_ALLOW_ASYNC_UNSAFE either: the browser tests set it in this process, and the
+    # deployment checks rightly refuse it (async.E001) when a browser test ran first here.
     environment = {
-        key: value for key, value in os.environ.items() if key not in settings_variables()
+        key: value
+        for key, value in os.environ.items()
+        if key not in settings_variables() and key != "DJANGO_ALLOW_ASYNC_UNSAFE"
     }
     environment.update(example_environment())
     environment["SECRET_KEY"] = "deploy-files-test-" + "k" * 50

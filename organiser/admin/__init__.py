@@ -15,6 +15,8 @@ staff_users.py: staff accounts with their second factor, and its reset for a los
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from organiser.sso.forms import StaffLoginForm
+
 from . import (
     announcements,
     audit,
@@ -36,6 +38,8 @@ from . import (
 admin.site.site_header = _("Seminar registration")
 admin.site.site_title = _("Seminar registration")
 admin.site.index_title = _("Organiser tools")
+# Refuses passwords when STAFF_PASSWORD_LOGIN is off (docs/single-sign-on.md).
+admin.site.login_form = StaffLoginForm
 
 __all__ = [
     "announcements",
