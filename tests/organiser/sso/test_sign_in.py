@@ -348,3 +348,20 @@ def test_callback_whatever_it_is_sent_signs_nobody_in_and_never_fails(sso, param
 
     assert response.status_code in (400, 403)
     assert signed_in_as(client).is_anonymous
+
+
+def test_with_two_factor_required_a_single_sign_on_session_is_not_asked_for_our_code(
+    client, sso, settings, django_user_model
+):
+    # The provider asked for its own second factor; a password session still must give ours.
+    settings.STAFF_TWO_FACTOR_REQUIRED = True
+    sso.person_set("ivy-1", email="ivy@ipd.example", email_verified=True, groups=[ORGANISER_GROUP])
+    sso_sign_in(client, sso, "ivy-1")
+    assert client.get("/admin/").status_code == 200
+
+    django_user_model.objects.create_user("local", password="pw-local-123", is_staff=True)
+    password_client = Client()
+    password_client.post("/admin/login/", {"username": "local", "password": "pw-local-123"})
+    response = password_client.get("/admin/")
+    assert response.status_code == 302
+    assert "/two-factor/" in response["Location"]
