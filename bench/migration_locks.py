@@ -114,7 +114,7 @@ def first_release_fill(apps, *, registrations: int, notifications: int) -> None:
     ids = list(Registration.objects.order_by("pk").values_list("pk", flat=True))
     kinds = [("confirmation", ""), ("reminder", "24h"), ("reminder", "2h"), ("reminder", "1h")]
     rows = []
-    for round_, (kind, key) in enumerate(kinds):
+    for kind, key in kinds:
         for pk in ids:
             if len(rows) == notifications:
                 break
