@@ -172,7 +172,10 @@ class LockWatch(threading.Thread):
                 if self.running.is_set():
                     cursor.execute(
                         "SELECT c.relname, l.mode FROM pg_locks l JOIN pg_class c "
+                        # Table locks only: an 'extend' lock (growing the file) is also
+                        # called ExclusiveLock but blocks no query.
                         "ON c.oid = l.relation WHERE l.pid = %s AND l.granted "
+                        "AND l.locktype = 'relation' "
                         "AND c.relname = ANY(%s)",
                         [self.pid, list(WATCHED)],
                     )
