@@ -230,7 +230,7 @@ def site_checks(env: dict, built: Built) -> None:
         assert status == 200
         assert built.certificate_name in verified
         # The sequences came back too: a new row does not collide with a restored one.
-        status, location = register(base, built.open_slug, 1)
+        status, location = register(base, base, built.open_slug, 1)
         assert status == 302
         assert location.endswith(f"/seminars/{built.open_slug}/register/done/")
 
@@ -303,6 +303,15 @@ def registrations_on_seminar(path: Path, slug: str) -> tuple[int, int, int]:
         database.close()
 
 
+def registrations_wait(made: list, count: int, writer: threading.Thread) -> None:
+    """Until the writer has made `count` registrations; fails if it stopped or took a minute."""
+    deadline = time.monotonic() + 60
+    while len(made) < count:
+        assert writer.is_alive(), "the writer stopped (see its exception above)"
+        assert time.monotonic() < deadline, f"only {len(made)} registrations in a minute"
+        time.sleep(0.05)
+
+
 def test_sqlite_online_backup_while_people_register_restores_a_working_site(
     settings, static_root, tmp_path
 ):
@@ -325,13 +334,12 @@ def test_sqlite_online_backup_while_people_register_restores_a_working_site(
 
         def keep_registering():
             while not stop.is_set():
-                made.append(register(base, built.open_slug, len(made) + 100))
+                made.append(register(base, base, built.open_slug, len(made) + 100))
 
         writer = threading.Thread(target=keep_registering)
         writer.start()
         try:
-            while len(made) < 3:
-                time.sleep(0.05)
+            registrations_wait(made, 3, writer)
             started = len(made)
             subprocess.run(
                 [sys.executable, "manage.py", "backup_sqlite", backup],
@@ -340,8 +348,7 @@ def test_sqlite_online_backup_while_people_register_restores_a_working_site(
                 check=True,
             )
             during = len(made)
-            while len(made) < during + 3:
-                time.sleep(0.05)
+            registrations_wait(made, during + 3, writer)
         finally:
             stop.set()
             writer.join(timeout=60)
