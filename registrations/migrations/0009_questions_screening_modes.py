@@ -10,6 +10,12 @@ def registrations_fill_in(apps, schema_editor):
     Registration = apps.get_model("registrations", "Registration")
     Registration.objects.filter(seminar__format="in_person").update(attendance_mode="in_person")
     Registration.objects.filter(status="waitlisted").update(waitlisted_at=models.F("created_at"))
+    if schema_editor.connection.vendor == "postgresql":
+        # A row updated twice above (waitlisted at an in-person seminar) leaves its deferred
+        # foreign-key check pending, and PostgreSQL refuses the ALTER TABLE below while one is
+        # ("pending trigger events"): run the checks now, then defer again as Django expects.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 class Migration(migrations.Migration):

@@ -3,15 +3,21 @@ its reminders again at the new time. Existing keys get the start their seminar h
 already sent is not sent a second time for the same start."""
 
 from django.db import migrations
+from django.db.models import Value
+from django.db.models.functions import Concat
 
 
 def keys_extend(apps, schema_editor):
+    """One UPDATE per seminar, not one per reminder: a busy outbox holds hundreds of thousands
+    of reminders, and saving each took minutes (docs/backups.md, "Upgrades")."""
+    Seminar = apps.get_model("seminar", "Seminar")
     Notification = apps.get_model("registrations", "Notification")
-    reminders = Notification.objects.filter(kind="reminder").exclude(reminder_key__contains="@")
-    for notification in reminders.select_related("registration__seminar").iterator():
-        start = int(notification.registration.seminar.starts_at.timestamp())
-        notification.reminder_key = f"{notification.reminder_key}@{start}"
-        notification.save(update_fields=["reminder_key"])
+    for seminar in Seminar.objects.only("pk", "starts_at").iterator():
+        start = int(seminar.starts_at.timestamp())
+        reminders = Notification.objects.filter(kind="reminder", registration__seminar=seminar)
+        reminders.exclude(reminder_key__contains="@").update(
+            reminder_key=Concat("reminder_key", Value(f"@{start}"))
+        )
 
 
 def keys_shorten(apps, schema_editor):
