@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, F, Min, Q
-from django.tasks import TaskResultStatus, default_task_backend, task
+from django.tasks import default_task_backend, task
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -38,6 +38,7 @@ from .mail_transport import MailSession
 from .models import Notification, Registration
 from .seminar_changes import CANCELLATION_STATUSES, changes_concerning
 from .survey_emails import survey_invitation_still_applies
+from .task_queue import database_queue, task_enqueue_unless_waiting
 
 logger = logging.getLogger(__name__)
 
@@ -102,10 +103,7 @@ def notification_create(
 
 def _database_queue():
     """The task queue's backend when it is the database's (django_tasks_db), else None."""
-    from django_tasks_db import DatabaseBackend
-
-    backend = notifications_send_new.get_backend()
-    return backend if isinstance(backend, DatabaseBackend) else None
+    return database_queue(notifications_send_new)
 
 
 def _new_enqueue(*, notification_ids: list[int]) -> None:
@@ -128,18 +126,7 @@ def _wake_enqueue() -> None:
     Call it after the commit that wrote the emails, never inside it: a task started before the
     commit would not see them.
     """
-    from django_tasks_db.models import DBTaskResult
-
-    backend = _database_queue()
-    if backend is not None:
-        waiting = DBTaskResult.objects.filter(
-            status=TaskResultStatus.READY,
-            task_path=notifications_send_new.module_path,
-            backend_name=backend.alias,
-        )
-        if waiting.exists():
-            return
-    notifications_send_new.enqueue()
+    task_enqueue_unless_waiting(notifications_send_new)
 
 
 def notifications_queue(*, notifications: list[Notification], now: datetime | None = None) -> int:

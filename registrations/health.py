@@ -12,10 +12,11 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Count, Min, Q
 from django.db.models.functions import Coalesce
-from django.tasks import TaskResultStatus, task
+from django.tasks import task
 from django.utils import timezone
 
 from .models import Heartbeat, Notification, Registration
+from .task_queue import oldest_ready_task_queued_at, task_enqueue_unless_waiting
 
 SCHEDULER = "scheduler"
 WORKER = "worker"
@@ -34,19 +35,7 @@ def worker_heartbeat_record() -> None:
 def worker_heartbeat_request() -> None:
     """Queue the workers' heartbeat task, unless one is waiting already (a stopped worker must
     not find a pile of them when it comes back). Called by the scheduler on every pass."""
-    from django_tasks_db import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
-    backend = worker_heartbeat_record.get_backend()
-    if isinstance(backend, DatabaseBackend):
-        waiting = DBTaskResult.objects.filter(
-            status=TaskResultStatus.READY,
-            task_path=worker_heartbeat_record.module_path,
-            backend_name=backend.alias,
-        )
-        if waiting.exists():
-            return
-    worker_heartbeat_record.enqueue()
+    task_enqueue_unless_waiting(worker_heartbeat_record)
 
 
 def _seconds(delta: timedelta | None) -> float | None:
@@ -80,23 +69,8 @@ def oldest_due_email_age(*, now: datetime) -> float | None:
 
 def oldest_ready_task_age(*, now: datetime) -> float | None:
     """How long the oldest task that may start has been waiting (database queue only)."""
-    from django_tasks_db import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
-    backend = worker_heartbeat_record.get_backend()
-    if not isinstance(backend, DatabaseBackend):
-        return None
-    from django_tasks_db.models import get_date_max
-
-    ready = DBTaskResult.objects.filter(status=TaskResultStatus.READY, backend_name=backend.alias)
-    # The queue marks "no time set" with a far-future date: those wait since they were queued;
-    # the others since their time came.
-    oldest = ready.aggregate(
-        queued=Min("enqueued_at", filter=Q(run_after=get_date_max())),
-        due=Min("run_after", filter=Q(run_after__lte=now)),
-    )
-    times = [at for at in oldest.values() if at is not None]
-    return _seconds(now - min(times)) if times else None
+    oldest = oldest_ready_task_queued_at(worker_heartbeat_record, now=now)
+    return _seconds(now - oldest) if oldest else None
 
 
 def background_health(*, now: datetime | None = None) -> BackgroundHealth:
