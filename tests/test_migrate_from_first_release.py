@@ -12,6 +12,7 @@ that follow run on it as usual.
 
 import secrets
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
 from django.db import connection
@@ -32,6 +33,8 @@ FIRST_RELEASE = [
 # Apps that came later: absent from the first release's database.
 LATER_APPS = [("api", None)]
 OUR_APPS = {"seminar", "registrations"}
+# Two batches of 0013's secrets and one row more.
+CROWD = 2 * import_module("registrations.migrations.0013_proof_of_attendance").SECRETS_BATCH + 1
 
 
 def migrate(targets) -> MigrationExecutor:
@@ -160,6 +163,35 @@ def first_release_data(apps) -> dict:
     waitlisted = [registration(upcoming, n, "waitlisted") for n in (3, 4)]
     registration(upcoming, 5, "cancelled", utm_source="newsletter", ref="HKTDC")
     attended = registration(past, 6, "confirmed", attended=True, minutes_online=95)
+    # A seminar with more registrations than 0013 writes in one statement, so its batches are
+    # crossed (each registration must still get its own link and code).
+    crowd_start = (now - timedelta(days=400)).replace(microsecond=0)
+    crowd = Seminar_.objects.create(
+        slug="2025-ip-forum",
+        title_en="IP Forum 2025",
+        format="online",
+        starts_at=crowd_start,
+        ends_at=crowd_start + timedelta(hours=2),
+        seats_taken=CROWD,
+        status="published",
+        created_at=now,
+        updated_at=now,
+    )
+    Registration_.objects.bulk_create(
+        Registration_(
+            seminar=crowd,
+            status="confirmed",
+            name_en=f"GUEST {number}",
+            email=f"guest{number}@example.hk",
+            consent_at=crowd_start,
+            consent_version="2026-11",
+            token=secrets.token_urlsafe(32),
+            created_at=crowd_start,
+            updated_at=crowd_start,
+            confirmed_at=crowd_start,
+        )
+        for number in range(CROWD)
+    )
     start = int(upcoming.starts_at.timestamp())
     for person in confirmed:
         Notification_.objects.create(
@@ -216,6 +248,7 @@ def test_migrating_the_first_releases_data_keeps_every_row_and_fills_the_new_col
     for pk in made["waitlisted"]:  # 0009: the waitlist keeps its booking order
         assert registrations[pk].waitlisted_at == registrations[pk].created_at
     # 0013: each registration gets its own join link and check-in code.
+    assert len(registrations) > CROWD
     assert len({r.join_token for r in registrations.values()}) == len(registrations)
     assert len({r.checkin_code for r in registrations.values()}) == len(registrations)
     assert {(r.join_opens, r.source, r.reviewed_at) for r in registrations.values()} == {
