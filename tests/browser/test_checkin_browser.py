@@ -76,18 +76,16 @@ def test_check_in_by_keyboard_alone(page, live_server, seminar):
     page.context.add_cookies([staff_cookie(live_server)])
     page.goto(page_url(live_server, seminar))
 
-    searches = []
-    page.on("request", lambda request: "?q=" in request.url and searches.append(request.url))
     page.focus("#id_q")
     page.keyboard.type("chan")
     page.keyboard.press("Enter")
     page.get_by_role("button", name="CHAN Tai Man").wait_for()
     page.keyboard.press("Tab")  # from the search button to the first result
     page.keyboard.press("Tab")
-    # Past the typing's debounce: pressing Enter cancelled that search, so nothing re-renders
-    # the results under the focused button (it used to, and Enter then pressed nothing).
+    # Past the typing's debounce: pressing Enter cancelled that search and a late answer is
+    # dropped, so nothing re-renders the results under the focused button (it used to, and
+    # Enter then pressed nothing).
     page.wait_for_timeout(400)
-    assert len(searches) == 1
     assert "CHAN Tai Man" in page.evaluate("document.activeElement.textContent")
     page.keyboard.press("Enter")
 
