@@ -429,6 +429,24 @@ OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_AUTHORIZATION_ENDPOINT", "
 OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_TOKEN_ENDPOINT", "")
 OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_USERINFO_ENDPOINT", "")
 OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_JWKS_ENDPOINT", "")
+# In production the provider is reached over HTTPS only: the client secret, the codes and the ID
+# tokens travel on these addresses.
+_plain_http = [
+    address
+    for address in (
+        OIDC_ISSUER,
+        OIDC_OP_AUTHORIZATION_ENDPOINT,
+        OIDC_OP_TOKEN_ENDPOINT,
+        OIDC_OP_USER_ENDPOINT,
+        OIDC_OP_JWKS_ENDPOINT,
+    )
+    if address.startswith("http://")
+]
+if PRODUCTION and SSO_ENABLED and _plain_http:
+    raise ImproperlyConfigured(
+        "With PRODUCTION=1 the OpenID provider must be reached over https://, "
+        f"not {_plain_http[0]}."
+    )
 # How the provider signs its ID tokens (RS256 for Keycloak, Entra ID and ADFS).
 OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGORITHM", "RS256")
 # Scopes asked for; the roles claim must come back in the ID token or from the userinfo endpoint.

@@ -6,6 +6,12 @@ from django.utils.translation import ngettext
 WRONG_CODE = _(
     "That code is not right. Enter the 6 digits your app shows now, or one of your recovery codes."
 )
+# A code refused only because it was used already (one code signs in once): the same code
+# typed again at once, or in a second tab.
+CODE_USED = _(
+    "That code has been used already. Wait for the next one in your app (a new code comes every "
+    "30 seconds)."
+)
 NOT_ENROLLED = _("You have not set up two-factor authentication.")
 ALREADY_ENROLLED = _("Two-factor authentication is already set up for your account.")
 

@@ -8,6 +8,7 @@ survive the refusal, so no check here runs inside a transaction that the refusal
 
 import math
 import re
+import time
 
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -15,10 +16,17 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp import verify_token
 from django_otp.models import Device
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .errors import ALREADY_ENROLLED, NOT_ENROLLED, TooManyWrongCodes, TwoFactorError
+from .errors import (
+    ALREADY_ENROLLED,
+    CODE_USED,
+    NOT_ENROLLED,
+    TooManyWrongCodes,
+    TwoFactorError,
+)
 
 RECOVERY_CODE_COUNT = 10
 APP_DEVICE_NAME = "Authenticator app"
@@ -63,7 +71,18 @@ def _device_verify(*, user: AbstractBaseUser, device: Device, code: str) -> None
         wait = (refusal["locked_until"] - timezone.now()).total_seconds()
         raise TooManyWrongCodes(seconds=max(1, math.ceil(wait)))
     if verify_token(user, device.persistent_id, code) is None:
-        raise TwoFactorError()
+        raise TwoFactorError(CODE_USED if _app_code_used_already(device, code) else None)
+
+
+def _app_code_used_already(device: Device, code: str) -> bool:
+    """Whether a refused app code is right but was used already (django-otp takes each code
+    once): the person then needs the next code, not another try of this one."""
+    if not isinstance(device, TOTPDevice) or not code.isdigit():
+        return False
+    device.refresh_from_db(fields=["last_t", "drift"])
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return totp.verify(int(code), device.tolerance, 0) and totp.t() <= device.last_t
 
 
 def totp_device_confirm(*, user: AbstractBaseUser, code: str) -> tuple[TOTPDevice, list[str]]:

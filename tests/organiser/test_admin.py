@@ -274,3 +274,13 @@ def test_admin_cannot_redirect_an_email_to_another_address(organiser_client):
 
     assert 'name="recipient"' not in page
     assert 'name="registration"' not in page
+
+
+@pytest.mark.parametrize(
+    ("prefix", "heading"), [("", "Log in"), ("/zh-hant", "登入"), ("/zh-hans", "登录")]
+)
+def test_the_sign_in_page_has_one_main_heading_in_each_language(client, prefix, heading):
+    # axe's page-has-heading-one: Django's login page has none of its own.
+    html = client.get(f"{prefix}/admin/login/").content.decode()
+    assert html.count("<h1") == 1
+    assert f"<h1>{heading}</h1>" in html

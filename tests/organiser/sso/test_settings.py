@@ -64,3 +64,20 @@ def test_passwords_off_without_sso_stops_start_up():
 
     assert result.returncode != 0
     assert "STAFF_PASSWORD_LOGIN=0 needs single sign-on" in result.stderr
+
+
+def test_in_production_a_provider_over_plain_http_stops_the_start():
+    provider = {
+        "OIDC_ISSUER": "http://id.example.gov.hk/realms/staff",
+        "OIDC_CLIENT_ID": "seminars",
+        "OIDC_CLIENT_SECRET": "secret",
+    }
+    production = {"PRODUCTION": "1", "SECRET_KEY": "k" * 60, **provider}
+
+    refused = settings_with(**production)
+    assert refused.returncode != 0
+    assert "must be reached over https://" in refused.stderr
+
+    https = {**production, "OIDC_ISSUER": "https://id.example.gov.hk/realms/staff"}
+    assert settings_with(**https).returncode == 0
+    assert settings_with(**provider).returncode == 0  # a local test provider, outside production

@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from organiser.two_factor.errors import (
     ALREADY_ENROLLED,
+    CODE_USED,
     WRONG_CODE,
     TooManyWrongCodes,
     TwoFactorError,
@@ -77,8 +78,11 @@ def test_the_apps_code_is_accepted_once(organiser):
     accepted = two_factor_check(user=organiser, code=code)
 
     assert accepted.pk == device.pk
-    with pytest.raises(TwoFactorError):
+    with pytest.raises(TwoFactorError) as refused:
         two_factor_check(user=organiser, code=code)
+    # Typed again at once (a second tab, signing straight back in): told to wait for the next
+    # code rather than that it is wrong.
+    assert refused.value.message == CODE_USED
 
 
 def test_a_recovery_code_works_once_typed_as_people_type_it(organiser):
