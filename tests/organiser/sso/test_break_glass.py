@@ -48,6 +48,7 @@ def test_break_glass_link_signs_the_superuser_in_once(client, passwords_off, roo
     assert used["Location"] == "/admin/"
     assert again.status_code == 403
     assert escape(str(BreakGlassRefused.message)) in again.content.decode()
+    assert 'id="nav-sidebar"' not in again.content.decode()  # no admin app list on it
     entry = LogEntry.objects.get(object_id=str(root.pk))
     assert "break-glass" in entry.change_message
 
