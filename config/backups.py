@@ -15,6 +15,20 @@ class BackupError(Exception):
     """The backup could not be made; the message says why, for the person running it."""
 
 
+def owner_only_file_create(path: Path) -> None:
+    """An empty file at `path` that only its owner may read and write (0600).
+
+    Made before SQLite writes a byte into it: SQLite would otherwise create it with the umask's
+    mode (0644 under the usual 0022, readable by every local user). The explicit chmod is for a
+    umask that takes the owner's own bits away too.
+    """
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)
+    finally:
+        os.close(descriptor)
+
+
 def sqlite_backup(*, source: Path, destination: Path) -> int:
     """Copy the SQLite database at `source` to `destination`, consistent and self-contained.
 
@@ -22,6 +36,7 @@ def sqlite_backup(*, source: Path, destination: Path) -> int:
     a step-by-step copy would start again after every write), checked with `integrity_check`,
     switched to a single-file journal so it needs no `-wal` beside it, and only then moved into
     place: an interrupted run never leaves a half-written file under the destination's name.
+    The copy holds personal data, so only its owner may read it (0600), whatever the umask.
     Returns the size of the copy in bytes.
     """
     source, destination = Path(source).resolve(), Path(destination).resolve()
@@ -31,6 +46,7 @@ def sqlite_backup(*, source: Path, destination: Path) -> int:
         raise BackupError("The backup must go to another file than the live database.")
     partial = destination.with_name(destination.name + ".partial")
     partial.unlink(missing_ok=True)
+    owner_only_file_create(partial)
     live = sqlite3.connect(source, timeout=20)
     copy = sqlite3.connect(partial)
     try:

@@ -11,6 +11,7 @@ backup_sqlite` of a WAL-mode database while people are registering on it.
 import hashlib
 import os
 import sqlite3
+import stat
 import subprocess
 import sys
 import threading
@@ -346,6 +347,7 @@ def test_sqlite_online_backup_while_people_register_restores_a_working_site(
                 cwd=settings.BASE_DIR,
                 env=live_env,
                 check=True,
+                umask=0o022,  # the usual umask, which leaves new files readable by everyone
             )
             during = len(made)
             registrations_wait(made, during + 3, writer)
@@ -356,6 +358,7 @@ def test_sqlite_online_backup_while_people_register_restores_a_working_site(
 
     assert {status for status, _ in made} == {302}
     assert not Path(f"{backup}-wal").exists()  # one self-contained file
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600  # personal data: its owner's eyes only
     copied = sqlite_tables(backup)
     assert copied.keys() == before.keys()
     written = {name for name in after if after[name] != before[name]}
